@@ -1,0 +1,136 @@
+package dev.breachresponse.keycloak.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import jakarta.ws.rs.ForbiddenException;
+import jakarta.ws.rs.NotAuthorizedException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.breachresponse.keycloak.incident.Actor;
+import dev.breachresponse.keycloak.incident.IllegalTransitionException;
+
+/**
+ * Shared plumbing of the admin API: every endpoint runs through {@link #respond}, which turns refusals into
+ * the documented JSON error and marks the transaction rollback-only so nothing is half-written.
+ */
+final class Api {
+
+    private static final Logger LOG = Logger.getLogger(Api.class);
+
+    /** Small JSON bodies (incident create/update). Bulk flag bodies are streamed elsewhere. */
+    static final int MAX_SMALL_BODY_BYTES = 64 * 1024;
+
+    static final ObjectMapper STRICT = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    static {
+        STRICT.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(20).build());
+    }
+
+    private Api() {
+    }
+
+    static Response respond(KeycloakSession session, Supplier<Response> action) {
+        try {
+            return action.get();
+        } catch (ApiException e) {
+            session.getTransactionManager().setRollbackOnly();
+            return error(e.status(), e.code(), e.getMessage());
+        } catch (ForbiddenException e) {
+            session.getTransactionManager().setRollbackOnly();
+            return error(403, "forbidden", "The caller lacks the permission this operation needs");
+        } catch (NotAuthorizedException e) {
+            session.getTransactionManager().setRollbackOnly();
+            return error(401, "unauthorized", "A valid bearer token is required");
+        } catch (IllegalTransitionException e) {
+            session.getTransactionManager().setRollbackOnly();
+            return error(409, "illegal_transition", e.getMessage());
+        }
+    }
+
+    static Response error(int status, String code, String message) {
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(Map.of("error", code, "message", message))
+                .build();
+    }
+
+    /** Reads a small JSON object body, refusing anything else with a clear 4xx. */
+    static JsonNode readSmallJson(InputStream body) {
+        if (body == null) {
+            throw ApiException.badRequest("A JSON object body is required");
+        }
+        byte[] bytes;
+        try {
+            bytes = body.readNBytes(MAX_SMALL_BODY_BYTES + 1);
+        } catch (IOException e) {
+            throw ApiException.badRequest("The request body could not be read");
+        }
+        if (bytes.length > MAX_SMALL_BODY_BYTES) {
+            throw new ApiException(413, "payload_too_large", "The body exceeds " + MAX_SMALL_BODY_BYTES + " bytes");
+        }
+        if (bytes.length == 0) {
+            throw ApiException.badRequest("A JSON object body is required");
+        }
+        JsonNode node;
+        try {
+            node = STRICT.readTree(bytes);
+        } catch (IOException e) {
+            throw ApiException.badRequest("The body is not valid JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiException.badRequest("The body must be a JSON object");
+        }
+        return node;
+    }
+
+    /** Who is calling: a service account is recorded as its client, anyone else as the admin user. */
+    static Actor actor(AdminPermissionEvaluator auth) {
+        UserModel user = auth.adminAuth().getUser();
+        if (user != null && user.getServiceAccountClientLink() != null && auth.adminAuth().getClient() != null) {
+            return Actor.client(auth.adminAuth().getClient().getClientId());
+        }
+        if (user != null) {
+            return Actor.admin(user.getId());
+        }
+        LOG.debug("Admin call without a user in the token; recording the client");
+        return Actor.client(auth.adminAuth().getClient().getClientId());
+    }
+
+    static int first(Integer first) {
+        if (first == null) {
+            return 0;
+        }
+        if (first < 0) {
+            throw ApiException.badRequest("first must be 0 or more");
+        }
+        return first;
+    }
+
+    static int max(Integer max, int dflt, int cap) {
+        if (max == null) {
+            return dflt;
+        }
+        if (max < 1 || max > cap) {
+            throw ApiException.badRequest("max must be from 1 to " + cap);
+        }
+        return max;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.breachresponse.keycloak.api;
+
+import jakarta.ws.rs.Path;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+/** Root of the admin API; each sub-resource checks permissions on its first line. */
+public final class BreachResponseResource {
+
+    /** Admin event resource type for incidents and flags (Keycloak's own enum is closed). */
+    static final String EVENT_RESOURCE_INCIDENT = "BREACH_INCIDENT";
+    static final String EVENT_RESOURCE_FLAG = "BREACH_FLAG";
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AdminPermissionEvaluator auth;
+    private final AdminEventBuilder adminEvent;
+
+    BreachResponseResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+        this.session = session;
+        this.realm = realm;
+        this.auth = auth;
+        this.adminEvent = adminEvent;
+    }
+
+    @Path("incidents")
+    public IncidentsResource incidents() {
+        return new IncidentsResource(session, realm, auth, adminEvent);
+    }
+
+    @Path("users")
+    public UserFlagsResource users() {
+        return new UserFlagsResource(session, realm, auth);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.breachresponse.keycloak.incident;
+
+import java.util.Objects;
+
+/**
+ * Who or what changed a flag: an admin (user id), a client (service account's client id), the user
+ * themself, or the system (scheduler, login enforcement without a known subject).
+ */
+public record Actor(Type type, String id) {
+
+    public enum Type { ADMIN, CLIENT, USER, SYSTEM }
+
+    public static final Actor SYSTEM = new Actor(Type.SYSTEM, "system");
+
+    public Actor {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(id, "id");
+        if (id.isBlank() || id.length() > 255) {
+            throw new IllegalArgumentException("actor id must be 1..255 characters");
+        }
+    }
+
+    public static Actor admin(String userId) {
+        return new Actor(Type.ADMIN, userId);
+    }
+
+    public static Actor client(String clientId) {
+        return new Actor(Type.CLIENT, clientId);
+    }
+
+    public static Actor user(String userId) {
+        return new Actor(Type.USER, userId);
+    }
+
+    /** Stored form, e.g. {@code admin:8f2c…}; parsed back by {@link #parse}. */
+    public String asString() {
+        return type.name().toLowerCase(java.util.Locale.ROOT) + ":" + id;
+    }
+
+    public static Actor parse(String stored) {
+        if (stored == null) {
+            return null;
+        }
+        int colon = stored.indexOf(':');
+        if (colon <= 0) {
+            return new Actor(Type.SYSTEM, stored);
+        }
+        Type t = Type.valueOf(stored.substring(0, colon).toUpperCase(java.util.Locale.ROOT));
+        return new Actor(t, stored.substring(colon + 1));
+    }
+}

@@ -1,0 +1,20 @@
+package dev.breachresponse.keycloak.incident;
+
+/** Read-only view of one flag (one user exposed in one incident). */
+public record Flag(
+        String id,
+        String realmId,
+        String incidentId,
+        boolean incidentOpen,
+        String userId,
+        FlagState state,
+        long flaggedAt,
+        Actor flaggedBy,
+        Long steppedUpAt,
+        Long passwordChangedAt,
+        Long remediatedAt,
+        Long dismissedAt,
+        Actor dismissedBy,
+        String dismissReason,
+        long updatedAt) {
+}

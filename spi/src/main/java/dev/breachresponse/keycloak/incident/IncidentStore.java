@@ -1,0 +1,74 @@
+package dev.breachresponse.keycloak.incident;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.Provider;
+
+/**
+ * The one way into the extension's tables. The API, the authenticators and the reminders change flags only
+ * through {@link #flag} and {@link #transition}, which also write the history. Obtain it with
+ * {@code session.getProvider(IncidentStore.class)}; it works inside the caller's Keycloak transaction.
+ */
+public interface IncidentStore extends Provider {
+
+    /** Identifiers callers may choose: letters, digits, dot, dash, underscore; 1 to 64 characters. */
+    String ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
+
+    /** Outcome of {@link #createIncident}. */
+    enum CreateOutcome { CREATED, REPLAYED, CONFLICT }
+
+    record CreateResult(CreateOutcome outcome, Incident incident) {
+    }
+
+    /** Outcome of {@link #flag}. */
+    enum FlagOutcome { FLAGGED, ALREADY_FLAGGED, REFLAGGED }
+
+    record FlagResult(FlagOutcome outcome, Flag flag) {
+    }
+
+    CreateResult createIncident(RealmModel realm, NewIncident incident, Actor actor);
+
+    Optional<Incident> findIncident(RealmModel realm, String id);
+
+    List<Incident> listIncidents(RealmModel realm, int first, int max);
+
+    long countIncidents(RealmModel realm);
+
+    /** Changes title, description and policy (null: unchanged). */
+    Incident updateIncident(RealmModel realm, String id, String title, String description, Policy policy, Actor actor);
+
+    /** Closes an open incident: no new flags, no new reminders; open flags stay enforced. No-op when closed. */
+    Incident closeIncident(RealmModel realm, String id, Actor actor);
+
+    /**
+     * Flags one user in an open incident. Idempotent: an open flag gives ALREADY_FLAGGED; a dismissed or
+     * remediated one is left alone (ALREADY_FLAGGED) unless {@code reflag} is set, when it moves back to FLAGGED.
+     *
+     * @throws IllegalStateException when the incident is closed
+     */
+    FlagResult flag(RealmModel realm, Incident incident, String userId, Actor actor, String cause, boolean reflag);
+
+    /**
+     * Moves a flag to {@code next}, writing the history entry, or throws {@link IllegalTransitionException}.
+     * {@code detail} is free text for the history (a dismissal reason, the factor used).
+     */
+    Flag transition(RealmModel realm, String flagId, FlagState next, Actor actor, String cause, String detail);
+
+    Optional<Flag> findFlag(RealmModel realm, String incidentId, String userId);
+
+    /** All flags of one user in the realm, oldest first. */
+    List<Flag> flagsOfUser(RealmModel realm, String userId);
+
+    /** The user's flags in FLAGGED or STEPPED_UP state; what login enforcement reads. */
+    List<Flag> openFlagsOfUser(RealmModel realm, String userId);
+
+    /** Flags of one incident, optionally of one state, oldest first. */
+    List<Flag> flagsOfIncident(RealmModel realm, String incidentId, FlagState state, int first, int max);
+
+    List<FlagHistoryEntry> history(String flagId);
+
+    /** Deletes all flags (and so their history) of a user; called on Keycloak's user-removed event. */
+    int removeUserFlags(RealmModel realm, String userId);
+}

@@ -1,0 +1,53 @@
+package dev.breachresponse.keycloak.incident;
+
+import java.util.List;
+
+/**
+ * What a flagged user must do, per incident. Built by {@link PolicyCodec} from NIST-derived defaults
+ * (see {@link #defaultsFor}) overlaid with what the caller gave.
+ */
+public record Policy(
+        boolean requireMfa,
+        boolean requirePasswordChange,
+        boolean revokeSessions,
+        List<String> allowedFactors,
+        Grace grace,
+        Reminders reminders,
+        int deadlineDays,
+        OnDeadline onDeadline) {
+
+    /** Factors that can satisfy step-up. Email and SMS codes are absent on purpose: the leak was of emails. */
+    public static final List<String> KNOWN_FACTORS = List.of("webauthn-passwordless", "webauthn", "otp", "recovery-codes");
+
+    public static final List<String> DEFAULT_FACTORS = List.of("webauthn-passwordless", "webauthn", "otp");
+
+    public record Grace(int days, int skips) {
+    }
+
+    public record Reminders(boolean enabled, List<Integer> afterDays) {
+    }
+
+    public record OnDeadline(boolean requiredActions, boolean revokeSessions, boolean disableAccount) {
+    }
+
+    public Policy {
+        allowedFactors = List.copyOf(allowedFactors);
+    }
+
+    /**
+     * Defaults per NIST SP 800-63B rev 4: an exposed email or location needs MFA and step-up only; an exposed
+     * password or credential also needs a password change, and no grace period.
+     */
+    public static Policy defaultsFor(List<String> exposedData) {
+        boolean secret = ExposedData.includesSecret(exposedData);
+        return new Policy(
+                true,
+                secret,
+                true,
+                DEFAULT_FACTORS,
+                new Grace(0, 0),
+                new Reminders(true, List.of(0, 3, 7, 14)),
+                14,
+                new OnDeadline(true, true, false));
+    }
+}

@@ -1,0 +1,113 @@
+package dev.breachresponse.keycloak.incident.jpa;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.NamedQueries;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+/**
+ * One user exposed in one incident (table BR_FLAG). USER_ID has no foreign key: federated users that are not
+ * imported have no USER_ENTITY row; flags go on Keycloak's user-removed event instead.
+ */
+@Entity
+@Table(name = "BR_FLAG")
+@NamedQueries({
+        @NamedQuery(name = "brFlagByIncidentAndUser",
+                query = "select f from FlagEntity f where f.incident.id = :incidentId and f.userId = :userId"),
+        @NamedQuery(name = "brFlagsByUser",
+                query = "select f from FlagEntity f join fetch f.incident where f.realmId = :realmId and f.userId = :userId order by f.flaggedAt, f.id"),
+        @NamedQuery(name = "brFlagsByIncident",
+                query = "select f from FlagEntity f join fetch f.incident where f.incident.id = :incidentId order by f.flaggedAt, f.id"),
+        @NamedQuery(name = "brFlagsByIncidentAndState",
+                query = "select f from FlagEntity f join fetch f.incident where f.incident.id = :incidentId and f.state = :state order by f.flaggedAt, f.id"),
+        @NamedQuery(name = "brFlagIdsByUser",
+                query = "select f.id from FlagEntity f where f.realmId = :realmId and f.userId = :userId"),
+        @NamedQuery(name = "brDeleteFlagsByUser",
+                query = "delete from FlagEntity f where f.realmId = :realmId and f.userId = :userId")
+})
+public class FlagEntity {
+
+    @Id
+    @Column(name = "ID", length = 36)
+    private String id;
+
+    @Column(name = "REALM_ID", length = 36, nullable = false)
+    private String realmId;
+
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "INCIDENT_ID", nullable = false)
+    private IncidentEntity incident;
+
+    @Column(name = "USER_ID", length = 255, nullable = false)
+    private String userId;
+
+    @Column(name = "STATE", length = 16, nullable = false)
+    private String state;
+
+    @Column(name = "FLAGGED_AT", nullable = false)
+    private long flaggedAt;
+
+    @Column(name = "FLAGGED_BY", length = 300, nullable = false)
+    private String flaggedBy;
+
+    @Column(name = "STEPPED_UP_AT")
+    private Long steppedUpAt;
+
+    @Column(name = "PASSWORD_CHANGED_AT")
+    private Long passwordChangedAt;
+
+    @Column(name = "REMEDIATED_AT")
+    private Long remediatedAt;
+
+    @Column(name = "DISMISSED_AT")
+    private Long dismissedAt;
+
+    @Column(name = "DISMISSED_BY", length = 300)
+    private String dismissedBy;
+
+    @Column(name = "DISMISS_REASON", length = 1024)
+    private String dismissReason;
+
+    @Column(name = "UPDATED_AT", nullable = false)
+    private long updatedAt;
+
+    @Version
+    @Column(name = "VERSION", nullable = false)
+    private int version;
+
+    public String getId() { return id; }
+    public void setId(String id) { this.id = id; }
+    public String getRealmId() { return realmId; }
+    public void setRealmId(String realmId) { this.realmId = realmId; }
+    public IncidentEntity getIncident() { return incident; }
+    public void setIncident(IncidentEntity incident) { this.incident = incident; }
+    public String getUserId() { return userId; }
+    public void setUserId(String userId) { this.userId = userId; }
+    public String getState() { return state; }
+    public void setState(String state) { this.state = state; }
+    public long getFlaggedAt() { return flaggedAt; }
+    public void setFlaggedAt(long flaggedAt) { this.flaggedAt = flaggedAt; }
+    public String getFlaggedBy() { return flaggedBy; }
+    public void setFlaggedBy(String flaggedBy) { this.flaggedBy = flaggedBy; }
+    public Long getSteppedUpAt() { return steppedUpAt; }
+    public void setSteppedUpAt(Long steppedUpAt) { this.steppedUpAt = steppedUpAt; }
+    public Long getPasswordChangedAt() { return passwordChangedAt; }
+    public void setPasswordChangedAt(Long passwordChangedAt) { this.passwordChangedAt = passwordChangedAt; }
+    public Long getRemediatedAt() { return remediatedAt; }
+    public void setRemediatedAt(Long remediatedAt) { this.remediatedAt = remediatedAt; }
+    public Long getDismissedAt() { return dismissedAt; }
+    public void setDismissedAt(Long dismissedAt) { this.dismissedAt = dismissedAt; }
+    public String getDismissedBy() { return dismissedBy; }
+    public void setDismissedBy(String dismissedBy) { this.dismissedBy = dismissedBy; }
+    public String getDismissReason() { return dismissReason; }
+    public void setDismissReason(String dismissReason) { this.dismissReason = dismissReason; }
+    public long getUpdatedAt() { return updatedAt; }
+    public void setUpdatedAt(long updatedAt) { this.updatedAt = updatedAt; }
+    public int getVersion() { return version; }
+}

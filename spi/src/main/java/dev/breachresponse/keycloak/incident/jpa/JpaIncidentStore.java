@@ -1,0 +1,344 @@
+package dev.breachresponse.keycloak.incident.jpa;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+import dev.breachresponse.keycloak.incident.Actor;
+import dev.breachresponse.keycloak.incident.Flag;
+import dev.breachresponse.keycloak.incident.FlagHistoryEntry;
+import dev.breachresponse.keycloak.incident.FlagState;
+import dev.breachresponse.keycloak.incident.IllegalTransitionException;
+import dev.breachresponse.keycloak.incident.Incident;
+import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.incident.NewIncident;
+import dev.breachresponse.keycloak.incident.Policy;
+import dev.breachresponse.keycloak.incident.PolicyCodec;
+
+/** JPA implementation of the incident store; runs in the calling session's transaction. */
+final class JpaIncidentStore implements IncidentStore {
+
+    static final String OPEN = "OPEN";
+    static final String CLOSED = "CLOSED";
+
+    private final EntityManager em;
+
+    JpaIncidentStore(EntityManager em) {
+        this.em = em;
+    }
+
+    @Override
+    public CreateResult createIncident(RealmModel realm, NewIncident n, Actor actor) {
+        IncidentEntity existing = incidentEntity(realm, n.id());
+        if (existing != null) {
+            boolean same = n.requestHash() != null && n.requestHash().equals(existing.getRequestHash());
+            return new CreateResult(same ? CreateOutcome.REPLAYED : CreateOutcome.CONFLICT, toIncident(existing));
+        }
+        long now = Time.currentTimeMillis();
+        IncidentEntity e = new IncidentEntity();
+        e.setId(KeycloakModelUtils.generateId());
+        e.setRealmId(realm.getId());
+        e.setIncidentKey(n.id());
+        e.setTitle(n.title());
+        e.setDescription(n.description());
+        e.setExposedData(String.join(",", n.exposedData()));
+        e.setPolicy(PolicyCodec.toJsonString(n.policy()));
+        e.setRequestHash(n.requestHash());
+        e.setStatus(OPEN);
+        e.setCreatedAt(now);
+        e.setCreatedBy(actor.asString());
+        e.setUpdatedAt(now);
+        em.persist(e);
+        em.flush();
+        return new CreateResult(CreateOutcome.CREATED, toIncident(e));
+    }
+
+    @Override
+    public Optional<Incident> findIncident(RealmModel realm, String id) {
+        return Optional.ofNullable(incidentEntity(realm, id)).map(JpaIncidentStore::toIncident);
+    }
+
+    @Override
+    public List<Incident> listIncidents(RealmModel realm, int first, int max) {
+        return em.createNamedQuery("brIncidentsByRealm", IncidentEntity.class)
+                .setParameter("realmId", realm.getId())
+                .setFirstResult(first)
+                .setMaxResults(max)
+                .getResultStream()
+                .map(JpaIncidentStore::toIncident)
+                .toList();
+    }
+
+    @Override
+    public long countIncidents(RealmModel realm) {
+        return em.createNamedQuery("brIncidentCountByRealm", Long.class)
+                .setParameter("realmId", realm.getId())
+                .getSingleResult();
+    }
+
+    @Override
+    public Incident updateIncident(RealmModel realm, String id, String title, String description, Policy policy, Actor actor) {
+        IncidentEntity e = requireIncident(realm, id);
+        if (title != null) {
+            e.setTitle(title);
+        }
+        if (description != null) {
+            e.setDescription(description);
+        }
+        if (policy != null) {
+            e.setPolicy(PolicyCodec.toJsonString(policy));
+        }
+        e.setUpdatedAt(Time.currentTimeMillis());
+        em.flush();
+        return toIncident(e);
+    }
+
+    @Override
+    public Incident closeIncident(RealmModel realm, String id, Actor actor) {
+        IncidentEntity e = requireIncident(realm, id);
+        if (OPEN.equals(e.getStatus())) {
+            long now = Time.currentTimeMillis();
+            e.setStatus(CLOSED);
+            e.setClosedAt(now);
+            e.setClosedBy(actor.asString());
+            e.setUpdatedAt(now);
+            em.flush();
+        }
+        return toIncident(e);
+    }
+
+    @Override
+    public FlagResult flag(RealmModel realm, Incident incident, String userId, Actor actor, String cause, boolean reflag) {
+        IncidentEntity ie = em.find(IncidentEntity.class, incident.internalId());
+        if (ie == null || !ie.getRealmId().equals(realm.getId())) {
+            throw new IllegalArgumentException("incident " + incident.id() + " is not in realm " + realm.getName());
+        }
+        if (!OPEN.equals(ie.getStatus())) {
+            throw new IllegalStateException("incident " + incident.id() + " is closed: it takes no new flags");
+        }
+        FlagEntity existing = flagEntity(ie.getId(), userId);
+        if (existing != null) {
+            FlagState state = FlagState.valueOf(existing.getState());
+            if (state.isOpen() || !reflag) {
+                return new FlagResult(FlagOutcome.ALREADY_FLAGGED, toFlag(existing));
+            }
+            Flag moved = transition(realm, existing.getId(), FlagState.FLAGGED, actor, cause, null);
+            return new FlagResult(FlagOutcome.REFLAGGED, moved);
+        }
+        long now = Time.currentTimeMillis();
+        FlagEntity f = new FlagEntity();
+        f.setId(KeycloakModelUtils.generateId());
+        f.setRealmId(realm.getId());
+        f.setIncident(ie);
+        f.setUserId(userId);
+        f.setState(FlagState.FLAGGED.name());
+        f.setFlaggedAt(now);
+        f.setFlaggedBy(actor.asString());
+        f.setUpdatedAt(now);
+        em.persist(f);
+        writeHistory(f.getId(), null, FlagState.FLAGGED, now, actor, cause, null);
+        em.flush();
+        return new FlagResult(FlagOutcome.FLAGGED, toFlag(f));
+    }
+
+    @Override
+    public Flag transition(RealmModel realm, String flagId, FlagState next, Actor actor, String cause, String detail) {
+        FlagEntity f = em.find(FlagEntity.class, flagId, LockModeType.PESSIMISTIC_WRITE);
+        if (f == null || !f.getRealmId().equals(realm.getId())) {
+            throw new IllegalArgumentException("no flag " + flagId + " in realm " + realm.getName());
+        }
+        FlagState current = FlagState.valueOf(f.getState());
+        if (!current.canMoveTo(next)) {
+            throw new IllegalTransitionException(current, next);
+        }
+        long now = Time.currentTimeMillis();
+        switch (next) {
+            case STEPPED_UP -> f.setSteppedUpAt(now);
+            case REMEDIATED -> f.setRemediatedAt(now);
+            case DISMISSED -> {
+                f.setDismissedAt(now);
+                f.setDismissedBy(actor.asString());
+                f.setDismissReason(detail);
+            }
+            case FLAGGED -> {
+                // re-open or re-flag: the next login must step up again
+                f.setSteppedUpAt(null);
+                f.setRemediatedAt(null);
+                f.setDismissedAt(null);
+                f.setDismissedBy(null);
+                f.setDismissReason(null);
+            }
+        }
+        f.setState(next.name());
+        f.setUpdatedAt(now);
+        writeHistory(f.getId(), current, next, now, actor, cause, detail);
+        em.flush();
+        return toFlag(f);
+    }
+
+    @Override
+    public Optional<Flag> findFlag(RealmModel realm, String incidentId, String userId) {
+        IncidentEntity ie = incidentEntity(realm, incidentId);
+        if (ie == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(flagEntity(ie.getId(), userId)).map(JpaIncidentStore::toFlag);
+    }
+
+    @Override
+    public List<Flag> flagsOfUser(RealmModel realm, String userId) {
+        return em.createNamedQuery("brFlagsByUser", FlagEntity.class)
+                .setParameter("realmId", realm.getId())
+                .setParameter("userId", userId)
+                .getResultStream()
+                .map(JpaIncidentStore::toFlag)
+                .toList();
+    }
+
+    @Override
+    public List<Flag> openFlagsOfUser(RealmModel realm, String userId) {
+        return flagsOfUser(realm, userId).stream().filter(f -> f.state().isOpen()).toList();
+    }
+
+    @Override
+    public List<Flag> flagsOfIncident(RealmModel realm, String incidentId, FlagState state, int first, int max) {
+        IncidentEntity ie = incidentEntity(realm, incidentId);
+        if (ie == null) {
+            return List.of();
+        }
+        var q = state == null
+                ? em.createNamedQuery("brFlagsByIncident", FlagEntity.class)
+                : em.createNamedQuery("brFlagsByIncidentAndState", FlagEntity.class).setParameter("state", state.name());
+        return q.setParameter("incidentId", ie.getId())
+                .setFirstResult(first)
+                .setMaxResults(max)
+                .getResultStream()
+                .map(JpaIncidentStore::toFlag)
+                .toList();
+    }
+
+    @Override
+    public List<FlagHistoryEntry> history(String flagId) {
+        return em.createNamedQuery("brHistoryByFlag", FlagHistoryEntity.class)
+                .setParameter("flagId", flagId)
+                .getResultStream()
+                .map(h -> new FlagHistoryEntry(
+                        h.getFromState() == null ? null : FlagState.valueOf(h.getFromState()),
+                        FlagState.valueOf(h.getToState()),
+                        h.getAt(),
+                        Actor.parse(h.getActor()),
+                        h.getCause(),
+                        h.getDetail()))
+                .toList();
+    }
+
+    @Override
+    public int removeUserFlags(RealmModel realm, String userId) {
+        List<String> ids = em.createNamedQuery("brFlagIdsByUser", String.class)
+                .setParameter("realmId", realm.getId())
+                .setParameter("userId", userId)
+                .getResultList();
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        // The database cascades too; deleting explicitly keeps Hibernate's persistence context honest.
+        em.createNamedQuery("brDeleteHistoryByFlags").setParameter("flagIds", ids).executeUpdate();
+        return em.createNamedQuery("brDeleteFlagsByUser")
+                .setParameter("realmId", realm.getId())
+                .setParameter("userId", userId)
+                .executeUpdate();
+    }
+
+    @Override
+    public void close() {
+        // the EntityManager belongs to Keycloak's JPA connection provider
+    }
+
+    private void writeHistory(String flagId, FlagState from, FlagState to, long at, Actor actor, String cause, String detail) {
+        Integer maxSeq = em.createQuery("select max(h.seq) from FlagHistoryEntity h where h.flagId = :flagId", Integer.class)
+                .setParameter("flagId", flagId)
+                .getSingleResult();
+        FlagHistoryEntity h = new FlagHistoryEntity();
+        h.setId(KeycloakModelUtils.generateId());
+        h.setFlagId(flagId);
+        h.setSeq(maxSeq == null ? 0 : maxSeq + 1);
+        h.setFromState(from == null ? null : from.name());
+        h.setToState(to.name());
+        h.setAt(at);
+        h.setActor(actor.asString());
+        h.setCause(cause);
+        h.setDetail(detail);
+        em.persist(h);
+    }
+
+    private IncidentEntity incidentEntity(RealmModel realm, String id) {
+        return em.createNamedQuery("brIncidentByKey", IncidentEntity.class)
+                .setParameter("realmId", realm.getId())
+                .setParameter("key", id)
+                .getResultStream()
+                .findFirst()
+                .orElse(null);
+    }
+
+    private IncidentEntity requireIncident(RealmModel realm, String id) {
+        IncidentEntity e = incidentEntity(realm, id);
+        if (e == null) {
+            throw new IllegalArgumentException("no incident " + id + " in realm " + realm.getName());
+        }
+        return e;
+    }
+
+    private FlagEntity flagEntity(String incidentInternalId, String userId) {
+        return em.createNamedQuery("brFlagByIncidentAndUser", FlagEntity.class)
+                .setParameter("incidentId", incidentInternalId)
+                .setParameter("userId", userId)
+                .getResultStream()
+                .findFirst()
+                .orElse(null);
+    }
+
+    static Incident toIncident(IncidentEntity e) {
+        List<String> exposed = Arrays.asList(e.getExposedData().split(","));
+        return new Incident(
+                e.getId(),
+                e.getRealmId(),
+                e.getIncidentKey(),
+                e.getTitle(),
+                e.getDescription(),
+                List.copyOf(exposed),
+                PolicyCodec.fromStored(e.getPolicy(), exposed),
+                OPEN.equals(e.getStatus()),
+                e.getCreatedAt(),
+                Actor.parse(e.getCreatedBy()),
+                e.getUpdatedAt(),
+                e.getClosedAt(),
+                Actor.parse(e.getClosedBy()));
+    }
+
+    static Flag toFlag(FlagEntity f) {
+        IncidentEntity i = f.getIncident();
+        return new Flag(
+                f.getId(),
+                f.getRealmId(),
+                i.getIncidentKey(),
+                OPEN.equals(i.getStatus()),
+                f.getUserId(),
+                FlagState.valueOf(f.getState()),
+                f.getFlaggedAt(),
+                Actor.parse(f.getFlaggedBy()),
+                f.getSteppedUpAt(),
+                f.getPasswordChangedAt(),
+                f.getRemediatedAt(),
+                f.getDismissedAt(),
+                Actor.parse(f.getDismissedBy()),
+                f.getDismissReason(),
+                f.getUpdatedAt());
+    }
+}

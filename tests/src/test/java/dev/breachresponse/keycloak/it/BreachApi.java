@@ -1,0 +1,111 @@
+package dev.breachresponse.keycloak.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Plain-HTTP client of the extension's admin API, so tests see exactly what an incident tool sees. */
+public final class BreachApi {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private final String baseUrl;
+    private final String realm;
+    private final Supplier<String> token;
+
+    /** @param token supplies a bearer token, or null for none */
+    public BreachApi(String baseUrl, String realm, Supplier<String> token) {
+        this.baseUrl = baseUrl;
+        this.realm = realm;
+        this.token = token;
+    }
+
+    public record Reply(int status, String body, HttpResponse<String> raw) {
+
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (" + status + "): " + body, e);
+            }
+        }
+
+        public String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+
+    public String url(String path) {
+        return baseUrl + "/admin/realms/" + realm + "/breach-response" + path;
+    }
+
+    public Reply get(String path) {
+        return send(builder(path).GET());
+    }
+
+    public Reply delete(String path) {
+        return send(builder(path).DELETE());
+    }
+
+    public Reply postJson(String path, String body) {
+        return send(builder(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public Reply post(String path, String contentType, String body) {
+        HttpRequest.Builder b = builder(path);
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        return send(b.POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public Reply putJson(String path, String body) {
+        return send(builder(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public Reply put(String path) {
+        return send(builder(path).PUT(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    public static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private HttpRequest.Builder builder(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(60))
+                .header("Accept", "application/json");
+        String t = token == null ? null : token.get();
+        if (t != null) {
+            b.header("Authorization", "Bearer " + t);
+        }
+        return b;
+    }
+
+    private static Reply send(HttpRequest.Builder b) {
+        try {
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), r.body(), r);
+        } catch (IOException e) {
+            throw new AssertionError("HTTP call failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
