@@ -42,6 +42,18 @@ class ServerInfoIT {
     }
 
     @Test
+    void runsOnTheDatabaseThisExecutionAsksFor() {
+        ProviderRepresentation jpa = admin.serverInfo().getInfo().getProviders().get("connectionsJpa").getProviders().get("default");
+        String product = jpa.getOperationalInfo().get("databaseProduct");
+        String expected = switch (System.getProperty("br.it.db", "h2")) {
+            case "postgres" -> "PostgreSQL";
+            case "mariadb" -> "MariaDB";
+            default -> "H2";
+        };
+        assertTrue(product.startsWith(expected) || product.contains(expected), "database product " + product + ", expected " + expected);
+    }
+
+    @Test
     void themesOfTheJarAreListed() {
         Map<String, java.util.List<ThemeInfoRepresentation>> themes = admin.serverInfo().getInfo().getThemes();
         assertTrue(themes.get("login").stream().anyMatch(t -> t.getName().equals("breach-response")), "login theme");
