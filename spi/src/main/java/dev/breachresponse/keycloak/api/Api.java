@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.breachresponse.keycloak.api.jobs.BodyRejected;
+import dev.breachresponse.keycloak.api.jobs.JobIntake;
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.IllegalTransitionException;
 
@@ -59,10 +61,31 @@ final class Api {
         } catch (NotAuthorizedException e) {
             session.getTransactionManager().setRollbackOnly();
             return error(401, "unauthorized", "A valid bearer token is required");
+        } catch (BodyRejected e) {
+            session.getTransactionManager().setRollbackOnly();
+            return e.tooLarge() ? error(413, "payload_too_large", e.getMessage()) : error(400, "invalid_request", e.getMessage());
+        } catch (JobIntake.KeyReused e) {
+            session.getTransactionManager().setRollbackOnly();
+            return error(422, "idempotency_key_reused", e.getMessage());
+        } catch (jakarta.persistence.PersistenceException e) {
+            session.getTransactionManager().setRollbackOnly();
+            if (isConstraintViolation(e)) {
+                return error(409, "conflict", "A concurrent request changed the same data; retry");
+            }
+            throw e;
         } catch (IllegalTransitionException e) {
             session.getTransactionManager().setRollbackOnly();
             return error(409, "illegal_transition", e.getMessage());
         }
+    }
+
+    private static boolean isConstraintViolation(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof org.hibernate.exception.ConstraintViolationException || c instanceof java.sql.SQLIntegrityConstraintViolationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Response error(int status, String code, String message) {

@@ -13,22 +13,31 @@ public final class BreachResponseResource {
     /** Admin event resource type for incidents and flags (Keycloak's own enum is closed). */
     static final String EVENT_RESOURCE_INCIDENT = "BREACH_INCIDENT";
     static final String EVENT_RESOURCE_FLAG = "BREACH_FLAG";
+    static final String EVENT_RESOURCE_JOB = "BREACH_FLAG_JOB";
 
     private final KeycloakSession session;
     private final RealmModel realm;
     private final AdminPermissionEvaluator auth;
     private final AdminEventBuilder adminEvent;
+    private final BulkFlags bulk;
 
-    BreachResponseResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+    BreachResponseResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent,
+                           BulkFlags bulk) {
         this.session = session;
         this.realm = realm;
         this.auth = auth;
         this.adminEvent = adminEvent;
+        this.bulk = bulk;
     }
 
     @Path("incidents")
     public IncidentsResource incidents() {
-        return new IncidentsResource(session, realm, auth, adminEvent);
+        return new IncidentsResource(session, realm, auth, adminEvent, bulk);
+    }
+
+    @Path("jobs")
+    public JobsResource jobs() {
+        return new JobsResource(session, realm, auth, adminEvent);
     }
 
     @Path("users")

@@ -4,7 +4,9 @@ import java.io.InputStream;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -21,7 +23,13 @@ import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.breachresponse.keycloak.api.jobs.JobIntake;
+import dev.breachresponse.keycloak.api.jobs.SubjectReader;
+import dev.breachresponse.keycloak.incident.Job;
 
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.Flag;
@@ -47,13 +55,87 @@ public final class IncidentsResource {
     private final AdminPermissionEvaluator auth;
     private final AdminEventBuilder adminEvent;
     private final IncidentStore store;
+    private final BulkFlags bulk;
 
-    IncidentsResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+    IncidentsResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent,
+                      BulkFlags bulk) {
         this.session = session;
         this.realm = realm;
         this.auth = auth;
         this.adminEvent = adminEvent;
         this.store = session.getProvider(IncidentStore.class);
+        this.bulk = bulk;
+    }
+
+    /**
+     * Bulk flagging: stores every subject as a job item, answers 202 with the job, and lets the worker flag
+     * them in chunks. Callers limited by fine-grained admin permissions may submit; the worker then flags
+     * only users they may manage and reports the others as NOT_FOUND.
+     */
+    @POST
+    @Path("{id}/flags")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response bulkFlag(@PathParam("id") String id, @QueryParam("dryRun") String dryRun,
+                             @HeaderParam("Idempotency-Key") String idempotencyKey, InputStream body) {
+        return Api.respond(session, () -> {
+            if (!auth.users().canManage() && !(realm.isAdminPermissionsEnabled() && auth.users().canQuery())) {
+                throw new ForbiddenException();
+            }
+            SubjectReader.Format format = BulkRequests.format(session.getContext().getRequestHeaders().getMediaType());
+            Boolean dry = BulkRequests.dryRun(dryRun);
+            String key = BulkRequests.idempotencyKey(idempotencyKey);
+            Incident incident = incident(id);
+            if (!incident.open()) {
+                throw new ApiException(Response.Status.CONFLICT, "incident_closed", "Incident " + id + " is closed: it takes no new flags");
+            }
+            UserModel admin = auth.adminAuth().getUser();
+            JobIntake.Accepted accepted = bulk.intake().accept(store.jobs(), realm, incident, body, format, dry, key,
+                    Api.actor(auth), auth.adminAuth().getRealm().getId(), admin.getId());
+            Job job = accepted.job();
+            ObjectNode json = Json.job(job, incident.id());
+            if (!accepted.replay()) {
+                adminEvent.operation(OperationType.CREATE)
+                        .resource(BreachResponseResource.EVENT_RESOURCE_JOB)
+                        .resourcePath(session.getContext().getUri())
+                        .representation(json)
+                        .success();
+                session.getTransactionManager().enlistAfterCompletion(new KickAfterCommit(bulk.runner()));
+            }
+            return Response.status(Response.Status.ACCEPTED)
+                    .location(session.getContext().getUri().getBaseUriBuilder()
+                            .path("admin/realms/{realm}/breach-response/jobs/{job}").build(realm.getName(), job.id()))
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(json.toString())
+                    .build();
+        });
+    }
+
+    @GET
+    @Path("{id}/jobs")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response jobs(@PathParam("id") String id, @QueryParam("first") Integer first, @QueryParam("max") Integer max) {
+        return Api.respond(session, () -> {
+            auth.users().requireView();
+            Incident incident = incident(id);
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            store.jobs().ofIncident(realm, incident.internalId(), Api.first(first), Api.max(max, 100, MAX_PAGE))
+                    .forEach(j -> out.add(Json.job(j, incident.id())));
+            return Response.ok(out.toString(), MediaType.APPLICATION_JSON_TYPE).build();
+        });
+    }
+
+    @GET
+    @Path("{id}/stats")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response stats(@PathParam("id") String id) {
+        return Api.respond(session, () -> {
+            auth.users().requireView();
+            Incident incident = incident(id);
+            ObjectNode json = Json.funnel(store.funnel(realm, incident.id()));
+            json.put("incidentId", incident.id());
+            return Response.ok(json.toString(), MediaType.APPLICATION_JSON_TYPE).build();
+        });
     }
 
     @POST

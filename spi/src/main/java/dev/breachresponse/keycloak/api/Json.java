@@ -10,7 +10,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.FlagHistoryEntry;
+import dev.breachresponse.keycloak.incident.FlagState;
+import dev.breachresponse.keycloak.incident.Funnel;
 import dev.breachresponse.keycloak.incident.Incident;
+import dev.breachresponse.keycloak.incident.Job;
+import dev.breachresponse.keycloak.incident.JobItem;
 import dev.breachresponse.keycloak.incident.PolicyCodec;
 
 /** The API's output shapes, written by hand so the wire format never follows a refactoring by accident. */
@@ -80,6 +84,65 @@ final class Json {
             n.put("detail", h.detail());
         }
         return a;
+    }
+
+    static ObjectNode job(Job j, String incidentKey) {
+        ObjectNode n = F.objectNode();
+        n.put("id", j.id());
+        n.put("incidentId", incidentKey);
+        n.put("state", j.state().name());
+        n.put("dryRun", j.dryRun());
+        ObjectNode c = n.putObject("counts");
+        c.put("submitted", j.counts().submitted());
+        c.put("flagged", j.counts().flagged());
+        c.put("alreadyFlagged", j.counts().alreadyFlagged());
+        c.put("notFound", j.counts().notFound());
+        c.put("invalid", j.counts().invalid());
+        c.put("ambiguous", j.counts().ambiguous());
+        c.put("sessionsRevoked", j.counts().sessionsRevoked());
+        n.put("processed", j.processed());
+        n.put("createdAt", time(j.createdAt()));
+        actor(n, "createdBy", j.createdBy());
+        n.put("startedAt", time(j.startedAt()));
+        n.put("finishedAt", time(j.finishedAt()));
+        n.put("error", j.error());
+        return n;
+    }
+
+    static ArrayNode items(List<JobItem> items) {
+        ArrayNode a = F.arrayNode();
+        for (JobItem i : items) {
+            ObjectNode n = a.addObject();
+            n.put("seq", i.seq());
+            n.put("subjectType", i.subjectType() == null ? null : i.subjectType().toLowerCase(java.util.Locale.ROOT));
+            n.put("subject", i.subject());
+            n.put("outcome", i.outcome() == null ? null : i.outcome().name());
+            n.put("userId", i.userId());
+            n.put("detail", i.detail());
+        }
+        return a;
+    }
+
+    static ObjectNode funnel(Funnel f) {
+        ObjectNode n = F.objectNode();
+        n.put("flagged", f.flagged());
+        stage(n, "open", f.state(FlagState.FLAGGED) + f.state(FlagState.STEPPED_UP), f.flagged());
+        stage(n, "steppedUp", f.steppedUp(), f.flagged());
+        stage(n, "enrolledDuringIncident", f.enrolled(), f.flagged());
+        stage(n, "passwordChanged", f.passwordChanged(), f.flagged());
+        stage(n, "remediated", f.state(FlagState.REMEDIATED), f.flagged());
+        stage(n, "dismissed", f.state(FlagState.DISMISSED), f.flagged());
+        ObjectNode byState = n.putObject("byState");
+        for (FlagState s : FlagState.values()) {
+            byState.put(s.name(), f.state(s));
+        }
+        return n;
+    }
+
+    private static void stage(ObjectNode n, String name, long count, long total) {
+        ObjectNode s = n.putObject(name);
+        s.put("count", count);
+        s.put("percent", total == 0 ? 0.0 : Math.round(count * 1000.0 / total) / 10.0);
     }
 
     static String time(Long millis) {

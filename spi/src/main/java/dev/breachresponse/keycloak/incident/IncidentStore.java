@@ -32,6 +32,9 @@ public interface IncidentStore extends Provider {
 
     Optional<Incident> findIncident(RealmModel realm, String id);
 
+    /** By the store's own id (what jobs record), not the caller's key. */
+    Optional<Incident> findIncidentByInternalId(RealmModel realm, String internalId);
+
     List<Incident> listIncidents(RealmModel realm, int first, int max);
 
     long countIncidents(RealmModel realm);
@@ -68,6 +71,12 @@ public interface IncidentStore extends Provider {
     List<Flag> flagsOfIncident(RealmModel realm, String incidentId, FlagState state, int first, int max);
 
     List<FlagHistoryEntry> history(String flagId);
+
+    /** Counts for {@code GET /incidents/{id}/stats}. */
+    Funnel funnel(RealmModel realm, String incidentId);
+
+    /** Bulk flag jobs. */
+    JobStore jobs();
 
     /** Deletes all flags (and so their history) of a user; called on Keycloak's user-removed event. */
     int removeUserFlags(RealmModel realm, String userId);

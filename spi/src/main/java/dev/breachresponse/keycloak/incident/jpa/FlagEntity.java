@@ -28,6 +28,8 @@ import jakarta.persistence.Version;
                 query = "select f from FlagEntity f join fetch f.incident where f.incident.id = :incidentId and f.state = :state order by f.flaggedAt, f.id"),
         @NamedQuery(name = "brFlagIdsByUser",
                 query = "select f.id from FlagEntity f where f.realmId = :realmId and f.userId = :userId"),
+        @NamedQuery(name = "brFlagFunnel",
+                query = "select f.state, count(f), count(f.steppedUpAt), count(f.enrolledAt), count(f.passwordChangedAt) from FlagEntity f where f.incident.id = :incidentId group by f.state"),
         @NamedQuery(name = "brDeleteFlagsByUser",
                 query = "delete from FlagEntity f where f.realmId = :realmId and f.userId = :userId")
 })
@@ -74,6 +76,12 @@ public class FlagEntity {
     @Column(name = "DISMISS_REASON", length = 1024)
     private String dismissReason;
 
+    @Column(name = "ENROLLED_AT")
+    private Long enrolledAt;
+
+    @Column(name = "STEP_UP_FACTOR", length = 64)
+    private String stepUpFactor;
+
     @Column(name = "UPDATED_AT", nullable = false)
     private long updatedAt;
 
@@ -107,6 +115,10 @@ public class FlagEntity {
     public void setDismissedBy(String dismissedBy) { this.dismissedBy = dismissedBy; }
     public String getDismissReason() { return dismissReason; }
     public void setDismissReason(String dismissReason) { this.dismissReason = dismissReason; }
+    public Long getEnrolledAt() { return enrolledAt; }
+    public void setEnrolledAt(Long enrolledAt) { this.enrolledAt = enrolledAt; }
+    public String getStepUpFactor() { return stepUpFactor; }
+    public void setStepUpFactor(String stepUpFactor) { this.stepUpFactor = stepUpFactor; }
     public long getUpdatedAt() { return updatedAt; }
     public void setUpdatedAt(long updatedAt) { this.updatedAt = updatedAt; }
     public int getVersion() { return version; }

@@ -15,9 +15,11 @@ import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.FlagHistoryEntry;
 import dev.breachresponse.keycloak.incident.FlagState;
+import dev.breachresponse.keycloak.incident.Funnel;
 import dev.breachresponse.keycloak.incident.IllegalTransitionException;
 import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.incident.JobStore;
 import dev.breachresponse.keycloak.incident.NewIncident;
 import dev.breachresponse.keycloak.incident.Policy;
 import dev.breachresponse.keycloak.incident.PolicyCodec;
@@ -29,9 +31,41 @@ final class JpaIncidentStore implements IncidentStore {
     static final String CLOSED = "CLOSED";
 
     private final EntityManager em;
+    private final JpaJobStore jobs;
 
     JpaIncidentStore(EntityManager em) {
         this.em = em;
+        this.jobs = new JpaJobStore(em);
+    }
+
+    @Override
+    public Funnel funnel(RealmModel realm, String incidentId) {
+        IncidentEntity ie = requireIncident(realm, incidentId);
+        java.util.EnumMap<FlagState, Long> byState = new java.util.EnumMap<>(FlagState.class);
+        long total = 0;
+        long steppedUp = 0;
+        long enrolled = 0;
+        long passwordChanged = 0;
+        for (Object[] row : em.createNamedQuery("brFlagFunnel", Object[].class).setParameter("incidentId", ie.getId()).getResultList()) {
+            long n = ((Number) row[1]).longValue();
+            byState.put(FlagState.valueOf((String) row[0]), n);
+            total += n;
+            steppedUp += ((Number) row[2]).longValue();
+            enrolled += ((Number) row[3]).longValue();
+            passwordChanged += ((Number) row[4]).longValue();
+        }
+        return new Funnel(total, byState, steppedUp, enrolled, passwordChanged);
+    }
+
+    @Override
+    public JobStore jobs() {
+        return jobs;
+    }
+
+    @Override
+    public Optional<Incident> findIncidentByInternalId(RealmModel realm, String internalId) {
+        IncidentEntity e = em.find(IncidentEntity.class, internalId);
+        return e == null || !e.getRealmId().equals(realm.getId()) ? Optional.empty() : Optional.of(toIncident(e));
     }
 
     @Override

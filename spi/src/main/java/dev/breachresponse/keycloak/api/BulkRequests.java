@@ -1,0 +1,58 @@
+package dev.breachresponse.keycloak.api;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import dev.breachresponse.keycloak.api.jobs.SubjectReader;
+
+/** Validates the parts of a bulk flag request that are not its body. */
+final class BulkRequests {
+
+    static final int MAX_KEY = 255;
+
+    private BulkRequests() {
+    }
+
+    static SubjectReader.Format format(MediaType type) {
+        if (type != null) {
+            String t = type.getType() + "/" + type.getSubtype();
+            switch (t.toLowerCase(java.util.Locale.ROOT)) {
+                case "application/json":
+                    return SubjectReader.Format.JSON;
+                case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines":
+                    return SubjectReader.Format.NDJSON;
+                case "text/csv":
+                    return SubjectReader.Format.CSV;
+                default:
+                    break;
+            }
+            String charset = type.getParameters().get("charset");
+            if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
+                throw new ApiException(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Only UTF-8 bodies are accepted");
+            }
+        }
+        throw new ApiException(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                "Send application/json ({\"subjects\":[...]}), application/x-ndjson (one subject a line) or text/csv (header email, username or id)");
+    }
+
+    static Boolean dryRun(String v) {
+        if (v == null) {
+            return null;
+        }
+        return switch (v) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw ApiException.badRequest("dryRun must be true or false");
+        };
+    }
+
+    static String idempotencyKey(String v) {
+        if (v == null) {
+            return null;
+        }
+        if (v.isEmpty() || v.length() > MAX_KEY || !v.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+            throw ApiException.badRequest("Idempotency-Key must be 1 to " + MAX_KEY + " visible ASCII characters");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.breachresponse.keycloak.api.jobs;
+
+/** The whole body is refused (syntax error, unknown field, over a cap); nothing of it may be stored. */
+public final class BodyRejected extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final boolean tooLarge;
+
+    public BodyRejected(String message, boolean tooLarge) {
+        super(message);
+        this.tooLarge = tooLarge;
+    }
+
+    public boolean tooLarge() {
+        return tooLarge;
+    }
+}

@@ -1,0 +1,150 @@
+package dev.breachresponse.keycloak.api.jobs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelDuplicateException;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+import org.keycloak.services.resources.admin.fgap.AdminPermissions;
+
+import dev.breachresponse.keycloak.incident.Flag;
+import dev.breachresponse.keycloak.incident.Incident;
+import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.incident.ItemOutcome;
+import dev.breachresponse.keycloak.incident.Job;
+import dev.breachresponse.keycloak.incident.JobItem;
+import dev.breachresponse.keycloak.incident.JobState;
+import dev.breachresponse.keycloak.incident.JobStore;
+import dev.breachresponse.keycloak.support.SessionRevoker;
+
+/**
+ * Processes one bounded chunk of a job inside one transaction: flags, outcomes, counts and the cursor commit
+ * together, so a crash repeats at most the chunk in flight and the counts stay exact.
+ */
+final class ChunkProcessor {
+
+    /** What happened to the chunk. */
+    enum Result { MORE, DONE, LOST }
+
+    private final String owner;
+    private final int chunkSize;
+    private final long leaseMillis;
+
+    ChunkProcessor(String owner, int chunkSize, long leaseMillis) {
+        this.owner = owner;
+        this.chunkSize = chunkSize;
+        this.leaseMillis = leaseMillis;
+    }
+
+    Result process(KeycloakSession session, String jobId, long now) {
+        IncidentStore store = session.getProvider(IncidentStore.class);
+        JobStore jobs = store.jobs();
+        Optional<Job> locked = jobs.lockIfOwned(jobId, owner);
+        if (locked.isEmpty()) {
+            return Result.LOST; // cancelled, or another node took over after our lease ran out
+        }
+        Job job = locked.get();
+        RealmModel realm = session.realms().getRealm(job.realmId());
+        if (realm == null) {
+            return Result.LOST; // realm deleted: its jobs went with it
+        }
+        session.getContext().setRealm(realm);
+        Optional<Incident> incident = store.findIncidentByInternalId(realm, job.incidentId());
+        if (incident.isEmpty()) {
+            jobs.complete(jobId, JobState.FAILED, "the incident no longer exists");
+            return Result.DONE;
+        }
+        if (!incident.get().open() && !job.dryRun()) {
+            jobs.complete(jobId, JobState.FAILED, "the incident was closed before the job finished; it takes no new flags");
+            return Result.DONE;
+        }
+        RealmModel adminRealm = session.realms().getRealm(job.adminRealmId());
+        UserModel admin = adminRealm == null ? null : session.users().getUserById(adminRealm, job.adminUserId());
+        if (admin == null || !admin.isEnabled()) {
+            jobs.complete(jobId, JobState.FAILED, "the admin who submitted the job no longer exists or is disabled");
+            return Result.DONE;
+        }
+        List<JobItem> pending = jobs.pending(jobId, job.processed(), chunkSize);
+        if (pending.isEmpty()) {
+            jobs.complete(jobId, JobState.SUCCEEDED, null);
+            return Result.DONE;
+        }
+
+        // The worker has no HTTP request: re-check the submitter's rights per user, as the admin API would.
+        AdminPermissionEvaluator rights = AdminPermissions.evaluator(session, realm, adminRealm, admin);
+        boolean manageAll = rights.users().canManage();
+
+        List<JobItem> outcomes = new ArrayList<>(pending.size());
+        int flagged = 0;
+        int already = 0;
+        int notFound = 0;
+        int ambiguous = 0;
+        int revoked = 0;
+        for (JobItem item : pending) {
+            if (item.outcome() != null) {
+                continue; // INVALID at intake: already counted
+            }
+            UserModel user;
+            try {
+                user = lookup(session, realm, item);
+            } catch (ModelDuplicateException e) {
+                outcomes.add(outcome(item, ItemOutcome.AMBIGUOUS, null, "several users share this email; none flagged"));
+                ambiguous++;
+                continue;
+            }
+            if (user == null || user.getServiceAccountClientLink() != null || !(manageAll || rights.users().canManage(user))) {
+                outcomes.add(outcome(item, ItemOutcome.NOT_FOUND, null, null));
+                notFound++;
+                continue;
+            }
+            if (job.dryRun()) {
+                Optional<Flag> existing = store.findFlag(realm, incident.get().id(), user.getId());
+                boolean isAlready = existing.isPresent();
+                outcomes.add(outcome(item, isAlready ? ItemOutcome.ALREADY_FLAGGED : ItemOutcome.FLAGGED, user.getId(),
+                        isAlready ? existing.get().state().name() : null));
+                if (isAlready) {
+                    already++;
+                } else {
+                    flagged++;
+                }
+                continue;
+            }
+            IncidentStore.FlagResult r = store.flag(realm, incident.get(), user.getId(), job.createdBy(), "bulk-job", false);
+            if (r.outcome() == IncidentStore.FlagOutcome.ALREADY_FLAGGED) {
+                outcomes.add(outcome(item, ItemOutcome.ALREADY_FLAGGED, user.getId(), r.flag().state().name()));
+                already++;
+            } else {
+                outcomes.add(outcome(item, ItemOutcome.FLAGGED, user.getId(), null));
+                flagged++;
+                if (incident.get().policy().revokeSessions()) {
+                    revoked += SessionRevoker.revoke(session, realm, user);
+                }
+            }
+        }
+        int cursor = pending.get(pending.size() - 1).seq() + 1;
+        jobs.recordChunk(jobId, outcomes, new Job.Counts(0, flagged, already, notFound, 0, ambiguous, revoked), cursor, now + leaseMillis);
+        return pending.size() < chunkSize ? finish(jobs, jobId) : Result.MORE;
+    }
+
+    private static Result finish(JobStore jobs, String jobId) {
+        jobs.complete(jobId, JobState.SUCCEEDED, null);
+        return Result.DONE;
+    }
+
+    private static UserModel lookup(KeycloakSession session, RealmModel realm, JobItem item) {
+        return switch (item.subjectType()) {
+            case "EMAIL" -> session.users().getUserByEmail(realm, item.subject());
+            case "USERNAME" -> session.users().getUserByUsername(realm, item.subject());
+            case "ID" -> session.users().getUserById(realm, item.subject());
+            default -> null;
+        };
+    }
+
+    private static JobItem outcome(JobItem item, ItemOutcome o, String userId, String detail) {
+        return new JobItem(item.seq(), item.subjectType(), item.subject(), o, userId, detail);
+    }
+}

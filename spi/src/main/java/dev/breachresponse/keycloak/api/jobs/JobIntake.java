@@ -1,0 +1,101 @@
+package dev.breachresponse.keycloak.api.jobs;
+
+import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import dev.breachresponse.keycloak.incident.Actor;
+import dev.breachresponse.keycloak.incident.Incident;
+import dev.breachresponse.keycloak.incident.Job;
+import dev.breachresponse.keycloak.incident.JobStore;
+
+import org.keycloak.models.RealmModel;
+
+/**
+ * Streams a bulk flag body into job-item rows, a batch at a time, inside the request's transaction: either
+ * every subject is stored and the job is QUEUED, or (on any rejection) the transaction rolls back and nothing is.
+ */
+public final class JobIntake {
+
+    private static final int BATCH = 1000;
+
+    private final JobSettings settings;
+
+    public JobIntake(JobSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Outcome of {@link #accept}: a new job, or an earlier one replayed by its idempotency key. */
+    public record Accepted(Job job, boolean replay) {
+    }
+
+    /** The same idempotency key came with a different body. */
+    public static final class KeyReused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        KeyReused() {
+            super("This Idempotency-Key was used with a different request body");
+        }
+    }
+
+    /**
+     * @param dryRunParam the {@code dryRun} query parameter, or null
+     * @throws BodyRejected when the body is refused as a whole
+     */
+    public Accepted accept(JobStore jobs, RealmModel realm, Incident incident, InputStream body, SubjectReader.Format format,
+                           Boolean dryRunParam, String idempotencyKey, Actor actor, String adminRealmId, String adminUserId) {
+        MessageDigest digest = sha256();
+        digest.update((format.name() + "|" + dryRunParam + "|" + incident.id() + "|").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        InputStream hashed = new DigestInputStream(body, digest);
+        SubjectReader reader = new SubjectReader(settings.maxSubjects(), settings.maxBodyBytes());
+
+        if (idempotencyKey != null) {
+            var earlier = jobs.findByIdempotencyKey(realm, idempotencyKey);
+            if (earlier.isPresent()) {
+                reader.read(hashed, format, s -> { });
+                if (!hex(digest).equals(earlier.get().requestHash())) {
+                    throw new KeyReused();
+                }
+                return new Accepted(earlier.get(), true);
+            }
+        }
+
+        Job job = jobs.create(realm, incident, Boolean.TRUE.equals(dryRunParam), idempotencyKey, null, actor, adminRealmId, adminUserId);
+        List<JobStore.NewItem> batch = new ArrayList<>(BATCH);
+        int[] seq = {0};
+        int[] invalid = {0};
+        SubjectReader.Envelope env = reader.read(hashed, format, s -> {
+            if (!s.isValid()) {
+                invalid[0]++;
+            }
+            batch.add(new JobStore.NewItem(s.type() == null ? null : s.type().name(), s.value(), s.invalid()));
+            if (batch.size() == BATCH) {
+                jobs.addItems(job.id(), seq[0], batch);
+                seq[0] += batch.size();
+                batch.clear();
+            }
+        });
+        jobs.addItems(job.id(), seq[0], batch);
+        if (dryRunParam != null && env.dryRun() != null && !dryRunParam.equals(env.dryRun())) {
+            throw new BodyRejected("dryRun in the body and in the query disagree", false);
+        }
+        boolean dryRun = dryRunParam != null ? dryRunParam : Boolean.TRUE.equals(env.dryRun());
+        return new Accepted(jobs.finishIntake(job.id(), env.count(), invalid[0], dryRun, hex(digest)), false);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String hex(MessageDigest d) {
+        return HexFormat.of().formatHex(d.digest());
+    }
+}

@@ -1,0 +1,143 @@
+package dev.breachresponse.keycloak.api.jobs;
+
+import java.lang.management.ManagementFactory;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.incident.Job;
+import dev.breachresponse.keycloak.incident.JobState;
+
+/**
+ * Runs bulk flag jobs on this node, on its own worker thread (never Keycloak's timer thread). Jobs are claimed
+ * through database leases, so any node can run or resume them; each chunk is its own transaction.
+ * {@link #kick()} is called after a job is accepted and by a periodic poll that picks up jobs of dead nodes.
+ */
+public final class JobRunner {
+
+    private static final Logger LOG = Logger.getLogger(JobRunner.class);
+    private static final int MAX_CHUNK_FAILURES = 3;
+
+    private final KeycloakSessionFactory factory;
+    private final JobSettings settings;
+    private final String owner;
+    private final ChunkProcessor processor;
+    private final ExecutorService worker;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private volatile long lastPurge;
+
+    public JobRunner(KeycloakSessionFactory factory, JobSettings settings) {
+        this.factory = factory;
+        this.settings = settings;
+        this.owner = nodeName();
+        this.processor = new ChunkProcessor(owner, settings.chunkSize(), settings.leaseMillis());
+        this.worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "breach-response-jobs");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    /** Asks the worker to look for work; returns at once. */
+    public void kick() {
+        again.set(true);
+        if (draining.compareAndSet(false, true)) {
+            try {
+                worker.submit(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                draining.set(false); // shutting down
+            }
+        }
+    }
+
+    public void shutdown() {
+        worker.shutdownNow();
+        try {
+            worker.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void drain() {
+        try {
+            do {
+                again.set(false);
+                Optional<Job> job;
+                while ((job = claim()).isPresent() && !Thread.currentThread().isInterrupted()) {
+                    run(job.get());
+                }
+                purgeIfDue();
+            } while (again.get() && !Thread.currentThread().isInterrupted());
+        } catch (RuntimeException e) {
+            LOG.warn("Bulk flag worker stopped on an error; the next poll resumes it", e);
+        } finally {
+            draining.set(false);
+        }
+    }
+
+    private Optional<Job> claim() {
+        long now = Time.currentTimeMillis();
+        return KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                s -> s.getProvider(IncidentStore.class).jobs().claim(owner, now, now + settings.leaseMillis()));
+    }
+
+    private void run(Job job) {
+        LOG.debugf("Running bulk flag job %s (%d subjects)", job.id(), job.counts().submitted());
+        int failures = 0;
+        while (!Thread.currentThread().isInterrupted()) {
+            ChunkProcessor.Result r;
+            try {
+                r = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                        s -> processor.process(s, job.id(), Time.currentTimeMillis()));
+                failures = 0;
+            } catch (RuntimeException e) {
+                failures++;
+                LOG.warnf("Bulk flag job %s: chunk failed (%d of %d tries): %s", job.id(), failures, MAX_CHUNK_FAILURES, e.toString());
+                if (failures >= MAX_CHUNK_FAILURES) {
+                    KeycloakModelUtils.runJobInTransaction(factory, s -> s.getProvider(IncidentStore.class).jobs()
+                            .complete(job.id(), JobState.FAILED, "a chunk failed " + MAX_CHUNK_FAILURES + " times; see the server log"));
+                    return;
+                }
+                continue;
+            }
+            if (r != ChunkProcessor.Result.MORE) {
+                return;
+            }
+        }
+    }
+
+    private void purgeIfDue() {
+        long now = Time.currentTimeMillis();
+        if (now - lastPurge < TimeUnit.HOURS.toMillis(1)) {
+            return;
+        }
+        lastPurge = now;
+        long cutoff = now - settings.itemRetentionMillis();
+        int n = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                s -> s.getProvider(IncidentStore.class).jobs().purgeItems(cutoff, 1000));
+        if (n > 0) {
+            LOG.infof("Purged %d job items older than the retention period", n);
+        }
+    }
+
+    private static String nodeName() {
+        String jvm = ManagementFactory.getRuntimeMXBean().getName();
+        String n = jvm + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return n.length() > 64 ? n.substring(n.length() - 64) : n;
+    }
+}

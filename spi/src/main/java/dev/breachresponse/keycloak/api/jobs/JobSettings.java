@@ -1,0 +1,59 @@
+package dev.breachresponse.keycloak.api.jobs;
+
+import java.util.List;
+
+import org.keycloak.Config;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+/**
+ * Server options of the bulk API, e.g. {@code --spi-admin-realm-restapi-extension--breach-response--max-subjects=50000}.
+ * Missing or out-of-range values fall back to the defaults (and are logged by Keycloak's config layer).
+ */
+public record JobSettings(int maxSubjects, long maxBodyBytes, int chunkSize, long leaseMillis, long pollMillis,
+                          long itemRetentionMillis) {
+
+    public static final int DEFAULT_MAX_SUBJECTS = 100_000;
+    public static final long DEFAULT_MAX_BODY_BYTES = 10_000_000L;
+
+    public static JobSettings from(Config.Scope c) {
+        return new JobSettings(
+                bounded(c.getInt("max-subjects", DEFAULT_MAX_SUBJECTS), 1, 1_000_000, "max-subjects"),
+                bounded(c.getLong("max-body-bytes", DEFAULT_MAX_BODY_BYTES), 1_024, 100_000_000L, "max-body-bytes"),
+                bounded(c.getInt("chunk-size", 500), 1, 10_000, "chunk-size"),
+                bounded(c.getLong("lease-seconds", 60L), 10, 3_600, "lease-seconds") * 1000L,
+                bounded(c.getLong("poll-seconds", 10L), 1, 3_600, "poll-seconds") * 1000L,
+                bounded(c.getLong("item-retention-days", 30L), 1, 3_650, "item-retention-days") * 86_400_000L);
+    }
+
+    private static int bounded(int v, int min, int max, String name) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException("breach-response option " + name + " must be from " + min + " to " + max + ", was " + v);
+        }
+        return v;
+    }
+
+    private static long bounded(long v, long min, long max, String name) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException("breach-response option " + name + " must be from " + min + " to " + max + ", was " + v);
+        }
+        return v;
+    }
+
+    public static List<ProviderConfigProperty> metadata() {
+        return ProviderConfigurationBuilder.create()
+                .property().name("max-subjects").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(DEFAULT_MAX_SUBJECTS)
+                .helpText("Most subjects one bulk flag request may carry (413 beyond).").add()
+                .property().name("max-body-bytes").type(ProviderConfigProperty.STRING_TYPE).defaultValue(Long.toString(DEFAULT_MAX_BODY_BYTES))
+                .helpText("Most bytes one bulk flag request body may have (413 beyond).").add()
+                .property().name("chunk-size").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(500)
+                .helpText("Subjects processed per transaction by the job worker.").add()
+                .property().name("lease-seconds").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(60)
+                .helpText("How long a node holds a job without progress before another node may resume it.").add()
+                .property().name("poll-seconds").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(10)
+                .helpText("How often each node looks for queued or orphaned jobs.").add()
+                .property().name("item-retention-days").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(30)
+                .helpText("Days after a job finishes before its items (which hold emails of non-users) are deleted.").add()
+                .build();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.breachresponse.keycloak.incident;
+
+/** What a bulk job did with one subject. In a dry run FLAGGED means "would be flagged". */
+public enum ItemOutcome {
+    FLAGGED, ALREADY_FLAGGED, NOT_FOUND, INVALID, AMBIGUOUS;
+
+    public static ItemOutcome parse(String s) {
+        for (ItemOutcome o : values()) {
+            if (o.name().equalsIgnoreCase(s)) {
+                return o;
+            }
+        }
+        return null;
+    }
+}

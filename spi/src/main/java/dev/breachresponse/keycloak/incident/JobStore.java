@@ -1,0 +1,58 @@
+package dev.breachresponse.keycloak.incident;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.keycloak.models.RealmModel;
+
+/**
+ * Bulk flag jobs in the database: intake, paging, cancellation, and the lease-based claiming that lets any
+ * node run or resume a job. Obtained from {@link IncidentStore#jobs()}; runs in the caller's transaction.
+ */
+public interface JobStore {
+
+    /** A new job row, QUEUED, with no items yet. */
+    Job create(RealmModel realm, Incident incident, boolean dryRun, String idempotencyKey, String requestHash,
+               Actor actor, String adminRealmId, String adminUserId);
+
+    /** Appends items (sequence numbers from {@code firstSeq}); invalid subjects get outcome INVALID now. */
+    void addItems(String jobId, int firstSeq, List<NewItem> items);
+
+    record NewItem(String subjectType, String subject, String invalidReason) {
+    }
+
+    /** Sets the counts, dry-run flag and request fingerprint once intake is complete. */
+    Job finishIntake(String jobId, int submitted, int invalid, boolean dryRun, String requestHash);
+
+    Optional<Job> find(RealmModel realm, String jobId);
+
+    Optional<Job> findByIdempotencyKey(RealmModel realm, String key);
+
+    List<Job> ofIncident(RealmModel realm, String incidentKey, int first, int max);
+
+    List<JobItem> items(String jobId, ItemOutcome outcome, int first, int max);
+
+    /** Cancels an active job; true when it was active. */
+    boolean cancel(RealmModel realm, String jobId);
+
+    /**
+     * Claims the oldest runnable job of any realm for {@code owner} until {@code leaseUntil}: a QUEUED job, or
+     * a RUNNING one whose lease expired (its node died), while no other job of the same realm holds a live
+     * lease. Serialised through row locks, so two nodes never claim the same job.
+     */
+    Optional<Job> claim(String owner, long now, long leaseUntil);
+
+    /** The job locked for update if {@code owner} still holds its lease, else empty (lost or cancelled). */
+    Optional<Job> lockIfOwned(String jobId, String owner);
+
+    /** Items not yet processed, from the job's cursor on. */
+    List<JobItem> pending(String jobId, int fromSeq, int limit);
+
+    /** Writes outcomes, adds to the counts, moves the cursor and extends the lease: one chunk's result. */
+    void recordChunk(String jobId, List<JobItem> outcomes, Job.Counts delta, int newProcessed, long leaseUntil);
+
+    void complete(String jobId, JobState finalState, String error);
+
+    /** Deletes items of jobs finished before {@code cutoff} (they hold emails of non-users); returns rows. */
+    int purgeItems(long cutoff, int limit);
+}

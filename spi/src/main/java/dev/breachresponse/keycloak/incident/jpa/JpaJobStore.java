@@ -1,0 +1,297 @@
+package dev.breachresponse.keycloak.incident.jpa;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+
+import org.hibernate.Session;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+import dev.breachresponse.keycloak.incident.Actor;
+import dev.breachresponse.keycloak.incident.Incident;
+import dev.breachresponse.keycloak.incident.ItemOutcome;
+import dev.breachresponse.keycloak.incident.Job;
+import dev.breachresponse.keycloak.incident.JobItem;
+import dev.breachresponse.keycloak.incident.JobState;
+import dev.breachresponse.keycloak.incident.JobStore;
+
+/** JPA (jobs) and JDBC batch (items, which can number 100k per request) implementation of {@link JobStore}. */
+final class JpaJobStore implements JobStore {
+
+    private static final String ACTIVE = "('QUEUED','RUNNING')";
+
+    private final EntityManager em;
+
+    JpaJobStore(EntityManager em) {
+        this.em = em;
+    }
+
+    @Override
+    public Job create(RealmModel realm, Incident incident, boolean dryRun, String idempotencyKey, String requestHash,
+                      Actor actor, String adminRealmId, String adminUserId) {
+        JobEntity j = new JobEntity();
+        j.id = KeycloakModelUtils.generateId();
+        j.realmId = realm.getId();
+        j.incidentId = incident.internalId();
+        j.state = JobState.QUEUED.name();
+        j.dryRun = dryRun;
+        j.idempotencyKey = idempotencyKey;
+        j.requestHash = requestHash;
+        j.createdAt = Time.currentTimeMillis();
+        j.createdBy = actor.asString();
+        j.adminRealmId = adminRealmId;
+        j.adminUserId = adminUserId;
+        em.persist(j);
+        em.flush();
+        return toJob(j);
+    }
+
+    @Override
+    public void addItems(String jobId, int firstSeq, List<NewItem> items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        em.unwrap(Session.class).doWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into BR_JOB_ITEM (JOB_ID, SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, DETAIL) values (?, ?, ?, ?, ?, ?)")) {
+                int seq = firstSeq;
+                for (NewItem i : items) {
+                    ps.setString(1, jobId);
+                    ps.setInt(2, seq++);
+                    ps.setString(3, i.subjectType());
+                    ps.setString(4, i.subject());
+                    if (i.invalidReason() == null) {
+                        ps.setNull(5, Types.VARCHAR);
+                        ps.setNull(6, Types.VARCHAR);
+                    } else {
+                        ps.setString(5, ItemOutcome.INVALID.name());
+                        ps.setString(6, clip(i.invalidReason(), 255));
+                    }
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        });
+    }
+
+    @Override
+    public Job finishIntake(String jobId, int submitted, int invalid, boolean dryRun, String requestHash) {
+        JobEntity j = em.find(JobEntity.class, jobId);
+        j.requestHash = requestHash;
+        j.submitted = submitted;
+        j.invalid = invalid;
+        j.dryRun = dryRun;
+        if (submitted == 0) {
+            j.state = JobState.SUCCEEDED.name();
+            j.finishedAt = Time.currentTimeMillis();
+        }
+        em.flush();
+        return toJob(j);
+    }
+
+    @Override
+    public Optional<Job> find(RealmModel realm, String jobId) {
+        JobEntity j = em.find(JobEntity.class, jobId);
+        return j == null || !j.realmId.equals(realm.getId()) ? Optional.empty() : Optional.of(toJob(j));
+    }
+
+    @Override
+    public Optional<Job> findByIdempotencyKey(RealmModel realm, String key) {
+        return em.createQuery("select j from JobEntity j where j.realmId = :r and j.idempotencyKey = :k", JobEntity.class)
+                .setParameter("r", realm.getId()).setParameter("k", key)
+                .getResultStream().findFirst().map(JpaJobStore::toJob);
+    }
+
+    @Override
+    public List<Job> ofIncident(RealmModel realm, String incidentInternalId, int first, int max) {
+        return em.createQuery("select j from JobEntity j where j.realmId = :r and j.incidentId = :i order by j.createdAt desc, j.id", JobEntity.class)
+                .setParameter("r", realm.getId()).setParameter("i", incidentInternalId)
+                .setFirstResult(first).setMaxResults(max)
+                .getResultStream().map(JpaJobStore::toJob).toList();
+    }
+
+    @Override
+    public List<JobItem> items(String jobId, ItemOutcome outcome, int first, int max) {
+        String sql = "select SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, USER_ID, DETAIL from BR_JOB_ITEM where JOB_ID = ?"
+                + (outcome == null ? "" : " and OUTCOME = ?") + " order by SEQ";
+        return em.unwrap(Session.class).doReturningWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, jobId);
+                if (outcome != null) {
+                    ps.setString(2, outcome.name());
+                }
+                ps.setMaxRows(first + max);
+                List<JobItem> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    int row = 0;
+                    while (rs.next()) {
+                        if (row++ >= first) {
+                            out.add(item(rs));
+                        }
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public boolean cancel(RealmModel realm, String jobId) {
+        JobEntity j = em.find(JobEntity.class, jobId, LockModeType.PESSIMISTIC_WRITE);
+        if (j == null || !j.realmId.equals(realm.getId()) || !JobState.valueOf(j.state).isActive()) {
+            return false;
+        }
+        j.state = JobState.CANCELLED.name();
+        j.finishedAt = Time.currentTimeMillis();
+        j.leaseOwner = null;
+        j.leaseUntil = null;
+        em.flush();
+        return true;
+    }
+
+    @Override
+    public Optional<Job> claim(String owner, long now, long leaseUntil) {
+        List<String> realms = em.createQuery("select j.realmId from JobEntity j where j.state in " + ACTIVE + " order by j.createdAt, j.id", String.class)
+                .setMaxResults(100).getResultList();
+        Set<String> ordered = new LinkedHashSet<>(realms);
+        for (String realmId : ordered) {
+            List<JobEntity> active = em.createQuery("select j from JobEntity j where j.realmId = :r and j.state in " + ACTIVE + " order by j.createdAt, j.id", JobEntity.class)
+                    .setParameter("r", realmId)
+                    .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                    .getResultList();
+            boolean busy = active.stream().anyMatch(j -> JobState.RUNNING.name().equals(j.state) && j.leaseUntil != null && j.leaseUntil >= now);
+            if (busy) {
+                continue; // one running job per realm
+            }
+            JobEntity pick = active.stream().filter(j -> JobState.RUNNING.name().equals(j.state)).findFirst()
+                    .orElse(active.stream().findFirst().orElse(null));
+            if (pick == null) {
+                continue;
+            }
+            pick.state = JobState.RUNNING.name();
+            pick.leaseOwner = owner;
+            pick.leaseUntil = leaseUntil;
+            if (pick.startedAt == null) {
+                pick.startedAt = Time.currentTimeMillis();
+            }
+            em.flush();
+            return Optional.of(toJob(pick));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<Job> lockIfOwned(String jobId, String owner) {
+        JobEntity j = em.find(JobEntity.class, jobId, LockModeType.PESSIMISTIC_WRITE);
+        if (j == null || !JobState.RUNNING.name().equals(j.state) || !owner.equals(j.leaseOwner)) {
+            return Optional.empty();
+        }
+        return Optional.of(toJob(j));
+    }
+
+    @Override
+    public List<JobItem> pending(String jobId, int fromSeq, int limit) {
+        return em.unwrap(Session.class).doReturningWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, USER_ID, DETAIL from BR_JOB_ITEM where JOB_ID = ? and SEQ >= ? order by SEQ")) {
+                ps.setString(1, jobId);
+                ps.setInt(2, fromSeq);
+                ps.setMaxRows(limit);
+                List<JobItem> out = new ArrayList<>(limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(item(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public void recordChunk(String jobId, List<JobItem> outcomes, Job.Counts d, int newProcessed, long leaseUntil) {
+        em.unwrap(Session.class).doWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "update BR_JOB_ITEM set OUTCOME = ?, USER_ID = ?, DETAIL = ? where JOB_ID = ? and SEQ = ?")) {
+                for (JobItem i : outcomes) {
+                    ps.setString(1, i.outcome().name());
+                    ps.setString(2, i.userId());
+                    ps.setString(3, clip(i.detail(), 255));
+                    ps.setString(4, jobId);
+                    ps.setInt(5, i.seq());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        });
+        JobEntity j = em.find(JobEntity.class, jobId);
+        j.flagged += d.flagged();
+        j.alreadyFlagged += d.alreadyFlagged();
+        j.notFound += d.notFound();
+        j.ambiguous += d.ambiguous();
+        j.sessionsRevoked += d.sessionsRevoked();
+        j.processed = newProcessed;
+        j.leaseUntil = leaseUntil;
+        em.flush();
+    }
+
+    @Override
+    public void complete(String jobId, JobState finalState, String error) {
+        JobEntity j = em.find(JobEntity.class, jobId, LockModeType.PESSIMISTIC_WRITE);
+        if (j == null || !JobState.valueOf(j.state).isActive()) {
+            return;
+        }
+        j.state = finalState.name();
+        j.finishedAt = Time.currentTimeMillis();
+        j.leaseOwner = null;
+        j.leaseUntil = null;
+        j.error = clip(error, 1024);
+        em.flush();
+    }
+
+    @Override
+    public int purgeItems(long cutoff, int limit) {
+        List<String> jobs = em.createQuery("select j.id from JobEntity j where j.state not in " + ACTIVE + " and j.finishedAt < :c", String.class)
+                .setParameter("c", cutoff).setMaxResults(limit).getResultList();
+        if (jobs.isEmpty()) {
+            return 0;
+        }
+        return em.unwrap(Session.class).doReturningWork(c -> {
+            int n = 0;
+            try (PreparedStatement ps = c.prepareStatement("delete from BR_JOB_ITEM where JOB_ID = ?")) {
+                for (String id : jobs) {
+                    ps.setString(1, id);
+                    n += ps.executeUpdate();
+                }
+            }
+            return n;
+        });
+    }
+
+    private static JobItem item(ResultSet rs) throws java.sql.SQLException {
+        String outcome = rs.getString(4);
+        return new JobItem(rs.getInt(1), rs.getString(2), rs.getString(3),
+                outcome == null ? null : ItemOutcome.valueOf(outcome), rs.getString(5), rs.getString(6));
+    }
+
+    private static String clip(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    static Job toJob(JobEntity j) {
+        return new Job(j.id, j.realmId, j.incidentId, JobState.valueOf(j.state), j.dryRun, j.idempotencyKey, j.requestHash,
+                j.createdAt, Actor.parse(j.createdBy), j.adminRealmId, j.adminUserId, j.startedAt, j.finishedAt,
+                new Job.Counts(j.submitted, j.flagged, j.alreadyFlagged, j.notFound, j.invalid, j.ambiguous, j.sessionsRevoked),
+                j.processed, j.error);
+    }
+}
