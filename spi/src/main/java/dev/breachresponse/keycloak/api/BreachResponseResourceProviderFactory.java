@@ -26,25 +26,36 @@ import dev.breachresponse.keycloak.support.BuildInfo;
 
 /** Mounts the admin API at {@code /admin/realms/{realm}/breach-response}; Keycloak authenticates the caller. */
 public final class BreachResponseResourceProviderFactory
-        implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider, ServerInfoAwareProviderFactory {
+        implements AdminRealmResourceProviderFactory, ServerInfoAwareProviderFactory {
 
     public static final String ID = "breach-response";
 
-    @Override
-    public AdminRealmResourceProvider create(KeycloakSession session) {
-        return this;
-    }
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(BreachResponseResourceProviderFactory.class);
 
     private JobSettings settings;
     private volatile BulkFlags bulk;
 
+    /**
+     * A provider per session, distinct from the factory: Keycloak closes providers after every request, and
+     * closing the factory would stop this node's job worker.
+     */
     @Override
-    public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
-        BulkFlags b = bulk;
-        if (b == null) {
-            throw new ServiceUnavailableException("Breach Response is still starting");
-        }
-        return new BreachResponseResource(session, realm, auth, adminEvent, b);
+    public AdminRealmResourceProvider create(KeycloakSession session) {
+        return new AdminRealmResourceProvider() {
+            @Override
+            public Object getResource(KeycloakSession s, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+                BulkFlags b = bulk;
+                if (b == null) {
+                    throw new ServiceUnavailableException("Breach Response is still starting");
+                }
+                return new BreachResponseResource(s, realm, auth, adminEvent, b);
+            }
+
+            @Override
+            public void close() {
+                // per-request: nothing to release
+            }
+        };
     }
 
     @Override
@@ -58,10 +69,15 @@ public final class BreachResponseResourceProviderFactory
             if (event instanceof PostMigrationEvent) {
                 JobRunner runner = new JobRunner(factory, settings);
                 bulk = new BulkFlags(settings, new JobIntake(settings), runner);
-                // The timer thread only wakes the worker; the work runs on the worker's own thread.
-                KeycloakModelUtils.runJobInTransaction(factory, s -> s.getProvider(TimerProvider.class)
-                        .schedule(runner::kick, settings.pollMillis(), "breach-response-job-poll"));
                 runner.kick();
+                try {
+                    // The timer thread only wakes the worker; the work runs on the worker's own thread.
+                    KeycloakModelUtils.runJobInTransaction(factory, s -> s.getProvider(TimerProvider.class)
+                            .schedule(runner::kick, settings.pollMillis(), "breach-response-job-poll"));
+                    LOG.infof("Breach Response job worker %s started; polling every %d s", runner.owner(), settings.pollMillis() / 1000);
+                } catch (RuntimeException e) {
+                    LOG.error("Breach Response could not schedule its job poll; jobs run only when submitted on this node", e);
+                }
             }
         });
     }

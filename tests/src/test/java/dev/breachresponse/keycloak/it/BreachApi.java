@@ -75,6 +75,15 @@ public final class BreachApi {
         return send(b.POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** Any method with one extra header, e.g. Idempotency-Key. */
+    public Reply send(String method, String path, String contentType, String body, String header, String value) {
+        HttpRequest.Builder b = builder(path).header(header, value);
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        return send(b.method(method, HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public Reply putJson(String path, String body) {
         return send(builder(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
     }

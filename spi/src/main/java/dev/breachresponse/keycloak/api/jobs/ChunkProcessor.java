@@ -9,7 +9,6 @@ import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
-import org.keycloak.services.resources.admin.fgap.AdminPermissions;
 
 import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.Incident;
@@ -75,7 +74,7 @@ final class ChunkProcessor {
         }
 
         // The worker has no HTTP request: re-check the submitter's rights per user, as the admin API would.
-        AdminPermissionEvaluator rights = AdminPermissions.evaluator(session, realm, adminRealm, admin);
+        AdminPermissionEvaluator rights = SubmitterRights.evaluator(session, realm, adminRealm, admin);
         boolean manageAll = rights.users().canManage();
 
         List<JobItem> outcomes = new ArrayList<>(pending.size());

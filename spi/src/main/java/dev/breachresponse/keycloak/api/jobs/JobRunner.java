@@ -83,8 +83,8 @@ public final class JobRunner {
                 }
                 purgeIfDue();
             } while (again.get() && !Thread.currentThread().isInterrupted());
-        } catch (RuntimeException e) {
-            LOG.warn("Bulk flag worker stopped on an error; the next poll resumes it", e);
+        } catch (Throwable e) { // NOPMD: an Error would otherwise vanish inside the executor's Future
+            LOG.error("Bulk flag worker stopped on an error; the next poll resumes it", e);
         } finally {
             draining.set(false);
         }

@@ -1,0 +1,246 @@
+package dev.breachresponse.keycloak.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.ws.rs.core.Response;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.AdminEventRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.testframework.annotations.InjectAdminClient;
+import org.keycloak.testframework.annotations.InjectKeycloakUrls;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.server.KeycloakUrls;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Bulk flagging through the real endpoint: formats, outcomes, idempotency, dry run, revocation, rights. */
+@KeycloakIntegrationTest(config = BreachServerConfig.class)
+class BulkFlagIT {
+
+    @InjectAdminClient
+    Keycloak admin;
+
+    @InjectKeycloakUrls
+    KeycloakUrls urls;
+
+    String realm;
+    List<String> ids = new ArrayList<>();
+    BreachApi api;
+
+    @BeforeEach
+    void realmWithUsers() {
+        realm = Realms.newName("bulk");
+        List<UserRepresentation> users = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            users.add(Realms.user(id, "dev" + i));
+        }
+        // dev4 and dev5 share an email: the realm allows duplicate emails
+        users.get(5).setEmail("dev4@example.test");
+        RealmRepresentation r = new RealmRepresentation();
+        r.setRealm(realm);
+        r.setEnabled(true);
+        r.setDuplicateEmailsAllowed(true);
+        r.setAdminEventsEnabled(true);
+        r.setAdminEventsDetailsEnabled(true);
+        r.setUsers(users);
+        admin.realms().create(r);
+        api = new BreachApi(urls.getBase(), realm, () -> admin.tokenManager().getAccessTokenString());
+        assertEquals(201, api.postJson("/incidents", "{\"id\":\"leak\",\"title\":\"Leak\",\"exposedData\":[\"email\",\"location\"]}").status());
+    }
+
+    @AfterEach
+    void removeRealm() {
+        admin.realm(realm).remove();
+    }
+
+    @Test
+    void jsonWithMixedSubjectsDuplicatesUnknownsAndInvalids() {
+        String body = "{\"subjects\":[{\"email\":\"DEV0@example.test\"},{\"username\":\"dev1\"},{\"id\":\"" + ids.get(2) + "\"},"
+                + "{\"username\":\"dev1\"},{\"email\":\"stranger@example.test\"},{\"email\":\"not-an-email\"},"
+                + "{\"email\":\"dev4@example.test\"}]}";
+        BreachApi.Reply accepted = api.postJson("/incidents/leak/flags", body);
+        assertEquals(202, accepted.status(), accepted.toString());
+        String jobId = accepted.json().get("id").asText();
+        assertEquals(api.url("/jobs/" + jobId), accepted.header("Location"));
+        assertEquals(7, accepted.json().at("/counts/submitted").asInt());
+
+        JsonNode job = await(jobId);
+        assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
+        assertEquals(3, job.at("/counts/flagged").asInt(), job.toString());
+        assertEquals(1, job.at("/counts/alreadyFlagged").asInt(), "dev1 twice in one batch");
+        assertEquals(1, job.at("/counts/notFound").asInt());
+        assertEquals(1, job.at("/counts/invalid").asInt());
+        assertEquals(1, job.at("/counts/ambiguous").asInt(), "two users share dev4's email: neither flagged");
+        assertEquals(7, job.get("processed").asInt());
+
+        JsonNode notFound = api.get("/jobs/" + jobId + "/items?outcome=NOT_FOUND").json();
+        assertEquals(1, notFound.size());
+        assertEquals("stranger@example.test", notFound.get(0).get("subject").asText());
+        assertTrue(notFound.get(0).get("userId").isNull());
+        JsonNode flagged = api.get("/jobs/" + jobId + "/items?outcome=FLAGGED").json();
+        assertEquals(ids.get(0), flagged.get(0).get("userId").asText(), "email matched case-insensitively");
+        assertEquals(2, api.get("/jobs/" + jobId + "/items?first=5&max=10").json().size());
+        assertEquals(0, api.get("/users/" + ids.get(4) + "/flags").json().size());
+        assertEquals(0, api.get("/users/" + ids.get(5) + "/flags").json().size());
+        assertEquals(3, api.get("/incidents/leak/flags").json().size());
+
+        List<AdminEventRepresentation> events = admin.realm(realm).getAdminEvents();
+        assertTrue(events.stream().anyMatch(e -> "BREACH_FLAG_JOB".equals(e.getResourceType())
+                && e.getResourcePath().contains("incidents/leak/flags")), "admin event for the accepted job");
+    }
+
+    @Test
+    void ndjsonAndCsvAndRepostFlagsOnlyTheRest() {
+        JsonNode first = await(api.post("/incidents/leak/flags", "application/x-ndjson",
+                "{\"username\":\"dev0\"}\n{\"username\":\"dev1\"}\n").json().get("id").asText());
+        assertEquals(2, first.at("/counts/flagged").asInt());
+
+        BreachApi.Reply csv = api.post("/incidents/leak/flags", "text/csv; charset=utf-8",
+                "email\ndev0@example.test\ndev1@example.test\ndev2@example.test\n");
+        assertEquals(202, csv.status(), csv.toString());
+        JsonNode second = await(csv.json().get("id").asText());
+        assertEquals(1, second.at("/counts/flagged").asInt(), "only dev2 is new");
+        assertEquals(2, second.at("/counts/alreadyFlagged").asInt());
+        assertEquals(2, api.get("/incidents/leak/jobs").json().size());
+    }
+
+    @Test
+    void idempotencyKeyReplaysTheSameJobAndRefusesAnotherBody() {
+        String body = "{\"subjects\":[{\"username\":\"dev0\"}]}";
+        BreachApi.Reply a = api.send("POST", "/incidents/leak/flags", "application/json", body, "Idempotency-Key", "soar-run-42");
+        BreachApi.Reply b = api.send("POST", "/incidents/leak/flags", "application/json", body, "Idempotency-Key", "soar-run-42");
+        assertEquals(202, a.status(), a.toString());
+        assertEquals(202, b.status(), b.toString());
+        assertEquals(a.json().get("id"), b.json().get("id"));
+        BreachApi.Reply c = api.send("POST", "/incidents/leak/flags", "application/json", "{\"subjects\":[{\"username\":\"dev1\"}]}",
+                "Idempotency-Key", "soar-run-42");
+        assertEquals(422, c.status(), c.toString());
+        assertEquals("idempotency_key_reused", c.json().get("error").asText());
+        await(a.json().get("id").asText());
+        assertEquals(1, api.get("/incidents/leak/jobs").json().size());
+    }
+
+    @Test
+    void dryRunCountsWithoutWriting() {
+        JsonNode job = await(api.post("/incidents/leak/flags?dryRun=true", "application/json",
+                "{\"subjects\":[{\"username\":\"dev0\"},{\"username\":\"ghost\"}]}").json().get("id").asText());
+        assertTrue(job.get("dryRun").asBoolean());
+        assertEquals(1, job.at("/counts/flagged").asInt());
+        assertEquals(1, job.at("/counts/notFound").asInt());
+        assertEquals(0, api.get("/incidents/leak/flags").json().size(), "a dry run writes no flag");
+    }
+
+    @Test
+    void flaggingByJobRevokesRefreshTokens() {
+        JsonNode tokens = Realms.passwordGrant(urls.getBase(), realm, "dev3", Realms.PASSWORD, null);
+        assertEquals(200, tokens.get("_status").asInt(), tokens.toString());
+        JsonNode job = await(api.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"dev3\"}]}").json().get("id").asText());
+        assertTrue(job.at("/counts/sessionsRevoked").asInt() >= 1, job.toString());
+        JsonNode refused = Realms.refresh(urls.getBase(), realm, tokens.get("refresh_token").asText());
+        assertEquals(400, refused.get("_status").asInt(), refused.toString());
+    }
+
+    @Test
+    void badRequestsStoreNothing() {
+        assertError(api.postJson("/incidents/leak/flags", "{\"subjects\":[{\"email\":\"a@x.io\"}"), 400);
+        assertError(api.post("/incidents/leak/flags", "application/x-ndjson", "{\"email\":\"a@x.io\"}\nnot json\n"), 400);
+        assertError(api.post("/incidents/leak/flags", "text/csv", "phone\n123\n"), 400);
+        assertError(api.post("/incidents/leak/flags", "text/plain", "dev0"), 415);
+        assertError(api.post("/incidents/leak/flags", null, "{}"), 415);
+        assertError(api.postJson("/incidents/leak/flags", ""), 400);
+        assertError(api.postJson("/incidents/nope/flags", "{\"subjects\":[]}"), 404);
+        assertError(api.postJson("/incidents/leak/flags?dryRun=maybe", "{\"subjects\":[]}"), 400);
+        assertError(api.send("POST", "/incidents/leak/flags", "application/json", "{\"subjects\":[]}", "Idempotency-Key", "x".repeat(300)), 400);
+        StringBuilder big = new StringBuilder("{\"subjects\":[");
+        for (int i = 0; i <= 100_000; i++) {
+            big.append(i == 0 ? "" : ",").append("{\"id\":\"u").append(i).append("\"}");
+        }
+        assertError(api.postJson("/incidents/leak/flags", big.append("]}").toString()), 413);
+        assertEquals(0, api.get("/incidents/leak/jobs").json().size(), "no job stored for a refused request");
+    }
+
+    @Test
+    void statsAddUp() {
+        await(api.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"dev0\"},{\"username\":\"dev1\"},{\"username\":\"dev2\"}]}")
+                .json().get("id").asText());
+        assertEquals(200, api.delete("/incidents/leak/flags/" + ids.get(2) + "?reason=" + BreachApi.enc("test account")).status());
+        JsonNode stats = api.get("/incidents/leak/stats").json();
+        assertEquals(3, stats.get("flagged").asInt());
+        assertEquals(2, stats.at("/open/count").asInt());
+        assertEquals(1, stats.at("/dismissed/count").asInt());
+        assertEquals(33.3, stats.at("/dismissed/percent").asDouble(), 0.01);
+        long sum = 0;
+        for (JsonNode n : stats.get("byState")) {
+            sum += n.asLong();
+        }
+        assertEquals(3, sum);
+    }
+
+    @Test
+    void rightsAreCheckedBeforeAnything() {
+        String jobId = api.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"dev0\"}]}").json().get("id").asText();
+        await(jobId);
+        BreachApi anonymous = new BreachApi(urls.getBase(), realm, () -> null);
+        assertEquals(401, anonymous.postJson("/incidents/leak/flags", "{\"subjects\":[]}").status());
+        JsonNode t = Realms.passwordGrant(urls.getBase(), realm, "dev3", Realms.PASSWORD, null);
+        String token = t.get("access_token").asText();
+        BreachApi nobody = new BreachApi(urls.getBase(), realm, () -> token);
+        assertEquals(403, nobody.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"dev1\"}]}").status());
+        assertEquals(403, nobody.get("/jobs/" + jobId).status());
+        assertEquals(403, nobody.get("/jobs/" + UUID.randomUUID()).status(), "unknown job: still 403, no oracle");
+        assertEquals(403, nobody.get("/jobs/" + jobId + "/items").status());
+        assertEquals(403, nobody.delete("/jobs/" + jobId).status());
+        assertEquals(403, nobody.get("/incidents/leak/stats").status());
+        assertEquals(1, api.get("/incidents/leak/flags").json().size());
+    }
+
+    @Test
+    void cancellingAFinishedJobChangesNothingAndUnknownJobsAre404() {
+        String jobId = api.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"dev0\"}]}").json().get("id").asText();
+        JsonNode done = await(jobId);
+        BreachApi.Reply cancel = api.delete("/jobs/" + jobId);
+        assertEquals(200, cancel.status());
+        assertEquals("SUCCEEDED", cancel.json().get("state").asText());
+        assertEquals(done.get("finishedAt"), cancel.json().get("finishedAt"));
+        assertEquals(404, api.get("/jobs/" + UUID.randomUUID()).status());
+        assertNotEquals(0, done.at("/counts/flagged").asInt());
+    }
+
+    private JsonNode await(String jobId) {
+        long deadline = System.currentTimeMillis() + 60_000;
+        JsonNode job;
+        do {
+            job = api.get("/jobs/" + jobId).json();
+            String s = job.get("state").asText();
+            if (!s.equals("QUEUED") && !s.equals("RUNNING")) {
+                return job;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        } while (System.currentTimeMillis() < deadline);
+        throw new AssertionError("job did not finish: " + job);
+    }
+
+    private static void assertError(BreachApi.Reply r, int status) {
+        assertEquals(status, r.status(), r.toString());
+        assertTrue(r.json().hasNonNull("error"), r.toString());
+        assertTrue(r.json().hasNonNull("message"), r.toString());
+    }
+}
