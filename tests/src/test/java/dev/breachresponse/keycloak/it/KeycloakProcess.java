@@ -78,7 +78,9 @@ public final class KeycloakProcess implements AutoCloseable {
     /** Points the server at this run's database: H2 file in its home, or a fresh PostgreSQL/MariaDB database. */
     public KeycloakProcess database(TestDatabases.Fresh db) {
         if (db == null) {
+            // H2 writes commits to disk up to a second late by default; a kill -9 test needs them durable.
             option("db", "dev-file");
+            option("db-url", "jdbc:h2:file:" + home.resolve("data/h2/keycloakdb") + ";NON_KEYWORDS=VALUE;WRITE_DELAY=0");
         } else {
             option("db", db.vendor());
             option("db-url", db.jdbcUrl());

@@ -1,0 +1,123 @@
+package dev.breachresponse.keycloak.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * kill -9 the server in the middle of a bulk job; after restart the job is resumed through its expired lease
+ * and finishes with exact counts, every user flagged once; re-posting the batch flags nobody new.
+ */
+class JobCrashIT {
+
+    static final int USERS = 2000;
+    static final int UNKNOWN = 25;
+
+    static KeycloakProcess kc;
+    static TestDatabases.Fresh db;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String vendor = System.getProperty("br.it.db", "h2");
+        db = "h2".equals(vendor) ? null : TestDatabases.create(vendor, "br_crash");
+        kc = KeycloakProcess.install("crash-" + vendor, 8180, 9180, "start-dev").database(db)
+                .option("spi-admin-realm-restapi-extension--breach-response--chunk-size", "20")
+                .option("spi-admin-realm-restapi-extension--breach-response--lease-seconds", "10")
+                .option("spi-admin-realm-restapi-extension--breach-response--poll-seconds", "1");
+        kc.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kc != null) {
+            kc.stop();
+        }
+        if (db != null) {
+            db.dropQuietly();
+        }
+    }
+
+    @Test
+    void jobKilledMidwayFinishesWithExactCountsAfterRestart() throws Exception {
+        String realm = Realms.newName("crash");
+        List<Map<String, Object>> users = new ArrayList<>();
+        StringBuilder ndjson = new StringBuilder();
+        for (int i = 0; i < USERS; i++) {
+            users.add(Map.of("id", UUID.randomUUID().toString(), "username", "dev" + i, "email", "dev" + i + "@example.test", "enabled", true));
+            ndjson.append("{\"email\":\"dev").append(i).append("@example.test\"}\n");
+        }
+        for (int i = 0; i < UNKNOWN; i++) {
+            ndjson.append("{\"email\":\"stranger").append(i).append("@example.test\"}\n");
+        }
+        HttpResponse<String> created = kc.adminCall("POST", "/realms",
+                BreachApi.JSON.writeValueAsString(Map.of("realm", realm, "enabled", true, "users", users)));
+        assertEquals(201, created.statusCode(), created.body());
+
+        BreachApi api = kc.api(realm);
+        assertEquals(201, api.postJson("/incidents", "{\"id\":\"crash\",\"title\":\"t\",\"exposedData\":[\"email\"]}").status());
+        BreachApi.Reply accepted = api.post("/incidents/crash/flags", "application/x-ndjson", ndjson.toString());
+        assertEquals(202, accepted.status(), accepted.toString());
+        String jobId = accepted.json().get("id").asText();
+
+        // wait until the worker is partway, then SIGKILL
+        long deadline = System.currentTimeMillis() + 120_000;
+        int processedAtKill;
+        while (true) {
+            JsonNode job = api.get("/jobs/" + jobId).json();
+            processedAtKill = job.get("processed").asInt();
+            if (processedAtKill > 0) {
+                break;
+            }
+            assertTrue(System.currentTimeMillis() < deadline, "job never started: " + job);
+            Thread.sleep(20);
+        }
+        kc.kill();
+        assertTrue(processedAtKill < USERS + UNKNOWN, "killed mid-job (processed " + processedAtKill + ")");
+
+        kc.start();
+        BreachApi after = kc.api(realm);
+        JsonNode done = await(after, jobId);
+        assertEquals("SUCCEEDED", done.get("state").asText(), done.toString());
+        assertEquals(USERS + UNKNOWN, done.at("/counts/submitted").asInt());
+        assertEquals(USERS, done.at("/counts/flagged").asInt(), done.toString());
+        assertEquals(UNKNOWN, done.at("/counts/notFound").asInt());
+        assertEquals(0, done.at("/counts/alreadyFlagged").asInt(), "no chunk counted twice");
+        assertEquals(USERS + UNKNOWN, done.get("processed").asInt());
+        assertEquals(USERS, after.get("/incidents/crash/stats").json().get("flagged").asInt());
+        JsonNode sample = after.get("/incidents/crash/flags?first=" + (USERS - 1) + "&max=5").json();
+        assertEquals(1, sample.size());
+
+        BreachApi.Reply again = after.post("/incidents/crash/flags", "application/x-ndjson", ndjson.toString());
+        JsonNode repost = await(after, again.json().get("id").asText());
+        assertEquals(0, repost.at("/counts/flagged").asInt());
+        assertEquals(USERS, repost.at("/counts/alreadyFlagged").asInt());
+    }
+
+    private static JsonNode await(BreachApi api, String jobId) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 300_000;
+        JsonNode job;
+        do {
+            job = api.get("/jobs/" + jobId).json();
+            if (!job.has("state")) {
+                throw new AssertionError("no job " + jobId + ": " + job);
+            }
+            String s = job.get("state").asText();
+            if (!s.equals("QUEUED") && !s.equals("RUNNING")) {
+                return job;
+            }
+            Thread.sleep(200);
+        } while (System.currentTimeMillis() < deadline);
+        throw new AssertionError("job did not finish: " + job);
+    }
+}
