@@ -1,0 +1,135 @@
+package dev.breachresponse.keycloak.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.testframework.annotations.InjectAdminClient;
+import org.keycloak.testframework.annotations.InjectKeycloakUrls;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.server.KeycloakUrls;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+/**
+ * docs/api/openapi.yaml against the running endpoint: every documented operation exists, answers a
+ * documented status, and its 2xx JSON bodies carry every property the document lists; errors have the
+ * documented shape.
+ */
+@KeycloakIntegrationTest(config = BreachServerConfig.class)
+class OpenApiContractIT {
+
+    @InjectAdminClient
+    Keycloak admin;
+
+    @InjectKeycloakUrls
+    KeycloakUrls urls;
+
+    @Test
+    void everyDocumentedOperationAnswersAsDocumented() throws Exception {
+        JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(
+                Path.of(System.getProperty("br.project.root"), "docs", "api", "openapi.yaml").toFile());
+        assertEquals("3.1.0", spec.get("openapi").asText());
+
+        String realm = Realms.newName("contract");
+        String userId = UUID.randomUUID().toString();
+        Realms.create(admin, UUID.randomUUID().toString(), realm, List.of(Realms.user(userId, "carol")));
+        BreachApi api = new BreachApi(urls.getBase(), realm, () -> admin.tokenManager().getAccessTokenString());
+        assertEquals(201, api.postJson("/incidents", "{\"id\":\"contract\",\"title\":\"t\",\"exposedData\":[\"email\"]}").status());
+        String jobId = api.postJson("/incidents/contract/flags", "{\"subjects\":[{\"username\":\"carol\"}]}").json().get("id").asText();
+
+        Map<String, String> bodies = Map.of(
+                "POST /incidents", "{\"id\":\"contract-2\",\"title\":\"t\",\"exposedData\":[\"email\"]}",
+                "PUT /incidents/{id}", "{\"title\":\"renamed\"}",
+                "POST /incidents/{id}/flags", "{\"subjects\":[{\"username\":\"carol\"}],\"dryRun\":true}");
+        // DELETE of the flag last, so the GETs above it still find the flag
+        List<String[]> ops = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> p = spec.get("paths").fields(); p.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = p.next();
+            for (String method : List.of("get", "post", "put", "delete")) {
+                if (path.getValue().has(method)) {
+                    ops.add(new String[] {method.toUpperCase(), path.getKey()});
+                }
+            }
+        }
+        ops.sort((a, b) -> Boolean.compare(a[0].equals("DELETE"), b[0].equals("DELETE")));
+        assertTrue(ops.size() >= 15, "operations documented: " + ops.size());
+
+        for (String[] op : ops) {
+            String method = op[0];
+            String template = op[1];
+            String concrete = template.replace("{id}", "contract").replace("{userId}", userId).replace("{jobId}", jobId);
+            if (method.equals("DELETE") && template.endsWith("{userId}")) {
+                concrete += "?reason=contract";
+            }
+            String body = bodies.get(method + " " + template);
+            BreachApi.Reply r = api.send(method, concrete, body == null ? null : "application/json", body == null ? "" : body,
+                    "X-Contract-Test", "1");
+            JsonNode operation = spec.get("paths").get(template).get(method.toLowerCase());
+            JsonNode responses = operation.get("responses");
+            assertTrue(responses.has(Integer.toString(r.status())),
+                    method + " " + template + " answered " + r.status() + ", documented " + responses.fieldNames().next() + "…: " + r.body());
+            assertTrue(r.status() < 300, method + " " + template + " should succeed here: " + r);
+            JsonNode schema = resolve(spec, responses.get(Integer.toString(r.status())).at("/content/application~1json/schema"));
+            checkShape(spec, schema, r.json(), method + " " + template);
+        }
+
+        BreachApi.Reply error = api.get("/incidents/nope");
+        JsonNode errorSchema = resolve(spec, spec.at("/components/schemas/Error"));
+        checkShape(spec, errorSchema, error.json(), "error body");
+    }
+
+    private static void checkShape(JsonNode spec, JsonNode schema, JsonNode body, String where) {
+        if (schema == null || schema.isMissingNode()) {
+            return;
+        }
+        if ("array".equals(schema.path("type").asText())) {
+            assertTrue(body.isArray(), where + ": expected an array");
+            if (body.size() > 0) {
+                checkShape(spec, resolve(spec, schema.get("items")), body.get(0), where + "[0]");
+            }
+            return;
+        }
+        java.util.Set<String> documented = new java.util.TreeSet<>();
+        collectProperties(spec, schema, documented);
+        if (documented.isEmpty()) {
+            return;
+        }
+        assertTrue(body.isObject(), where + ": expected an object, got " + body);
+        for (String property : documented) {
+            assertTrue(body.has(property), where + ": documented property '" + property + "' missing in " + body);
+        }
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String property = it.next();
+            assertTrue(documented.contains(property), where + ": property '" + property + "' is not documented");
+        }
+    }
+
+    private static void collectProperties(JsonNode spec, JsonNode schema, java.util.Set<String> into) {
+        if (schema.has("allOf")) {
+            for (JsonNode part : schema.get("allOf")) {
+                collectProperties(spec, resolve(spec, part), into);
+            }
+        }
+        if (schema.has("properties")) {
+            schema.get("properties").fieldNames().forEachRemaining(into::add);
+        }
+    }
+
+    private static JsonNode resolve(JsonNode spec, JsonNode node) {
+        if (node != null && node.has("$ref")) {
+            return spec.at(node.get("$ref").asText().substring(1));
+        }
+        return node;
+    }
+}
