@@ -54,6 +54,17 @@ public interface IncidentStore extends Provider {
     FlagResult flag(RealmModel realm, Incident incident, String userId, Actor actor, String cause, boolean reflag);
 
     /**
+     * Flags many users of one open incident at once (bulk jobs): one query for existing flags, then batched
+     * inserts of the new flags and their history entries. Never re-flags. A user id given twice counts once.
+     *
+     * @return for each distinct user id: {@code null} when newly flagged, else the state of the existing flag
+     */
+    /** States of the flags these users already have in the incident (users without one are absent). */
+    java.util.Map<String, FlagState> flagStates(RealmModel realm, Incident incident, java.util.Collection<String> userIds);
+
+    java.util.Map<String, FlagState> flagBatch(RealmModel realm, Incident incident, java.util.List<String> userIds, Actor actor, String cause);
+
+    /**
      * Moves a flag to {@code next}, writing the history entry, or throws {@link IllegalTransitionException}.
      * {@code detail} is free text for the history (a dismissal reason, the factor used).
      */

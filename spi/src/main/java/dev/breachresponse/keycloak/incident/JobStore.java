@@ -42,14 +42,23 @@ public interface JobStore {
      */
     Optional<Job> claim(String owner, long now, long leaseUntil);
 
+    /**
+     * Puts this session's persistence context into bulk mode for one chunk: changes are flushed at commit
+     * only, so hundreds of user lookups do not each re-check every entity loaded before them.
+     */
+    void bulkMode();
+
     /** The job locked for update if {@code owner} still holds its lease, else empty (lost or cancelled). */
     Optional<Job> lockIfOwned(String jobId, String owner);
 
     /** Items not yet processed, from the job's cursor on. */
     List<JobItem> pending(String jobId, int fromSeq, int limit);
 
-    /** Writes outcomes, adds to the counts, moves the cursor and extends the lease: one chunk's result. */
-    void recordChunk(String jobId, List<JobItem> outcomes, Job.Counts delta, int newProcessed, long leaseUntil);
+    /**
+     * One chunk's result: rewrites the chunk's items (every item from {@code chunk.get(0).seq()} to the last,
+     * with their outcomes), adds to the counts, moves the cursor and extends the lease.
+     */
+    void recordChunk(String jobId, List<JobItem> chunk, Job.Counts delta, int newProcessed, long leaseUntil);
 
     void complete(String jobId, JobState finalState, String error);
 

@@ -112,6 +112,13 @@ public final class KeycloakProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("already running");
         }
+        for (int port : new int[] {httpPort, managementPort}) {
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+                probe.setReuseAddress(true);
+            } catch (IOException e) {
+                throw new IOException("port " + port + " is taken: another Keycloak still running?", e);
+            }
+        }
         List<String> cmd = new ArrayList<>();
         cmd.add(home.resolve("bin/kc.sh").toString());
         cmd.add(command);
@@ -121,6 +128,15 @@ public final class KeycloakProcess implements AutoCloseable {
         pb.environment().putAll(env);
         process = pb.start();
         waitUntilReady(Duration.ofSeconds(Long.getLong("br.process.start.timeout", 300)));
+    }
+
+    /** The server JVM's pid (kc.sh runs java as its child). */
+    public long javaPid() {
+        if (process.info().command().map(c -> c.endsWith("java")).orElse(false)) {
+            return process.pid(); // kc.sh exec'd java after re-augmentation
+        }
+        return process.descendants().filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(false))
+                .findFirst().map(ProcessHandle::pid).orElseThrow(() -> new IllegalStateException("no java child"));
     }
 
     /** Graceful stop (SIGTERM), as an admin's restart would. */

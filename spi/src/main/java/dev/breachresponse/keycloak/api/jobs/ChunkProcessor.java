@@ -1,8 +1,12 @@
 package dev.breachresponse.keycloak.api.jobs;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelDuplicateException;
@@ -10,7 +14,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
-import dev.breachresponse.keycloak.incident.Flag;
+import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.ItemOutcome;
@@ -47,6 +51,7 @@ final class ChunkProcessor {
             return Result.LOST; // cancelled, or another node took over after our lease ran out
         }
         Job job = locked.get();
+        jobs.bulkMode();
         RealmModel realm = session.realms().getRealm(job.realmId());
         if (realm == null) {
             return Result.LOST; // realm deleted: its jobs went with it
@@ -78,11 +83,11 @@ final class ChunkProcessor {
         boolean manageAll = rights.users().canManage();
 
         List<JobItem> outcomes = new ArrayList<>(pending.size());
-        int flagged = 0;
-        int already = 0;
         int notFound = 0;
         int ambiguous = 0;
-        int revoked = 0;
+        // 1. resolve every subject through Keycloak's user lookup (local and federated) and the submitter's rights
+        List<JobItem> matchedItems = new ArrayList<>();
+        Map<String, UserModel> users = new HashMap<>();
         for (JobItem item : pending) {
             if (item.outcome() != null) {
                 continue; // INVALID at intake: already counted
@@ -100,32 +105,40 @@ final class ChunkProcessor {
                 notFound++;
                 continue;
             }
-            if (job.dryRun()) {
-                Optional<Flag> existing = store.findFlag(realm, incident.get().id(), user.getId());
-                boolean isAlready = existing.isPresent();
-                outcomes.add(outcome(item, isAlready ? ItemOutcome.ALREADY_FLAGGED : ItemOutcome.FLAGGED, user.getId(),
-                        isAlready ? existing.get().state().name() : null));
-                if (isAlready) {
-                    already++;
-                } else {
-                    flagged++;
-                }
-                continue;
-            }
-            IncidentStore.FlagResult r = store.flag(realm, incident.get(), user.getId(), job.createdBy(), "bulk-job", false);
-            if (r.outcome() == IncidentStore.FlagOutcome.ALREADY_FLAGGED) {
-                outcomes.add(outcome(item, ItemOutcome.ALREADY_FLAGGED, user.getId(), r.flag().state().name()));
-                already++;
-            } else {
-                outcomes.add(outcome(item, ItemOutcome.FLAGGED, user.getId(), null));
+            matchedItems.add(outcome(item, null, user.getId(), null));
+            users.put(user.getId(), user);
+        }
+        // 2. flag them in one batch (a dry run only reads what exists)
+        Map<String, FlagState> existing;
+        if (job.dryRun()) {
+            existing = store.flagStates(realm, incident.get(), users.keySet());
+        } else {
+            existing = store.flagBatch(realm, incident.get(), matchedItems.stream().map(JobItem::userId).toList(),
+                    job.createdBy(), "bulk-job");
+        }
+        // 3. outcomes in submission order; a user named twice is FLAGGED once, then ALREADY_FLAGGED
+        int flagged = 0;
+        int already = 0;
+        int revoked = 0;
+        Set<String> seen = new HashSet<>();
+        for (JobItem m : matchedItems) {
+            FlagState before = existing.get(m.userId());
+            if (before == null && seen.add(m.userId())) {
+                outcomes.add(outcome(m, ItemOutcome.FLAGGED, m.userId(), null));
                 flagged++;
-                if (incident.get().policy().revokeSessions()) {
-                    revoked += SessionRevoker.revoke(session, realm, user);
+                if (!job.dryRun() && incident.get().policy().revokeSessions()) {
+                    revoked += SessionRevoker.revoke(session, realm, users.get(m.userId()));
                 }
+            } else {
+                outcomes.add(outcome(m, ItemOutcome.ALREADY_FLAGGED, m.userId(), before == null ? FlagState.FLAGGED.name() : before.name()));
+                already++;
             }
         }
         int cursor = pending.get(pending.size() - 1).seq() + 1;
-        jobs.recordChunk(jobId, outcomes, new Job.Counts(0, flagged, already, notFound, 0, ambiguous, revoked), cursor, now + leaseMillis);
+        Map<Integer, JobItem> bySeq = new HashMap<>();
+        outcomes.forEach(o -> bySeq.put(o.seq(), o));
+        List<JobItem> chunk = pending.stream().map(p -> bySeq.getOrDefault(p.seq(), p)).toList();
+        jobs.recordChunk(jobId, chunk, new Job.Counts(0, flagged, already, notFound, 0, ambiguous, revoked), cursor, now + leaseMillis);
         return pending.size() < chunkSize ? finish(jobs, jobId) : Result.MORE;
     }
 

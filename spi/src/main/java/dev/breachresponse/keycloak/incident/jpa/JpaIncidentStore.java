@@ -183,6 +183,67 @@ final class JpaIncidentStore implements IncidentStore {
     }
 
     @Override
+    public java.util.Map<String, FlagState> flagStates(RealmModel realm, Incident incident, java.util.Collection<String> userIds) {
+        java.util.Map<String, FlagState> result = new java.util.HashMap<>();
+        if (userIds.isEmpty()) {
+            return result;
+        }
+        em.createQuery("select f.userId, f.state from FlagEntity f where f.incident.id = :i and f.userId in :ids", Object[].class)
+                .setParameter("i", incident.internalId())
+                .setParameter("ids", userIds)
+                .getResultList()
+                .forEach(row -> result.put((String) row[0], FlagState.valueOf((String) row[1])));
+        return result;
+    }
+
+    @Override
+    public java.util.Map<String, FlagState> flagBatch(RealmModel realm, Incident incident, List<String> userIds, Actor actor, String cause) {
+        IncidentEntity ie = em.find(IncidentEntity.class, incident.internalId());
+        if (ie == null || !ie.getRealmId().equals(realm.getId())) {
+            throw new IllegalArgumentException("incident " + incident.id() + " is not in realm " + realm.getName());
+        }
+        if (!OPEN.equals(ie.getStatus())) {
+            throw new IllegalStateException("incident " + incident.id() + " is closed: it takes no new flags");
+        }
+        java.util.Set<String> distinct = new java.util.LinkedHashSet<>(userIds);
+        java.util.Map<String, FlagState> result = new java.util.HashMap<>(flagStates(realm, incident, distinct));
+        List<String> fresh = distinct.stream().filter(id -> !result.containsKey(id)).toList();
+        if (!fresh.isEmpty()) {
+            long now = Time.currentTimeMillis();
+            String by = actor.asString();
+            em.unwrap(org.hibernate.Session.class).doWork(c -> {
+                try (java.sql.PreparedStatement f = c.prepareStatement("insert into BR_FLAG (ID, REALM_ID, INCIDENT_ID, USER_ID, STATE, FLAGGED_AT, FLAGGED_BY, UPDATED_AT, VERSION) values (?, ?, ?, ?, ?, ?, ?, ?, 0)");
+                     java.sql.PreparedStatement h = c.prepareStatement("insert into BR_FLAG_HISTORY (ID, FLAG_ID, SEQ, FROM_STATE, TO_STATE, CHANGED_AT, ACTOR, CAUSE) values (?, ?, 0, null, ?, ?, ?, ?)")) {
+                    for (String userId : fresh) {
+                        String flagId = KeycloakModelUtils.generateId();
+                        f.setString(1, flagId);
+                        f.setString(2, realm.getId());
+                        f.setString(3, ie.getId());
+                        f.setString(4, userId);
+                        f.setString(5, FlagState.FLAGGED.name());
+                        f.setLong(6, now);
+                        f.setString(7, by);
+                        f.setLong(8, now);
+                        f.addBatch();
+                        h.setString(1, KeycloakModelUtils.generateId());
+                        h.setString(2, flagId);
+                        h.setString(3, FlagState.FLAGGED.name());
+                        h.setLong(4, now);
+                        h.setString(5, by);
+                        h.setString(6, cause);
+                        h.addBatch();
+                    }
+                    f.executeBatch();
+                    h.executeBatch();
+                }
+            });
+        }
+        java.util.Map<String, FlagState> ordered = new java.util.LinkedHashMap<>();
+        distinct.forEach(id -> ordered.put(id, result.get(id)));
+        return ordered;
+    }
+
+    @Override
     public Flag transition(RealmModel realm, String flagId, FlagState next, Actor actor, String cause, String detail) {
         FlagEntity f = em.find(FlagEntity.class, flagId, LockModeType.PESSIMISTIC_WRITE);
         if (f == null || !f.getRealmId().equals(realm.getId())) {

@@ -191,6 +191,11 @@ final class JpaJobStore implements JobStore {
     }
 
     @Override
+    public void bulkMode() {
+        em.setFlushMode(jakarta.persistence.FlushModeType.COMMIT);
+    }
+
+    @Override
     public Optional<Job> lockIfOwned(String jobId, String owner) {
         JobEntity j = em.find(JobEntity.class, jobId, LockModeType.PESSIMISTIC_WRITE);
         if (j == null || !JobState.RUNNING.name().equals(j.state) || !owner.equals(j.leaseOwner)) {
@@ -219,19 +224,27 @@ final class JpaJobStore implements JobStore {
     }
 
     @Override
-    public void recordChunk(String jobId, List<JobItem> outcomes, Job.Counts d, int newProcessed, long leaseUntil) {
+    public void recordChunk(String jobId, List<JobItem> chunk, Job.Counts d, int newProcessed, long leaseUntil) {
+        // A range delete and a batch insert: far cheaper than one UPDATE per item on every database here.
         em.unwrap(Session.class).doWork(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "update BR_JOB_ITEM set OUTCOME = ?, USER_ID = ?, DETAIL = ? where JOB_ID = ? and SEQ = ?")) {
-                for (JobItem i : outcomes) {
-                    ps.setString(1, i.outcome().name());
-                    ps.setString(2, i.userId());
-                    ps.setString(3, clip(i.detail(), 255));
-                    ps.setString(4, jobId);
-                    ps.setInt(5, i.seq());
-                    ps.addBatch();
+            try (PreparedStatement del = c.prepareStatement("delete from BR_JOB_ITEM where JOB_ID = ? and SEQ >= ? and SEQ <= ?");
+                 PreparedStatement ins = c.prepareStatement(
+                         "insert into BR_JOB_ITEM (JOB_ID, SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, USER_ID, DETAIL) values (?, ?, ?, ?, ?, ?, ?)")) {
+                del.setString(1, jobId);
+                del.setInt(2, chunk.get(0).seq());
+                del.setInt(3, chunk.get(chunk.size() - 1).seq());
+                del.executeUpdate();
+                for (JobItem i : chunk) {
+                    ins.setString(1, jobId);
+                    ins.setInt(2, i.seq());
+                    ins.setString(3, i.subjectType());
+                    ins.setString(4, i.subject());
+                    ins.setString(5, i.outcome() == null ? null : i.outcome().name());
+                    ins.setString(6, i.userId());
+                    ins.setString(7, clip(i.detail(), 255));
+                    ins.addBatch();
                 }
-                ps.executeBatch();
+                ins.executeBatch();
             }
         });
         JobEntity j = em.find(JobEntity.class, jobId);

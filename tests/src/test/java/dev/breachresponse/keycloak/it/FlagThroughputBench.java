@@ -1,0 +1,202 @@
+package dev.breachresponse.keycloak.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Benchmark, not a test: run with {@code ./mvnw verify -Pbench}. One real Keycloak (production mode, default
+ * policy, PostgreSQL) with N users; in the same run it measures the admin-REST workaround (GET user by email,
+ * PUT user, POST logout) over a sample, the bulk endpoint over 10k and 100k users, and the server heap while
+ * 1M subjects go through in ten dry-run requests of 100k. Prints figures; asserts only correctness.
+ */
+class FlagThroughputBench {
+
+    static final int USERS = Integer.getInteger("bench.users", 100_000);
+    static final int SAMPLE = Integer.getInteger("bench.sample", 500);
+    static final int MILLION = Integer.getInteger("bench.dryrun.total", 1_000_000);
+
+    static KeycloakProcess kc;
+    static TestDatabases.Fresh db;
+    static final String REALM = "bench";
+
+    @BeforeAll
+    static void start() throws Exception {
+        db = TestDatabases.create(System.getProperty("br.it.db", "postgres"), "br_bench");
+        kc = KeycloakProcess.install("bench", 8180, 9180, "start").database(db)
+                .option("http-enabled", "true")
+                .env("JAVA_OPTS_APPEND", "-Xms1g -Xmx2g");
+        kc.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kc != null) {
+            kc.stop();
+        }
+        if (db != null) {
+            db.dropQuietly();
+        }
+    }
+
+    @Test
+    void throughputAndHeap() throws Exception {
+        out("configuration: Keycloak %s production mode, %s, %d users, default policy (revoke sessions), chunk 500, 2 cores",
+                System.getProperty("br.keycloak.version"), db.vendor(), USERS);
+        long t0 = System.nanoTime();
+        createRealmWithUsers();
+        out("seeded %d users in %.1f s", USERS, secs(t0));
+        BreachApi api = kc.api(REALM);
+
+        // 1. baseline: the admin-REST workaround, one user at a time
+        long b0 = System.nanoTime();
+        for (int i = 0; i < SAMPLE; i++) {
+            adminRestFlag(i);
+        }
+        double baseline = SAMPLE / secs(b0);
+        out("admin-REST script: %d users in %.1f s = %.0f users/s", SAMPLE, secs(b0), baseline);
+
+        // 2. bulk endpoint, 10k and 100k (users after the sample, so none is flagged yet)
+        double tenK = bulk(api, "bench-10k", SAMPLE, Math.min(10_000, USERS - SAMPLE));
+        double hundredK = bulk(api, "bench-100k", 0, Math.min(100_000, USERS));
+        out("ratio 10k endpoint / admin-REST = %.1fx; 100k endpoint / admin-REST = %.1fx", tenK / baseline, hundredK / baseline);
+
+        // 3. heap while 1M subjects go through, 10 dry-run requests of 100k
+        assertEquals(201, api.postJson("/incidents", "{\"id\":\"bench-1m\",\"title\":\"1M\",\"exposedData\":[\"email\"]}").status());
+        long pid = kc.javaPid();
+        long before = heapUsedAfterGc(pid);
+        AtomicLong peak = new AtomicLong(before);
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peak.accumulateAndGet(heapUsed(pid), Math::max);
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.setDaemon(true);
+        sampler.start();
+        long m0 = System.nanoTime();
+        int requests = MILLION / 100_000;
+        List<String> jobs = new ArrayList<>();
+        for (int r = 0; r < requests; r++) {
+            StringBuilder nd = new StringBuilder(4_000_000);
+            for (int i = 0; i < 100_000; i++) {
+                nd.append("{\"email\":\"dev").append((r * 100_000 + i) % USERS).append("@bench.test\"}\n");
+            }
+            BreachApi.Reply rep = api.post("/incidents/bench-1m/flags?dryRun=true", "application/x-ndjson", nd.toString());
+            assertEquals(202, rep.status(), rep.toString());
+            jobs.add(rep.json().get("id").asText());
+        }
+        for (String j : jobs) {
+            assertEquals("SUCCEEDED", await(api, j).get("state").asText());
+        }
+        sampler.interrupt();
+        long after = heapUsedAfterGc(pid);
+        out("1M subjects (10 x 100k, dry run): %.1f s = %.0f subjects/s; heap used after GC before %d MB, after %d MB (growth %d MB); peak %d MB (%d MB over baseline)",
+                secs(m0), MILLION / secs(m0), before >> 20, after >> 20, (after - before) >> 20, peak.get() >> 20, (peak.get() - before) >> 20);
+    }
+
+    private double bulk(BreachApi api, String incident, int from, int count) throws Exception {
+        assertEquals(201, api.postJson("/incidents", "{\"id\":\"" + incident + "\",\"title\":\"t\",\"exposedData\":[\"email\"]}").status());
+        StringBuilder nd = new StringBuilder();
+        for (int i = from; i < from + count; i++) {
+            nd.append("{\"email\":\"dev").append(i).append("@bench.test\"}\n");
+        }
+        long s = System.nanoTime();
+        BreachApi.Reply rep = api.post("/incidents/" + incident + "/flags", "application/x-ndjson", nd.toString());
+        assertEquals(202, rep.status(), rep.toString());
+        double accepted = secs(s);
+        JsonNode job = await(api, rep.json().get("id").asText());
+        double total = secs(s);
+        assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
+        int done = job.at("/counts/flagged").asInt() + job.at("/counts/alreadyFlagged").asInt();
+        assertEquals(count, done, job.toString());
+        out("endpoint %s: %d users, accepted (all items stored) in %.1f s, finished in %.1f s = %.0f users/s (flagged %d, already %d)",
+                incident, count, accepted, total, count / total, job.at("/counts/flagged").asInt(), job.at("/counts/alreadyFlagged").asInt());
+        return count / total;
+    }
+
+    private void adminRestFlag(int i) throws IOException {
+        HttpResponse<String> found = kc.adminCall("GET", "/realms/" + REALM + "/users?exact=true&email=dev" + i + "%40bench.test", null);
+        JsonNode users = BreachApi.JSON.readTree(found.body());
+        String id = users.get(0).get("id").asText();
+        JsonNode user = users.get(0);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) user).putObject("attributes").putArray("breach").add("flagged");
+        assertEquals(204, kc.adminCall("PUT", "/realms/" + REALM + "/users/" + id, user.toString()).statusCode());
+        assertEquals(204, kc.adminCall("POST", "/realms/" + REALM + "/users/" + id + "/logout", null).statusCode());
+    }
+
+    private void createRealmWithUsers() throws IOException {
+        assertEquals(201, kc.adminCall("POST", "/realms", "{\"realm\":\"" + REALM + "\",\"enabled\":true}").statusCode());
+        int batch = 5_000;
+        for (int from = 0; from < USERS; from += batch) {
+            List<Map<String, Object>> users = new ArrayList<>();
+            for (int i = from; i < Math.min(USERS, from + batch); i++) {
+                users.add(Map.of("username", "dev" + i, "email", "dev" + i + "@bench.test", "enabled", true, "emailVerified", true));
+            }
+            String body = BreachApi.JSON.writeValueAsString(Map.of("ifResourceExists", "SKIP", "users", users));
+            HttpResponse<String> r = kc.adminCall("POST", "/realms/" + REALM + "/partialImport", body);
+            assertEquals(200, r.statusCode(), r.body());
+        }
+    }
+
+    private static JsonNode await(BreachApi api, String jobId) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 3_600_000;
+        while (System.currentTimeMillis() < deadline) {
+            JsonNode job = api.get("/jobs/" + jobId).json();
+            String s = job.get("state").asText();
+            if (!s.equals("QUEUED") && !s.equals("RUNNING")) {
+                return job;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("job " + jobId + " did not finish");
+    }
+
+    private static long heapUsedAfterGc(long pid) throws Exception {
+        run("jcmd", Long.toString(pid), "GC.run");
+        return heapUsed(pid);
+    }
+
+    /** Used heap of the server JVM in bytes, from jcmd GC.heap_info ("used NNNK"). */
+    private static long heapUsed(long pid) {
+        try {
+            String info = run("jcmd", Long.toString(pid), "GC.heap_info");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+            return m.find() ? Long.parseLong(m.group(1)) * 1024 : 0;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static String run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    private static double secs(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static void out(String fmt, Object... args) {
+        System.out.println("[bench] " + String.format(Locale.ROOT, fmt, args));
+    }
+}
