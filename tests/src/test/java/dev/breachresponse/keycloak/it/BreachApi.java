@@ -92,6 +92,28 @@ public final class BreachApi {
         return send(builder(path).PUT(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** Polls a bulk job until it leaves QUEUED/RUNNING; fails on timeout or when the job does not exist. */
+    public JsonNode awaitJob(String jobId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode job;
+        do {
+            job = get("/jobs/" + jobId).json();
+            if (!job.has("state")) {
+                throw new AssertionError("no job " + jobId + ": " + job);
+            }
+            if (!job.get("state").asText().matches("QUEUED|RUNNING")) {
+                return job;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("job did not finish within " + timeout + ": " + job);
+    }
+
     public static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }

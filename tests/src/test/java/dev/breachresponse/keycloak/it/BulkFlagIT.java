@@ -219,23 +219,9 @@ class BulkFlagIT {
         assertNotEquals(0, done.at("/counts/flagged").asInt());
     }
 
+
     private JsonNode await(String jobId) {
-        long deadline = System.currentTimeMillis() + 60_000;
-        JsonNode job;
-        do {
-            job = api.get("/jobs/" + jobId).json();
-            String s = job.get("state").asText();
-            if (!s.equals("QUEUED") && !s.equals("RUNNING")) {
-                return job;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        } while (System.currentTimeMillis() < deadline);
-        throw new AssertionError("job did not finish: " + job);
+        return api.awaitJob(jobId, java.time.Duration.ofSeconds(60));
     }
 
     private static void assertError(BreachApi.Reply r, int status) {

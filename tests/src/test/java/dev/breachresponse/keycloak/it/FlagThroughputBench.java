@@ -30,13 +30,11 @@ class FlagThroughputBench {
     static final int MILLION = Integer.getInteger("bench.dryrun.total", 1_000_000);
 
     static KeycloakProcess kc;
-    static TestDatabases.Fresh db;
     static final String REALM = "bench";
 
     @BeforeAll
     static void start() throws Exception {
-        db = TestDatabases.create(System.getProperty("br.it.db", "postgres"), "br_bench");
-        kc = KeycloakProcess.install("bench", 8180, 9180, "start").database(db)
+        kc = KeycloakProcess.forThisRun("bench", "start")
                 .option("http-enabled", "true")
                 .env("JAVA_OPTS_APPEND", "-Xms1g -Xmx2g");
         kc.start();
@@ -45,17 +43,14 @@ class FlagThroughputBench {
     @AfterAll
     static void stop() {
         if (kc != null) {
-            kc.stop();
-        }
-        if (db != null) {
-            db.dropQuietly();
+            kc.close();
         }
     }
 
     @Test
     void throughputAndHeap() throws Exception {
         out("configuration: Keycloak %s production mode, %s, %d users, default policy (revoke sessions), chunk 500, 2 cores",
-                System.getProperty("br.keycloak.version"), db.vendor(), USERS);
+                System.getProperty("br.keycloak.version"), kc.databaseVendor(), USERS);
         long t0 = System.nanoTime();
         createRealmWithUsers();
         out("seeded %d users in %.1f s", USERS, secs(t0));
@@ -104,7 +99,7 @@ class FlagThroughputBench {
             jobs.add(rep.json().get("id").asText());
         }
         for (String j : jobs) {
-            assertEquals("SUCCEEDED", await(api, j).get("state").asText());
+            assertEquals("SUCCEEDED", api.awaitJob(j, java.time.Duration.ofHours(1)).get("state").asText());
         }
         sampler.interrupt();
         long after = heapUsedAfterGc(pid);
@@ -122,7 +117,7 @@ class FlagThroughputBench {
         BreachApi.Reply rep = api.post("/incidents/" + incident + "/flags", "application/x-ndjson", nd.toString());
         assertEquals(202, rep.status(), rep.toString());
         double accepted = secs(s);
-        JsonNode job = await(api, rep.json().get("id").asText());
+        JsonNode job = api.awaitJob(rep.json().get("id").asText(), java.time.Duration.ofHours(1));
         double total = secs(s);
         assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
         int done = job.at("/counts/flagged").asInt() + job.at("/counts/alreadyFlagged").asInt();
@@ -156,18 +151,6 @@ class FlagThroughputBench {
         }
     }
 
-    private static JsonNode await(BreachApi api, String jobId) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 3_600_000;
-        while (System.currentTimeMillis() < deadline) {
-            JsonNode job = api.get("/jobs/" + jobId).json();
-            String s = job.get("state").asText();
-            if (!s.equals("QUEUED") && !s.equals("RUNNING")) {
-                return job;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("job " + jobId + " did not finish");
-    }
 
     private static long heapUsedAfterGc(long pid) throws Exception {
         run("jcmd", Long.toString(pid), "GC.run");

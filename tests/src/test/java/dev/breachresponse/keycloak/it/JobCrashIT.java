@@ -25,13 +25,10 @@ class JobCrashIT {
     static final int UNKNOWN = 25;
 
     static KeycloakProcess kc;
-    static TestDatabases.Fresh db;
 
     @BeforeAll
     static void start() throws Exception {
-        String vendor = System.getProperty("br.it.db", "h2");
-        db = "h2".equals(vendor) ? null : TestDatabases.create(vendor, "br_crash");
-        kc = KeycloakProcess.install("crash-" + vendor, 8180, 9180, "start-dev").database(db)
+        kc = KeycloakProcess.forThisRun("crash", "start-dev")
                 .option("spi-admin-realm-restapi-extension--breach-response--chunk-size", "20")
                 .option("spi-admin-realm-restapi-extension--breach-response--lease-seconds", "10")
                 .option("spi-admin-realm-restapi-extension--breach-response--poll-seconds", "1");
@@ -41,10 +38,7 @@ class JobCrashIT {
     @AfterAll
     static void stop() {
         if (kc != null) {
-            kc.stop();
-        }
-        if (db != null) {
-            db.dropQuietly();
+            kc.close();
         }
     }
 
@@ -87,7 +81,7 @@ class JobCrashIT {
 
         kc.start();
         BreachApi after = kc.api(realm);
-        JsonNode done = await(after, jobId);
+        JsonNode done = after.awaitJob(jobId, java.time.Duration.ofMinutes(5));
         assertEquals("SUCCEEDED", done.get("state").asText(), done.toString());
         assertEquals(USERS + UNKNOWN, done.at("/counts/submitted").asInt());
         assertEquals(USERS, done.at("/counts/flagged").asInt(), done.toString());
@@ -99,25 +93,9 @@ class JobCrashIT {
         assertEquals(1, sample.size());
 
         BreachApi.Reply again = after.post("/incidents/crash/flags", "application/x-ndjson", ndjson.toString());
-        JsonNode repost = await(after, again.json().get("id").asText());
+        JsonNode repost = after.awaitJob(again.json().get("id").asText(), java.time.Duration.ofMinutes(5));
         assertEquals(0, repost.at("/counts/flagged").asInt());
         assertEquals(USERS, repost.at("/counts/alreadyFlagged").asInt());
     }
 
-    private static JsonNode await(BreachApi api, String jobId) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 300_000;
-        JsonNode job;
-        do {
-            job = api.get("/jobs/" + jobId).json();
-            if (!job.has("state")) {
-                throw new AssertionError("no job " + jobId + ": " + job);
-            }
-            String s = job.get("state").asText();
-            if (!s.equals("QUEUED") && !s.equals("RUNNING")) {
-                return job;
-            }
-            Thread.sleep(200);
-        } while (System.currentTimeMillis() < deadline);
-        throw new AssertionError("job did not finish: " + job);
-    }
 }

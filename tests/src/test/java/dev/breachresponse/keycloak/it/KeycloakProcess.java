@@ -42,6 +42,7 @@ public final class KeycloakProcess implements AutoCloseable {
     private final String command;
     private Process process;
     private int starts;
+    private TestDatabases.Fresh database;
 
     private KeycloakProcess(Path home, int httpPort, int managementPort, String command) {
         this.home = home;
@@ -73,6 +74,22 @@ public final class KeycloakProcess implements AutoCloseable {
         p.env("KC_BOOTSTRAP_ADMIN_CLIENT_ID", ADMIN_CLIENT);
         p.env("KC_BOOTSTRAP_ADMIN_CLIENT_SECRET", ADMIN_SECRET);
         return p;
+    }
+
+    /**
+     * An installation on ports 8180/9180 using this run's database kind ({@code br.it.db}): a fresh
+     * PostgreSQL or MariaDB database, dropped again by {@link #close()}, or an H2 file in its home.
+     */
+    public static KeycloakProcess forThisRun(String name, String command) throws IOException {
+        String vendor = System.getProperty("br.it.db", "h2");
+        TestDatabases.Fresh db = "h2".equals(vendor) ? null : TestDatabases.create(vendor, "br_proc");
+        KeycloakProcess p = install(name + "-" + vendor, 8180, 9180, command).database(db);
+        p.database = db;
+        return p;
+    }
+
+    public String databaseVendor() {
+        return database == null ? "h2" : database.vendor();
     }
 
     /** Points the server at this run's database: H2 file in its home, or a fresh PostgreSQL/MariaDB database. */
@@ -163,9 +180,13 @@ public final class KeycloakProcess implements AutoCloseable {
         process = null;
     }
 
+    /** Stops the server and drops the database {@link #forThisRun} created. */
     @Override
     public void close() {
         stop();
+        if (database != null) {
+            database.dropQuietly();
+        }
     }
 
     /** A master-realm admin token from the bootstrap client. */

@@ -19,23 +19,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 class RestartIT {
 
     static KeycloakProcess kc;
-    static TestDatabases.Fresh db;
 
     @BeforeAll
     static void start() throws Exception {
-        String vendor = System.getProperty("br.it.db", "h2");
-        db = "h2".equals(vendor) ? null : TestDatabases.create(vendor, "br_proc");
-        kc = KeycloakProcess.install("restart-" + vendor, 8180, 9180, "start-dev").database(db);
+        kc = KeycloakProcess.forThisRun("restart", "start-dev");
         kc.start();
     }
 
     @AfterAll
     static void stop() {
         if (kc != null) {
-            kc.stop();
-        }
-        if (db != null) {
-            db.dropQuietly();
+            kc.close();
         }
     }
 
