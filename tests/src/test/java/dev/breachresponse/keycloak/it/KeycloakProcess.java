@@ -88,6 +88,10 @@ public final class KeycloakProcess implements AutoCloseable {
         return p;
     }
 
+    public TestDatabases.Fresh database() {
+        return database;
+    }
+
     public String databaseVendor() {
         return database == null ? "h2" : database.vendor();
     }
