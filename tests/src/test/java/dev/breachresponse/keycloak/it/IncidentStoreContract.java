@@ -267,6 +267,43 @@ abstract class IncidentStoreContract {
     }
 
     @Test
+    void tokensOfOtherRealmsGetNoAccess() {
+        createIncident("inc-x");
+        // an admin-less user of the master realm: authenticated by Keycloak, refused by the extension
+        String masterUser = UUID.randomUUID().toString();
+        try (Response r = admin.realm("master").users().create(Realms.user(masterUser, "nobody-" + masterUser.substring(0, 8)))) {
+            assertEquals(201, r.getStatus());
+        }
+        try {
+            JsonNode t = Realms.passwordGrant(baseUrl(), "master", "nobody-" + masterUser.substring(0, 8), Realms.PASSWORD, null);
+            assertEquals(200, t.get("_status").asInt(), t.toString());
+            String token = t.get("access_token").asText();
+            BreachApi stranger = new BreachApi(baseUrl(), realm, () -> token);
+            assertEquals(403, stranger.get("/incidents").status());
+            assertEquals(403, stranger.get("/users/" + aliceId + "/flags").status());
+            assertEquals(403, stranger.put("/incidents/inc-x/flags/" + aliceId).status());
+            assertEquals(403, stranger.postJson("/incidents/inc-x/flags", "{\"subjects\":[{\"username\":\"alice\"}]}").status());
+        } finally {
+            admin.realm("master").users().delete(masterUser).close();
+        }
+        // a user of a third realm (not master): Keycloak's admin layer does not accept the token at all
+        String otherRealm = Realms.newName("other");
+        Realms.create(admin, UUID.randomUUID().toString(), otherRealm, List.of(Realms.user(UUID.randomUUID().toString(), "eve")));
+        try {
+            Realms.grant(admin, otherRealm, admin.realm(otherRealm).users().search("eve").get(0).getId(), "realm-admin");
+            JsonNode t = Realms.passwordGrant(baseUrl(), otherRealm, "eve", Realms.PASSWORD, null);
+            String token = t.get("access_token").asText();
+            BreachApi eve = new BreachApi(baseUrl(), realm, () -> token);
+            int status = eve.get("/incidents").status();
+            assertTrue(status == 401 || status == 403, "a realm-admin of another realm is refused, got " + status);
+            assertEquals(status, eve.get("/users/" + aliceId + "/flags").status());
+        } finally {
+            admin.realm(otherRealm).remove();
+        }
+        assertEquals(0, api.get("/users/" + aliceId + "/flags").json().size(), "nothing written");
+    }
+
+    @Test
     void badInputGetsAClearJsonErrorAndWritesNothing() {
         assertError(api.postJson("/incidents", "{\"id\":\"a\",\"title\":\"t\",\"exposedData\":[\"email\"],\"admin\":true}"), 400, "Unknown field 'admin'");
         assertError(api.postJson("/incidents", "{not json"), 400, "not valid JSON");
