@@ -21,10 +21,5 @@ public record Job(
 
     public record Counts(int submitted, int flagged, int alreadyFlagged, int notFound, int invalid, int ambiguous,
                          int sessionsRevoked) {
-
-        public Counts plus(Counts d) {
-            return new Counts(submitted + d.submitted, flagged + d.flagged, alreadyFlagged + d.alreadyFlagged,
-                    notFound + d.notFound, invalid + d.invalid, ambiguous + d.ambiguous, sessionsRevoked + d.sessionsRevoked);
-        }
     }
 }

@@ -150,13 +150,7 @@ final class JpaIncidentStore implements IncidentStore {
 
     @Override
     public FlagResult flag(RealmModel realm, Incident incident, String userId, Actor actor, String cause, boolean reflag) {
-        IncidentEntity ie = em.find(IncidentEntity.class, incident.internalId());
-        if (ie == null || !ie.getRealmId().equals(realm.getId())) {
-            throw new IllegalArgumentException("incident " + incident.id() + " is not in realm " + realm.getName());
-        }
-        if (!OPEN.equals(ie.getStatus())) {
-            throw new IllegalStateException("incident " + incident.id() + " is closed: it takes no new flags");
-        }
+        IncidentEntity ie = openIncidentEntity(realm, incident);
         FlagEntity existing = flagEntity(ie.getId(), userId);
         if (existing != null) {
             FlagState state = FlagState.valueOf(existing.getState());
@@ -198,13 +192,7 @@ final class JpaIncidentStore implements IncidentStore {
 
     @Override
     public java.util.Map<String, FlagState> flagBatch(RealmModel realm, Incident incident, List<String> userIds, Actor actor, String cause) {
-        IncidentEntity ie = em.find(IncidentEntity.class, incident.internalId());
-        if (ie == null || !ie.getRealmId().equals(realm.getId())) {
-            throw new IllegalArgumentException("incident " + incident.id() + " is not in realm " + realm.getName());
-        }
-        if (!OPEN.equals(ie.getStatus())) {
-            throw new IllegalStateException("incident " + incident.id() + " is closed: it takes no new flags");
-        }
+        IncidentEntity ie = openIncidentEntity(realm, incident);
         java.util.Set<String> distinct = new java.util.LinkedHashSet<>(userIds);
         java.util.Map<String, FlagState> result = new java.util.HashMap<>(flagStates(realm, incident, distinct));
         List<String> fresh = distinct.stream().filter(id -> !result.containsKey(id)).toList();
@@ -380,6 +368,18 @@ final class JpaIncidentStore implements IncidentStore {
                 .getResultStream()
                 .findFirst()
                 .orElse(null);
+    }
+
+    /** The incident's row, refusing one of another realm or one that is closed (it takes no new flags). */
+    private IncidentEntity openIncidentEntity(RealmModel realm, Incident incident) {
+        IncidentEntity ie = em.find(IncidentEntity.class, incident.internalId());
+        if (ie == null || !ie.getRealmId().equals(realm.getId())) {
+            throw new IllegalArgumentException("incident " + incident.id() + " is not in realm " + realm.getName());
+        }
+        if (!OPEN.equals(ie.getStatus())) {
+            throw new IllegalStateException("incident " + incident.id() + " is closed: it takes no new flags");
+        }
+        return ie;
     }
 
     private IncidentEntity requireIncident(RealmModel realm, String id) {
