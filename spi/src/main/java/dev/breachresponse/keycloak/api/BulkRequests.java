@@ -15,6 +15,10 @@ final class BulkRequests {
 
     static SubjectReader.Format format(MediaType type) {
         if (type != null) {
+            String charset = type.getParameters().get("charset");
+            if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
+                throw new ApiException(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Only UTF-8 bodies are accepted");
+            }
             String t = type.getType() + "/" + type.getSubtype();
             switch (t.toLowerCase(java.util.Locale.ROOT)) {
                 case "application/json":
@@ -25,10 +29,6 @@ final class BulkRequests {
                     return SubjectReader.Format.CSV;
                 default:
                     break;
-            }
-            String charset = type.getParameters().get("charset");
-            if (charset != null && !charset.equalsIgnoreCase("utf-8")) {
-                throw new ApiException(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Only UTF-8 bodies are accepted");
             }
         }
         throw new ApiException(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",

@@ -159,6 +159,7 @@ class BulkFlagIT {
         assertError(api.post("/incidents/leak/flags", "application/x-ndjson", "{\"email\":\"a@x.io\"}\nnot json\n"), 400);
         assertError(api.post("/incidents/leak/flags", "text/csv", "phone\n123\n"), 400);
         assertError(api.post("/incidents/leak/flags", "text/plain", "dev0"), 415);
+        assertError(api.post("/incidents/leak/flags", "text/csv; charset=iso-8859-1", "email\ndev0@example.test\n"), 415);
         assertError(api.post("/incidents/leak/flags", null, "{}"), 415);
         assertError(api.postJson("/incidents/leak/flags", ""), 400);
         assertError(api.postJson("/incidents/nope/flags", "{\"subjects\":[]}"), 404);
