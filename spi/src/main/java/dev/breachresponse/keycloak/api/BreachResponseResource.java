@@ -40,6 +40,11 @@ public final class BreachResponseResource {
         return new JobsResource(session, realm, auth, adminEvent);
     }
 
+    @Path("")
+    public SetupResource setup() {
+        return new SetupResource(session, realm, auth, adminEvent);
+    }
+
     @Path("users")
     public UserFlagsResource users() {
         return new UserFlagsResource(session, realm, auth);

@@ -36,7 +36,7 @@ final class IncidentRequests {
     private IncidentRequests() {
     }
 
-    static NewIncident create(JsonNode body) {
+    static NewIncident create(JsonNode body, dev.breachresponse.keycloak.incident.RealmSettings realmSettings) {
         onlyFields(body, CREATE_FIELDS);
         String id = text(body, "id", true, 64);
         if (!id.matches(IncidentStore.ID_PATTERN)) {
@@ -59,7 +59,7 @@ final class IncidentRequests {
         Policy policy;
         try {
             exposed = ExposedData.normalise(given);
-            policy = PolicyCodec.read(body.get("policy"), Policy.defaultsFor(exposed));
+            policy = PolicyCodec.read(body.get("policy"), Policy.defaultsFor(exposed, realmSettings));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }

@@ -146,7 +146,7 @@ public final class IncidentsResource {
         return Api.respond(session, () -> {
             auth.users().requireManage();
             requireJson();
-            NewIncident request = IncidentRequests.create(Api.readSmallJson(body));
+            NewIncident request = IncidentRequests.create(Api.readSmallJson(body), dev.breachresponse.keycloak.authn.Enforcement.settings(session, realm));
             IncidentStore.CreateResult result = store.createIncident(realm, request, Api.actor(auth));
             ObjectNode json = Json.incident(result.incident());
             return switch (result.outcome()) {

@@ -62,6 +62,9 @@ final class Json {
         n.put("dismissedAt", time(f.dismissedAt()));
         actor(n, "dismissedBy", f.dismissedBy());
         n.put("dismissReason", f.dismissReason());
+        n.put("enrolledAt", time(f.enrolledAt()));
+        n.put("stepUpFactor", f.stepUpFactor());
+        n.put("graceSkips", f.graceSkips());
         n.put("updatedAt", time(f.updatedAt()));
         return n;
     }

@@ -16,5 +16,8 @@ public record Flag(
         Long dismissedAt,
         Actor dismissedBy,
         String dismissReason,
+        Long enrolledAt,
+        String stepUpFactor,
+        int graceSkips,
         long updatedAt) {
 }

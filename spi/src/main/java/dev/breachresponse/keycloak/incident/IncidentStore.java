@@ -78,6 +78,30 @@ public interface IncidentStore extends Provider {
     /** The user's flags in FLAGGED or STEPPED_UP state; what login enforcement reads. */
     List<Flag> openFlagsOfUser(RealmModel realm, String userId);
 
+    /** One open flag with its incident (title, exposed data, policy): what login enforcement reads. */
+    record Exposure(Flag flag, Incident incident) {
+    }
+
+    /** The user's open flags (FLAGGED, STEPPED_UP) with their incidents, in one query; oldest first. */
+    List<Exposure> openExposures(RealmModel realm, String userId);
+
+    /**
+     * Records a passed step-up: FLAGGED moves to STEPPED_UP with the factor used ({@code enrolled}: the factor
+     * was enrolled at this login). A flag already STEPPED_UP keeps its state; other states are left alone.
+     */
+    Flag recordStepUp(RealmModel realm, String flagId, String factor, boolean enrolled, Actor actor);
+
+    /** Records the user's first password change after flagging (a history entry; the state does not change). */
+    Flag recordPasswordChange(RealmModel realm, String flagId, long changedAt, Actor actor);
+
+    /** Counts one postponement of enrolment within the grace period (a history entry). */
+    Flag recordGraceSkip(RealmModel realm, String flagId, Actor actor);
+
+    /** The realm's stored defaults as JSON, if an admin saved any. */
+    Optional<String> realmConfig(RealmModel realm);
+
+    void saveRealmConfig(RealmModel realm, String json, Actor actor);
+
     /** Flags of one incident, optionally of one state, oldest first. */
     List<Flag> flagsOfIncident(RealmModel realm, String incidentId, FlagState state, int first, int max);
 

@@ -35,6 +35,16 @@ public record Policy(
     }
 
     /**
+     * The realm's defaults (factors, grace) over {@link #defaultsFor(List)}; an exposed secret keeps no grace.
+     */
+    public static Policy defaultsFor(List<String> exposedData, RealmSettings realm) {
+        Policy p = defaultsFor(exposedData);
+        Grace grace = p.requirePasswordChange() ? p.grace() : realm.grace();
+        return new Policy(p.requireMfa(), p.requirePasswordChange(), p.revokeSessions(), realm.allowedFactors(), grace,
+                p.reminders(), p.deadlineDays(), p.onDeadline());
+    }
+
+    /**
      * Defaults per NIST SP 800-63B rev 4: an exposed email or location needs MFA and step-up only; an exposed
      * password or credential also needs a password change, and no grace period.
      */

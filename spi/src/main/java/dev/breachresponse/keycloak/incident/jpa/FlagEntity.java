@@ -82,6 +82,9 @@ public class FlagEntity {
     @Column(name = "STEP_UP_FACTOR", length = 64)
     private String stepUpFactor;
 
+    @Column(name = "GRACE_SKIPS", nullable = false)
+    private int graceSkips;
+
     @Column(name = "UPDATED_AT", nullable = false)
     private long updatedAt;
 
@@ -119,6 +122,8 @@ public class FlagEntity {
     public void setEnrolledAt(Long enrolledAt) { this.enrolledAt = enrolledAt; }
     public String getStepUpFactor() { return stepUpFactor; }
     public void setStepUpFactor(String stepUpFactor) { this.stepUpFactor = stepUpFactor; }
+    public int getGraceSkips() { return graceSkips; }
+    public void setGraceSkips(int graceSkips) { this.graceSkips = graceSkips; }
     public long getUpdatedAt() { return updatedAt; }
     public void setUpdatedAt(long updatedAt) { this.updatedAt = updatedAt; }
     public int getVersion() { return version; }

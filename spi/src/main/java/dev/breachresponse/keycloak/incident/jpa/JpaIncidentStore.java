@@ -291,6 +291,94 @@ final class JpaIncidentStore implements IncidentStore {
     }
 
     @Override
+    public List<Exposure> openExposures(RealmModel realm, String userId) {
+        return em.createNamedQuery("brFlagsByUser", FlagEntity.class)
+                .setParameter("realmId", realm.getId())
+                .setParameter("userId", userId)
+                .getResultStream()
+                .filter(f -> FlagState.valueOf(f.getState()).isOpen())
+                .map(f -> new Exposure(toFlag(f), toIncident(f.getIncident())))
+                .toList();
+    }
+
+    @Override
+    public Flag recordStepUp(RealmModel realm, String flagId, String factor, boolean enrolled, Actor actor) {
+        FlagEntity f = lockedFlag(realm, flagId);
+        FlagState current = FlagState.valueOf(f.getState());
+        if (current != FlagState.FLAGGED) {
+            return toFlag(f);
+        }
+        long now = Time.currentTimeMillis();
+        f.setState(FlagState.STEPPED_UP.name());
+        f.setSteppedUpAt(now);
+        f.setStepUpFactor(factor);
+        if (enrolled) {
+            f.setEnrolledAt(now);
+        }
+        f.setUpdatedAt(now);
+        writeHistory(f.getId(), current, FlagState.STEPPED_UP, now, actor, enrolled ? "enrolled" : "step-up", factor);
+        em.flush();
+        return toFlag(f);
+    }
+
+    @Override
+    public Flag recordPasswordChange(RealmModel realm, String flagId, long changedAt, Actor actor) {
+        FlagEntity f = lockedFlag(realm, flagId);
+        if (f.getPasswordChangedAt() != null || changedAt < f.getFlaggedAt()) {
+            return toFlag(f);
+        }
+        FlagState current = FlagState.valueOf(f.getState());
+        long now = Time.currentTimeMillis();
+        f.setPasswordChangedAt(changedAt);
+        f.setUpdatedAt(now);
+        writeHistory(f.getId(), current, current, now, actor, "password-changed", null);
+        em.flush();
+        return toFlag(f);
+    }
+
+    @Override
+    public Flag recordGraceSkip(RealmModel realm, String flagId, Actor actor) {
+        FlagEntity f = lockedFlag(realm, flagId);
+        FlagState current = FlagState.valueOf(f.getState());
+        long now = Time.currentTimeMillis();
+        f.setGraceSkips(f.getGraceSkips() + 1);
+        f.setUpdatedAt(now);
+        writeHistory(f.getId(), current, current, now, actor, "grace-skip", "skip " + f.getGraceSkips());
+        em.flush();
+        return toFlag(f);
+    }
+
+    @Override
+    public Optional<String> realmConfig(RealmModel realm) {
+        return Optional.ofNullable(em.find(RealmConfigEntity.class, realm.getId())).map(RealmConfigEntity::getConfig);
+    }
+
+    @Override
+    public void saveRealmConfig(RealmModel realm, String json, Actor actor) {
+        RealmConfigEntity e = em.find(RealmConfigEntity.class, realm.getId(), LockModeType.PESSIMISTIC_WRITE);
+        boolean fresh = e == null;
+        if (fresh) {
+            e = new RealmConfigEntity();
+            e.setRealmId(realm.getId());
+        }
+        e.setConfig(json);
+        e.setUpdatedAt(Time.currentTimeMillis());
+        e.setUpdatedBy(actor.asString());
+        if (fresh) {
+            em.persist(e);
+        }
+        em.flush();
+    }
+
+    private FlagEntity lockedFlag(RealmModel realm, String flagId) {
+        FlagEntity f = em.find(FlagEntity.class, flagId, LockModeType.PESSIMISTIC_WRITE);
+        if (f == null || !f.getRealmId().equals(realm.getId())) {
+            throw new IllegalArgumentException("no flag " + flagId + " in realm " + realm.getName());
+        }
+        return f;
+    }
+
+    @Override
     public List<Flag> flagsOfIncident(RealmModel realm, String incidentId, FlagState state, int first, int max) {
         IncidentEntity ie = incidentEntity(realm, incidentId);
         if (ie == null) {
@@ -434,6 +522,9 @@ final class JpaIncidentStore implements IncidentStore {
                 f.getDismissedAt(),
                 Actor.parse(f.getDismissedBy()),
                 f.getDismissReason(),
+                f.getEnrolledAt(),
+                f.getStepUpFactor(),
+                f.getGraceSkips(),
                 f.getUpdatedAt());
     }
 }

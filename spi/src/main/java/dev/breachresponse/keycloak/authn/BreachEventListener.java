@@ -1,0 +1,72 @@
+package dev.breachresponse.keycloak.authn;
+
+import org.jboss.logging.Logger;
+import org.keycloak.events.Details;
+import org.keycloak.events.Event;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventType;
+import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.PasswordCredentialModel;
+
+/**
+ * Keeps flags true to what users do outside the breach flows, in the same transaction as the change:
+ * a password change (account console, reset credentials) counts toward remediation; removing the last allowed
+ * factor while the incident is open re-opens the flag. Registered globally: no realm configuration needed.
+ */
+final class BreachEventListener implements EventListenerProvider {
+
+    private static final Logger LOG = Logger.getLogger(BreachEventListener.class);
+
+    private final KeycloakSession session;
+
+    BreachEventListener(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public void onEvent(Event event) {
+        EventType type = event.getType();
+        boolean passwordChange = type == EventType.UPDATE_PASSWORD
+                || (type == EventType.UPDATE_CREDENTIAL && PasswordCredentialModel.TYPE.equals(credentialType(event)));
+        boolean removal = type == EventType.REMOVE_TOTP || type == EventType.REMOVE_CREDENTIAL;
+        if ((!passwordChange && !removal) || event.getUserId() == null) {
+            return;
+        }
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        UserModel user = realm == null ? null : session.users().getUserById(realm, event.getUserId());
+        if (user == null) {
+            return;
+        }
+        if (passwordChange) {
+            if (Remediation.passwordChangedAt(user).isEmpty()) {
+                // a federated user: Keycloak stores no password, the event is the only evidence
+                Remediation.passwordChangedNow(session, realm, user);
+            } else {
+                Remediation.settle(session, realm, user);
+            }
+        } else {
+            String removed = type == EventType.REMOVE_TOTP ? Factor.OTP.credentialType : credentialType(event);
+            int reopened = Remediation.reopenIfNoFactor(session, realm, user, removed);
+            if (reopened > 0) {
+                LOG.infof("breach-response: %d flag(s) re-opened in realm %s: the user removed their last allowed factor", reopened, realm.getName());
+            }
+        }
+    }
+
+    private static String credentialType(Event event) {
+        return event.getDetails() == null ? null : event.getDetails().get(Details.CREDENTIAL_TYPE);
+    }
+
+    @Override
+    public void onEvent(AdminEvent event, boolean includeRepresentation) {
+        // admin changes go through the admin API, which records its own actor
+    }
+
+    @Override
+    public void close() {
+        // the session is Keycloak's
+    }
+}

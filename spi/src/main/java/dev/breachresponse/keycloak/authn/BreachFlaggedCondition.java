@@ -1,0 +1,63 @@
+package dev.breachresponse.keycloak.authn;
+
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticator;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+import dev.breachresponse.keycloak.incident.IncidentStore.Exposure;
+
+/**
+ * True when the user carries an open breach flag (of the configured incidents and states). When the flags
+ * cannot be read the condition is true: the sub-flow it guards (step-up) runs, so enforcement fails closed.
+ */
+final class BreachFlaggedCondition implements ConditionalAuthenticator {
+
+    static final BreachFlaggedCondition INSTANCE = new BreachFlaggedCondition();
+
+    private BreachFlaggedCondition() {
+    }
+
+    @Override
+    public boolean matchCondition(AuthenticationFlowContext context) {
+        UserModel user = context.getUser();
+        if (user == null) {
+            return false;
+        }
+        BreachFlaggedConditionConfig config = BreachFlaggedConditionConfig.from(context.getAuthenticatorConfig());
+        Decision d = Enforcement.decide(context.getSession(), context.getRealm(), user);
+        boolean flagged;
+        if (d.failedClosed()) {
+            // negation cannot turn an unreadable store into "not flagged"
+            return true;
+        }
+        flagged = d.exposures().stream().anyMatch(e -> matches(e, config));
+        return config.negate() != flagged;
+    }
+
+    private static boolean matches(Exposure e, BreachFlaggedConditionConfig config) {
+        return config.states().contains(e.flag().state())
+                && (config.incidents().isEmpty() || config.incidents().contains(e.incident().id()));
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        // a condition renders no form
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return true;
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+        // a condition asks nothing of the user
+    }
+
+    @Override
+    public void close() {
+        // stateless singleton
+    }
+}

@@ -1,0 +1,85 @@
+package dev.breachresponse.keycloak.authn;
+
+import java.util.List;
+
+import org.keycloak.Config;
+import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticator;
+import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticatorFactory;
+import org.keycloak.models.AuthenticationExecutionModel.Requirement;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+/** "Condition - breach flagged": guards a sub-flow (the breach step-up) in any flow. */
+public final class BreachFlaggedConditionFactory implements ConditionalAuthenticatorFactory {
+
+    public static final String ID = "conditional-breach-flagged";
+
+    private static final Requirement[] CHOICES = {Requirement.REQUIRED, Requirement.DISABLED};
+
+    private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
+            .property().name(BreachFlaggedConditionConfig.INCIDENTS).type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+            .label("Incidents").helpText("Incident ids whose flags count. Empty: every incident of the realm.").add()
+            .property().name(BreachFlaggedConditionConfig.STATES).type(ProviderConfigProperty.MULTIVALUED_LIST_TYPE)
+            .label("Flag states").options("FLAGGED", "STEPPED_UP").defaultValue("FLAGGED##STEPPED_UP")
+            .helpText("Which open flag states count. Default: both (a STEPPED_UP flag still waits for a password change).").add()
+            .property().name(BreachFlaggedConditionConfig.NEGATE).type(ProviderConfigProperty.BOOLEAN_TYPE)
+            .label("Negate output").defaultValue("false")
+            .helpText("True: the condition holds when the user has NO such flag. A flag store that cannot be read still counts as flagged.").add()
+            .build();
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public String getDisplayType() {
+        return "Condition - breach flagged";
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Holds when the user carries an open flag of a breach incident (Breach Response). Fails closed: an unreadable flag store counts as flagged.";
+    }
+
+    @Override
+    public boolean isConfigurable() {
+        return true;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return CONFIG;
+    }
+
+    @Override
+    public Requirement[] getRequirementChoices() {
+        return CHOICES;
+    }
+
+    @Override
+    public boolean isUserSetupAllowed() {
+        return false;
+    }
+
+    @Override
+    public ConditionalAuthenticator getSingleton() {
+        return BreachFlaggedCondition.INSTANCE;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+        // nothing to read
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        // nothing to start
+    }
+
+    @Override
+    public void close() {
+        // nothing to stop
+    }
+}

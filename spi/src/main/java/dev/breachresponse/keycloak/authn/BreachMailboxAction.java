@@ -1,0 +1,102 @@
+package dev.breachresponse.keycloak.authn;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+import org.keycloak.authentication.InitiatedActionSupport;
+import org.keycloak.authentication.RequiredActionContext;
+import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.authentication.actiontoken.execactions.ExecuteActionsActionToken;
+import org.keycloak.common.util.Time;
+import org.keycloak.email.EmailException;
+import org.keycloak.email.EmailTemplateProvider;
+import org.keycloak.models.Constants;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.resources.LoginActionsService;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+/**
+ * Mailbox proof before enrolment when the incident exposed the password: the password alone (which the
+ * attacker may hold) must not be enough to add a new factor. Sends Keycloak's execute-actions link (change
+ * the password, enrol a factor, record it) to the user's address and stops this login; the page offers no
+ * way forward. The link proves control of the mailbox, exactly like the reset-credentials link.
+ */
+final class BreachMailboxAction implements RequiredActionProvider {
+
+    private static final Logger LOG = Logger.getLogger(BreachMailboxAction.class);
+
+    static final String TEMPLATE = "breach-mailbox.ftl";
+    static final String NOTE_SENT = "breach-response.mailbox-link-sent";
+
+    @Override
+    public InitiatedActionSupport initiatedActionSupport() {
+        return InitiatedActionSupport.NOT_SUPPORTED;
+    }
+
+    @Override
+    public void evaluateTriggers(RequiredActionContext context) {
+        // only the step-up queues it
+    }
+
+    @Override
+    public void requiredActionChallenge(RequiredActionContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        String outcome = authSession.getAuthNote(NOTE_SENT);
+        if (outcome == null) {
+            outcome = send(context) ? "sent" : "failed";
+            authSession.setAuthNote(NOTE_SENT, outcome);
+        }
+        context.challenge(context.form()
+                .setAttribute("breachMailboxSent", "sent".equals(outcome))
+                .createForm(TEMPLATE));
+    }
+
+    private static boolean send(RequiredActionContext context) {
+        UserModel user = context.getUser();
+        RealmModel realm = context.getRealm();
+        if (user.getEmail() == null || user.getEmail().isBlank()) {
+            LOG.warnf("breach-response: a flagged user of realm %s has no email address; the mailbox proof cannot be sent", realm.getName());
+            return false;
+        }
+        Decision d = Enforcement.decide(context.getSession(), realm, user);
+        List<String> actions = d.requireMfa()
+                ? List.of(UserModel.RequiredAction.UPDATE_PASSWORD.name(),
+                        BreachStepUpAuthenticator.enrolmentFactor(context.getSession(), realm, d).enrolAction,
+                        BreachVerifyActionFactory.ID)
+                : List.of(UserModel.RequiredAction.UPDATE_PASSWORD.name(), BreachVerifyActionFactory.ID);
+        int lifespan = realm.getActionTokenGeneratedByUserLifespan();
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        ExecuteActionsActionToken token = new ExecuteActionsActionToken(user.getId(), user.getEmail(),
+                Time.currentTime() + lifespan, actions, authSession.getRedirectUri(), authSession.getClient().getClientId());
+        var uri = context.getSession().getContext().getUri();
+        String link = LoginActionsService.actionTokenProcessor(uri)
+                .queryParam("key", token.serialize(context.getSession(), realm, uri))
+                .build(realm.getName()).toString();
+        try {
+            context.getSession().getProvider(EmailTemplateProvider.class)
+                    .setAttribute(Constants.TEMPLATE_ATTR_REQUIRED_ACTIONS, actions)
+                    .setRealm(realm)
+                    .setUser(user)
+                    .sendExecuteActions(link, TimeUnit.SECONDS.toMinutes(lifespan));
+            context.getEvent().clone().event(org.keycloak.events.EventType.EXECUTE_ACTIONS).user(user).success();
+            return true;
+        } catch (EmailException e) {
+            LOG.warnf("breach-response: could not send the mailbox-proof link in realm %s: %s", realm.getName(), e.getMessage());
+            context.getEvent().clone().event(org.keycloak.events.EventType.EXECUTE_ACTIONS_ERROR).user(user).error("email_send_failed");
+            return false;
+        }
+    }
+
+    @Override
+    public void processAction(RequiredActionContext context) {
+        // there is no way forward from this page but the emailed link
+        requiredActionChallenge(context);
+    }
+
+    @Override
+    public void close() {
+        // nothing held
+    }
+}

@@ -1,0 +1,111 @@
+package dev.breachresponse.keycloak.authn;
+
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.ws.rs.core.MultivaluedMap;
+
+import org.keycloak.authentication.InitiatedActionSupport;
+import org.keycloak.authentication.RequiredActionContext;
+import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.UserModel;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import dev.breachresponse.keycloak.incident.Actor;
+import dev.breachresponse.keycloak.incident.FlagState;
+import dev.breachresponse.keycloak.incident.Incident;
+import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.incident.IncidentStore.Exposure;
+
+/**
+ * The breach notice page: what was exposed, what the user must do, how to recognise phishing. Queued on the
+ * authentication session by the step-up; offers "remind me later" only while an enrolment grace period is open.
+ */
+final class BreachNoticeAction implements RequiredActionProvider {
+
+    static final String TEMPLATE = "breach-notice.ftl";
+
+    @Override
+    public InitiatedActionSupport initiatedActionSupport() {
+        return InitiatedActionSupport.NOT_SUPPORTED;
+    }
+
+    @Override
+    public void evaluateTriggers(RequiredActionContext context) {
+        // only the step-up queues the notice, on the authentication session
+    }
+
+    @Override
+    public void requiredActionChallenge(RequiredActionContext context) {
+        List<Incident> incidents = IncidentNote.incidents(context.getSession(), context.getRealm(), context.getAuthenticationSession());
+        if (incidents.isEmpty() && !Enforcement.decide(context.getSession(), context.getRealm(), context.getUser()).failedClosed()) {
+            context.success();
+            return;
+        }
+        context.challenge(page(context, incidents).createForm(TEMPLATE));
+    }
+
+    private org.keycloak.forms.login.LoginFormsProvider page(RequiredActionContext context, List<Incident> incidents) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        Decision d = Enforcement.decide(context.getSession(), context.getRealm(), context.getUser());
+        String enrolling = authSession.getAuthNote(BreachStepUpAuthenticator.NOTE_ENROLLING);
+        Locale locale = context.getSession().getContext().resolveLocale(context.getUser());
+        String extra = Enforcement.settings(context.getSession(), context.getRealm()).noticeTextFor(locale);
+        boolean mailbox = authSession.getRequiredActions().contains(BreachMailboxActionFactory.ID);
+        return context.form()
+                .setAttribute("breachIncidents", incidents.stream().map(BreachNoticeAction::noticeIncident).toList())
+                .setAttribute("breachEnrolling", enrolling != null)
+                .setAttribute("breachMailbox", mailbox)
+                .setAttribute("breachPasswordChange", d.requirePasswordChange())
+                .setAttribute("breachCanPostpone", enrolling != null && d.graceOpen())
+                .setAttribute("breachNoticeText", extra == null ? "" : extra);
+    }
+
+    @Override
+    public void processAction(RequiredActionContext context) {
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        String enrolling = authSession.getAuthNote(BreachStepUpAuthenticator.NOTE_ENROLLING);
+        if (form.containsKey("postpone") && enrolling != null) {
+            Decision d = Enforcement.decide(context.getSession(), context.getRealm(), context.getUser());
+            if (!d.graceOpen()) {
+                // the grace period ran out between page and click: show the page again, without the choice
+                context.challenge(page(context, IncidentNote.incidents(context.getSession(), context.getRealm(), authSession))
+                        .createForm(TEMPLATE));
+                return;
+            }
+            postpone(context, d, enrolling);
+        }
+        context.success();
+    }
+
+    private static void postpone(RequiredActionContext context, Decision d, String enrolling) {
+        IncidentStore store = context.getSession().getProvider(IncidentStore.class);
+        UserModel user = context.getUser();
+        for (Exposure e : d.exposures()) {
+            if (e.flag().state() == FlagState.FLAGGED) {
+                store.recordGraceSkip(context.getRealm(), e.flag().id(), Actor.user(user.getId()));
+            }
+        }
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        Factor.byKey(enrolling).ifPresent(f -> authSession.removeRequiredAction(f.enrolAction));
+        authSession.removeRequiredAction(BreachVerifyActionFactory.ID);
+        authSession.removeAuthNote(BreachStepUpAuthenticator.NOTE_ENROLLING);
+        context.getEvent().clone().event(org.keycloak.events.EventType.CUSTOM_REQUIRED_ACTION)
+                .detail("custom_required_action", BreachNoticeActionFactory.ID)
+                .detail("breach_grace_skip", String.valueOf(Time.currentTime()))
+                .user(user).success();
+        Enforcement.forget(context.getSession(), context.getRealm(), user);
+    }
+
+    @Override
+    public void close() {
+        // nothing held
+    }
+
+    /** What the notice and email templates show of an incident (a map: FreeMarker reads its keys). */
+    static java.util.Map<String, Object> noticeIncident(Incident i) {
+        return java.util.Map.of("id", i.id(), "title", i.title(), "exposedData", i.exposedData());
+    }
+}

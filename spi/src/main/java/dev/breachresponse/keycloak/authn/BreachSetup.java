@@ -1,0 +1,212 @@
+package dev.breachresponse.keycloak.authn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.IdentityProviderModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ProtocolMapperModel;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RequiredActionProviderModel;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.protocol.oidc.mappers.AmrProtocolMapper;
+
+import dev.breachresponse.keycloak.incident.RealmSettings;
+
+/**
+ * {@code POST /breach-response/setup}: makes a realm enforce breach flags on every path it can patch, and says
+ * what it changed and what it could not patch. Idempotent: a second run changes nothing.
+ */
+public final class BreachSetup {
+
+    public static final String THEME = "breach-response";
+    public static final String CLIENT_SCOPE = "breach-response";
+
+    /** What setup did; {@code changes} is empty on a second run. */
+    public record Report(List<String> changes, List<String> warnings, boolean adminEventsEnabled, Map<String, String> flows) {
+    }
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final List<String> changes = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    public BreachSetup(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+    }
+
+    public Report run() {
+        requiredActions();
+        flows();
+        identityProviders();
+        themes();
+        clientScope();
+        entryPointsNotPatched();
+        if (!realm.isAdminEventsEnabled()) {
+            warnings.add("Admin events are disabled in this realm: flag jobs, setup and config changes are not stored as admin events. Enable them under Realm settings > Events > Admin events settings.");
+        }
+        return new Report(List.copyOf(changes), List.copyOf(warnings), realm.isAdminEventsEnabled(), Map.of(
+                "browser", realm.getBrowserFlow().getAlias(),
+                "directGrant", realm.getDirectGrantFlow().getAlias(),
+                "resetCredentials", realm.getResetCredentialsFlow().getAlias()));
+    }
+
+    private void requiredActions() {
+        int max = realm.getRequiredActionProvidersStream().mapToInt(RequiredActionProviderModel::getPriority).max().orElse(0);
+        ensureAction(BreachNoticeActionFactory.ID, "Breach notice", -1000);
+        ensureAction(BreachMailboxActionFactory.ID, "Breach mailbox proof", max + 10);
+        ensureAction(BreachVerifyActionFactory.ID, "Breach verification", 1_000_000);
+        String enrol = Factor.byKey(Enforcement.settings(session, realm).enrolmentFactor()).orElse(Factor.OTP).enrolAction;
+        RequiredActionProviderModel m = realm.getRequiredActionProviderByAlias(enrol);
+        if (m == null) {
+            warnings.add("The enrolment required action " + enrol + " is not registered in this realm: flagged users without a second factor cannot log in until it is.");
+        } else if (!m.isEnabled()) {
+            m.setEnabled(true);
+            realm.updateRequiredActionProvider(m);
+            changes.add("Enabled required action " + enrol + " (enrolment of the realm's enrolment factor)");
+        }
+        if (!realm.getRequiredActionProviderByAlias("UPDATE_PASSWORD").isEnabled()) {
+            warnings.add("Required action UPDATE_PASSWORD is disabled: users of incidents that exposed passwords cannot complete remediation.");
+        }
+    }
+
+    private void ensureAction(String alias, String name, int priority) {
+        RequiredActionProviderModel m = realm.getRequiredActionProviderByAlias(alias);
+        if (m == null) {
+            m = new RequiredActionProviderModel();
+            m.setAlias(alias);
+            m.setProviderId(alias);
+            m.setName(name);
+            m.setEnabled(true);
+            m.setDefaultAction(false);
+            m.setPriority(priority);
+            realm.addRequiredActionProvider(m);
+            changes.add("Registered required action " + alias);
+        } else if (!m.isEnabled() || m.getPriority() != priority && alias.equals(BreachNoticeActionFactory.ID)) {
+            m.setEnabled(true);
+            m.setPriority(priority);
+            realm.updateRequiredActionProvider(m);
+            changes.add("Enabled required action " + alias);
+        }
+    }
+
+    private void flows() {
+        FlowSetup flows = new FlowSetup(realm);
+        if (flows.ensure(realm.getBrowserFlow(), realm::setBrowserFlow)) {
+            changes.add("Bound browser flow '" + realm.getBrowserFlow().getAlias() + "' (a copy of the previous one with the breach step-up after it)");
+        }
+        if (flows.ensure(realm.getDirectGrantFlow(), realm::setDirectGrantFlow)) {
+            changes.add("Bound direct grant flow '" + realm.getDirectGrantFlow().getAlias() + "'");
+        }
+        if (!flows.hasStepUp(realm.getResetCredentialsFlow())) {
+            realm.setResetCredentialsFlow(flows.insertAfter(realm.getResetCredentialsFlow(), "reset-credential-email"));
+            changes.add("Bound reset credentials flow '" + realm.getResetCredentialsFlow().getAlias() + "'");
+        }
+    }
+
+    private void identityProviders() {
+        List<IdentityProviderModel> idps = session.identityProviders().getAllStream().toList();
+        if (idps.isEmpty()) {
+            return;
+        }
+        FlowSetup flows = new FlowSetup(realm);
+        var ours = realm.getFlowByAlias(FlowSetup.ALIAS_PREFIX + "post broker login");
+        for (IdentityProviderModel idp : idps) {
+            String current = idp.getPostBrokerLoginFlowId();
+            if (current != null && !current.isBlank()) {
+                var flow = realm.getAuthenticationFlowById(current);
+                if (!flows.hasStepUp(flow)) {
+                    warnings.add("Identity provider '" + idp.getAlias() + "' has its own post-broker-login flow '"
+                            + (flow == null ? current : flow.getAlias()) + "' without the breach step-up: add the 'breach step-up' sub-flow to it.");
+                }
+                continue;
+            }
+            if (ours == null) {
+                ours = flows.postBrokerLogin();
+                changes.add("Created post-broker-login flow '" + ours.getAlias() + "'");
+            }
+            idp.setPostBrokerLoginFlowId(ours.getId());
+            session.identityProviders().update(idp);
+            changes.add("Set the post-broker-login flow of identity provider '" + idp.getAlias() + "'");
+        }
+    }
+
+    private void themes() {
+        String login = realm.getLoginTheme();
+        if (login == null || login.isBlank() || login.equals("keycloak") || login.equals("keycloak.v2")) {
+            realm.setLoginTheme(THEME);
+            changes.add("Set the login theme to '" + THEME + "' (Keycloak's look plus the breach pages)");
+        } else if (!login.equals(THEME)) {
+            warnings.add("The realm uses login theme '" + login + "': make 'breach-response' its parent, or copy breach-notice.ftl and breach-mailbox.ftl into it, or flagged users see an error page.");
+        }
+        String email = realm.getEmailTheme();
+        if (email == null || email.isBlank() || email.equals("keycloak")) {
+            realm.setEmailTheme(THEME);
+            changes.add("Set the email theme to '" + THEME + "'");
+        } else if (!email.equals(THEME)) {
+            warnings.add("The realm uses email theme '" + email + "': make 'breach-response' its parent so the breach emails render.");
+        }
+        if (realm.getSmtpConfig() == null || realm.getSmtpConfig().get("host") == null) {
+            warnings.add("No SMTP server is configured: mailbox proofs and factor-added emails cannot be sent.");
+        }
+    }
+
+    private void clientScope() {
+        ClientScopeModel scope = realm.getClientScopesStream().filter(s -> CLIENT_SCOPE.equals(s.getName())).findFirst().orElse(null);
+        if (scope == null) {
+            scope = realm.addClientScope(CLIENT_SCOPE);
+            scope.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
+            scope.setDescription("Breach Response: breach_response claim and amr (step-up) in tokens");
+            scope.setIncludeInTokenScope(false);
+            scope.addProtocolMapper(BreachClaimMapper.create("breach response status"));
+            ProtocolMapperModel amr = AmrProtocolMapper.create("breach response amr", true, true);
+            scope.addProtocolMapper(amr);
+            realm.addDefaultClientScope(scope, true);
+            changes.add("Created client scope '" + CLIENT_SCOPE + "' (breach_response claim, amr) as a realm default scope");
+        }
+        int added = 0;
+        for (ClientModel client : realm.getClientsStream().toList()) {
+            if (!OIDCLoginProtocol.LOGIN_PROTOCOL.equals(client.getProtocol()) || client.isBearerOnly()) {
+                continue;
+            }
+            if (!client.getClientScopes(true).containsKey(CLIENT_SCOPE) && !client.getClientScopes(false).containsKey(CLIENT_SCOPE)) {
+                client.addClientScope(scope, true);
+                added++;
+            }
+        }
+        if (added > 0) {
+            changes.add("Added client scope '" + CLIENT_SCOPE + "' to " + added + " OIDC client(s) as a default scope");
+        }
+    }
+
+    private void entryPointsNotPatched() {
+        for (ClientModel client : realm.getClientsStream().toList()) {
+            Map<String, String> overrides = client.getAuthenticationFlowBindingOverrides();
+            overrides.forEach((binding, flowId) -> {
+                var flow = realm.getAuthenticationFlowById(flowId);
+                if (!new FlowSetup(realm).hasStepUp(flow)) {
+                    warnings.add("Client '" + client.getClientId() + "' overrides its " + binding + " flow with '"
+                            + (flow == null ? flowId : flow.getAlias()) + "', which has no breach step-up: not patched.");
+                }
+            });
+            if (realm.getCibaPolicy().isOIDCCIBAGrantEnabled(client)) {
+                warnings.add("Client '" + client.getClientId() + "' allows CIBA: CIBA logins are authenticated by an external device, not by a Keycloak flow; not patched.");
+            }
+            if ("saml".equals(client.getProtocol()) && Boolean.parseBoolean(client.getAttribute("saml.allow.ecp.flow"))) {
+                warnings.add("SAML client '" + client.getClientId() + "' allows the ECP profile: not patched (it authenticates without the browser flow).");
+            }
+        }
+        if (realm.getDockerAuthenticationFlow() != null && realm.getClientsStream().anyMatch(c -> "docker-v2".equals(c.getProtocol()))) {
+            warnings.add("Docker registry clients use the docker authentication flow: not patched.");
+        }
+    }
+
+    /** The settings the realm would use now (for the report of GET /config). */
+    public static RealmSettings settings(KeycloakSession session, RealmModel realm) {
+        return Enforcement.settings(session, realm);
+    }
+}

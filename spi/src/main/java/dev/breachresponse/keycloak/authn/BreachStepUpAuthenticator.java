@@ -1,0 +1,261 @@
+package dev.breachresponse.keycloak.authn;
+
+import java.util.List;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.AuthenticationFlowError;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.AuthenticatorFactory;
+import org.keycloak.models.DefaultActionTokenKey;
+import org.keycloak.events.Errors;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserCredentialModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+/**
+ * Breach step-up: a flagged user passes a second factor they already have, using Keycloak's own OTP form,
+ * WebAuthn or recovery-code authenticator (this class only decides which, and records the outcome). A user
+ * with no allowed factor is not "configured": Keycloak then asks {@link #setRequiredActions}, which puts the
+ * notice, the enrolment (after the mailbox proof when the password was exposed) and the verification on the
+ * authentication session, never on the user. Direct grant gets an OAuth2 error unless a valid OTP is sent.
+ */
+final class BreachStepUpAuthenticator implements Authenticator {
+
+    static final String NOTE_FACTOR = "breach-response.step-up.factor";
+    static final String NOTE_ENROLLING = "breach-response.enrolling";
+    static final String DIRECT_GRANT_PATH = "token";
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        UserModel user = context.getUser();
+        Decision d = Enforcement.decide(context.getSession(), context.getRealm(), user);
+        if (!d.enforced()) {
+            context.success();
+            return;
+        }
+        java.util.Optional<Factor> earlier = passedEarlier(context, d);
+        if (earlier.isPresent()) {
+            // the flow already verified an allowed factor in this very login (the realm's own OTP step): no second code
+            if (DIRECT_GRANT_PATH.equals(context.getFlowPath()) && d.requirePasswordChange()) {
+                refusePasswordChange(context);
+                return;
+            }
+            passed(context, earlier.get(), d);
+            context.success();
+            return;
+        }
+        if (DIRECT_GRANT_PATH.equals(context.getFlowPath())) {
+            directGrant(context, d);
+            return;
+        }
+        List<Factor> factors = Factor.configured(user, d.factors());
+        if (factors.isEmpty()) {
+            // Keycloak only calls authenticate() when configuredFor() was true; never let a user through without one
+            context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);
+            context.failure(AuthenticationFlowError.CREDENTIAL_SETUP_REQUIRED);
+            return;
+        }
+        Factor factor = factors.get(0);
+        context.getAuthenticationSession().setAuthNote(NOTE_FACTOR, factor.key);
+        delegate(context, factor).authenticate(capture(context, factor, d));
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        String key = context.getAuthenticationSession().getAuthNote(NOTE_FACTOR);
+        Factor factor = key == null ? null : Factor.byKey(key).orElse(null);
+        if (factor == null) {
+            authenticate(context);
+            return;
+        }
+        Decision d = Enforcement.decide(context.getSession(), context.getRealm(), context.getUser());
+        delegate(context, factor).action(capture(context, factor, d));
+    }
+
+    /** Keycloak authenticators that verify a factor, by the factor they verify. */
+    private static final java.util.Map<String, Factor> VERIFIERS = java.util.Map.of(
+            "auth-otp-form", Factor.OTP,
+            "auth-conditional-otp-form", Factor.OTP,
+            "direct-grant-validate-otp", Factor.OTP,
+            "webauthn-authenticator", Factor.WEBAUTHN,
+            "webauthn-authenticator-passwordless", Factor.WEBAUTHN_PASSWORDLESS,
+            "auth-recovery-authn-code-form", Factor.RECOVERY_CODES);
+
+    /**
+     * An allowed factor that an earlier execution of this same authentication session verified (not an SSO
+     * cookie: execution results belong to one login).
+     */
+    private static java.util.Optional<Factor> passedEarlier(AuthenticationFlowContext context, Decision d) {
+        for (var entry : context.getAuthenticationSession().getExecutionStatus().entrySet()) {
+            if (entry.getValue() != AuthenticationSessionModel.ExecutionStatus.SUCCESS) {
+                continue;
+            }
+            var execution = context.getRealm().getAuthenticationExecutionById(entry.getKey());
+            Factor f = execution == null || execution.getAuthenticator() == null ? null : VERIFIERS.get(execution.getAuthenticator());
+            if (f != null && d.factors().contains(f.key)) {
+                return java.util.Optional.of(f);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static Authenticator delegate(AuthenticationFlowContext context, Factor factor) {
+        AuthenticatorFactory f = (AuthenticatorFactory) context.getSession().getKeycloakSessionFactory()
+                .getProviderFactory(Authenticator.class, factor.authenticatorId);
+        if (f == null) {
+            throw new IllegalStateException("Keycloak authenticator " + factor.authenticatorId + " is not available");
+        }
+        return f.create(context.getSession());
+    }
+
+    private static AuthenticationFlowContext capture(AuthenticationFlowContext context, Factor factor, Decision d) {
+        return SuccessCapture.wrap(context, () -> passed(context, factor, d));
+    }
+
+    /** The factor passed: record it, then queue what the policy still asks (notice, password change). */
+    private static void passed(AuthenticationFlowContext context, Factor factor, Decision d) {
+        KeycloakSession session = context.getSession();
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        boolean passwordOutstanding = d.requirePasswordChange();
+        if (!d.failedClosed()) {
+            Remediation.steppedUp(session, context.getRealm(), context.getUser(), factor, false);
+            passwordOutstanding = Enforcement.decide(session, context.getRealm(), context.getUser()).requirePasswordChange();
+        }
+        context.getEvent().detail("breach_step_up", factor.key);
+        if (DIRECT_GRANT_PATH.equals(context.getFlowPath())) {
+            // no pages in a direct grant: required actions there would refuse the token ("not fully set up")
+            return;
+        }
+        IncidentNote.remember(authSession, d);
+        authSession.addRequiredAction(BreachNoticeActionFactory.ID);
+        if (passwordOutstanding) {
+            authSession.addRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD.name());
+            authSession.addRequiredAction(BreachVerifyActionFactory.ID);
+        }
+    }
+
+    private void directGrant(AuthenticationFlowContext context, Decision d) {
+        UserModel user = context.getUser();
+        String otp = context.getHttpRequest().getDecodedFormParameters().getFirst("otp");
+        boolean otpAllowed = d.factors().contains(Factor.OTP.key) && user.credentialManager().isConfiguredFor(Factor.OTP.credentialType);
+        if (!d.requireMfa() || !otpAllowed || otp == null || otp.isBlank()) {
+            context.getEvent().user(user).error("breach_step_up_required");
+            context.failure(AuthenticationFlowError.ACCESS_DENIED, oauthError(
+                    "This account was exposed in a security incident and must verify a second factor. "
+                            + (otpAllowed && d.requireMfa() ? "Send the current one-time code in the 'otp' parameter, or sign in through the browser."
+                            : "Sign in through the browser to complete the verification.")));
+            return;
+        }
+        boolean valid = user.credentialManager().getStoredCredentialsByTypeStream(Factor.OTP.credentialType)
+                .anyMatch(c -> user.credentialManager().isValid(new UserCredentialModel(c.getId(), Factor.OTP.credentialType, otp)));
+        if (!valid) {
+            context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);
+            context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, oauthError("Invalid user credentials"));
+            return;
+        }
+        if (d.requirePasswordChange()) {
+            refusePasswordChange(context);
+            return;
+        }
+        if (!d.failedClosed()) {
+            Remediation.steppedUp(context.getSession(), context.getRealm(), user, Factor.OTP, false);
+        }
+        context.getEvent().detail("breach_step_up", Factor.OTP.key);
+        context.success(Factor.OTP.credentialType);
+    }
+
+    private static void refusePasswordChange(AuthenticationFlowContext context) {
+        context.getEvent().user(context.getUser()).error("breach_password_change_required");
+        context.failure(AuthenticationFlowError.ACCESS_DENIED, oauthError(
+                "This account was exposed in a security incident and its password must be changed. Sign in through the browser."));
+    }
+
+    private static Response oauthError(String description) {
+        return Response.status(Response.Status.BAD_REQUEST)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(java.util.Map.of("error", "invalid_grant", "error_description", description))
+                .build();
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return true;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        Decision d = Enforcement.decide(session, realm, user);
+        if (!d.enforced() || isDirectGrant(session)) {
+            return true;
+        }
+        return d.requireMfa() && !Factor.configured(user, d.factors()).isEmpty();
+    }
+
+    @Override
+    public boolean areRequiredActionsEnabled(KeycloakSession session, RealmModel realm) {
+        Factor enrol = Factor.byKey(Enforcement.settings(session, realm).enrolmentFactor()).orElse(Factor.OTP);
+        return enabled(realm, BreachNoticeActionFactory.ID) && enabled(realm, BreachVerifyActionFactory.ID)
+                && enabled(realm, BreachMailboxActionFactory.ID) && enabled(realm, enrol.enrolAction);
+    }
+
+    private static boolean enabled(RealmModel realm, String alias) {
+        var model = realm.getRequiredActionProviderByAlias(alias);
+        return model != null && model.isEnabled();
+    }
+
+    /**
+     * The user has no allowed factor. Queue on the authentication session (never on the user): the notice,
+     * then either the mailbox proof (password exposed and the mailbox not yet proven by an emailed link) or
+     * the password change and the enrolment, then the verification that records the outcome.
+     */
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+        AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
+        if (authSession == null) {
+            throw new IllegalStateException("no authentication session to queue the breach enrolment on");
+        }
+        Decision d = Enforcement.decide(session, realm, user);
+        IncidentNote.remember(authSession, d);
+        authSession.addRequiredAction(BreachNoticeActionFactory.ID);
+        boolean mailboxProven = user.getId().equals(authSession.getAuthNote(DefaultActionTokenKey.ACTION_TOKEN_USER_ID));
+        if (d.requirePasswordChange() && !mailboxProven) {
+            authSession.addRequiredAction(BreachMailboxActionFactory.ID);
+            return;
+        }
+        if (d.requirePasswordChange()) {
+            authSession.addRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD.name());
+        }
+        if (d.requireMfa()) {
+            Factor enrol = enrolmentFactor(session, realm, d);
+            authSession.addRequiredAction(enrol.enrolAction);
+            authSession.setAuthNote(NOTE_ENROLLING, enrol.key);
+        }
+        authSession.addRequiredAction(BreachVerifyActionFactory.ID);
+    }
+
+    /** The realm's enrolment factor when the open policies allow it, else the first enrollable allowed one. */
+    static Factor enrolmentFactor(KeycloakSession session, RealmModel realm, Decision d) {
+        String preferred = Enforcement.settings(session, realm).enrolmentFactor();
+        if (d.factors().contains(preferred)) {
+            return Factor.byKey(preferred).orElse(Factor.OTP);
+        }
+        return d.factors().stream()
+                .filter(dev.breachresponse.keycloak.incident.RealmSettings.ENROLLABLE::contains)
+                .findFirst().flatMap(Factor::byKey).orElse(Factor.OTP);
+    }
+
+    private static boolean isDirectGrant(KeycloakSession session) {
+        var uri = session.getContext().getUri();
+        return uri != null && uri.getPath().endsWith("/protocol/openid-connect/token");
+    }
+
+    @Override
+    public void close() {
+        // nothing held
+    }
+}

@@ -1,0 +1,64 @@
+package dev.breachresponse.keycloak.authn;
+
+import java.util.List;
+
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.incident.IncidentStore.Exposure;
+import dev.breachresponse.keycloak.incident.RealmSettings;
+import dev.breachresponse.keycloak.incident.RealmSettingsCodec;
+
+/**
+ * Reads a user's open flags and the realm settings for the authenticators and required actions, once per
+ * request (cached as a session attribute). Fails closed: when the store cannot be read, MFA is required.
+ */
+public final class Enforcement {
+
+    private static final Logger LOG = Logger.getLogger(Enforcement.class);
+
+    private static final String CACHE = Enforcement.class.getName() + ".decision.";
+
+    private Enforcement() {
+    }
+
+    public static Decision decide(KeycloakSession session, RealmModel realm, UserModel user) {
+        String key = CACHE + realm.getId() + "." + user.getId();
+        Object cached = session.getAttribute(key);
+        if (cached instanceof Decision d) {
+            return d;
+        }
+        Decision d;
+        RealmSettings settings = settings(session, realm);
+        try {
+            List<Exposure> exposures = session.getProvider(IncidentStore.class).openExposures(realm, user.getId());
+            d = Decision.decide(exposures, settings, Time.currentTimeMillis());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "breach-response: could not read the flags of a user in realm %s; requiring MFA (fail closed)", realm.getName());
+            d = Decision.failClosed(settings);
+        }
+        session.setAttribute(key, d);
+        return d;
+    }
+
+    /** Forgets the cached decision after this request changed the user's flags. */
+    static void forget(KeycloakSession session, RealmModel realm, UserModel user) {
+        session.removeAttribute(CACHE + realm.getId() + "." + user.getId());
+    }
+
+    /** The realm's settings; defaults when none were saved or when they cannot be read. */
+    public static RealmSettings settings(KeycloakSession session, RealmModel realm) {
+        try {
+            return session.getProvider(IncidentStore.class).realmConfig(realm)
+                    .map(RealmSettingsCodec::fromStored)
+                    .orElse(RealmSettings.DEFAULTS);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "breach-response: could not read the settings of realm %s; using defaults", realm.getName());
+            return RealmSettings.DEFAULTS;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.breachresponse.keycloak.authn;
+
+import java.util.Optional;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.PasswordCredentialModel;
+
+import dev.breachresponse.keycloak.incident.Actor;
+import dev.breachresponse.keycloak.incident.Flag;
+import dev.breachresponse.keycloak.incident.FlagState;
+import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.incident.IncidentStore.Exposure;
+import dev.breachresponse.keycloak.incident.Policy;
+
+/**
+ * Records what a user did about their open flags, through the incident store (which writes the history):
+ * a passed or newly enrolled factor moves FLAGGED to STEPPED_UP; a flag whose policy is then satisfied (the
+ * password changed after flagging, where required) moves to REMEDIATED.
+ */
+final class Remediation {
+
+    static final String CAUSE_LOGIN = "login";
+
+    private Remediation() {
+    }
+
+    /** A factor passed (or was enrolled) at this login: step up every FLAGGED flag, then settle. */
+    static void steppedUp(KeycloakSession session, RealmModel realm, UserModel user, Factor factor, boolean enrolled) {
+        IncidentStore store = session.getProvider(IncidentStore.class);
+        Actor actor = Actor.user(user.getId());
+        for (Exposure e : store.openExposures(realm, user.getId())) {
+            if (e.flag().state() == FlagState.FLAGGED && e.incident().policy().requireMfa()) {
+                store.recordStepUp(realm, e.flag().id(), factor.key, enrolled, actor);
+            }
+        }
+        settle(session, realm, user);
+    }
+
+    /**
+     * Records a password change made after flagging and remediates every open flag whose policy is satisfied.
+     * A flag whose policy does not ask for MFA steps up on the password change alone.
+     *
+     * @return whether a password change is still outstanding on some open flag
+     */
+    static boolean settle(KeycloakSession session, RealmModel realm, UserModel user) {
+        IncidentStore store = session.getProvider(IncidentStore.class);
+        Actor actor = Actor.user(user.getId());
+        Optional<Long> passwordAt = passwordChangedAt(user);
+        boolean outstanding = false;
+        for (Exposure e : store.openExposures(realm, user.getId())) {
+            Flag f = e.flag();
+            Policy p = e.incident().policy();
+            if (f.passwordChangedAt() == null && passwordAt.isPresent() && passwordAt.get() >= f.flaggedAt()) {
+                f = store.recordPasswordChange(realm, f.id(), passwordAt.get(), actor);
+            }
+            boolean passwordDone = !p.requirePasswordChange() || f.passwordChangedAt() != null;
+            if (!passwordDone) {
+                outstanding = true;
+                continue;
+            }
+            if (f.state() == FlagState.FLAGGED && !p.requireMfa()) {
+                f = store.recordStepUp(realm, f.id(), "password", false, actor);
+            }
+            if (f.state() == FlagState.STEPPED_UP) {
+                store.transition(realm, f.id(), FlagState.REMEDIATED, actor, CAUSE_LOGIN,
+                        f.stepUpFactor() == null ? null : "factor " + f.stepUpFactor());
+            }
+        }
+        Enforcement.forget(session, realm, user);
+        return outstanding;
+    }
+
+    /** When the user's stored password was last set (Keycloak resets its created date on every change). */
+    static Optional<Long> passwordChangedAt(UserModel user) {
+        return user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE)
+                .map(CredentialModel::getCreatedDate)
+                .filter(java.util.Objects::nonNull)
+                .max(Long::compare);
+    }
+
+    /** The password changed now (an event of a federated user whose password Keycloak does not store). */
+    static void passwordChangedNow(KeycloakSession session, RealmModel realm, UserModel user) {
+        IncidentStore store = session.getProvider(IncidentStore.class);
+        long now = Time.currentTimeMillis();
+        for (Exposure e : store.openExposures(realm, user.getId())) {
+            store.recordPasswordChange(realm, e.flag().id(), now, Actor.user(user.getId()));
+        }
+        settle(session, realm, user);
+    }
+
+    /**
+     * The user removed a credential: while the incident is open, a STEPPED_UP or REMEDIATED flag of a user who
+     * no longer has any allowed factor goes back to FLAGGED.
+     *
+     * @return how many flags were re-opened
+     */
+    static int reopenIfNoFactor(KeycloakSession session, RealmModel realm, UserModel user, String removedType) {
+        IncidentStore store = session.getProvider(IncidentStore.class);
+        int reopened = 0;
+        for (Flag f : store.flagsOfUser(realm, user.getId())) {
+            if (!f.incidentOpen() || !(f.state() == FlagState.STEPPED_UP || f.state() == FlagState.REMEDIATED)) {
+                continue;
+            }
+            Policy p = store.findIncident(realm, f.incidentId()).map(i -> i.policy()).orElse(null);
+            if (p == null || !p.requireMfa() || !Factor.configured(user, p.allowedFactors()).isEmpty()) {
+                continue;
+            }
+            store.transition(realm, f.id(), FlagState.FLAGGED, Actor.user(user.getId()), "factor-removed", removedType);
+            reopened++;
+        }
+        Enforcement.forget(session, realm, user);
+        return reopened;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.breachresponse.keycloak.incident;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads realm settings JSON (a whole document: absent fields take the defaults), rejecting unknown keys, wrong
+ * types and out-of-range values with a sentence naming the field; writes them back for storage. Pure logic.
+ */
+public final class RealmSettingsCodec {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static final Set<String> TOP = Set.of("allowedFactors", "grace", "enrolmentFactor", "noticeText");
+
+    static final int MAX_NOTICE_CHARS = 1000;
+
+    static final int MAX_NOTICE_LANGUAGES = 30;
+
+    private RealmSettingsCodec() {
+    }
+
+    /** @throws IllegalArgumentException naming the offending field */
+    public static RealmSettings read(JsonNode given) {
+        if (given == null || !given.isObject()) {
+            throw new IllegalArgumentException("the body must be a JSON object");
+        }
+        for (Iterator<String> it = given.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!TOP.contains(k)) {
+                throw new IllegalArgumentException("unknown field '" + k + "'; known: " + TOP);
+            }
+        }
+        RealmSettings d = RealmSettings.DEFAULTS;
+        ObjectNode asPolicy = MAPPER.createObjectNode();
+        if (given.has("allowedFactors")) {
+            asPolicy.set("allowedFactors", given.get("allowedFactors"));
+        }
+        if (given.has("grace")) {
+            asPolicy.set("grace", given.get("grace"));
+        }
+        Policy base = new Policy(true, false, true, d.allowedFactors(), d.grace(),
+                new Policy.Reminders(true, List.of(0)), 14, new Policy.OnDeadline(true, true, false));
+        Policy p;
+        try {
+            p = PolicyCodec.read(asPolicy, base);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replace("policy.", ""));
+        }
+        if (p.allowedFactors().isEmpty()) {
+            throw new IllegalArgumentException("allowedFactors must not be empty");
+        }
+        String enrol = d.enrolmentFactor();
+        JsonNode e = given.get("enrolmentFactor");
+        if (e != null) {
+            if (!e.isTextual() || !RealmSettings.ENROLLABLE.contains(e.textValue())) {
+                throw new IllegalArgumentException("enrolmentFactor must be one of " + RealmSettings.ENROLLABLE);
+            }
+            enrol = e.textValue();
+        }
+        if (!p.allowedFactors().contains(enrol)) {
+            throw new IllegalArgumentException("enrolmentFactor '" + enrol + "' must be one of allowedFactors " + p.allowedFactors());
+        }
+        Map<String, String> notice = new LinkedHashMap<>();
+        JsonNode n = given.get("noticeText");
+        if (n != null) {
+            if (!n.isObject() || n.size() > MAX_NOTICE_LANGUAGES) {
+                throw new IllegalArgumentException("noticeText must be an object of at most " + MAX_NOTICE_LANGUAGES
+                        + " entries mapping a language tag (en, de, pt-BR) to text");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                if (!entry.getKey().matches("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?")) {
+                    throw new IllegalArgumentException("noticeText: '" + entry.getKey() + "' is not a language tag such as en or pt-BR");
+                }
+                JsonNode v = entry.getValue();
+                if (!v.isTextual() || v.textValue().isBlank() || v.textValue().length() > MAX_NOTICE_CHARS) {
+                    throw new IllegalArgumentException("noticeText." + entry.getKey() + " must be text of 1 to " + MAX_NOTICE_CHARS + " characters");
+                }
+                notice.put(entry.getKey(), v.textValue());
+            }
+        }
+        return new RealmSettings(p.allowedFactors(), p.grace(), enrol, notice);
+    }
+
+    public static ObjectNode toJson(RealmSettings s) {
+        ObjectNode n = MAPPER.createObjectNode();
+        s.allowedFactors().forEach(n.putArray("allowedFactors")::add);
+        ObjectNode g = n.putObject("grace");
+        g.put("days", s.grace().days());
+        g.put("skips", s.grace().skips());
+        n.put("enrolmentFactor", s.enrolmentFactor());
+        ObjectNode t = n.putObject("noticeText");
+        new java.util.TreeMap<>(s.noticeText()).forEach(t::put);
+        return n;
+    }
+
+    /** Reads what {@link #toJson} stored; an unreadable document gives the defaults (logged by the caller). */
+    public static RealmSettings fromStored(String json) {
+        try {
+            return read(MAPPER.readTree(json));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("stored realm settings are unreadable", e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.breachresponse.keycloak.it;
+
+import java.io.IOException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.mail.BodyPart;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.MimeMessage;
+
+/** Reading what the framework's mail server received. */
+final class Mails {
+
+    private static final Pattern LINK = Pattern.compile("https?://[^\\s\"<>]+/login-actions/action-token\\?[^\\s\"<>]+");
+
+    private Mails() {
+    }
+
+    /** The plain-text part of a message (Keycloak sends text + html). */
+    static String text(MimeMessage m) throws IOException, MessagingException {
+        Object content = m.getContent();
+        if (content instanceof String s) {
+            return s;
+        }
+        Multipart mp = (Multipart) content;
+        for (int i = 0; i < mp.getCount(); i++) {
+            BodyPart part = mp.getBodyPart(i);
+            if (part.isMimeType("text/plain")) {
+                return (String) part.getContent();
+            }
+        }
+        return (String) mp.getBodyPart(0).getContent();
+    }
+
+    static String firstLink(MimeMessage m) throws IOException, MessagingException {
+        String text = text(m);
+        Matcher matcher = LINK.matcher(text);
+        if (!matcher.find()) {
+            throw new AssertionError("no action link in: " + text);
+        }
+        return matcher.group();
+    }
+}
