@@ -86,7 +86,10 @@ final class FlowSetup {
     AuthenticationFlowModel postBrokerLogin() {
         AuthenticationFlowModel top = newFlow(ALIAS_PREFIX + "post broker login",
                 "Breach step-up after every identity-provider login (Breach Response setup)", true);
-        addStepUp(top, 0, "post broker login");
+        // a flow whose only execution is a conditional sub-flow fails when the condition does not hold;
+        // Keycloak's "Allow access" gives unflagged users the one successful step the flow needs
+        addExecution(top, "allow-access-authenticator", Requirement.REQUIRED, 0, null);
+        addStepUp(top, 10, "post broker login");
         return top;
     }
 
