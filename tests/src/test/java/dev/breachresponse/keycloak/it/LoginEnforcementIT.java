@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import jakarta.mail.internet.MimeMessage;
@@ -406,6 +407,39 @@ class LoginEnforcementIT {
         incident("after-config", "[\"email\"]", null);
         JsonNode inc = api.get("/incidents/after-config").json();
         assertEquals("[\"webauthn\",\"otp\"]", inc.at("/policy/allowedFactors").toString());
+    }
+
+
+    @Test
+    void flaggedUnflaggedAndUnknownUsersSeeTheSameErrorForAWrongPassword() {
+        flag("leak", "bob");
+        java.util.Set<String> messages = new java.util.HashSet<>();
+        for (String username : List.of("alice", "bob", "nobody-" + System.nanoTime())) {
+            openLogin();
+            driver.findElement(By.id("username")).sendKeys(username);
+            driver.findElement(By.id("password")).sendKeys("wrong-password");
+            driver.findElement(By.id("kc-login")).click();
+            assertFalse(onPage("breach-notice"));
+            String shown = driver.driver().findElements(By.cssSelector("[id^='input-error-']")).stream()
+                    .map(e -> e.getText().trim()).filter(t -> !t.isEmpty()).reduce("", (a, b) -> a + b);
+            assertFalse(shown.isEmpty(), pageText());
+            messages.add(shown);
+        }
+        assertEquals(1, messages.size(), "one message for all three: " + messages);
+    }
+
+    @Test
+    void setupReportsClientOverridesItCannotPatch() {
+        var flows = realm.admin().flows().getFlows();
+        String original = flows.stream().filter(f -> "browser".equals(f.getAlias())).findFirst().orElseThrow().getId();
+        var client = realm.admin().clients().findByClientId("test-app").get(0);
+        client.setAuthenticationFlowBindingOverrides(Map.of("browser", original));
+        realm.admin().clients().get(client.getId()).update(client);
+        BreachApi.Reply again = api.post("/setup", null, "");
+        assertEquals(200, again.status(), again.toString());
+        String report = again.json().get("notPatched").toString();
+        assertTrue(report.contains("Client 'test-app' overrides its browser flow with 'browser'"), report);
+        assertTrue(again.json().get("adminEventsEnabled").asBoolean());
     }
 
     private static <T> T assertDoesNotThrow(ThrowingSupplier<T> s) {
