@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a local Keycloak (from the Maven Central distribution) with Breach Response installed, on the embedded
-# H2 database, imports the demo realm and flags the demo user "bob" in a demo incident. Ctrl-C stops it.
+# H2 database, imports the demo realm, patches its login flows (POST .../setup) and flags the demo user "bob"
+# in a demo incident. Ctrl-C stops it.
 # Needs only a JDK 17+; everything else comes through ./mvnw. State lives in .demo/ (delete it to start over).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -42,10 +43,11 @@ for _ in $(seq 1 300); do
 done
 curl -fs "http://127.0.0.1:${MGMT_PORT}/health/ready" >/dev/null || { echo "Keycloak did not become ready" >&2; exit 1; }
 
-echo "==> Flagging bob in the demo incident through the admin API"
+echo "==> Setting up login enforcement and flagging bob in the demo incident through the admin API"
 TOKEN=$(curl -fs -d grant_type=password -d client_id=admin-cli -d username=admin -d password=admin \
   "http://localhost:${PORT}/realms/master/protocol/openid-connect/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
 API="http://localhost:${PORT}/admin/realms/${REALM}/breach-response"
+curl -fs -o /dev/null -H "Authorization: Bearer $TOKEN" -X POST "$API/setup"
 curl -fs -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -X POST "$API/incidents" \
   -d '{"id":"demo-vendor-leak","title":"Demo: analytics vendor leaked developer emails and locations","exposedData":["email","name","location"]}'
 curl -fs -o /dev/null -H "Authorization: Bearer $TOKEN" -X PUT "$API/incidents/demo-vendor-leak/flags/${BOB_ID}"
@@ -57,7 +59,9 @@ cat <<INFO
   Admin console   http://localhost:${PORT}/admin/          admin / admin
   Demo realm      http://localhost:${PORT}/realms/${REALM}/account/
                     alice / alice-demo-password            not exposed
-                    bob   / bob-demo-password              flagged in incident "demo-vendor-leak"
+                    bob   / bob-demo-password              flagged in incident "demo-vendor-leak":
+                                                             sign in at the account console to meet the
+                                                             breach notice and the authenticator-app enrolment
                     incident-admin / incident-admin-demo-password   may call the API (manage-users)
   Incident API    ${API}/incidents
   Bob's flags     ${API}/users/${BOB_ID}/flags

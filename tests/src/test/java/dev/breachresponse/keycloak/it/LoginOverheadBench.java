@@ -1,0 +1,136 @@
+package dev.breachresponse.keycloak.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Benchmark, not a test: {@code ./mvnw verify -Pbench -Dit.test=LoginOverheadBench}. What the breach
+ * enforcement adds to a login of an unflagged user (the common case): two identical realms on one Keycloak
+ * (production mode, PostgreSQL), one patched by {@code POST .../setup} and holding flags of other users, the
+ * other untouched; password-grant logins alternate between them in the same run. Prints p50/p95/p99 and
+ * logins/s of both and the difference; asserts only that every login succeeded.
+ */
+class LoginOverheadBench {
+
+    static final int WARMUP = Integer.getInteger("bench.login.warmup", 300);
+    static final int ROUNDS = Integer.getInteger("bench.login.rounds", 3000);
+    static final int FLAGGED = Integer.getInteger("bench.login.flagged", 1000);
+
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    static KeycloakProcess kc;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kc = KeycloakProcess.forThisRun("login-bench", "start")
+                .option("http-enabled", "true")
+                .env("JAVA_OPTS_APPEND", "-Xms1g -Xmx2g");
+        kc.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kc != null) {
+            kc.close();
+        }
+    }
+
+    @Test
+    void enforcementOverheadOnAnUnflaggedLogin() throws Exception {
+        // cheap, equal password hashing in both realms, so the difference is not lost in hashing noise
+        String policy = "hashAlgorithm(pbkdf2-sha256) and hashIterations(1000)";
+        realm("plain", policy);
+        realm("enforced", policy);
+        BreachApi api = kc.api("enforced");
+        assertEquals(200, api.post("/setup", null, "").status());
+        assertEquals(201, api.postJson("/incidents", "{\"id\":\"leak\",\"title\":\"Leak\",\"exposedData\":[\"email\"]}").status());
+        StringBuilder subjects = new StringBuilder("{\"subjects\":[");
+        for (int i = 0; i < FLAGGED; i++) {
+            subjects.append(i == 0 ? "" : ",").append("{\"username\":\"other").append(i).append("\"}");
+        }
+        String job = api.postJson("/incidents/leak/flags", subjects.append("]}").toString()).json().get("id").asText();
+        assertEquals("SUCCEEDED", api.awaitJob(job, Duration.ofMinutes(5)).get("state").asText());
+
+        out("configuration: Keycloak %s production mode, %s, 2 cores; password grant of an unflagged user; %s;"
+                + " enforced realm: setup applied, %d other users flagged; %d warm-up and %d measured logins per realm, alternating",
+                System.getProperty("br.keycloak.version"), kc.databaseVendor(), policy, FLAGGED, WARMUP, ROUNDS);
+        for (int i = 0; i < WARMUP; i++) {
+            login("plain");
+            login("enforced");
+        }
+        long[] plain = new long[ROUNDS];
+        long[] enforced = new long[ROUNDS];
+        long plainTotal = 0;
+        long enforcedTotal = 0;
+        for (int i = 0; i < ROUNDS; i++) {
+            boolean plainFirst = i % 2 == 0;
+            if (plainFirst) {
+                plain[i] = login("plain");
+                enforced[i] = login("enforced");
+            } else {
+                enforced[i] = login("enforced");
+                plain[i] = login("plain");
+            }
+            plainTotal += plain[i];
+            enforcedTotal += enforced[i];
+        }
+        Arrays.sort(plain);
+        Arrays.sort(enforced);
+        out("without enforcement: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, %.0f logins/s", ms(pct(plain, 50)), ms(pct(plain, 95)),
+                ms(pct(plain, 99)), ROUNDS / (plainTotal / 1e9));
+        out("with enforcement:    p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, %.0f logins/s", ms(pct(enforced, 50)), ms(pct(enforced, 95)),
+                ms(pct(enforced, 99)), ROUNDS / (enforcedTotal / 1e9));
+        out("added: p50 %+.2f ms, p95 %+.2f ms (target <= 2 ms p95); throughput ratio enforced/plain = %.2f",
+                ms(pct(enforced, 50) - pct(plain, 50)), ms(pct(enforced, 95) - pct(plain, 95)),
+                (double) plainTotal / enforcedTotal);
+    }
+
+    private static void realm(String name, String passwordPolicy) throws Exception {
+        StringBuilder users = new StringBuilder("[{\"username\":\"dev\",\"enabled\":true,\"email\":\"dev@bench.test\",\"firstName\":\"Dev\",\"lastName\":\"Bench\",\"emailVerified\":true,"
+                + "\"credentials\":[{\"type\":\"password\",\"value\":\"bench-password-1\",\"temporary\":false}]}");
+        for (int i = 0; i < FLAGGED; i++) {
+            users.append(",{\"username\":\"other").append(i).append("\",\"enabled\":true}");
+        }
+        users.append("]");
+        String json = "{\"realm\":\"" + name + "\",\"enabled\":true,\"passwordPolicy\":\"" + passwordPolicy + "\","
+                + "\"clients\":[{\"clientId\":\"bench\",\"publicClient\":true,\"directAccessGrantsEnabled\":true}],"
+                + "\"users\":" + users + "}";
+        HttpResponse<String> r = kc.adminCall("POST", "/realms", json);
+        assertEquals(201, r.statusCode(), r.body());
+    }
+
+    private static long login(String realm) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(kc.baseUrl() + "/realms/" + realm + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=bench&username=dev&password=bench-password-1"))
+                .build();
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+        long took = System.nanoTime() - t0;
+        assertEquals(200, r.statusCode(), r.body());
+        return took;
+    }
+
+    private static long pct(long[] sorted, int p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static void out(String fmt, Object... args) {
+        System.out.println("[bench] " + String.format(Locale.ROOT, fmt, args));
+    }
+}
