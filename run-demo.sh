@@ -22,7 +22,8 @@ echo "==> Building the extension jar"
 if [ ! -x "$KC_HOME/bin/kc.sh" ]; then
   echo "==> Fetching Keycloak ${KC_VERSION} (keycloak-quarkus-dist) through Maven"
   ./mvnw -B -q -N org.apache.maven.plugins:maven-dependency-plugin:3.8.1:unpack \
-    -Dartifact="org.keycloak:keycloak-quarkus-dist:${KC_VERSION}:zip" -DoutputDirectory="$DEMO_DIR"
+    -Dartifact="org.keycloak:keycloak-quarkus-dist:${KC_VERSION}:zip" -DoutputDirectory="$DEMO_DIR" \
+    -Dmdep.overWriteReleases=true  # unpack again after .demo was deleted (the plugin keeps markers in target/)
 fi
 rm -f "$KC_HOME"/providers/keycloak-breach-response-*.jar
 cp "$JAR" "$KC_HOME/providers/"

@@ -10,7 +10,7 @@
         <p>${msg("breachNoticeIntro")}</p>
         <#list breachIncidents as incident>
             <p><strong>${msg("breachNoticeExposedIn", incident.title)}</strong></p>
-            <ul class="pf-v5-c-list" role="list" id="breach-exposed-${incident?index}">
+            <ul class="pf-v5-c-list pf-v5-u-mb-md" role="list" id="breach-exposed-${incident?index}">
                 <#list incident.exposedData as item><li>${msg("breachExposed." + item)}</li></#list>
             </ul>
         </#list>

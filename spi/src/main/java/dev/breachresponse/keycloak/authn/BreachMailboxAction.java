@@ -11,7 +11,6 @@ import org.keycloak.authentication.actiontoken.execactions.ExecuteActionsActionT
 import org.keycloak.common.util.Time;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
-import org.keycloak.models.Constants;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.LoginActionsService;
@@ -29,6 +28,7 @@ final class BreachMailboxAction implements RequiredActionProvider {
 
     static final String TEMPLATE = "breach-mailbox.ftl";
     static final String NOTE_SENT = "breach-response.mailbox-link-sent";
+    static final String MAIL_TEMPLATE = "breach-mailbox-proof.ftl";
 
     @Override
     public InitiatedActionSupport initiatedActionSupport() {
@@ -75,11 +75,14 @@ final class BreachMailboxAction implements RequiredActionProvider {
                 .queryParam("key", token.serialize(context.getSession(), realm, uri))
                 .build(realm.getName()).toString();
         try {
+            // our own wording (why the link, what to do if it was not you), Keycloak's execute-actions token
+            java.util.Map<String, Object> attributes = new java.util.HashMap<>();
+            attributes.put("link", link);
+            attributes.put("linkExpirationMinutes", TimeUnit.SECONDS.toMinutes(lifespan));
             context.getSession().getProvider(EmailTemplateProvider.class)
-                    .setAttribute(Constants.TEMPLATE_ATTR_REQUIRED_ACTIONS, actions)
                     .setRealm(realm)
                     .setUser(user)
-                    .sendExecuteActions(link, TimeUnit.SECONDS.toMinutes(lifespan));
+                    .send("breachMailboxSubject", MAIL_TEMPLATE, attributes);
             context.getEvent().clone().event(org.keycloak.events.EventType.EXECUTE_ACTIONS).user(user).success();
             return true;
         } catch (EmailException e) {

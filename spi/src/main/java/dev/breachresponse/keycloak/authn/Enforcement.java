@@ -33,13 +33,13 @@ public final class Enforcement {
             return d;
         }
         Decision d;
-        RealmSettings settings = settings(session, realm);
         try {
             List<Exposure> exposures = session.getProvider(IncidentStore.class).openExposures(realm, user.getId());
-            d = Decision.decide(exposures, settings, Time.currentTimeMillis());
+            // an unflagged login (the common case) costs one indexed query: the realm settings only matter for flags
+            d = exposures.isEmpty() ? Decision.NONE : Decision.decide(exposures, settings(session, realm), Time.currentTimeMillis());
         } catch (RuntimeException e) {
             LOG.errorf(e, "breach-response: could not read the flags of a user in realm %s; requiring MFA (fail closed)", realm.getName());
-            d = Decision.failClosed(settings);
+            d = Decision.failClosed(settings(session, realm));
         }
         session.setAttribute(key, d);
         return d;
