@@ -116,6 +116,8 @@ class LoginEnforcementIT {
         driver.findElement(By.id("kc-login")).click();
     }
 
+    byte[] enrolledKey;
+
     /** Enrols TOTP on Keycloak's configure-OTP page with a code computed from the secret it shows. */
     void enrolTotp() {
         if (onPage("mode-manual")) {
@@ -124,6 +126,7 @@ class LoginEnforcementIT {
         }
         assertTrue(onPage("kc-totp-secret-key"), "expected the configure-OTP page, got: " + pageText());
         byte[] key = Totp.keyOfShown(driver.findElement(By.id("kc-totp-secret-key")).getText());
+        enrolledKey = key;
         driver.findElement(By.id("totp")).sendKeys(Totp.code(key, 0));
         driver.findElement(By.cssSelector("#kc-totp-settings-form input[type=submit]")).click();
     }
@@ -182,6 +185,16 @@ class LoginEnforcementIT {
         assertTrue(mail.waitForIncomingEmail(10_000, 1), "factor-added email");
         MimeMessage m = mail.getLastReceivedMessage();
         assertEquals("A new sign-in factor was added to your account", assertDoesNotThrow(m::getSubject));
+
+        // the next login (a new browser) follows the realm's own policy: bob now has OTP, the flag is remediated
+        driver.open(urls.getBase() + "/realms/" + realm.getName() + "/.well-known/openid-configuration");
+        driver.driver().manage().deleteAllCookies();
+        openLogin();
+        submitPassword("bob");
+        assertTrue(onPage("otp"), "the realm's conditional OTP: " + pageText());
+        submitOtp(Totp.code(enrolledKey, 1));
+        assertFalse(onPage("breach-notice"));
+        tokens();
     }
 
     @Test
