@@ -125,6 +125,61 @@ public final class IncidentsResource {
         });
     }
 
+    /** The reminder outbox of one incident: what was sent, what is pending, what failed. */
+    @GET
+    @Path("{id}/reminders")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response reminders(@PathParam("id") String id, @QueryParam("state") String state,
+                              @QueryParam("first") Integer first, @QueryParam("max") Integer max) {
+        return Api.respond(session, () -> {
+            auth.users().requireView();
+            Incident incident = incident(id);
+            dev.breachresponse.keycloak.incident.Reminder.State s = null;
+            if (state != null) {
+                try {
+                    s = dev.breachresponse.keycloak.incident.Reminder.State.valueOf(state.trim().toUpperCase(java.util.Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest("state must be one of PENDING, SENT, FAILED, CANCELLED");
+                }
+            }
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            out.put("incidentId", incident.id());
+            ObjectNode counts = out.putObject("counts");
+            store.reminders().countsOfIncident(incident.internalId()).forEach((k, v) -> counts.put(k.name(), v));
+            ArrayNode items = out.putArray("reminders");
+            store.reminders().ofIncident(realm, incident.internalId(), s, Api.first(first), Api.max(max, 100, MAX_PAGE))
+                    .forEach(r -> items.add(Json.reminder(r)));
+            return Response.ok(out.toString(), MediaType.APPLICATION_JSON_TYPE).build();
+        });
+    }
+
+    /** Runs the realm's reminder campaign now (all its incidents), as the scheduler would; answers what it did. */
+    @POST
+    @Path("{id}/reminders/run")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response runReminders(@PathParam("id") String id) {
+        return Api.respond(session, () -> {
+            auth.users().requireManage();
+            Incident incident = incident(id);
+            var report = session.getProvider(dev.breachresponse.keycloak.reminder.ReminderService.class).runNow(realm);
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            out.put("incidentId", incident.id());
+            out.put("looked", report.looked());
+            out.put("queued", report.queued());
+            out.put("deferred", report.deferred());
+            out.put("escalated", report.escalated());
+            out.put("sent", report.sent());
+            out.put("failed", report.failed());
+            out.put("cancelled", report.cancelled());
+            adminEvent.operation(OperationType.ACTION)
+                    .resource("BREACH_REMINDER")
+                    .resourcePath(session.getContext().getUri())
+                    .representation(out)
+                    .success();
+            return Response.ok(out.toString(), MediaType.APPLICATION_JSON_TYPE).build();
+        });
+    }
+
     @GET
     @Path("{id}/stats")
     @Produces(MediaType.APPLICATION_JSON)
@@ -319,6 +374,8 @@ public final class IncidentsResource {
                 return Response.ok(Json.flag(f).toString(), MediaType.APPLICATION_JSON_TYPE).build();
             }
             Flag dismissed = store.transition(realm, f.id(), FlagState.DISMISSED, Api.actor(auth), "dismissed", reason.strip());
+            // remove exactly what an escalation of this flag added (required actions, a disabled account)
+            dev.breachresponse.keycloak.reminder.Escalation.undo(session, realm, dismissed);
             ObjectNode json = Json.flag(dismissed);
             adminEvent.operation(OperationType.DELETE)
                     .resource(BreachResponseResource.EVENT_RESOURCE_FLAG)

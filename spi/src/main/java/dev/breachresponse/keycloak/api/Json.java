@@ -65,7 +65,26 @@ final class Json {
         n.put("enrolledAt", time(f.enrolledAt()));
         n.put("stepUpFactor", f.stepUpFactor());
         n.put("graceSkips", f.graceSkips());
+        n.put("escalatedAt", time(f.escalatedAt()));
+        ArrayNode escalated = n.putArray("escalatedActions");
+        f.escalatedActions().forEach(escalated::add);
         n.put("updatedAt", time(f.updatedAt()));
+        return n;
+    }
+
+    static ObjectNode reminder(dev.breachresponse.keycloak.incident.Reminder r) {
+        ObjectNode n = F.objectNode();
+        n.put("id", r.id());
+        n.put("userId", r.userId());
+        n.put("kind", r.kind().name());
+        n.put("step", r.step() < 0 ? null : r.step() + 1);
+        n.put("state", r.state().name());
+        n.put("dueAt", time(r.dueAt()));
+        n.put("createdAt", time(r.createdAt()));
+        n.put("sentAt", time(r.sentAt()));
+        n.put("attempts", r.attempts());
+        n.put("lastError", r.lastError());
+        n.put("detail", r.detail());
         return n;
     }
 

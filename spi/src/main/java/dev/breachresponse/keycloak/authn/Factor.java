@@ -59,6 +59,11 @@ public enum Factor {
         return Optional.empty();
     }
 
+    /** Whether the user has configured at least one of the allowed factors. */
+    public static boolean configuredAny(UserModel user, List<String> allowed) {
+        return !configured(user, allowed).isEmpty();
+    }
+
     /** The allowed factors the user has configured, in the order of {@code allowed}. */
     static List<Factor> configured(UserModel user, List<String> allowed) {
         List<Factor> out = new ArrayList<>();

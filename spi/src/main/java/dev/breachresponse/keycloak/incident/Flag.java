@@ -19,5 +19,7 @@ public record Flag(
         Long enrolledAt,
         String stepUpFactor,
         int graceSkips,
+        Long escalatedAt,
+        java.util.List<String> escalatedActions,
         long updatedAt) {
 }

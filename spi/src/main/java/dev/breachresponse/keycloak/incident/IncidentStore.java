@@ -113,6 +113,15 @@ public interface IncidentStore extends Provider {
     /** Bulk flag jobs. */
     JobStore jobs();
 
+    /** Reminder outbox and planner. */
+    ReminderStore reminders();
+
+    /**
+     * Records an escalation at the deadline: what was added to the user ({@code actions}: required action ids,
+     * {@code DISABLED}, {@code SESSIONS_REVOKED}) so that a dismissal can remove exactly that.
+     */
+    Flag recordEscalation(RealmModel realm, String flagId, List<String> actions, Actor actor);
+
     /** Deletes all flags (and so their history) of a user; called on Keycloak's user-removed event. */
     int removeUserFlags(RealmModel realm, String userId);
 }

@@ -18,7 +18,7 @@ public final class RealmSettingsCodec {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private static final Set<String> TOP = Set.of("allowedFactors", "grace", "enrolmentFactor", "noticeText");
+    private static final Set<String> TOP = Set.of("allowedFactors", "grace", "enrolmentFactor", "noticeText", "remindersEnabled");
 
     static final int MAX_NOTICE_CHARS = 1000;
 
@@ -87,7 +87,15 @@ public final class RealmSettingsCodec {
                 notice.put(entry.getKey(), v.textValue());
             }
         }
-        return new RealmSettings(p.allowedFactors(), p.grace(), enrol, notice);
+        boolean reminders = d.remindersEnabled();
+        JsonNode r = given.get("remindersEnabled");
+        if (r != null) {
+            if (!r.isBoolean()) {
+                throw new IllegalArgumentException("remindersEnabled must be true or false");
+            }
+            reminders = r.booleanValue();
+        }
+        return new RealmSettings(p.allowedFactors(), p.grace(), enrol, notice, reminders);
     }
 
     public static ObjectNode toJson(RealmSettings s) {
@@ -99,6 +107,7 @@ public final class RealmSettingsCodec {
         n.put("enrolmentFactor", s.enrolmentFactor());
         ObjectNode t = n.putObject("noticeText");
         new java.util.TreeMap<>(s.noticeText()).forEach(t::put);
+        n.put("remindersEnabled", s.remindersEnabled());
         return n;
     }
 

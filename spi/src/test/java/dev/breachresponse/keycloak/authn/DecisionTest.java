@@ -26,7 +26,7 @@ class DecisionTest {
     static Exposure exposure(String id, Policy policy, FlagState state, long flaggedAt, int skips, Long passwordChangedAt) {
         Incident i = new Incident("i-" + id, "r", id, "t", null, List.of("email"), policy, true, 0, Actor.SYSTEM, 0, null, null);
         Flag f = new Flag("f-" + id, "r", id, true, "u", state, flaggedAt, Actor.SYSTEM, null, passwordChangedAt, null, null, null, null,
-                null, null, skips, flaggedAt);
+                null, null, skips, null, List.of(), flaggedAt);
         return new Exposure(f, i);
     }
 
@@ -85,7 +85,7 @@ class DecisionTest {
 
     @Test
     void failingClosedRequiresMfaWithTheRealmFactors() {
-        RealmSettings s = new RealmSettings(List.of("otp"), new Policy.Grace(5, 5), "otp", Map.of());
+        RealmSettings s = new RealmSettings(List.of("otp"), new Policy.Grace(5, 5), "otp", Map.of(), true);
         Decision d = Decision.failClosed(s);
         assertTrue(d.enforced() && d.requireMfa() && d.failedClosed());
         assertFalse(d.graceOpen());

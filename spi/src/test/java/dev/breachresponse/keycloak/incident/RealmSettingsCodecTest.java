@@ -49,7 +49,7 @@ class RealmSettingsCodecTest {
 
     @Test
     void newIncidentsTakeTheRealmFactorsAndGraceButASecretKeepsNoGrace() {
-        RealmSettings realm = new RealmSettings(List.of("otp"), new Policy.Grace(3, 2), "otp", java.util.Map.of());
+        RealmSettings realm = new RealmSettings(List.of("otp"), new Policy.Grace(3, 2), "otp", java.util.Map.of(), true);
         Policy contact = Policy.defaultsFor(List.of("email"), realm);
         assertEquals(List.of("otp"), contact.allowedFactors());
         assertEquals(new Policy.Grace(3, 2), contact.grace());

@@ -30,6 +30,12 @@ import jakarta.persistence.Version;
                 query = "select f.id from FlagEntity f where f.realmId = :realmId and f.userId = :userId"),
         @NamedQuery(name = "brFlagFunnel",
                 query = "select f.state, count(f), count(f.steppedUpAt), count(f.enrolledAt), count(f.passwordChangedAt) from FlagEntity f where f.incident.id = :incidentId group by f.state"),
+        @NamedQuery(name = "brDueFlags",
+                query = "select f from FlagEntity f join fetch f.incident where f.nextDueAt is not null and f.nextDueAt <= :now"
+                        + " and (f.nextDueAt > :afterDue or (f.nextDueAt = :afterDue and f.id > :afterId)) order by f.nextDueAt, f.id"),
+        @NamedQuery(name = "brDueFlagsOfRealm",
+                query = "select f from FlagEntity f join fetch f.incident where f.realmId = :realmId and f.nextDueAt is not null and f.nextDueAt <= :now"
+                        + " and (f.nextDueAt > :afterDue or (f.nextDueAt = :afterDue and f.id > :afterId)) order by f.nextDueAt, f.id"),
         @NamedQuery(name = "brDeleteFlagsByUser",
                 query = "delete from FlagEntity f where f.realmId = :realmId and f.userId = :userId")
 })
@@ -85,6 +91,15 @@ public class FlagEntity {
     @Column(name = "GRACE_SKIPS", nullable = false)
     private int graceSkips;
 
+    @Column(name = "NEXT_DUE_AT")
+    private Long nextDueAt;
+
+    @Column(name = "ESCALATED_AT")
+    private Long escalatedAt;
+
+    @Column(name = "ESCALATED_ACTIONS", length = 255)
+    private String escalatedActions;
+
     @Column(name = "UPDATED_AT", nullable = false)
     private long updatedAt;
 
@@ -124,6 +139,12 @@ public class FlagEntity {
     public void setStepUpFactor(String stepUpFactor) { this.stepUpFactor = stepUpFactor; }
     public int getGraceSkips() { return graceSkips; }
     public void setGraceSkips(int graceSkips) { this.graceSkips = graceSkips; }
+    public Long getNextDueAt() { return nextDueAt; }
+    public void setNextDueAt(Long nextDueAt) { this.nextDueAt = nextDueAt; }
+    public Long getEscalatedAt() { return escalatedAt; }
+    public void setEscalatedAt(Long escalatedAt) { this.escalatedAt = escalatedAt; }
+    public String getEscalatedActions() { return escalatedActions; }
+    public void setEscalatedActions(String escalatedActions) { this.escalatedActions = escalatedActions; }
     public long getUpdatedAt() { return updatedAt; }
     public void setUpdatedAt(long updatedAt) { this.updatedAt = updatedAt; }
     public int getVersion() { return version; }

@@ -32,10 +32,30 @@ final class JpaIncidentStore implements IncidentStore {
 
     private final EntityManager em;
     private final JpaJobStore jobs;
+    private final JpaReminderStore reminders;
 
     JpaIncidentStore(EntityManager em) {
         this.em = em;
         this.jobs = new JpaJobStore(em);
+        this.reminders = new JpaReminderStore(em);
+    }
+
+    @Override
+    public dev.breachresponse.keycloak.incident.ReminderStore reminders() {
+        return reminders;
+    }
+
+    @Override
+    public Flag recordEscalation(RealmModel realm, String flagId, List<String> actions, Actor actor) {
+        FlagEntity f = lockedFlag(realm, flagId);
+        long now = Time.currentTimeMillis();
+        f.setEscalatedAt(now);
+        f.setEscalatedActions(String.join(",", actions));
+        f.setUpdatedAt(now);
+        FlagState current = FlagState.valueOf(f.getState());
+        writeHistory(f.getId(), current, current, now, actor, "escalated", String.join(",", actions));
+        em.flush();
+        return toFlag(f);
     }
 
     @Override
@@ -170,6 +190,7 @@ final class JpaIncidentStore implements IncidentStore {
         f.setFlaggedAt(now);
         f.setFlaggedBy(actor.asString());
         f.setUpdatedAt(now);
+        f.setNextDueAt(now);
         em.persist(f);
         writeHistory(f.getId(), null, FlagState.FLAGGED, now, actor, cause, null);
         em.flush();
@@ -200,7 +221,7 @@ final class JpaIncidentStore implements IncidentStore {
             long now = Time.currentTimeMillis();
             String by = actor.asString();
             em.unwrap(org.hibernate.Session.class).doWork(c -> {
-                try (java.sql.PreparedStatement f = c.prepareStatement("insert into BR_FLAG (ID, REALM_ID, INCIDENT_ID, USER_ID, STATE, FLAGGED_AT, FLAGGED_BY, UPDATED_AT, VERSION) values (?, ?, ?, ?, ?, ?, ?, ?, 0)");
+                try (java.sql.PreparedStatement f = c.prepareStatement("insert into BR_FLAG (ID, REALM_ID, INCIDENT_ID, USER_ID, STATE, FLAGGED_AT, FLAGGED_BY, UPDATED_AT, VERSION, NEXT_DUE_AT) values (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)");
                      java.sql.PreparedStatement h = c.prepareStatement("insert into BR_FLAG_HISTORY (ID, FLAG_ID, SEQ, FROM_STATE, TO_STATE, CHANGED_AT, ACTOR, CAUSE) values (?, ?, 0, null, ?, ?, ?, ?)")) {
                     for (String userId : fresh) {
                         String flagId = KeycloakModelUtils.generateId();
@@ -212,6 +233,7 @@ final class JpaIncidentStore implements IncidentStore {
                         f.setLong(6, now);
                         f.setString(7, by);
                         f.setLong(8, now);
+                        f.setLong(9, now);
                         f.addBatch();
                         h.setString(1, KeycloakModelUtils.generateId());
                         h.setString(2, flagId);
@@ -244,19 +266,24 @@ final class JpaIncidentStore implements IncidentStore {
         long now = Time.currentTimeMillis();
         switch (next) {
             case STEPPED_UP -> f.setSteppedUpAt(now);
-            case REMEDIATED -> f.setRemediatedAt(now);
+            case REMEDIATED -> {
+                f.setRemediatedAt(now);
+                f.setNextDueAt(null);
+            }
             case DISMISSED -> {
                 f.setDismissedAt(now);
                 f.setDismissedBy(actor.asString());
                 f.setDismissReason(detail);
+                f.setNextDueAt(null);
             }
             case FLAGGED -> {
-                // re-open or re-flag: the next login must step up again
+                // re-open or re-flag: the next login must step up again; the planner looks again
                 f.setSteppedUpAt(null);
                 f.setRemediatedAt(null);
                 f.setDismissedAt(null);
                 f.setDismissedBy(null);
                 f.setDismissReason(null);
+                f.setNextDueAt(now);
             }
         }
         f.setState(next.name());
@@ -525,6 +552,9 @@ final class JpaIncidentStore implements IncidentStore {
                 f.getEnrolledAt(),
                 f.getStepUpFactor(),
                 f.getGraceSkips(),
+                f.getEscalatedAt(),
+                f.getEscalatedActions() == null || f.getEscalatedActions().isEmpty() ? List.of()
+                        : List.of(f.getEscalatedActions().split(",")),
                 f.getUpdatedAt());
     }
 }

@@ -1,0 +1,153 @@
+package dev.breachresponse.keycloak.incident.jpa;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+import dev.breachresponse.keycloak.incident.Flag;
+import dev.breachresponse.keycloak.incident.Reminder;
+import dev.breachresponse.keycloak.incident.ReminderStore;
+
+/** JPA outbox; runs in the caller's transaction. */
+final class JpaReminderStore implements ReminderStore {
+
+    private final EntityManager em;
+
+    JpaReminderStore(EntityManager em) {
+        this.em = em;
+    }
+
+    @Override
+    public List<Due> dueFlags(String realmId, long now, long afterDueAt, String afterId, int max) {
+        var q = realmId == null
+                ? em.createNamedQuery("brDueFlags", FlagEntity.class)
+                : em.createNamedQuery("brDueFlagsOfRealm", FlagEntity.class).setParameter("realmId", realmId);
+        return q.setParameter("now", now)
+                .setParameter("afterDue", afterDueAt)
+                .setParameter("afterId", afterId)
+                .setMaxResults(max)
+                .getResultStream()
+                .map(f -> new Due(JpaIncidentStore.toFlag(f), JpaIncidentStore.toIncident(f.getIncident()), f.getNextDueAt()))
+                .toList();
+    }
+
+    @Override
+    public void scheduleNext(String flagId, Long nextDueAt) {
+        FlagEntity f = em.find(FlagEntity.class, flagId);
+        if (f != null) {
+            f.setNextDueAt(nextDueAt);
+        }
+    }
+
+    @Override
+    public boolean create(Flag flag, String incidentInternalId, int step, Reminder.Kind kind, Reminder.State state, long dueAt, String detail) {
+        long exists = em.createNamedQuery("brReminderExists", Long.class)
+                .setParameter("flagId", flag.id()).setParameter("step", step).getSingleResult();
+        if (exists > 0) {
+            return false;
+        }
+        ReminderEntity r = new ReminderEntity();
+        r.setId(KeycloakModelUtils.generateId());
+        r.setRealmId(flag.realmId());
+        r.setFlagId(flag.id());
+        r.setIncidentId(incidentInternalId);
+        r.setUserId(flag.userId());
+        r.setStep(step);
+        r.setKind(kind.name());
+        r.setState(state.name());
+        r.setDueAt(dueAt);
+        long now = Time.currentTimeMillis();
+        r.setCreatedAt(now);
+        if (state == Reminder.State.SENT) {
+            r.setSentAt(now);
+        }
+        r.setDetail(detail);
+        em.persist(r);
+        // the unique (FLAG_ID, STEP) constraint is the backstop should two planners race
+        em.flush();
+        return true;
+    }
+
+    @Override
+    public boolean remindedSince(String realmId, String userId, long since) {
+        return em.createNamedQuery("brRemindedSince", Long.class)
+                .setParameter("realmId", realmId).setParameter("userId", userId).setParameter("since", since)
+                .getSingleResult() > 0;
+    }
+
+    @Override
+    public List<String> sendable(String realmId, long now, int maxAttempts, int max) {
+        var q = realmId == null
+                ? em.createNamedQuery("brReminderSendable", String.class)
+                : em.createNamedQuery("brReminderSendableOfRealm", String.class).setParameter("realmId", realmId);
+        return q.setParameter("now", now).setParameter("maxAttempts", maxAttempts)
+                .setMaxResults(max).getResultList();
+    }
+
+    @Override
+    public Optional<Reminder> lock(String id) {
+        return Optional.ofNullable(em.find(ReminderEntity.class, id, LockModeType.PESSIMISTIC_WRITE)).map(JpaReminderStore::toReminder);
+    }
+
+    @Override
+    public void markSent(String id, long at) {
+        ReminderEntity r = em.find(ReminderEntity.class, id);
+        r.setState(Reminder.State.SENT.name());
+        r.setSentAt(at);
+        r.setAttempts(r.getAttempts() + 1);
+        r.setNextAttemptAt(null);
+        r.setLastError(null);
+    }
+
+    @Override
+    public void markFailed(String id, String error, long nextAttemptAt) {
+        ReminderEntity r = em.find(ReminderEntity.class, id);
+        r.setState(Reminder.State.FAILED.name());
+        r.setAttempts(r.getAttempts() + 1);
+        r.setNextAttemptAt(nextAttemptAt);
+        r.setLastError(error == null ? null : error.substring(0, Math.min(255, error.length())));
+    }
+
+    @Override
+    public void markCancelled(String id, String why) {
+        ReminderEntity r = em.find(ReminderEntity.class, id);
+        r.setState(Reminder.State.CANCELLED.name());
+        r.setDetail(why);
+    }
+
+    @Override
+    public List<Reminder> ofIncident(RealmModel realm, String incidentInternalId, Reminder.State state, int first, int max) {
+        var q = state == null
+                ? em.createNamedQuery("brRemindersOfIncident", ReminderEntity.class)
+                : em.createNamedQuery("brRemindersOfIncidentByState", ReminderEntity.class).setParameter("state", state.name());
+        return q.setParameter("realmId", realm.getId()).setParameter("incidentId", incidentInternalId)
+                .setFirstResult(first).setMaxResults(max)
+                .getResultStream().map(JpaReminderStore::toReminder).toList();
+    }
+
+    @Override
+    public Map<Reminder.State, Long> countsOfIncident(String incidentInternalId) {
+        Map<Reminder.State, Long> out = new EnumMap<>(Reminder.State.class);
+        for (Reminder.State s : Reminder.State.values()) {
+            out.put(s, 0L);
+        }
+        for (Object[] row : em.createNamedQuery("brReminderCounts", Object[].class).setParameter("incidentId", incidentInternalId).getResultList()) {
+            out.put(Reminder.State.valueOf((String) row[0]), ((Number) row[1]).longValue());
+        }
+        return out;
+    }
+
+    static Reminder toReminder(ReminderEntity r) {
+        return new Reminder(r.getId(), r.getRealmId(), r.getFlagId(), r.getIncidentId(), r.getUserId(), r.getStep(),
+                Reminder.Kind.valueOf(r.getKind()), Reminder.State.valueOf(r.getState()), r.getDueAt(), r.getCreatedAt(),
+                r.getSentAt(), r.getAttempts(), r.getNextAttemptAt(), r.getLastError(), r.getDetail());
+    }
+}

@@ -1,0 +1,89 @@
+package dev.breachresponse.keycloak.reminder;
+
+import java.util.List;
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventListenerProviderFactory;
+import org.keycloak.events.EventStoreProvider;
+import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.AuthDetails;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.util.JsonSerialization;
+
+/**
+ * Admin events of the scheduler (there is no admin request to build them from): resource types
+ * {@code BREACH_REMINDER} (one per realm and run, with counts) and {@code BREACH_ESCALATION} (one per flag).
+ * Stored when the realm saves admin events, and handed to the realm's event listeners, so admins can chain
+ * their own automation (a Workflow, a SIEM forwarder) on them.
+ */
+final class Audit {
+
+    private static final Logger LOG = Logger.getLogger(Audit.class);
+
+    static final String RESOURCE_REMINDER = "BREACH_REMINDER";
+    static final String RESOURCE_ESCALATION = "BREACH_ESCALATION";
+
+    private final KeycloakSession session;
+
+    Audit(KeycloakSession session) {
+        this.session = session;
+    }
+
+    void escalated(RealmModel realm, String incidentId, String userId, List<String> actions) {
+        emit(realm, RESOURCE_ESCALATION, "breach-response/incidents/" + incidentId + "/flags/" + userId,
+                Map.of("incidentId", incidentId, "userId", userId, "added", actions));
+    }
+
+    void sent(RealmModel realm, int sent, int failed) {
+        emit(realm, RESOURCE_REMINDER, "breach-response/reminders", Map.of("sent", sent, "failed", failed));
+    }
+
+    private void emit(RealmModel realm, String resourceType, String path, Map<String, Object> representation) {
+        AdminEvent ev = new AdminEvent();
+        ev.setId(KeycloakModelUtils.generateId());
+        ev.setTime(Time.currentTimeMillis());
+        ev.setRealmId(realm.getId());
+        ev.setOperationType(OperationType.ACTION);
+        ev.setResourceTypeAsString(resourceType);
+        ev.setResourcePath(path);
+        AuthDetails auth = new AuthDetails();
+        auth.setRealmId(realm.getId());
+        auth.setClientId("breach-response-scheduler");
+        ev.setAuthDetails(auth);
+        try {
+            ev.setRepresentation(JsonSerialization.writeValueAsString(representation));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        if (realm.isAdminEventsEnabled()) {
+            session.getProvider(EventStoreProvider.class).onEvent(ev, realm.isAdminEventsDetailsEnabled());
+        }
+        realm.getEventsListenersStream().forEach(id -> {
+            EventListenerProvider l = session.getProvider(EventListenerProvider.class, id);
+            if (l == null) {
+                return;
+            }
+            try {
+                l.onEvent(ev, realm.isAdminEventsDetailsEnabled());
+            } catch (RuntimeException e) {
+                LOG.warnf("breach-response: event listener %s failed on %s: %s", id, resourceType, e.getMessage());
+            }
+        });
+        session.getKeycloakSessionFactory().getProviderFactoriesStream(EventListenerProvider.class)
+                .filter(f -> ((EventListenerProviderFactory) f).isGlobal())
+                .filter(f -> realm.getEventsListenersStream().noneMatch(f.getId()::equals))
+                .forEach(f -> {
+                    try {
+                        session.getProvider(EventListenerProvider.class, f.getId()).onEvent(ev, realm.isAdminEventsDetailsEnabled());
+                    } catch (RuntimeException e) {
+                        LOG.warnf("breach-response: global event listener %s failed on %s: %s", f.getId(), resourceType, e.getMessage());
+                    }
+                });
+    }
+}

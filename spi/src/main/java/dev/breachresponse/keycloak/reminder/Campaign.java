@@ -1,0 +1,85 @@
+package dev.breachresponse.keycloak.reminder;
+
+import java.util.List;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+import dev.breachresponse.keycloak.authn.Enforcement;
+import dev.breachresponse.keycloak.authn.Factor;
+import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.incident.RealmSettings;
+import dev.breachresponse.keycloak.incident.Reminder;
+import dev.breachresponse.keycloak.incident.ReminderStore;
+
+/**
+ * The planner: one bounded, keyset-paged pass over flags whose planner time has come (work proportional to due
+ * flags, never to users). For each it writes the outbox row of the step due now (PENDING, sent later by
+ * {@link Sender}), applies the escalation when the deadline passed, and sets when to look again.
+ */
+final class Campaign {
+
+    record Planned(int looked, int remindersQueued, int deferred, int escalated) {
+    }
+
+    private Campaign() {
+    }
+
+    /** @param realmId only this realm's flags (the admin "run now"), or null for all realms (the scheduler) */
+    static Planned plan(KeycloakSession session, String realmId, long now, ReminderSettings settings, Audit audit) {
+        ReminderStore outbox = session.getProvider(IncidentStore.class).reminders();
+        int looked = 0;
+        int queued = 0;
+        int deferred = 0;
+        int escalated = 0;
+        long afterDue = Long.MIN_VALUE;
+        String afterId = "";
+        while (looked < settings.batchSize()) {
+            List<ReminderStore.Due> page = outbox.dueFlags(realmId, now, afterDue, afterId, Math.min(100, settings.batchSize() - looked));
+            if (page.isEmpty()) {
+                break;
+            }
+            for (ReminderStore.Due due : page) {
+                looked++;
+                afterDue = due.nextDueAt();
+                afterId = due.flag().id();
+                RealmModel realm = session.realms().getRealm(due.flag().realmId());
+                if (realm == null) {
+                    continue;
+                }
+                RealmSettings rs = Enforcement.settings(session, realm);
+                if (!rs.remindersEnabled() || !due.incident().open()) {
+                    // a closed incident or a realm without the campaign: nothing more to plan for this flag
+                    outbox.scheduleNext(due.flag().id(), null);
+                    continue;
+                }
+                Schedule.Plan plan = Schedule.plan(due.flag().flaggedAt(), due.incident().policy(), due.flag().escalatedAt() != null, now);
+                Long next = plan.nextDueAt();
+                if (plan.reminderStep() != null) {
+                    long gapStart = now - settings.minGapHours() * 3_600_000L;
+                    if (settings.minGapHours() > 0 && outbox.remindedSince(realm.getId(), due.flag().userId(), gapStart)) {
+                        // at most one email per user per period: another incident's reminder went out recently;
+                        // look again in an hour (a later step may supersede this one)
+                        long retry = now + 3_600_000L;
+                        next = next == null ? retry : Math.min(next, retry);
+                        deferred++;
+                    } else if (outbox.create(due.flag(), due.incident().internalId(), plan.reminderStep(),
+                            Reminder.Kind.REMINDER, Reminder.State.PENDING, now, "step " + (plan.reminderStep() + 1))) {
+                        queued++;
+                    }
+                }
+                if (plan.escalate()) {
+                    String enrol = Factor.byKey(rs.enrolmentFactor()).orElse(Factor.OTP).enrolAction;
+                    if (outbox.create(due.flag(), due.incident().internalId(), Reminder.ESCALATION, Reminder.Kind.ESCALATION,
+                            Reminder.State.SENT, now, null)) {
+                        List<String> actions = Escalation.apply(session, realm, due.flag(), due.incident().policy(), enrol);
+                        audit.escalated(realm, due.incident().id(), due.flag().userId(), actions);
+                        escalated++;
+                    }
+                }
+                outbox.scheduleNext(due.flag().id(), next);
+            }
+        }
+        return new Planned(looked, queued, deferred, escalated);
+    }
+}

@@ -1,0 +1,130 @@
+package dev.breachresponse.keycloak.reminder;
+
+import java.util.List;
+
+import org.jboss.logging.Logger;
+import org.keycloak.Config;
+import org.keycloak.common.util.Time;
+import org.keycloak.executors.ExecutorsProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.PostMigrationEvent;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.provider.ProviderFactory;
+import org.keycloak.services.scheduled.ClusterAwareScheduledTaskRunner;
+import org.keycloak.timer.TimerProvider;
+
+/**
+ * Registers the reminder task the cluster-safe way: after migration, on Keycloak's timer, through
+ * {@link ClusterAwareScheduledTaskRunner} (one node per interval). The tick only plans (bounded database work);
+ * sending runs afterwards on Keycloak's executors, never on the timer thread.
+ */
+public final class ReminderServiceFactory implements ProviderFactory<ReminderService> {
+
+    private static final Logger LOG = Logger.getLogger(ReminderServiceFactory.class);
+
+    static final String TASK = "breach-response-reminders";
+
+    private ReminderSettings settings;
+
+    @Override
+    public ReminderService create(KeycloakSession session) {
+        return new ReminderService() {
+            @Override
+            public RunReport runNow(org.keycloak.models.RealmModel realm) {
+                return ReminderServiceFactory.this.runNow(session.getKeycloakSessionFactory(), realm.getId());
+            }
+
+            @Override
+            public void close() {
+                // nothing held
+            }
+        };
+    }
+
+    /** Plans one realm and sends what is pending, each in its own transactions; returns what happened. */
+    ReminderService.RunReport runNow(KeycloakSessionFactory factory, String realmId) {
+        Campaign.Planned[] planned = new Campaign.Planned[1];
+        KeycloakModelUtils.runJobInTransaction(factory, s -> {
+            s.getContext().setRealm(s.realms().getRealm(realmId));
+            planned[0] = Campaign.plan(s, realmId, Time.currentTimeMillis(), settings, new Audit(s));
+        });
+        Sender.Sent sent = Sender.drain(factory, realmId, settings);
+        Campaign.Planned p = planned[0];
+        return new ReminderService.RunReport(p.looked(), p.remindersQueued(), p.deferred(), p.escalated(),
+                sent.sent(), sent.failed(), sent.cancelled());
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+        settings = ReminderSettings.from(config);
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        factory.register(event -> {
+            if (event instanceof PostMigrationEvent) {
+                KeycloakSession session = factory.create();
+                try {
+                    TimerProvider timer = session.getProvider(TimerProvider.class);
+                    long interval = settings.intervalSeconds() * 1000L;
+                    timer.schedule(new ClusterAwareScheduledTaskRunner(factory, new ReminderTask(this), interval), interval);
+                    LOG.infof("Breach Response reminders scheduled every %d s (batch %d, send cap %d)",
+                            settings.intervalSeconds(), settings.batchSize(), settings.sendCap());
+                } finally {
+                    session.close();
+                }
+            }
+        });
+    }
+
+    ReminderSettings settings() {
+        return settings;
+    }
+
+    /** Sends on Keycloak's executor, after the planning transaction committed. */
+    void kickSender(KeycloakSessionFactory factory) {
+        KeycloakSession s = factory.create();
+        try {
+            s.getProvider(ExecutorsProvider.class).getExecutor(TASK).execute(() -> {
+                try {
+                    Sender.drain(factory, null, settings);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "breach-response: reminder sending failed");
+                }
+            });
+        } finally {
+            s.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        // the timer cancels its tasks when Keycloak stops
+    }
+
+    @Override
+    public String getId() {
+        return "default";
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return ProviderConfigurationBuilder.create()
+                .property().name("interval-seconds").type("int").defaultValue(60)
+                .helpText("How often the planner runs (one node of the cluster per interval), 5 to 86400.").add()
+                .property().name("batch-size").type("int").defaultValue(500)
+                .helpText("How many due flags one run looks at, 1 to 10000.").add()
+                .property().name("send-cap").type("int").defaultValue(200)
+                .helpText("How many reminder emails one run sends at most, 1 to 10000.").add()
+                .property().name("max-attempts").type("int").defaultValue(5)
+                .helpText("How often one email is tried before it stays FAILED, 1 to 100.").add()
+                .property().name("retry-seconds").type("int").defaultValue(300)
+                .helpText("Wait before retrying a failed email, 0 to 86400.").add()
+                .property().name("min-gap-hours").type("int").defaultValue(20)
+                .helpText("Shortest gap between two reminders to the same user (across incidents), 0 to 720.").add()
+                .build();
+    }
+}
