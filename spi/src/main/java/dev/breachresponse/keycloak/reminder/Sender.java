@@ -120,6 +120,9 @@ final class Sender {
             // no addresses in the error: the cause's class and Keycloak's own sentence
             String error = e.getClass().getSimpleName() + ": " + e.getMessage()
                     + (e.getCause() == null ? "" : " (" + e.getCause().getClass().getSimpleName() + ")");
+            if (String.valueOf(e.getMessage()).startsWith("Failed to template")) {
+                error += " - is the realm's email theme breach-response (or a child of it)? POST .../breach-response/setup sets it";
+            }
             store.reminders().markFailed(id, error, Time.currentTimeMillis() + settings.retrySeconds() * 1000L);
             LOG.warnf("breach-response: reminder email failed in realm %s (attempt %d of %d): %s", realm.getName(),
                     r.attempts() + 1, settings.maxAttempts(), error);

@@ -10,6 +10,8 @@ public class BreachServerConfig implements KeycloakServerConfig {
     public KeycloakServerConfigBuilder configure(KeycloakServerConfigBuilder config) {
         return config
                 .option("http-host", "127.0.0.1")
+                // tests run the reminder campaign through POST .../reminders/run; the timer would race them
+                .option("spi-breach-reminders--default--interval-seconds", "86400")
                 .dependency("dev.breachresponse", "keycloak-breach-response")
                 .dependencyCurrentProject();
     }

@@ -1,0 +1,125 @@
+package dev.breachresponse.keycloak.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
+/**
+ * Two Keycloak nodes ({@code --cache=ispn}, JDBC-ping discovery on one shared PostgreSQL database, distinct
+ * ports), both running the reminder scheduler every 5 s: over several ticks every reminder goes out exactly
+ * once. Runs in the PostgreSQL execution of the suite (a shared database is the point; H2 cannot be shared).
+ */
+class ClusterReminderIT {
+
+    static final int USERS = 20;
+
+    KeycloakProcess a;
+    KeycloakProcess b;
+    TestDatabases.Fresh db;
+    GreenMail smtp;
+
+    @AfterEach
+    void stop() {
+        if (b != null) {
+            b.stop();
+        }
+        if (a != null) {
+            a.stop();
+        }
+        if (db != null) {
+            db.dropQuietly();
+        }
+        if (smtp != null) {
+            smtp.stop();
+        }
+    }
+
+    KeycloakProcess node(String name, int http, int mgmt, int jgroups) throws Exception {
+        return KeycloakProcess.install("cluster-" + name, http, mgmt, "start").database(db)
+                .option("http-enabled", "true")
+                .option("cache", "ispn")
+                .option("spi-breach-reminders--default--interval-seconds", "5")
+                .env("JAVA_OPTS_APPEND", "-Xms256m -Xmx1g -Djgroups.bind.address=127.0.0.1 -Djgroups.bind.port=" + jgroups);
+    }
+
+    @Test
+    void twoNodesSendEachReminderExactlyOnce() throws Exception {
+        assumeTrue("postgres".equals(System.getProperty("br.it.db")), "needs the shared PostgreSQL database of the postgres execution");
+        db = TestDatabases.create("postgres", "br_cluster");
+        smtp = new GreenMail(new ServerSetup(3125, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        a = node("a", 8180, 9180, 7800);
+        b = node("b", 8280, 9280, 7801);
+        a.start();
+        b.start();
+        awaitTwoMemberView();
+
+        StringBuilder users = new StringBuilder("[");
+        for (int i = 0; i < USERS; i++) {
+            users.append(i == 0 ? "" : ",").append("{\"username\":\"dev").append(i).append("\",\"enabled\":true,\"email\":\"dev")
+                    .append(i).append("@cluster.test\",\"firstName\":\"Dev\",\"lastName\":\"").append(i).append("\"}");
+        }
+        String realm = "{\"realm\":\"cluster\",\"enabled\":true,\"smtpServer\":{\"host\":\"127.0.0.1\",\"port\":\"3125\","
+                + "\"from\":\"breach@cluster.test\"},\"users\":" + users.append("]") + "}";
+        assertEquals(201, a.adminCall("POST", "/realms", realm).statusCode());
+        BreachApi api = a.api("cluster");
+        assertEquals(201, api.postJson("/incidents", "{\"id\":\"leak\",\"title\":\"Cluster leak\",\"exposedData\":[\"email\"],"
+                + "\"policy\":{\"reminders\":{\"enabled\":true,\"afterDays\":[0]},\"deadlineDays\":0}}").status());
+        StringBuilder subjects = new StringBuilder("{\"subjects\":[");
+        for (int i = 0; i < USERS; i++) {
+            subjects.append(i == 0 ? "" : ",").append("{\"username\":\"dev").append(i).append("\"}");
+        }
+        String job = api.postJson("/incidents/leak/flags", subjects.append("]}").toString()).json().get("id").asText();
+        assertEquals("SUCCEEDED", api.awaitJob(job, Duration.ofMinutes(2)).get("state").asText());
+
+        // both schedulers tick every 5 s: wait for the emails, then at least three more ticks
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (smtp.getReceivedMessages().length < USERS && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        Thread.sleep(Duration.ofSeconds(20).toMillis());
+
+        Map<String, Integer> perRecipient = new TreeMap<>();
+        for (MimeMessage m : smtp.getReceivedMessages()) {
+            perRecipient.merge(m.getAllRecipients()[0].toString(), 1, Integer::sum);
+        }
+        assertEquals(USERS, perRecipient.size(), "every user got a reminder: " + perRecipient);
+        List<String> twice = new ArrayList<>();
+        perRecipient.forEach((to, n) -> {
+            if (n != 1) {
+                twice.add(to + "=" + n);
+            }
+        });
+        assertTrue(twice.isEmpty(), "exactly once each, got " + twice);
+        assertEquals(USERS, api.get("/incidents/leak/reminders").json().at("/counts/SENT").asInt());
+        assertTrue(Files.readString(a.home().resolve("server-1.log")).contains("Breach Response reminders scheduled every 5 s"));
+        assertTrue(Files.readString(b.home().resolve("server-1.log")).contains("Breach Response reminders scheduled every 5 s"));
+    }
+
+    private void awaitTwoMemberView() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            String log = Files.readString(a.home().resolve("server-1.log")) + Files.readString(b.home().resolve("server-1.log"));
+            if (log.matches("(?s).*ISPN000094: Received new cluster view.*\\(2\\).*")) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("the two nodes did not form a cluster within 120 s");
+    }
+}

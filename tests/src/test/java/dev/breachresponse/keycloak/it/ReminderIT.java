@@ -1,0 +1,232 @@
+package dev.breachresponse.keycloak.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.testframework.annotations.InjectAdminClient;
+import org.keycloak.testframework.annotations.InjectKeycloakUrls;
+import org.keycloak.testframework.annotations.InjectRealm;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.injection.LifeCycle;
+import org.keycloak.testframework.mail.MailServer;
+import org.keycloak.testframework.mail.annotations.InjectMailServer;
+import org.keycloak.testframework.oauth.OAuthClient;
+import org.keycloak.testframework.oauth.annotations.InjectOAuthClient;
+import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.remote.timeoffset.InjectTimeOffSet;
+import org.keycloak.testframework.remote.timeoffset.TimeOffSet;
+import org.keycloak.testframework.server.KeycloakUrls;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Reminder campaign and escalation on a real server with the framework's SMTP server; time moves with
+ * Keycloak's time offset (the framework's test-only provider), never with sleeps.
+ */
+@KeycloakIntegrationTest(config = BreachServerConfig.class)
+class ReminderIT {
+
+    static final int DAY = 24 * 60 * 60;
+
+    @InjectRealm(config = EnforcementRealm.class, lifecycle = LifeCycle.METHOD)
+    ManagedRealm realm;
+
+    @InjectOAuthClient(lifecycle = LifeCycle.METHOD)
+    OAuthClient oauth;
+
+    @InjectMailServer
+    MailServer mail;
+
+    @InjectTimeOffSet
+    TimeOffSet timeOffSet;
+
+    @InjectAdminClient
+    Keycloak admin;
+
+    @InjectKeycloakUrls
+    KeycloakUrls urls;
+
+    BreachApi api;
+
+    @BeforeEach
+    void setUp() {
+        api = new BreachApi(urls.getBase(), realm.getName(), () -> admin.tokenManager().getAccessTokenString());
+        // setup: the breach-response email theme (reminder templates) and the login enforcement
+        assertEquals(200, api.post("/setup", null, "").status());
+        var rep = realm.admin().toRepresentation();
+        rep.setInternationalizationEnabled(true);
+        rep.setSupportedLocales(java.util.Set.of("en", "de"));
+        rep.setDefaultLocale("en");
+        realm.admin().update(rep);
+        UserRepresentation dave = realm.admin().users().get(userId("dave")).toRepresentation();
+        dave.setAttributes(Map.of("locale", List.of("de")));
+        realm.admin().users().get(dave.getId()).update(dave);
+    }
+
+    String userId(String username) {
+        return realm.admin().users().searchByUsername(username, true).get(0).getId();
+    }
+
+    void incident(String id, String policy) {
+        String body = "{\"id\":\"" + id + "\",\"title\":\"Vendor leak\",\"exposedData\":[\"email\",\"location\"]"
+                + (policy == null ? "" : ",\"policy\":" + policy) + "}";
+        assertEquals(201, api.postJson("/incidents", body).status());
+    }
+
+    void flag(String incident, String username) {
+        BreachApi.Reply r = api.put("/incidents/" + incident + "/flags/" + userId(username));
+        assertTrue(r.status() == 200 || r.status() == 201, r.toString());
+    }
+
+    JsonNode run(String incident) {
+        BreachApi.Reply r = api.post("/incidents/" + incident + "/reminders/run", null, "");
+        assertEquals(200, r.status(), r.toString());
+        return r.json();
+    }
+
+    List<MimeMessage> newMail(int before) {
+        MimeMessage[] all = mail.getReceivedMessages();
+        List<MimeMessage> out = new ArrayList<>();
+        for (int i = before; i < all.length; i++) {
+            out.add(all[i]);
+        }
+        return out;
+    }
+
+    static String subject(MimeMessage m) {
+        try {
+            return m.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static String to(MimeMessage m) {
+        try {
+            return m.getAllRecipients()[0].toString();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void remindersFollowTheScheduleInTheUsersLanguageWithoutLinks() throws Exception {
+        incident("leak", null);
+        flag("leak", "bob");
+        flag("leak", "dave");
+        int before = mail.getReceivedMessages().length;
+        JsonNode first = run("leak");
+        assertEquals(2, first.get("sent").asInt(), first.toString());
+        List<MimeMessage> sent = newMail(before);
+        assertEquals(2, sent.size());
+        for (MimeMessage m : sent) {
+            String text = Mails.text(m);
+            if (to(m).startsWith("dave")) {
+                assertEquals("Handlungsbedarf bei Ihrem Konto nach einem Datenleck (Vendor leak)", subject(m));
+            } else {
+                assertEquals("Action needed on your account after a data leak (Vendor leak)", subject(m));
+                assertTrue(text.contains("set up a second factor"), text);
+                assertTrue(text.contains("This email contains no link on purpose"), text);
+            }
+            assertFalse(text.contains("http://") || text.contains("https://"), "no link in a reminder: " + text);
+        }
+
+        assertEquals(0, run("leak").get("sent").asInt(), "nothing more is due today");
+        timeOffSet.set(3 * DAY + 60);
+        assertEquals(2, run("leak").get("sent").asInt(), "the day-3 step");
+        assertEquals(0, run("leak").get("sent").asInt(), "and only once");
+
+        JsonNode outbox = api.get("/incidents/leak/reminders").json();
+        assertEquals(4, outbox.at("/counts/SENT").asInt(), outbox.toString());
+        assertEquals(0, outbox.at("/counts/PENDING").asInt());
+        List<Integer> steps = new ArrayList<>();
+        outbox.get("reminders").forEach(r -> steps.add(r.get("step").asInt()));
+        assertEquals(List.of(1, 1, 2, 2), steps.stream().sorted().toList());
+    }
+
+    @Test
+    void noReminderAfterRemediationOrDismissal() {
+        incident("leak", null);
+        flag("leak", "carol");
+        flag("leak", "bob");
+        var withOtp = oauth.passwordGrantRequest("carol", Realms.PASSWORD)
+                .otp(Totp.code(Totp.keyOfImported(EnforcementRealm.CAROL_OTP_SECRET), 0)).send();
+        assertEquals(200, withOtp.getStatusCode());
+        assertEquals("REMEDIATED", api.get("/incidents/leak/flags/" + userId("carol")).json().get("state").asText());
+        assertEquals(200, api.delete("/incidents/leak/flags/" + userId("bob") + "?reason=not-exposed").status());
+        int before = mail.getReceivedMessages().length;
+        JsonNode r = run("leak");
+        assertEquals(0, r.get("sent").asInt(), r.toString());
+        assertEquals(0, newMail(before).size());
+    }
+
+    @Test
+    void escalationAtTheDeadlineAddsWhatItRecordsAndDismissalRemovesExactlyThat() {
+        incident("strict", "{\"reminders\":{\"enabled\":true,\"afterDays\":[0]},\"deadlineDays\":2}");
+        UserRepresentation bob = realm.admin().users().get(userId("bob")).toRepresentation();
+        bob.setRequiredActions(List.of("TERMS_AND_CONDITIONS"));
+        realm.admin().users().get(bob.getId()).update(bob);
+        flag("strict", "bob");
+        run("strict");
+        assertEquals(List.of("TERMS_AND_CONDITIONS"), realm.admin().users().get(bob.getId()).toRepresentation().getRequiredActions());
+
+        timeOffSet.set(2 * DAY + 60);
+        JsonNode r = run("strict");
+        assertEquals(1, r.get("escalated").asInt(), r.toString());
+        List<String> actions = realm.admin().users().get(bob.getId()).toRepresentation().getRequiredActions();
+        assertTrue(actions.contains("CONFIGURE_TOTP") && actions.contains("TERMS_AND_CONDITIONS"), actions.toString());
+        JsonNode f = api.get("/incidents/strict/flags/" + bob.getId()).json();
+        assertEquals("[\"CONFIGURE_TOTP\",\"SESSIONS_REVOKED\"]", f.get("escalatedActions").toString(), f.toString());
+        assertTrue(f.get("history").toString().contains("escalated"), f.toString());
+        assertEquals(0, run("strict").get("escalated").asInt(), "escalation happens once");
+
+        assertEquals(200, api.delete("/incidents/strict/flags/" + bob.getId() + "?reason=false-positive").status());
+        assertEquals(List.of("TERMS_AND_CONDITIONS"), realm.admin().users().get(bob.getId()).toRepresentation().getRequiredActions(),
+                "the dismissal removed what the escalation added, and only that");
+    }
+
+    @Test
+    void smtpDownThenUpSendsExactlyOnce() {
+        var rep = realm.admin().toRepresentation();
+        rep.setSmtpServer(Map.of("host", "localhost", "port", "3999", "from", "breach@example.test"));
+        realm.admin().update(rep);
+        incident("leak", null);
+        flag("leak", "bob");
+        int before = mail.getReceivedMessages().length;
+        JsonNode down = run("leak");
+        assertEquals(1, down.get("failed").asInt(), down.toString());
+        JsonNode outbox = api.get("/incidents/leak/reminders?state=FAILED").json();
+        assertEquals(1, outbox.get("reminders").get(0).get("attempts").asInt());
+        assertFalse(outbox.get("reminders").get(0).get("lastError").asText().contains("@"), "no address in the error");
+
+        rep.setSmtpServer(Map.of("host", "localhost", "port", "3025", "from", "breach@example.test"));
+        realm.admin().update(rep);
+        assertEquals(0, run("leak").get("sent").asInt(), "not before the retry time");
+        timeOffSet.set(301);
+        assertEquals(1, run("leak").get("sent").asInt());
+        assertEquals(0, run("leak").get("sent").asInt());
+        assertEquals(1, newMail(before).size(), "exactly one email reached the user");
+        assertEquals(1, api.get("/incidents/leak/reminders").json().at("/counts/SENT").asInt());
+    }
+
+    @Test
+    void aRealmCanSwitchTheCampaignOff() {
+        assertEquals(200, api.putJson("/config", "{\"remindersEnabled\":false}").status());
+        incident("leak", null);
+        flag("leak", "bob");
+        assertEquals(0, run("leak").get("queued").asInt());
+        assertEquals(0, api.get("/incidents/leak/reminders").json().get("reminders").size());
+    }
+
+}
