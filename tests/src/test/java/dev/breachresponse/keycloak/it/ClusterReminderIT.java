@@ -78,6 +78,7 @@ class ClusterReminderIT {
                 + "\"from\":\"breach@cluster.test\"},\"users\":" + users.append("]") + "}";
         assertEquals(201, a.adminCall("POST", "/realms", realm).statusCode());
         BreachApi api = a.api("cluster");
+        assertEquals(200, api.post("/setup", null, "").status(), "setup sets the breach-response email theme");
         assertEquals(201, api.postJson("/incidents", "{\"id\":\"leak\",\"title\":\"Cluster leak\",\"exposedData\":[\"email\"],"
                 + "\"policy\":{\"reminders\":{\"enabled\":true,\"afterDays\":[0]},\"deadlineDays\":0}}").status());
         StringBuilder subjects = new StringBuilder("{\"subjects\":[");
