@@ -48,9 +48,14 @@ final class Campaign {
                     continue;
                 }
                 RealmSettings rs = Enforcement.settings(session, realm);
-                if (!rs.remindersEnabled() || !due.incident().open()) {
-                    // a closed incident or a realm without the campaign: nothing more to plan for this flag
+                if (!due.incident().open()) {
+                    // a closed incident takes no new reminders (and closing is final)
                     outbox.scheduleNext(due.flag().id(), null);
+                    continue;
+                }
+                if (!rs.remindersEnabled()) {
+                    // the realm switched the campaign off: look again in an hour, in case it is switched back on
+                    outbox.scheduleNext(due.flag().id(), now + 3_600_000L);
                     continue;
                 }
                 Schedule.Plan plan = Schedule.plan(due.flag().flaggedAt(), due.incident().policy(), due.flag().escalatedAt() != null, now);

@@ -29,6 +29,8 @@ public final class ReminderServiceFactory implements ProviderFactory<ReminderSer
 
     private ReminderSettings settings;
 
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+
     @Override
     public ReminderService create(KeycloakSession session) {
         return new ReminderService() {
@@ -86,6 +88,10 @@ public final class ReminderServiceFactory implements ProviderFactory<ReminderSer
 
     /** Sends on Keycloak's executor, after the planning transaction committed. */
     void kickSender(KeycloakSessionFactory factory) {
+        if (!draining.compareAndSet(false, true)) {
+            // one sender per node at a time (so at most one email is in flight per node); the next tick resumes
+            return;
+        }
         KeycloakSession s = factory.create();
         try {
             s.getProvider(ExecutorsProvider.class).getExecutor(TASK).execute(() -> {
@@ -93,8 +99,13 @@ public final class ReminderServiceFactory implements ProviderFactory<ReminderSer
                     Sender.drain(factory, null, settings);
                 } catch (RuntimeException e) {
                     LOG.errorf(e, "breach-response: reminder sending failed");
+                } finally {
+                    draining.set(false);
                 }
             });
+        } catch (RuntimeException e) {
+            draining.set(false);
+            throw e;
         } finally {
             s.close();
         }
