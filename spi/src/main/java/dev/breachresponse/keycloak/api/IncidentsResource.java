@@ -171,6 +171,8 @@ public final class IncidentsResource {
             out.put("sent", report.sent());
             out.put("failed", report.failed());
             out.put("cancelled", report.cancelled());
+            out.put("planMillis", report.planMillis());
+            out.put("sendMillis", report.sendMillis());
             adminEvent.operation(OperationType.ACTION)
                     .resource("BREACH_REMINDER")
                     .resourcePath(session.getContext().getUri())

@@ -7,7 +7,8 @@ import org.keycloak.provider.Provider;
 public interface ReminderService extends Provider {
 
     /** What one run did. */
-    record RunReport(int looked, int queued, int deferred, int escalated, int sent, int failed, int cancelled) {
+    record RunReport(int looked, int queued, int deferred, int escalated, int sent, int failed, int cancelled,
+                     long planMillis, long sendMillis) {
     }
 
     /**

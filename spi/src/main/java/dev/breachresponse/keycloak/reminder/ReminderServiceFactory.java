@@ -49,14 +49,17 @@ public final class ReminderServiceFactory implements ProviderFactory<ReminderSer
     /** Plans one realm and sends what is pending, each in its own transactions; returns what happened. */
     ReminderService.RunReport runNow(KeycloakSessionFactory factory, String realmId) {
         Campaign.Planned[] planned = new Campaign.Planned[1];
+        long t0 = System.nanoTime();
         KeycloakModelUtils.runJobInTransaction(factory, s -> {
             s.getContext().setRealm(s.realms().getRealm(realmId));
             planned[0] = Campaign.plan(s, realmId, Time.currentTimeMillis(), settings, new Audit(s));
         });
+        long t1 = System.nanoTime();
         Sender.Sent sent = Sender.drain(factory, realmId, settings);
+        long t2 = System.nanoTime();
         Campaign.Planned p = planned[0];
         return new ReminderService.RunReport(p.looked(), p.remindersQueued(), p.deferred(), p.escalated(),
-                sent.sent(), sent.failed(), sent.cancelled());
+                sent.sent(), sent.failed(), sent.cancelled(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
     }
 
     @Override

@@ -24,6 +24,22 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 class FlagThroughputBench {
 
+    private static long heapUsedAfterGc(long pid) throws Exception {
+        return BenchSupport.heapUsedAfterGc(pid);
+    }
+
+    private static long heapUsed(long pid) {
+        return BenchSupport.heapUsed(pid);
+    }
+
+    private static double secs(long startNanos) {
+        return BenchSupport.secs(startNanos);
+    }
+
+    private static void out(String fmt, Object... args) {
+        BenchSupport.out(fmt, args);
+    }
+
     static final int USERS = Integer.getInteger("bench.users", 100_000);
     static final int SAMPLE = Integer.getInteger("bench.sample", 500);
     static final int MILLION = Integer.getInteger("bench.dryrun.total", 1_000_000);
@@ -146,59 +162,7 @@ class FlagThroughputBench {
     private void createRealmWithUsers() throws Exception {
         assertEquals(201, kc.adminCall("POST", "/realms", "{\"realm\":\"" + REALM + "\",\"enabled\":true}").statusCode());
         String realmId = BreachApi.JSON.readTree(kc.adminCall("GET", "/realms/" + REALM, null).body()).get("id").asText();
-        TestDatabases.Fresh db = kc.database();
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
-            c.setAutoCommit(false);
-            try (java.sql.PreparedStatement ps = c.prepareStatement("insert into USER_ENTITY (ID, EMAIL, EMAIL_CONSTRAINT, EMAIL_VERIFIED, ENABLED,"
-                    + " REALM_ID, USERNAME, CREATED_TIMESTAMP, NOT_BEFORE) values (?, ?, ?, true, true, ?, ?, ?, 0)")) {
-                long now = System.currentTimeMillis();
-                for (int i = 0; i < USERS; i++) {
-                    String email = "dev" + i + "@bench.test";
-                    ps.setString(1, java.util.UUID.randomUUID().toString());
-                    ps.setString(2, email);
-                    ps.setString(3, email);
-                    ps.setString(4, realmId);
-                    ps.setString(5, "dev" + i);
-                    ps.setLong(6, now);
-                    ps.addBatch();
-                    if (i % 5000 == 4999) {
-                        ps.executeBatch();
-                    }
-                }
-                ps.executeBatch();
-            }
-            c.commit();
-        }
+        BenchSupport.seedUsers(kc.database(), realmId, 0, USERS);
     }
 
-    private static long heapUsedAfterGc(long pid) throws Exception {
-        run("jcmd", Long.toString(pid), "GC.run");
-        return heapUsed(pid);
-    }
-
-    /** Used heap of the server JVM in bytes, from jcmd GC.heap_info ("used NNNK"). */
-    private static long heapUsed(long pid) {
-        try {
-            String info = run("jcmd", Long.toString(pid), "GC.heap_info");
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
-            return m.find() ? Long.parseLong(m.group(1)) * 1024 : 0;
-        } catch (Exception e) {
-            return 0;
-        }
-    }
-
-    private static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        return out;
-    }
-
-    private static double secs(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private static void out(String fmt, Object... args) {
-        System.out.println("[bench] " + String.format(Locale.ROOT, fmt, args));
-    }
 }

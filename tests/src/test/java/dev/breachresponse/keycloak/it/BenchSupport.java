@@ -1,0 +1,84 @@
+package dev.breachresponse.keycloak.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/** What the benchmarks share: seeding users straight into the database, the server's heap, printing. */
+final class BenchSupport {
+
+    private BenchSupport() {
+    }
+
+    /**
+     * Inserts users {@code dev<from>} .. {@code dev<from+count-1>} (email {@code dev<i>@bench.test}) into
+     * USER_ENTITY with JDBC: Keycloak reads them from the database like any other, with a cold user cache.
+     *
+     * @return their ids, in order
+     */
+    static List<String> seedUsers(TestDatabases.Fresh db, String realmId, int from, int count) throws Exception {
+        List<String> ids = new ArrayList<>(count);
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("insert into USER_ENTITY (ID, EMAIL, EMAIL_CONSTRAINT, EMAIL_VERIFIED, ENABLED,"
+                    + " REALM_ID, USERNAME, CREATED_TIMESTAMP, NOT_BEFORE) values (?, ?, ?, true, true, ?, ?, ?, 0)")) {
+                long now = System.currentTimeMillis();
+                for (int i = from; i < from + count; i++) {
+                    String email = "dev" + i + "@bench.test";
+                    String id = UUID.randomUUID().toString();
+                    ids.add(id);
+                    ps.setString(1, id);
+                    ps.setString(2, email);
+                    ps.setString(3, email);
+                    ps.setString(4, realmId);
+                    ps.setString(5, "dev" + i);
+                    ps.setLong(6, now);
+                    ps.addBatch();
+                    if ((i - from) % 5000 == 4999) {
+                        ps.executeBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+            c.commit();
+        }
+        return ids;
+    }
+
+    static long heapUsedAfterGc(long pid) throws Exception {
+        run("jcmd", Long.toString(pid), "GC.run");
+        return heapUsed(pid);
+    }
+
+    /** Used heap of the server JVM in bytes, from jcmd GC.heap_info ("used NNNK"). */
+    static long heapUsed(long pid) {
+        try {
+            String info = run("jcmd", Long.toString(pid), "GC.heap_info");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+            return m.find() ? Long.parseLong(m.group(1)) * 1024 : 0;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static String run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    static double secs(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    static void out(String fmt, Object... args) {
+        System.out.println("[bench] " + String.format(Locale.ROOT, fmt, args));
+    }
+}
