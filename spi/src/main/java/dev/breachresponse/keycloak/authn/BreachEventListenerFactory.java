@@ -1,13 +1,13 @@
 package dev.breachresponse.keycloak.authn;
 
-import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
+
+import dev.breachresponse.keycloak.support.NoLifecycle;
 
 /** Global event listener (every realm, no configuration) that keeps flags in step with credential changes. */
-public final class BreachEventListenerFactory implements EventListenerProviderFactory {
+public final class BreachEventListenerFactory implements EventListenerProviderFactory, NoLifecycle<EventListenerProvider> {
 
     public static final String ID = "breach-response";
 
@@ -24,20 +24,5 @@ public final class BreachEventListenerFactory implements EventListenerProviderFa
     @Override
     public String getId() {
         return ID;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-        // nothing to read
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-        // nothing to start
-    }
-
-    @Override
-    public void close() {
-        // nothing to stop
     }
 }

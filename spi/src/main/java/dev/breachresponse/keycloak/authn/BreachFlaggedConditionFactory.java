@@ -2,16 +2,16 @@ package dev.breachresponse.keycloak.authn;
 
 import java.util.List;
 
-import org.keycloak.Config;
 import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticator;
 import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
+import dev.breachresponse.keycloak.support.NoLifecycle;
+
 /** "Condition - breach flagged": guards a sub-flow (the breach step-up) in any flow. */
-public final class BreachFlaggedConditionFactory implements ConditionalAuthenticatorFactory {
+public final class BreachFlaggedConditionFactory implements ConditionalAuthenticatorFactory, NoLifecycle<org.keycloak.authentication.Authenticator> {
 
     public static final String ID = "conditional-breach-flagged";
 
@@ -66,20 +66,5 @@ public final class BreachFlaggedConditionFactory implements ConditionalAuthentic
     @Override
     public ConditionalAuthenticator getSingleton() {
         return BreachFlaggedCondition.INSTANCE;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-        // nothing to read
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-        // nothing to start
-    }
-
-    @Override
-    public void close() {
-        // nothing to stop
     }
 }

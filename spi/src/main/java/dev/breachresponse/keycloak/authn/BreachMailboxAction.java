@@ -4,9 +4,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
-import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
-import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.authentication.actiontoken.execactions.ExecuteActionsActionToken;
 import org.keycloak.common.util.Time;
 import org.keycloak.email.EmailException;
@@ -22,23 +20,13 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * the password, enrol a factor, record it) to the user's address and stops this login; the page offers no
  * way forward. The link proves control of the mailbox, exactly like the reset-credentials link.
  */
-final class BreachMailboxAction implements RequiredActionProvider {
+final class BreachMailboxAction extends BreachRequiredAction {
 
     private static final Logger LOG = Logger.getLogger(BreachMailboxAction.class);
 
     static final String TEMPLATE = "breach-mailbox.ftl";
     static final String NOTE_SENT = "breach-response.mailbox-link-sent";
     static final String MAIL_TEMPLATE = "breach-mailbox-proof.ftl";
-
-    @Override
-    public InitiatedActionSupport initiatedActionSupport() {
-        return InitiatedActionSupport.NOT_SUPPORTED;
-    }
-
-    @Override
-    public void evaluateTriggers(RequiredActionContext context) {
-        // only the step-up queues it
-    }
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
@@ -96,10 +84,5 @@ final class BreachMailboxAction implements RequiredActionProvider {
     public void processAction(RequiredActionContext context) {
         // there is no way forward from this page but the emailed link
         requiredActionChallenge(context);
-    }
-
-    @Override
-    public void close() {
-        // nothing held
     }
 }

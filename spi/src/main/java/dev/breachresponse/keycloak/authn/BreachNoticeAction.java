@@ -5,9 +5,7 @@ import java.util.Locale;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 
-import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
-import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
@@ -22,19 +20,9 @@ import dev.breachresponse.keycloak.incident.IncidentStore.Exposure;
  * The breach notice page: what was exposed, what the user must do, how to recognise phishing. Queued on the
  * authentication session by the step-up; offers "remind me later" only while an enrolment grace period is open.
  */
-final class BreachNoticeAction implements RequiredActionProvider {
+final class BreachNoticeAction extends BreachRequiredAction {
 
     static final String TEMPLATE = "breach-notice.ftl";
-
-    @Override
-    public InitiatedActionSupport initiatedActionSupport() {
-        return InitiatedActionSupport.NOT_SUPPORTED;
-    }
-
-    @Override
-    public void evaluateTriggers(RequiredActionContext context) {
-        // only the step-up queues the notice, on the authentication session
-    }
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
@@ -97,11 +85,6 @@ final class BreachNoticeAction implements RequiredActionProvider {
                 .detail("breach_grace_skip", String.valueOf(Time.currentTime()))
                 .user(user).success();
         Enforcement.forget(context.getSession(), context.getRealm(), user);
-    }
-
-    @Override
-    public void close() {
-        // nothing held
     }
 
     /** What the notice and email templates show of an incident (a map: FreeMarker reads its keys). */

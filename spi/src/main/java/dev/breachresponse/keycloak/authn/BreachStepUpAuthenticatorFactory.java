@@ -2,22 +2,22 @@ package dev.breachresponse.keycloak.authn;
 
 import java.util.List;
 
-import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
+
+import dev.breachresponse.keycloak.support.NoLifecycle;
 
 /**
  * "Breach step-up MFA": place it in a conditional sub-flow after "Condition - breach flagged", after the
  * sub-flow that identifies the user (cookie, IdP redirector, forms), so that SSO-cookie logins step up too.
  * {@code POST .../breach-response/setup} builds exactly that.
  */
-public final class BreachStepUpAuthenticatorFactory implements AuthenticatorFactory {
+public final class BreachStepUpAuthenticatorFactory implements AuthenticatorFactory, NoLifecycle<Authenticator> {
 
     public static final String ID = "breach-step-up";
 
@@ -78,20 +78,5 @@ public final class BreachStepUpAuthenticatorFactory implements AuthenticatorFact
     @Override
     public boolean isUserSetupAllowed() {
         return true;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-        // nothing to read
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-        // nothing to start
-    }
-
-    @Override
-    public void close() {
-        // nothing to stop
     }
 }

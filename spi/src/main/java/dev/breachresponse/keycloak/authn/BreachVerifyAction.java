@@ -6,9 +6,7 @@ import java.util.Map;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
-import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
-import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.models.UserModel;
@@ -20,21 +18,11 @@ import dev.breachresponse.keycloak.incident.Incident;
  * (FLAGGED → STEPPED_UP) and remediation, and tells the user by email that a factor was added. Fails closed:
  * if the user still has no allowed factor, or the password change is still outstanding, no token is issued.
  */
-final class BreachVerifyAction implements RequiredActionProvider {
+final class BreachVerifyAction extends BreachRequiredAction {
 
     private static final Logger LOG = Logger.getLogger(BreachVerifyAction.class);
 
     static final String FACTOR_ADDED_TEMPLATE = "breach-factor-added.ftl";
-
-    @Override
-    public InitiatedActionSupport initiatedActionSupport() {
-        return InitiatedActionSupport.NOT_SUPPORTED;
-    }
-
-    @Override
-    public void evaluateTriggers(RequiredActionContext context) {
-        // only the step-up (or the mailbox-proof link) queues it
-    }
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
@@ -98,10 +86,5 @@ final class BreachVerifyAction implements RequiredActionProvider {
     @Override
     public void processAction(RequiredActionContext context) {
         requiredActionChallenge(context);
-    }
-
-    @Override
-    public void close() {
-        // nothing held
     }
 }

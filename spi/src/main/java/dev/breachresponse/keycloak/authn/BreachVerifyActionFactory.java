@@ -1,10 +1,13 @@
 package dev.breachresponse.keycloak.authn;
 
+import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.models.KeycloakSession;
 
+import dev.breachresponse.keycloak.support.NoLifecycle;
+
 /** "Breach verification": records enrolment and remediation after the actions the step-up queued. */
-public final class BreachVerifyActionFactory extends RequiredActionFactoryBase {
+public final class BreachVerifyActionFactory implements RequiredActionFactory, NoLifecycle<RequiredActionProvider> {
 
     public static final String ID = "breach-verify";
 

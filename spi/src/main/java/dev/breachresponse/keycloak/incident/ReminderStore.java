@@ -24,11 +24,19 @@ public interface ReminderStore {
     /** When the planner should look at this flag again (null: never). */
     void scheduleNext(String flagId, Long nextDueAt);
 
-    /** Inserts the (flag, step) row unless it exists; returns whether this call created it. */
+    /**
+     * Inserts the (flag, step) row; the caller checked {@link #existingSteps}. Written with the transaction; the
+     * unique (flag, step) constraint is the backstop should two planners race (that tick then rolls back).
+     *
+     * @return true
+     */
     boolean create(Flag flag, String incidentInternalId, int step, Reminder.Kind kind, Reminder.State state, long dueAt, String detail);
 
-    /** Whether the user got (or is about to get) a reminder created at or after {@code since}. */
-    boolean remindedSince(String realmId, String userId, long since);
+    /** Of these users, those with a reminder created at or after {@code since} (one query for a page). */
+    java.util.Set<String> remindedSince(String realmId, java.util.Collection<String> userIds, long since);
+
+    /** Of these flags, the steps that already have a row, as {@code flagId + ":" + step} (one query for a page). */
+    java.util.Set<String> existingSteps(java.util.Collection<String> flagIds);
 
     /** Ids of rows to send now (of one realm, or all when null): PENDING, or FAILED with attempts left and due. */
     List<String> sendable(String realmId, long now, int maxAttempts, int max);

@@ -32,6 +32,7 @@ final class Campaign {
         int queued = 0;
         int deferred = 0;
         int escalated = 0;
+        java.util.Map<String, RealmSettings> settingsByRealm = new java.util.HashMap<>();
         long afterDue = Long.MIN_VALUE;
         String afterId = "";
         while (looked < settings.batchSize()) {
@@ -39,6 +40,10 @@ final class Campaign {
             if (page.isEmpty()) {
                 break;
             }
+            // one query each for the page: steps already written, users reminded within the gap
+            java.util.Set<String> existing = outbox.existingSteps(page.stream().map(d -> d.flag().id()).toList());
+            long gapStart = now - settings.minGapHours() * 3_600_000L;
+            java.util.Map<String, java.util.Set<String>> remindedByRealm = new java.util.HashMap<>();
             for (ReminderStore.Due due : page) {
                 looked++;
                 afterDue = due.nextDueAt();
@@ -47,7 +52,7 @@ final class Campaign {
                 if (realm == null) {
                     continue;
                 }
-                RealmSettings rs = Enforcement.settings(session, realm);
+                RealmSettings rs = settingsByRealm.computeIfAbsent(realm.getId(), id -> Enforcement.settings(session, realm));
                 if (!due.incident().open()) {
                     // a closed incident takes no new reminders (and closing is final)
                     outbox.scheduleNext(due.flag().id(), null);
@@ -60,20 +65,24 @@ final class Campaign {
                 }
                 Schedule.Plan plan = Schedule.plan(due.flag().flaggedAt(), due.incident().policy(), due.flag().escalatedAt() != null, now);
                 Long next = plan.nextDueAt();
-                if (plan.reminderStep() != null) {
-                    long gapStart = now - settings.minGapHours() * 3_600_000L;
-                    if (settings.minGapHours() > 0 && outbox.remindedSince(realm.getId(), due.flag().userId(), gapStart)) {
-                        // at most one email per user per period: another incident's reminder went out recently;
-                        // look again in an hour (a later step may supersede this one)
+                if (plan.reminderStep() != null && !existing.contains(due.flag().id() + ":" + plan.reminderStep())) {
+                    java.util.Set<String> reminded = remindedByRealm.computeIfAbsent(realm.getId(), id -> settings.minGapHours() == 0
+                            ? new java.util.HashSet<>()
+                            : new java.util.HashSet<>(outbox.remindedSince(id,
+                                    page.stream().filter(d -> d.flag().realmId().equals(id)).map(d -> d.flag().userId()).toList(), gapStart)));
+                    if (settings.minGapHours() > 0 && reminded.contains(due.flag().userId())) {
+                        // at most one email per user per period: another reminder went out recently (or in this
+                        // tick); look again in an hour (a later step may supersede this one)
                         long retry = now + 3_600_000L;
                         next = next == null ? retry : Math.min(next, retry);
                         deferred++;
                     } else if (outbox.create(due.flag(), due.incident().internalId(), plan.reminderStep(),
                             Reminder.Kind.REMINDER, Reminder.State.PENDING, now, "step " + (plan.reminderStep() + 1))) {
+                        reminded.add(due.flag().userId());
                         queued++;
                     }
                 }
-                if (plan.escalate()) {
+                if (plan.escalate() && !existing.contains(due.flag().id() + ":" + Reminder.ESCALATION)) {
                     String enrol = Factor.byKey(rs.enrolmentFactor()).orElse(Factor.OTP).enrolAction;
                     if (outbox.create(due.flag(), due.incident().internalId(), Reminder.ESCALATION, Reminder.Kind.ESCALATION,
                             Reminder.State.SENT, now, null)) {

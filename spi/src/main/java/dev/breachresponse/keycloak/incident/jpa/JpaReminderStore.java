@@ -49,11 +49,6 @@ final class JpaReminderStore implements ReminderStore {
 
     @Override
     public boolean create(Flag flag, String incidentInternalId, int step, Reminder.Kind kind, Reminder.State state, long dueAt, String detail) {
-        long exists = em.createNamedQuery("brReminderExists", Long.class)
-                .setParameter("flagId", flag.id()).setParameter("step", step).getSingleResult();
-        if (exists > 0) {
-            return false;
-        }
         ReminderEntity r = new ReminderEntity();
         r.setId(KeycloakModelUtils.generateId());
         r.setRealmId(flag.realmId());
@@ -71,16 +66,29 @@ final class JpaReminderStore implements ReminderStore {
         }
         r.setDetail(detail);
         em.persist(r);
-        // the unique (FLAG_ID, STEP) constraint is the backstop should two planners race
-        em.flush();
         return true;
     }
 
     @Override
-    public boolean remindedSince(String realmId, String userId, long since) {
-        return em.createNamedQuery("brRemindedSince", Long.class)
-                .setParameter("realmId", realmId).setParameter("userId", userId).setParameter("since", since)
-                .getSingleResult() > 0;
+    public java.util.Set<String> remindedSince(String realmId, java.util.Collection<String> userIds, long since) {
+        if (userIds.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return new java.util.HashSet<>(em.createNamedQuery("brRemindedUsersSince", String.class)
+                .setParameter("realmId", realmId).setParameter("userIds", userIds).setParameter("since", since)
+                .getResultList());
+    }
+
+    @Override
+    public java.util.Set<String> existingSteps(java.util.Collection<String> flagIds) {
+        if (flagIds.isEmpty()) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (Object[] row : em.createNamedQuery("brReminderStepsOfFlags", Object[].class).setParameter("flagIds", flagIds).getResultList()) {
+            out.add(row[0] + ":" + row[1]);
+        }
+        return out;
     }
 
     @Override

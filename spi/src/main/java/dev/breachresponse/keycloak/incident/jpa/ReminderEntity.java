@@ -11,11 +11,11 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "BR_REMINDER")
 @NamedQueries({
-        @NamedQuery(name = "brReminderExists",
-                query = "select count(r) from ReminderEntity r where r.flagId = :flagId and r.step = :step"),
-        @NamedQuery(name = "brRemindedSince",
-                query = "select count(r) from ReminderEntity r where r.realmId = :realmId and r.userId = :userId"
+        @NamedQuery(name = "brRemindedUsersSince",
+                query = "select distinct r.userId from ReminderEntity r where r.realmId = :realmId and r.userId in :userIds"
                         + " and r.kind = 'REMINDER' and r.createdAt >= :since and r.state <> 'CANCELLED'"),
+        @NamedQuery(name = "brReminderStepsOfFlags",
+                query = "select r.flagId, r.step from ReminderEntity r where r.flagId in :flagIds"),
         @NamedQuery(name = "brReminderSendable",
                 query = "select r.id from ReminderEntity r where (r.state = 'PENDING' or (r.state = 'FAILED' and r.attempts < :maxAttempts"
                         + " and r.nextAttemptAt <= :now)) and r.kind = 'REMINDER' order by r.createdAt, r.id"),
