@@ -21,7 +21,8 @@ import com.icegreen.greenmail.util.ServerSetup;
 
 /**
  * Benchmark, not a test: {@code ./mvnw verify -Pbench -Dit.test=ReminderTickBench}. One Keycloak (production
- * mode, PostgreSQL) with 100k open flags; the planner's slice (one tick: batch 500) and the sender (cap 200,
+ * mode, PostgreSQL) with 100k open flags; the planner's slice (one tick: batch 500, or {@code -Dbench.reminder.batch})
+ * and the sender (cap 200,
  * to an SMTP server in this JVM) are timed through {@code POST .../reminders/run}, first with 100k users, then
  * after 900k more users without flags are added: the tick must not grow with users. Heap after GC before and
  * after. Prints figures; asserts only that the runs did their work.
@@ -31,6 +32,7 @@ class ReminderTickBench {
     static final int FLAGS = Integer.getInteger("bench.reminder.flags", 100_000);
     static final int USERS = Integer.getInteger("bench.reminder.users", 1_000_000);
     static final int RUNS = Integer.getInteger("bench.reminder.runs", 15);
+    static final int BATCH = Integer.getInteger("bench.reminder.batch", 500);
 
     static KeycloakProcess kc;
     static GreenMail smtp;
@@ -42,6 +44,7 @@ class ReminderTickBench {
         kc = KeycloakProcess.forThisRun("reminder-bench", "start")
                 .option("http-enabled", "true")
                 .option("spi-breach-reminders--default--interval-seconds", "86400")
+                .option("spi-breach-reminders--default--batch-size", Integer.toString(BATCH))
                 .env("JAVA_OPTS_APPEND", "-Xms1g -Xmx2g");
         kc.start();
     }
@@ -58,8 +61,8 @@ class ReminderTickBench {
 
     @Test
     void tickDurationAndHeap() throws Exception {
-        BenchSupport.out("configuration: Keycloak %s production mode, %s, 2 cores; %d open flags; %d users in the end; batch 500, send cap 200; %d runs per phase",
-                System.getProperty("br.keycloak.version"), kc.databaseVendor(), FLAGS, USERS, RUNS);
+        BenchSupport.out("configuration: Keycloak %s production mode, %s, 2 cores; %d open flags; %d users in the end; batch %d, send cap 200; %d runs per phase",
+                System.getProperty("br.keycloak.version"), kc.databaseVendor(), FLAGS, USERS, BATCH, RUNS);
         assertEquals(201, kc.adminCall("POST", "/realms", "{\"realm\":\"tick\",\"enabled\":true,\"smtpServer\":{\"host\":\"127.0.0.1\","
                 + "\"port\":\"3128\",\"from\":\"breach@bench.test\"}}").statusCode());
         String realmId = BreachApi.JSON.readTree(kc.adminCall("GET", "/realms/tick", null).body()).get("id").asText();
@@ -81,7 +84,7 @@ class ReminderTickBench {
         BenchSupport.out("added %d users without flags in %.1f s", USERS - FLAGS, BenchSupport.secs(t1));
         long[] b = runs(api, "with " + USERS + " users");
         long heapAfter = BenchSupport.heapUsedAfterGc(pid);
-        BenchSupport.out("tick (planner) p50 %d ms -> %d ms when users grow %dx: ratio %.2f (target: tick <= 1 s, flat in users)",
+        BenchSupport.out("tick (planner, batch " + BATCH + ") p50 %d ms -> %d ms when users grow %dx: ratio %.2f (target: tick <= 1 s, flat in users)",
                 a[a.length / 2], b[b.length / 2], USERS / FLAGS, (double) b[b.length / 2] / Math.max(1, a[a.length / 2]));
         BenchSupport.out("heap used after GC: before %d MB, after %d MB (growth %d MB) over %d runs",
                 heapBefore >> 20, heapAfter >> 20, (heapAfter - heapBefore) >> 20, 2 * RUNS);
