@@ -14,7 +14,6 @@ import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.mappers.AmrProtocolMapper;
 
-import dev.breachresponse.keycloak.incident.RealmSettings;
 
 /**
  * {@code POST /breach-response/setup}: makes a realm enforce breach flags on every path it can patch, and says
@@ -203,10 +202,5 @@ public final class BreachSetup {
         if (realm.getDockerAuthenticationFlow() != null && realm.getClientsStream().anyMatch(c -> "docker-v2".equals(c.getProtocol()))) {
             warnings.add("Docker registry clients use the docker authentication flow: not patched.");
         }
-    }
-
-    /** The settings the realm would use now (for the report of GET /config). */
-    public static RealmSettings settings(KeycloakSession session, RealmModel realm) {
-        return Enforcement.settings(session, realm);
     }
 }

@@ -121,11 +121,9 @@ final class BreachStepUpAuthenticator implements Authenticator {
     private static void passed(AuthenticationFlowContext context, Factor factor, Decision d) {
         KeycloakSession session = context.getSession();
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        boolean passwordOutstanding = d.requirePasswordChange();
-        if (!d.failedClosed()) {
-            Remediation.steppedUp(session, context.getRealm(), context.getUser(), factor, false);
-            passwordOutstanding = Enforcement.decide(session, context.getRealm(), context.getUser()).requirePasswordChange();
-        }
+        boolean passwordOutstanding = d.failedClosed()
+                ? d.requirePasswordChange()
+                : Remediation.steppedUp(session, context.getRealm(), context.getUser(), factor, false);
         context.getEvent().detail("breach_step_up", factor.key);
         if (DIRECT_GRANT_PATH.equals(context.getFlowPath())) {
             // no pages in a direct grant: required actions there would refuse the token ("not fully set up")

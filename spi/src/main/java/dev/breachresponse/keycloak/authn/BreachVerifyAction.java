@@ -33,6 +33,7 @@ final class BreachVerifyAction extends BreachRequiredAction {
             return;
         }
         Factor enrolled = null;
+        boolean passwordOutstanding;
         if (d.requireMfa()) {
             List<Factor> have = Factor.configured(user, d.factors());
             if (have.isEmpty()) {
@@ -41,11 +42,12 @@ final class BreachVerifyAction extends BreachRequiredAction {
             }
             String key = context.getAuthenticationSession().getAuthNote(BreachStepUpAuthenticator.NOTE_ENROLLING);
             enrolled = key == null ? have.get(0) : Factor.byKey(key).filter(have::contains).orElse(have.get(0));
-            if (!d.failedClosed()) {
-                Remediation.steppedUp(context.getSession(), context.getRealm(), user, enrolled, true);
-            }
+            // stepping up settles too (records a password change, remediates): no second settle below
+            passwordOutstanding = !d.failedClosed() && Remediation.steppedUp(context.getSession(), context.getRealm(), user, enrolled, true);
+        } else {
+            passwordOutstanding = !d.failedClosed() && Remediation.settle(context.getSession(), context.getRealm(), user);
         }
-        if (!d.failedClosed() && Remediation.settle(context.getSession(), context.getRealm(), user)) {
+        if (passwordOutstanding) {
             refuse(context, "breachPasswordChangeMissing");
             return;
         }

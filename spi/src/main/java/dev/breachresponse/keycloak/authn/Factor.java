@@ -41,24 +41,6 @@ public enum Factor {
         return Optional.empty();
     }
 
-    public static Optional<Factor> byEnrolAction(String action) {
-        for (Factor f : values()) {
-            if (f.enrolAction.equals(action)) {
-                return Optional.of(f);
-            }
-        }
-        return Optional.empty();
-    }
-
-    public static Optional<Factor> byCredentialType(String type) {
-        for (Factor f : values()) {
-            if (f.credentialType.equals(type)) {
-                return Optional.of(f);
-            }
-        }
-        return Optional.empty();
-    }
-
     /** Whether the user has configured at least one of the allowed factors. */
     public static boolean configuredAny(UserModel user, List<String> allowed) {
         return !configured(user, allowed).isEmpty();

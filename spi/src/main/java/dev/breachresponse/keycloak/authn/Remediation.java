@@ -28,8 +28,12 @@ final class Remediation {
     private Remediation() {
     }
 
-    /** A factor passed (or was enrolled) at this login: step up every FLAGGED flag, then settle. */
-    static void steppedUp(KeycloakSession session, RealmModel realm, UserModel user, Factor factor, boolean enrolled) {
+    /**
+     * A factor passed (or was enrolled) at this login: step up every FLAGGED flag, then settle.
+     *
+     * @return whether a password change is still outstanding (see {@link #settle})
+     */
+    static boolean steppedUp(KeycloakSession session, RealmModel realm, UserModel user, Factor factor, boolean enrolled) {
         IncidentStore store = session.getProvider(IncidentStore.class);
         Actor actor = Actor.user(user.getId());
         for (Exposure e : store.openExposures(realm, user.getId())) {
@@ -37,7 +41,7 @@ final class Remediation {
                 store.recordStepUp(realm, e.flag().id(), factor.key, enrolled, actor);
             }
         }
-        settle(session, realm, user);
+        return settle(session, realm, user);
     }
 
     /**

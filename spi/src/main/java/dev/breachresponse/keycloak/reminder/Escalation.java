@@ -10,7 +10,6 @@ import org.keycloak.models.UserModel;
 import dev.breachresponse.keycloak.authn.Factor;
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.Flag;
-import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Policy;
 import dev.breachresponse.keycloak.support.SessionRevoker;
@@ -78,7 +77,7 @@ public final class Escalation {
             return;
         }
         List<String> stillNeeded = session.getProvider(IncidentStore.class).flagsOfUser(realm, flag.userId()).stream()
-                .filter(f -> !f.id().equals(flag.id()) && f.state().isOpen() && f.state() != FlagState.DISMISSED)
+                .filter(f -> !f.id().equals(flag.id()) && f.state().isOpen())
                 .flatMap(f -> f.escalatedActions().stream()).toList();
         for (String action : flag.escalatedActions()) {
             if (stillNeeded.contains(action) || SESSIONS_REVOKED.equals(action)) {
