@@ -24,6 +24,13 @@ public final class BreachStepUpAuthenticatorFactory implements AuthenticatorFact
     /** The amr value setup configures on this execution (Keycloak's oidc-amr-mapper reads it). */
     public static final String AMR_VALUE = "mfa";
 
+    /**
+     * Seconds the amr value stays valid after the step-up. Keycloak keeps it only while
+     * {@code completion + maxAge >= now}, so 0 would drop it whenever the token is issued a second later (the
+     * breach notice page sits between the step-up and the code exchange).
+     */
+    public static final String AMR_MAX_AGE = "300";
+
     private static final Requirement[] CHOICES = {Requirement.REQUIRED, Requirement.DISABLED};
 
     private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
@@ -31,8 +38,8 @@ public final class BreachStepUpAuthenticatorFactory implements AuthenticatorFact
             .label("Authentication reference (amr)").defaultValue(AMR_VALUE)
             .helpText("Value Keycloak's 'Authentication Method Reference (AMR)' mapper puts in the amr claim when this step-up passed a factor.").add()
             .property().name(Constants.AUTHENTICATION_EXECUTION_REFERENCE_MAX_AGE).type(ProviderConfigProperty.STRING_TYPE)
-            .label("Authentication reference max age").defaultValue("0")
-            .helpText("Seconds the amr value stays valid in the SSO session (0: the login that passed it only).").add()
+            .label("Authentication reference max age").defaultValue(AMR_MAX_AGE)
+            .helpText("Seconds after the step-up during which tokens carry the amr value (Keycloak drops it once this age is passed).").add()
             .build();
 
     @Override

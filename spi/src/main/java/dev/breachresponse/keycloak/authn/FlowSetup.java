@@ -102,7 +102,7 @@ final class FlowSetup {
         amr.setAlias(uniqueConfigAlias(stepUp.getAlias() + " amr"));
         amr.setConfig(new HashMap<>(Map.of(
                 Constants.AUTHENTICATION_EXECUTION_REFERENCE_VALUE, BreachStepUpAuthenticatorFactory.AMR_VALUE,
-                Constants.AUTHENTICATION_EXECUTION_REFERENCE_MAX_AGE, "0")));
+                Constants.AUTHENTICATION_EXECUTION_REFERENCE_MAX_AGE, BreachStepUpAuthenticatorFactory.AMR_MAX_AGE)));
         amr = realm.addAuthenticatorConfig(amr);
         addExecution(stepUp, BreachStepUpAuthenticatorFactory.ID, Requirement.REQUIRED, 10, amr.getId());
     }
