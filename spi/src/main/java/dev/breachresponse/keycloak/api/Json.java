@@ -88,6 +88,32 @@ final class Json {
         return n;
     }
 
+    static ObjectNode nudge(dev.breachresponse.keycloak.incident.Nudge r) {
+        ObjectNode n = F.objectNode();
+        n.put("id", r.id());
+        n.put("userId", r.userId());
+        n.put("pass", r.pass());
+        r.asks().forEach(n.putArray("asks")::add);
+        n.put("state", r.state().name());
+        n.put("createdAt", time(r.createdAt()));
+        n.put("sentAt", time(r.sentAt()));
+        n.put("attempts", r.attempts());
+        n.put("lastError", r.lastError());
+        n.put("detail", r.detail());
+        return n;
+    }
+
+    static ObjectNode walk(dev.breachresponse.keycloak.incident.HygieneStore.Walk w) {
+        ObjectNode n = F.objectNode();
+        n.put("pass", w.pass());
+        n.put("walking", w.cursorId() != null);
+        n.put("passStartedAt", w.passStartedAt() == null ? null : time(w.passStartedAt()));
+        n.put("passFinishedAt", w.passFinishedAt() == null ? null : time(w.passFinishedAt()));
+        n.put("walked", w.walked());
+        n.put("queued", w.queued());
+        return n;
+    }
+
     static ArrayNode flags(List<Flag> list) {
         ArrayNode a = F.arrayNode();
         list.forEach(f -> a.add(flag(f)));

@@ -17,18 +17,22 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.breachresponse.keycloak.authn.BreachSetup;
 import dev.breachresponse.keycloak.authn.Enforcement;
+import dev.breachresponse.keycloak.incident.HygieneStore;
 import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.incident.Reminder;
 import dev.breachresponse.keycloak.incident.RealmSettings;
 import dev.breachresponse.keycloak.incident.RealmSettingsCodec;
 
 /**
  * {@code /setup} (POST, manage-realm): patch the realm's flows for breach enforcement, idempotently;
- * {@code /config} (GET view-realm, PUT manage-realm): the realm defaults.
+ * {@code /config} (GET view-realm, PUT manage-realm): the realm defaults; {@code /hygiene} (GET view-users, and
+ * {@code /hygiene/run} POST manage-users): the hygiene campaign's walk and emails.
  */
 public final class SetupResource {
 
@@ -103,6 +107,67 @@ public final class SetupResource {
                     .representation(json)
                     .success();
             return Response.ok(json.toString(), MediaType.APPLICATION_JSON_TYPE).build();
+        });
+    }
+
+    /** Where the realm's hygiene walk stands, its emails per state, and a page of them (newest first). */
+    @GET
+    @Path("hygiene")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response hygiene(@jakarta.ws.rs.QueryParam("state") String state, @jakarta.ws.rs.QueryParam("first") Integer first,
+                            @jakarta.ws.rs.QueryParam("max") Integer max) {
+        return Api.respond(session, () -> {
+            auth.users().requireView();
+            Reminder.State s = null;
+            if (state != null) {
+                try {
+                    s = Reminder.State.valueOf(state.trim().toUpperCase(java.util.Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest("state must be one of PENDING, SENT, FAILED, CANCELLED");
+                }
+            }
+            HygieneStore store = session.getProvider(IncidentStore.class).hygiene();
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            RealmSettings.Hygiene h = Enforcement.settings(session, realm).hygiene();
+            out.put("enabled", h.on());
+            out.set("walk", Json.walk(store.walk(realm.getId()).orElse(HygieneStore.Walk.NEW)));
+            ObjectNode counts = out.putObject("counts");
+            store.counts(realm.getId()).forEach((k, v) -> counts.put(k.name(), v));
+            ArrayNode items = out.putArray("emails");
+            store.list(realm.getId(), s, Api.first(first), Api.max(max, 100, 1000)).forEach(n -> items.add(Json.nudge(n)));
+            return Response.ok(out.toString(), MediaType.APPLICATION_JSON_TYPE).build();
+        });
+    }
+
+    /** Runs the next slice of the realm's hygiene walk now, as the scheduler would, then sends; answers what it did. */
+    @POST
+    @Path("hygiene/run")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response runHygiene() {
+        return Api.respond(session, () -> {
+            auth.users().requireManage();
+            if (!Enforcement.settings(session, realm).hygiene().on()) {
+                throw new ApiException(Response.Status.CONFLICT, "hygiene_off",
+                        "the hygiene campaign is off in this realm; switch it on with PUT .../breach-response/config {\"hygiene\": {\"mfaNudges\": true}}");
+            }
+            var r = session.getProvider(dev.breachresponse.keycloak.reminder.ReminderService.class).runHygieneNow(realm);
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            out.put("walking", r.walking());
+            out.put("walked", r.walked());
+            out.put("queued", r.queued());
+            out.put("passStarted", r.passStarted());
+            out.put("passFinished", r.passFinished());
+            out.put("sent", r.sent());
+            out.put("failed", r.failed());
+            out.put("cancelled", r.cancelled());
+            out.put("walkMillis", r.walkMillis());
+            out.put("sendMillis", r.sendMillis());
+            adminEvent.operation(OperationType.ACTION)
+                    .resource("BREACH_HYGIENE")
+                    .resourcePath(session.getContext().getUri())
+                    .representation(out)
+                    .success();
+            return Response.ok(out.toString(), MediaType.APPLICATION_JSON_TYPE).build();
         });
     }
 }

@@ -116,6 +116,9 @@ public interface IncidentStore extends Provider {
     /** Reminder outbox and planner. */
     ReminderStore reminders();
 
+    /** The hygiene campaign's walk positions, user pages and outbox. */
+    HygieneStore hygiene();
+
     /**
      * Records an escalation at the deadline: what was added to the user ({@code actions}: required action ids,
      * {@code DISABLED}, {@code SESSIONS_REVOKED}) so that a dismissal can remove exactly that.

@@ -10,12 +10,30 @@ import java.util.Map;
  * {@code PUT /admin/realms/{realm}/breach-response/config}: the factors step-up accepts, the grace period for
  * enrolment, which factor a user without one enrols, and extra text for the breach notice per language.
  * New incidents take factors and grace from here unless their policy says otherwise. {@code remindersEnabled}
- * switches the reminder campaign (and escalation) of the realm on or off.
+ * switches the reminder campaign (and escalation) of the realm on or off; {@code hygiene} the campaign for all
+ * users (off by default).
  */
 public record RealmSettings(List<String> allowedFactors, Policy.Grace grace, String enrolmentFactor, Map<String, String> noticeText,
-                            boolean remindersEnabled) {
+                            boolean remindersEnabled, Hygiene hygiene) {
 
-    public static final RealmSettings DEFAULTS = new RealmSettings(Policy.DEFAULT_FACTORS, new Policy.Grace(0, 0), "otp", Map.of(), true);
+    /**
+     * The hygiene campaign: a slow walk over all users of the realm. {@code mfaNudges}: a user without an allowed
+     * second factor gets one email per pass asking to set one up. {@code everyDays}: a new pass starts at most
+     * this often (so at most one hygiene email per user in that time). {@code passwordAgeDays}: 0 (off, the
+     * default: NIST SP 800-63B rev 4 advises against periodic password changes), else the password age after which
+     * the email also asks for a new password.
+     */
+    public record Hygiene(boolean mfaNudges, int everyDays, int passwordAgeDays) {
+
+        public static final Hygiene OFF = new Hygiene(false, 30, 0);
+
+        public boolean on() {
+            return mfaNudges || passwordAgeDays > 0;
+        }
+    }
+
+    public static final RealmSettings DEFAULTS = new RealmSettings(Policy.DEFAULT_FACTORS, new Policy.Grace(0, 0), "otp", Map.of(), true,
+            Hygiene.OFF);
 
     /** Factors a user without one may be asked to enrol (recovery codes are a fallback, not a first factor). */
     public static final List<String> ENROLLABLE = List.of("otp", "webauthn", "webauthn-passwordless");

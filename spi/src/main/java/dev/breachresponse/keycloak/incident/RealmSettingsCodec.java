@@ -18,7 +18,9 @@ public final class RealmSettingsCodec {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private static final Set<String> TOP = Set.of("allowedFactors", "grace", "enrolmentFactor", "noticeText", "remindersEnabled");
+    private static final Set<String> TOP = Set.of("allowedFactors", "grace", "enrolmentFactor", "noticeText", "remindersEnabled", "hygiene");
+
+    private static final Set<String> HYGIENE = Set.of("mfaNudges", "everyDays", "passwordAgeDays");
 
     static final int MAX_NOTICE_CHARS = 1000;
 
@@ -95,7 +97,49 @@ public final class RealmSettingsCodec {
             }
             reminders = r.booleanValue();
         }
-        return new RealmSettings(p.allowedFactors(), p.grace(), enrol, notice, reminders);
+        return new RealmSettings(p.allowedFactors(), p.grace(), enrol, notice, reminders, hygiene(given.get("hygiene")));
+    }
+
+    private static RealmSettings.Hygiene hygiene(JsonNode h) {
+        RealmSettings.Hygiene d = RealmSettings.Hygiene.OFF;
+        if (h == null) {
+            return d;
+        }
+        if (!h.isObject()) {
+            throw new IllegalArgumentException("hygiene must be an object such as {\"mfaNudges\": true, \"everyDays\": 30, \"passwordAgeDays\": 0}");
+        }
+        for (Iterator<String> it = h.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!HYGIENE.contains(k)) {
+                throw new IllegalArgumentException("unknown field 'hygiene." + k + "'; known: " + HYGIENE);
+            }
+        }
+        boolean nudges = d.mfaNudges();
+        JsonNode n = h.get("mfaNudges");
+        if (n != null) {
+            if (!n.isBoolean()) {
+                throw new IllegalArgumentException("hygiene.mfaNudges must be true or false");
+            }
+            nudges = n.booleanValue();
+        }
+        int every = intIn(h, "everyDays", d.everyDays(), 7, 365, "hygiene.everyDays must be a whole number of days from 7 to 365");
+        int age = intIn(h, "passwordAgeDays", d.passwordAgeDays(), 0, 3650,
+                "hygiene.passwordAgeDays must be 0 (off) or a whole number of days from 30 to 3650");
+        if (age > 0 && age < 30) {
+            throw new IllegalArgumentException("hygiene.passwordAgeDays must be 0 (off) or a whole number of days from 30 to 3650");
+        }
+        return new RealmSettings.Hygiene(nudges, every, age);
+    }
+
+    private static int intIn(JsonNode parent, String field, int dflt, int min, int max, String sentence) {
+        JsonNode v = parent.get(field);
+        if (v == null) {
+            return dflt;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min || v.intValue() > max) {
+            throw new IllegalArgumentException(sentence);
+        }
+        return v.intValue();
     }
 
     public static ObjectNode toJson(RealmSettings s) {
@@ -108,6 +152,10 @@ public final class RealmSettingsCodec {
         ObjectNode t = n.putObject("noticeText");
         new java.util.TreeMap<>(s.noticeText()).forEach(t::put);
         n.put("remindersEnabled", s.remindersEnabled());
+        ObjectNode h = n.putObject("hygiene");
+        h.put("mfaNudges", s.hygiene().mfaNudges());
+        h.put("everyDays", s.hygiene().everyDays());
+        h.put("passwordAgeDays", s.hygiene().passwordAgeDays());
         return n;
     }
 

@@ -16,10 +16,18 @@ public interface ReminderStore {
     }
 
     /**
-     * Flags with {@code nextDueAt <= now}, keyset-paged by (nextDueAt, id) after the given position; of one realm,
-     * or of all realms when {@code realmId} is null.
+     * The first flags with {@code nextDueAt <= now} by (nextDueAt, id), of one realm or of all realms when
+     * {@code realmId} is null: an index range scan from the start of the due range. There is no cursor: the caller
+     * moves every flag it looked at out of the range ({@link #scheduleNext} to a later time or null), and what it
+     * wrote so far is flushed before the page is read, so the next call returns the next flags.
      */
-    List<Due> dueFlags(String realmId, long now, long afterDueAt, String afterId, int max);
+    List<Due> dueFlags(String realmId, long now, int max);
+
+    /**
+     * The caller writes many rows in this transaction: send the inserts and updates to the database in groups of
+     * {@code size} statements (JDBC batches) instead of one round trip each.
+     */
+    void writeInBatches(int size);
 
     /** When the planner should look at this flag again (null: never). */
     void scheduleNext(String flagId, Long nextDueAt);

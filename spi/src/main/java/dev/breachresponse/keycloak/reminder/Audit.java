@@ -18,7 +18,8 @@ import org.keycloak.util.JsonSerialization;
 
 /**
  * Admin events of the scheduler (there is no admin request to build them from): resource types
- * {@code BREACH_REMINDER} (one per realm and run, with counts) and {@code BREACH_ESCALATION} (one per flag).
+ * {@code BREACH_REMINDER} (one per realm and run, with counts), {@code BREACH_ESCALATION} (one per flag) and
+ * {@code BREACH_HYGIENE} (one per realm and walk slice, and per realm and send run, with counts).
  * Stored when the realm saves admin events, and handed to the realm's event listeners, so admins can chain
  * their own automation (a Workflow, a SIEM forwarder) on them.
  */
@@ -28,6 +29,7 @@ final class Audit {
 
     static final String RESOURCE_REMINDER = "BREACH_REMINDER";
     static final String RESOURCE_ESCALATION = "BREACH_ESCALATION";
+    static final String RESOURCE_HYGIENE = "BREACH_HYGIENE";
 
     private final KeycloakSession session;
 
@@ -42,6 +44,15 @@ final class Audit {
 
     void sent(RealmModel realm, int sent, int failed) {
         emit(realm, RESOURCE_REMINDER, "breach-response/reminders", Map.of("sent", sent, "failed", failed));
+    }
+
+    void hygiene(RealmModel realm, int pass, int walked, int queued, boolean passFinished) {
+        emit(realm, RESOURCE_HYGIENE, "breach-response/hygiene",
+                Map.of("pass", pass, "walked", walked, "queued", queued, "passFinished", passFinished));
+    }
+
+    void hygieneSent(RealmModel realm, int sent, int failed) {
+        emit(realm, RESOURCE_HYGIENE, "breach-response/hygiene/emails", Map.of("sent", sent, "failed", failed));
     }
 
     private void emit(RealmModel realm, String resourceType, String path, Map<String, Object> representation) {

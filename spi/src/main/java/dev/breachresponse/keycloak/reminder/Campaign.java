@@ -13,8 +13,8 @@ import dev.breachresponse.keycloak.incident.Reminder;
 import dev.breachresponse.keycloak.incident.ReminderStore;
 
 /**
- * The planner: one bounded, keyset-paged pass over flags whose planner time has come (work proportional to due
- * flags, never to users). For each it writes the outbox row of the step due now (PENDING, sent later by
+ * The planner: one bounded pass over flags whose planner time has come, in pages read from the start of the due
+ * range of the (NEXT_DUE_AT, ID) index (work proportional to due flags, never to users). For each it writes the outbox row of the step due now (PENDING, sent later by
  * {@link Sender}), applies the escalation when the deadline passed, and sets when to look again.
  */
 final class Campaign {
@@ -28,15 +28,19 @@ final class Campaign {
     /** @param realmId only this realm's flags (the admin "run now"), or null for all realms (the scheduler) */
     static Planned plan(KeycloakSession session, String realmId, long now, ReminderSettings settings, Audit audit) {
         ReminderStore outbox = session.getProvider(IncidentStore.class).reminders();
+        // a page's outbox inserts and flag updates go out as JDBC batches at each flush
+        outbox.writeInBatches(100);
         int looked = 0;
         int queued = 0;
         int deferred = 0;
         int escalated = 0;
         java.util.Map<String, RealmSettings> settingsByRealm = new java.util.HashMap<>();
-        long afterDue = Long.MIN_VALUE;
-        String afterId = "";
+        java.util.Set<String> seen = new java.util.HashSet<>();
         while (looked < settings.batchSize()) {
-            List<ReminderStore.Due> page = outbox.dueFlags(realmId, now, afterDue, afterId, Math.min(100, settings.batchSize() - looked));
+            // every flag looked at is rescheduled past now, so a page holds only new flags; should one come back
+            // (not rescheduled), it is skipped, and a page of nothing new ends the tick
+            List<ReminderStore.Due> page = outbox.dueFlags(realmId, now, Math.min(100, settings.batchSize() - looked)).stream()
+                    .filter(d -> seen.add(d.flag().id())).toList();
             if (page.isEmpty()) {
                 break;
             }
@@ -46,10 +50,10 @@ final class Campaign {
             java.util.Map<String, java.util.Set<String>> remindedByRealm = new java.util.HashMap<>();
             for (ReminderStore.Due due : page) {
                 looked++;
-                afterDue = due.nextDueAt();
-                afterId = due.flag().id();
                 RealmModel realm = session.realms().getRealm(due.flag().realmId());
                 if (realm == null) {
+                    // the realm is being removed (its flags go with it)
+                    outbox.scheduleNext(due.flag().id(), null);
                     continue;
                 }
                 RealmSettings rs = settingsByRealm.computeIfAbsent(realm.getId(), id -> Enforcement.settings(session, realm));

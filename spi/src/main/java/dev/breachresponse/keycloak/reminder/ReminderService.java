@@ -16,4 +16,15 @@ public interface ReminderService extends Provider {
      * bounded by the same batch size and send cap as the scheduler.
      */
     RunReport runNow(RealmModel realm);
+
+    /** What one hygiene run did (walk slice, then sending). */
+    record HygieneReport(boolean walking, int walked, int queued, boolean passStarted, boolean passFinished, int sent, int failed,
+                         int cancelled, long walkMillis, long sendMillis) {
+    }
+
+    /**
+     * Walks the next slice of the realm's users now (a new pass only when the last one started
+     * {@code hygiene.everyDays} ago) and sends what is pending, in transactions of its own.
+     */
+    HygieneReport runHygieneNow(RealmModel realm);
 }

@@ -27,6 +27,8 @@ public final class ReminderServiceFactory implements ProviderFactory<ReminderSer
 
     static final String TASK = "breach-response-reminders";
 
+    static final String HYGIENE_TASK = "breach-response-hygiene";
+
     private ReminderSettings settings;
 
     private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
@@ -40,10 +42,30 @@ public final class ReminderServiceFactory implements ProviderFactory<ReminderSer
             }
 
             @Override
+            public HygieneReport runHygieneNow(org.keycloak.models.RealmModel realm) {
+                return ReminderServiceFactory.this.runHygieneNow(session.getKeycloakSessionFactory(), realm.getId());
+            }
+
+            @Override
             public void close() {
                 // nothing held
             }
         };
+    }
+
+    ReminderService.HygieneReport runHygieneNow(KeycloakSessionFactory factory, String realmId) {
+        Hygiene.Walked[] walked = new Hygiene.Walked[1];
+        long t0 = System.nanoTime();
+        KeycloakModelUtils.runJobInTransaction(factory, s -> {
+            s.getContext().setRealm(s.realms().getRealm(realmId));
+            walked[0] = Hygiene.walk(s, realmId, Time.currentTimeMillis(), settings.hygieneBatchSize(), new Audit(s));
+        });
+        long t1 = System.nanoTime();
+        Sender.Sent sent = Sender.drain(factory, realmId, settings);
+        long t2 = System.nanoTime();
+        Hygiene.Walked w = walked[0];
+        return new ReminderService.HygieneReport(w.realms() > 0, w.users(), w.queued(), w.passesStarted() > 0, w.passesFinished() > 0,
+                sent.hygieneSent(), sent.hygieneFailed(), sent.hygieneCancelled(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
     }
 
     /** Plans one realm and sends what is pending, each in its own transactions; returns what happened. */
@@ -78,6 +100,8 @@ public final class ReminderServiceFactory implements ProviderFactory<ReminderSer
                     timer.schedule(new ClusterAwareScheduledTaskRunner(factory, new ReminderTask(this), interval), interval);
                     LOG.infof("Breach Response reminders scheduled every %d s (batch %d, send cap %d)",
                             settings.intervalSeconds(), settings.batchSize(), settings.sendCap());
+                    long hygieneInterval = settings.hygieneIntervalSeconds() * 1000L;
+                    timer.schedule(new ClusterAwareScheduledTaskRunner(factory, new HygieneTask(this), hygieneInterval), hygieneInterval);
                 } finally {
                     session.close();
                 }
@@ -139,6 +163,10 @@ public final class ReminderServiceFactory implements ProviderFactory<ReminderSer
                 .helpText("Wait before retrying a failed email, 0 to 86400.").add()
                 .property().name("min-gap-hours").type("int").defaultValue(20)
                 .helpText("Shortest gap between two reminders to the same user (across incidents), 0 to 720.").add()
+                .property().name("hygiene-interval-seconds").type("int").defaultValue(300)
+                .helpText("How often the hygiene walk takes its next slice of users (realms that switched it on), 5 to 86400.").add()
+                .property().name("hygiene-batch-size").type("int").defaultValue(1000)
+                .helpText("How many users one hygiene slice looks at, across realms, 1 to 10000.").add()
                 .build();
     }
 }

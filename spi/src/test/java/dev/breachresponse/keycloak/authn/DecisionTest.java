@@ -85,7 +85,7 @@ class DecisionTest {
 
     @Test
     void failingClosedRequiresMfaWithTheRealmFactors() {
-        RealmSettings s = new RealmSettings(List.of("otp"), new Policy.Grace(5, 5), "otp", Map.of(), true);
+        RealmSettings s = new RealmSettings(List.of("otp"), new Policy.Grace(5, 5), "otp", Map.of(), true, RealmSettings.Hygiene.OFF);
         Decision d = Decision.failClosed(s);
         assertTrue(d.enforced() && d.requireMfa() && d.failedClosed());
         assertFalse(d.graceOpen());

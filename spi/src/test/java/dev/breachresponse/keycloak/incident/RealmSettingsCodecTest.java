@@ -30,6 +30,11 @@ class RealmSettingsCodecTest {
         RealmSettings s = RealmSettingsCodec.read(json(
                 "{\"allowedFactors\":[\"webauthn\",\"otp\"],\"grace\":{\"days\":2,\"skips\":1},\"enrolmentFactor\":\"webauthn\",\"noticeText\":{\"de\":\"Hallo\",\"pt-BR\":\"Olá\"}}"));
         assertEquals(s, RealmSettingsCodec.fromStored(RealmSettingsCodec.toJson(s).toString()));
+        assertEquals(RealmSettings.Hygiene.OFF, s.hygiene());
+        RealmSettings h = RealmSettingsCodec.read(json("{\"hygiene\":{\"mfaNudges\":true,\"everyDays\":14,\"passwordAgeDays\":365}}"));
+        assertEquals(new RealmSettings.Hygiene(true, 14, 365), h.hygiene());
+        assertTrue(h.hygiene().on());
+        assertEquals(h, RealmSettingsCodec.fromStored(RealmSettingsCodec.toJson(h).toString()));
         assertEquals("Hallo", s.noticeTextFor(Locale.GERMANY));
         assertEquals("Olá", s.noticeTextFor(Locale.forLanguageTag("pt-BR")));
     }
@@ -44,12 +49,19 @@ class RealmSettingsCodecTest {
         assertMessage("{\"allowedFactors\":[\"webauthn\"]}", "enrolmentFactor 'otp' must be one of allowedFactors");
         assertMessage("{\"noticeText\":{\"english\":\"x\"}}", "language tag");
         assertMessage("{\"noticeText\":{\"en\":\"" + "x".repeat(1001) + "\"}}", "noticeText.en");
+        assertMessage("{\"hygiene\":true}", "hygiene must be an object");
+        assertMessage("{\"hygiene\":{\"nudges\":true}}", "unknown field 'hygiene.nudges'");
+        assertMessage("{\"hygiene\":{\"mfaNudges\":\"yes\"}}", "hygiene.mfaNudges");
+        assertMessage("{\"hygiene\":{\"everyDays\":1}}", "hygiene.everyDays");
+        assertMessage("{\"hygiene\":{\"everyDays\":7.5}}", "hygiene.everyDays");
+        assertMessage("{\"hygiene\":{\"passwordAgeDays\":10}}", "hygiene.passwordAgeDays");
+        assertMessage("{\"hygiene\":{\"passwordAgeDays\":-1}}", "hygiene.passwordAgeDays");
         assertThrows(IllegalArgumentException.class, () -> RealmSettingsCodec.read(M.createArrayNode()));
     }
 
     @Test
     void newIncidentsTakeTheRealmFactorsAndGraceButASecretKeepsNoGrace() {
-        RealmSettings realm = new RealmSettings(List.of("otp"), new Policy.Grace(3, 2), "otp", java.util.Map.of(), true);
+        RealmSettings realm = new RealmSettings(List.of("otp"), new Policy.Grace(3, 2), "otp", java.util.Map.of(), true, RealmSettings.Hygiene.OFF);
         Policy contact = Policy.defaultsFor(List.of("email"), realm);
         assertEquals(List.of("otp"), contact.allowedFactors());
         assertEquals(new Policy.Grace(3, 2), contact.grace());

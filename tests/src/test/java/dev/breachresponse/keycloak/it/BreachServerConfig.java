@@ -12,6 +12,9 @@ public class BreachServerConfig implements KeycloakServerConfig {
                 .option("http-host", "127.0.0.1")
                 // tests run the reminder campaign through POST .../reminders/run; the timer would race them
                 .option("spi-breach-reminders--default--interval-seconds", "86400")
+                .option("spi-breach-reminders--default--hygiene-interval-seconds", "86400")
+                // small hygiene slices, so that a realm of four users shows the walk resuming (HygieneIT)
+                .option("spi-breach-reminders--default--hygiene-batch-size", "3")
                 .dependency("dev.breachresponse", "keycloak-breach-response")
                 .dependencyCurrentProject();
     }

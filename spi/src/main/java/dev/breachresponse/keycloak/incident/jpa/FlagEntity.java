@@ -31,11 +31,10 @@ import jakarta.persistence.Version;
         @NamedQuery(name = "brFlagFunnel",
                 query = "select f.state, count(f), count(f.steppedUpAt), count(f.enrolledAt), count(f.passwordChangedAt) from FlagEntity f where f.incident.id = :incidentId group by f.state"),
         @NamedQuery(name = "brDueFlags",
-                query = "select f from FlagEntity f join fetch f.incident where f.nextDueAt is not null and f.nextDueAt <= :now"
-                        + " and (f.nextDueAt > :afterDue or (f.nextDueAt = :afterDue and f.id > :afterId)) order by f.nextDueAt, f.id"),
+                query = "select f from FlagEntity f join fetch f.incident where f.nextDueAt <= :now order by f.nextDueAt, f.id"),
         @NamedQuery(name = "brDueFlagsOfRealm",
-                query = "select f from FlagEntity f join fetch f.incident where f.realmId = :realmId and f.nextDueAt is not null and f.nextDueAt <= :now"
-                        + " and (f.nextDueAt > :afterDue or (f.nextDueAt = :afterDue and f.id > :afterId)) order by f.nextDueAt, f.id"),
+                query = "select f from FlagEntity f join fetch f.incident where f.realmId = :realmId and f.nextDueAt <= :now"
+                        + " order by f.nextDueAt, f.id"),
         @NamedQuery(name = "brDeleteFlagsByUser",
                 query = "delete from FlagEntity f where f.realmId = :realmId and f.userId = :userId")
 })

@@ -46,6 +46,11 @@ final class JpaIncidentStore implements IncidentStore {
     }
 
     @Override
+    public dev.breachresponse.keycloak.incident.HygieneStore hygiene() {
+        return new JpaHygieneStore(em);
+    }
+
+    @Override
     public Flag recordEscalation(RealmModel realm, String flagId, List<String> actions, Actor actor) {
         FlagEntity f = lockedFlag(realm, flagId);
         long now = Time.currentTimeMillis();
@@ -443,6 +448,8 @@ final class JpaIncidentStore implements IncidentStore {
                 .setParameter("realmId", realm.getId())
                 .setParameter("userId", userId)
                 .getResultList();
+        // hygiene rows hold no flag: remove them with the user (the sender would cancel them anyway)
+        em.createNamedQuery("brDeleteNudgesByUser").setParameter("realmId", realm.getId()).setParameter("userId", userId).executeUpdate();
         if (ids.isEmpty()) {
             return 0;
         }

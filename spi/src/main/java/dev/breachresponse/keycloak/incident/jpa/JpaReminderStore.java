@@ -21,22 +21,32 @@ final class JpaReminderStore implements ReminderStore {
 
     private final EntityManager em;
 
+    /** Decoded incidents of this store's pages (the store lives for one session, i.e. one transaction). */
+    private final Map<String, dev.breachresponse.keycloak.incident.Incident> incidents = new java.util.HashMap<>();
+
     JpaReminderStore(EntityManager em) {
         this.em = em;
     }
 
     @Override
-    public List<Due> dueFlags(String realmId, long now, long afterDueAt, String afterId, int max) {
+    public List<Due> dueFlags(String realmId, long now, int max) {
+        // what the caller rescheduled so far must leave the due range before the next page is read
+        em.flush();
         var q = realmId == null
                 ? em.createNamedQuery("brDueFlags", FlagEntity.class)
                 : em.createNamedQuery("brDueFlagsOfRealm", FlagEntity.class).setParameter("realmId", realmId);
         return q.setParameter("now", now)
-                .setParameter("afterDue", afterDueAt)
-                .setParameter("afterId", afterId)
                 .setMaxResults(max)
                 .getResultStream()
-                .map(f -> new Due(JpaIncidentStore.toFlag(f), JpaIncidentStore.toIncident(f.getIncident()), f.getNextDueAt()))
+                // one decoded incident (and policy) per incident of the page, not one per flag
+                .map(f -> new Due(JpaIncidentStore.toFlag(f),
+                        incidents.computeIfAbsent(f.getIncident().getId() + "@" + f.getIncident().getUpdatedAt() + f.getIncident().getStatus(), k -> JpaIncidentStore.toIncident(f.getIncident())), f.getNextDueAt()))
                 .toList();
+    }
+
+    @Override
+    public void writeInBatches(int size) {
+        em.unwrap(org.hibernate.Session.class).setJdbcBatchSize(size);
     }
 
     @Override
