@@ -119,6 +119,9 @@ public interface IncidentStore extends Provider {
     /** The hygiene campaign's walk positions, user pages and outbox. */
     HygieneStore hygiene();
 
+    /** Back-channel logouts owed to clients of revoked sessions. */
+    LogoutOutbox logouts();
+
     /**
      * Records an escalation at the deadline: what was added to the user ({@code actions}: required action ids,
      * {@code DISABLED}, {@code SESSIONS_REVOKED}) so that a dismissal can remove exactly that.

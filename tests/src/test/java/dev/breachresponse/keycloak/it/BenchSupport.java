@@ -51,6 +51,22 @@ final class BenchSupport {
         return ids;
     }
 
+    /**
+     * Table statistics, as autovacuum keeps them in production: this machine's PostgreSQL runs with autovacuum
+     * off, and tables filled in one go then have none, which makes its planner pick sequential scans.
+     */
+    static void analyze(KeycloakProcess kc) throws Exception {
+        if (!"postgres".equals(kc.databaseVendor())) {
+            return;
+        }
+        TestDatabases.Fresh db = kc.database();
+        long t0 = System.nanoTime();
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password()); var st = c.createStatement()) {
+            st.execute("ANALYZE");
+        }
+        out("ANALYZE in %.1f s (autovacuum is off on this machine's PostgreSQL; production keeps statistics)", secs(t0));
+    }
+
     static long heapUsedAfterGc(long pid) throws Exception {
         run("jcmd", Long.toString(pid), "GC.run");
         return heapUsed(pid);

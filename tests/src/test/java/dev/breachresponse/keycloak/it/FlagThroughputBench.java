@@ -71,6 +71,7 @@ class FlagThroughputBench {
         long t0 = System.nanoTime();
         createRealmWithUsers();
         out("seeded %d users in %.1f s", USERS, secs(t0));
+        BenchSupport.analyze(kc);
         BreachApi api = kc.api(REALM);
 
         // 1. baseline: the admin-REST workaround, one user at a time

@@ -33,6 +33,33 @@ final class Mails {
         return (String) mp.getBodyPart(0).getContent();
     }
 
+    /** The html part of a message, or null. */
+    static String html(MimeMessage m) throws IOException, MessagingException {
+        if (!(m.getContent() instanceof Multipart mp)) {
+            return null;
+        }
+        for (int i = 0; i < mp.getCount(); i++) {
+            BodyPart part = mp.getBodyPart(i);
+            if (part.isMimeType("text/html")) {
+                return (String) part.getContent();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Keeps the html part under {@code target/mails/<name>.html}, to look at (screenshots in docs/screenshots are
+     * taken from these); not an assertion.
+     */
+    static void keep(MimeMessage m, String name) throws IOException, MessagingException {
+        String html = html(m);
+        if (html != null) {
+            java.nio.file.Path dir = java.nio.file.Path.of("target", "mails");
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.writeString(dir.resolve(name + ".html"), html);
+        }
+    }
+
     static String firstLink(MimeMessage m) throws IOException, MessagingException {
         String text = text(m);
         Matcher matcher = LINK.matcher(text);

@@ -133,8 +133,10 @@ class ReminderIT {
         for (MimeMessage m : sent) {
             String text = Mails.text(m);
             if (to(m).startsWith("dave")) {
+                Mails.keep(m, "reminder-de");
                 assertEquals("Handlungsbedarf bei Ihrem Konto nach einem Datenleck (Vendor leak)", subject(m));
             } else {
+                Mails.keep(m, "reminder-en");
                 assertEquals("Action needed on your account after a data leak (Vendor leak)", subject(m));
                 assertTrue(text.contains("set up a second factor"), text);
                 assertTrue(text.contains("This email contains no link on purpose"), text);

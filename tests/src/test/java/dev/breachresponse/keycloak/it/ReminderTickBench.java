@@ -77,7 +77,7 @@ class ReminderTickBench {
         List<String> flagged = BenchSupport.seedUsers(kc.database(), realmId, 0, FLAGS);
         seedFlags(realmId, flagged);
         BenchSupport.out("seeded %d users and %d flags in %.1f s", FLAGS, FLAGS, BenchSupport.secs(t0));
-        analyze();
+        BenchSupport.analyze(kc);
 
         long pid = kc.javaPid();
         long heapBefore = BenchSupport.heapUsedAfterGc(pid);
@@ -85,7 +85,7 @@ class ReminderTickBench {
         long t1 = System.nanoTime();
         BenchSupport.seedUsers(kc.database(), realmId, FLAGS, USERS - FLAGS);
         BenchSupport.out("added %d users without flags in %.1f s", USERS - FLAGS, BenchSupport.secs(t1));
-        analyze();
+        BenchSupport.analyze(kc);
         long[] b = runs(api, "with " + USERS + " users");
         long heapAfter = BenchSupport.heapUsedAfterGc(pid);
         BenchSupport.out("tick (planner, batch " + BATCH + ") p50 %d ms -> %d ms when users grow %dx: ratio %.2f (target: tick <= 1 s, flat in users)",
@@ -111,21 +111,6 @@ class ReminderTickBench {
         BenchSupport.out("%s: planner looked at %d flags in %d runs, p50 %d ms, max %d ms per tick; sent %d emails at %.0f emails/s",
                 label, looked, RUNS, plan[RUNS / 2], plan[RUNS - 1], sent, sent / Math.max(0.001, send / 1000.0));
         return plan;
-    }
-
-    /**
-     * Table statistics, as autovacuum would keep them in production: this machine's PostgreSQL runs with
-     * autovacuum off, and a table seeded in one go then has none, which makes the planner pick sequential scans.
-     */
-    private static void analyze() throws Exception {
-        TestDatabases.Fresh db = kc.database();
-        if (!"postgres".equals(kc.databaseVendor())) {
-            return;
-        }
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password()); var st = c.createStatement()) {
-            st.execute("ANALYZE");
-        }
-        BenchSupport.out("ANALYZE run (autovacuum is off on this machine's PostgreSQL)");
     }
 
     /** Flags straight into BR_FLAG, due now (as flagging through the API leaves them). */

@@ -82,6 +82,8 @@ public final class JobRunner {
                     run(job.get());
                 }
                 purgeIfDue();
+                // failed back-channel logouts are retried on the poll
+                dev.breachresponse.keycloak.support.BackchannelLogouts.kick(factory);
             } while (again.get() && !Thread.currentThread().isInterrupted());
         } catch (Throwable e) { // NOPMD: an Error would otherwise vanish inside the executor's Future
             LOG.error("Bulk flag worker stopped on an error; the next poll resumes it", e);
@@ -107,7 +109,7 @@ public final class JobRunner {
                 failures = 0;
             } catch (RuntimeException e) {
                 failures++;
-                LOG.warnf("Bulk flag job %s: chunk failed (%d of %d tries): %s", job.id(), failures, MAX_CHUNK_FAILURES, e.toString());
+                LOG.warnf(e, "Bulk flag job %s: chunk failed (%d of %d tries)", job.id(), failures, MAX_CHUNK_FAILURES);
                 if (failures >= MAX_CHUNK_FAILURES) {
                     KeycloakModelUtils.runJobInTransaction(factory, s -> s.getProvider(IncidentStore.class).jobs()
                             .complete(job.id(), JobState.FAILED, "a chunk failed " + MAX_CHUNK_FAILURES + " times; see the server log"));
@@ -132,6 +134,10 @@ public final class JobRunner {
                 s -> s.getProvider(IncidentStore.class).jobs().purgeItems(cutoff, 1000));
         if (n > 0) {
             LOG.infof("Purged %d job items older than the retention period", n);
+        }
+        int l = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> s.getProvider(IncidentStore.class).logouts().purge(cutoff));
+        if (l > 0) {
+            LOG.infof("Purged %d finished back-channel logouts older than the retention period", l);
         }
     }
 

@@ -51,6 +51,11 @@ final class JpaIncidentStore implements IncidentStore {
     }
 
     @Override
+    public dev.breachresponse.keycloak.incident.LogoutOutbox logouts() {
+        return new JpaLogoutOutbox(em);
+    }
+
+    @Override
     public Flag recordEscalation(RealmModel realm, String flagId, List<String> actions, Actor actor) {
         FlagEntity f = lockedFlag(realm, flagId);
         long now = Time.currentTimeMillis();

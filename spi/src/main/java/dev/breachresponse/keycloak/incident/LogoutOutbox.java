@@ -1,0 +1,36 @@
+package dev.breachresponse.keycloak.incident;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Back-channel logouts owed to clients whose sessions were revoked: written in the revoking transaction, sent
+ * after it commits by a sender of its own (never one HTTP call per user inside a bulk job). Obtained from
+ * {@link IncidentStore#logouts()}.
+ */
+public interface LogoutOutbox {
+
+    /** One row: where to post, and the logout token's claims (JSON). */
+    record Logout(String id, String realmId, String clientId, String userId, String url, String claims, Reminder.State state,
+                  int attempts) {
+    }
+
+    void add(String realmId, String clientId, String userId, String url, String claims, long now);
+
+    List<String> sendable(long now, int maxAttempts, int max);
+
+    /** Locks one row for sending; empty when gone. */
+    Optional<Logout> lock(String id);
+
+    void markSent(String id, long at);
+
+    void markFailed(String id, String error, long nextAttemptAt);
+
+    void markCancelled(String id, String why);
+
+    /** Removes finished rows created before {@code before}; returns how many. */
+    int purge(long before);
+
+    Map<Reminder.State, Long> counts(String realmId);
+}

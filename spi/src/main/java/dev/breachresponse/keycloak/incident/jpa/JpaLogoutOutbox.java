@@ -1,0 +1,96 @@
+package dev.breachresponse.keycloak.incident.jpa;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+import dev.breachresponse.keycloak.incident.LogoutOutbox;
+import dev.breachresponse.keycloak.incident.Reminder;
+
+/** JPA back-channel logout outbox; runs in the caller's transaction. */
+final class JpaLogoutOutbox implements LogoutOutbox {
+
+    private final EntityManager em;
+
+    JpaLogoutOutbox(EntityManager em) {
+        this.em = em;
+    }
+
+    @Override
+    public void add(String realmId, String clientId, String userId, String url, String claims, long now) {
+        LogoutEntity l = new LogoutEntity();
+        l.setId(KeycloakModelUtils.generateId());
+        l.setRealmId(realmId);
+        l.setClientId(clientId);
+        l.setUserId(userId);
+        l.setUrl(url);
+        l.setClaims(claims);
+        l.setState(Reminder.State.PENDING.name());
+        l.setCreatedAt(now);
+        em.persist(l);
+    }
+
+    @Override
+    public List<String> sendable(long now, int maxAttempts, int max) {
+        return em.createNamedQuery("brLogoutSendable", String.class).setParameter("now", now).setParameter("maxAttempts", maxAttempts)
+                .setMaxResults(max).getResultList();
+    }
+
+    @Override
+    public Optional<Logout> lock(String id) {
+        return Optional.ofNullable(em.find(LogoutEntity.class, id, LockModeType.PESSIMISTIC_WRITE))
+                .map(l -> new Logout(l.getId(), l.getRealmId(), l.getClientId(), l.getUserId(), l.getUrl(), l.getClaims(),
+                        Reminder.State.valueOf(l.getState()), l.getAttempts()));
+    }
+
+    @Override
+    public void markSent(String id, long at) {
+        LogoutEntity l = em.find(LogoutEntity.class, id);
+        l.setState(Reminder.State.SENT.name());
+        l.setSentAt(at);
+        l.setAttempts(l.getAttempts() + 1);
+        l.setNextAttemptAt(null);
+        l.setLastError(null);
+        // the claims are of no use once delivered
+        l.setClaims("{}");
+    }
+
+    @Override
+    public void markFailed(String id, String error, long nextAttemptAt) {
+        LogoutEntity l = em.find(LogoutEntity.class, id);
+        l.setState(Reminder.State.FAILED.name());
+        l.setAttempts(l.getAttempts() + 1);
+        l.setNextAttemptAt(nextAttemptAt);
+        l.setLastError(error == null ? null : error.substring(0, Math.min(255, error.length())));
+    }
+
+    @Override
+    public void markCancelled(String id, String why) {
+        LogoutEntity l = em.find(LogoutEntity.class, id);
+        l.setState(Reminder.State.CANCELLED.name());
+        l.setLastError(why);
+    }
+
+    @Override
+    public int purge(long before) {
+        return em.createNamedQuery("brLogoutPurge").setParameter("before", before).executeUpdate();
+    }
+
+    @Override
+    public Map<Reminder.State, Long> counts(String realmId) {
+        Map<Reminder.State, Long> out = new EnumMap<>(Reminder.State.class);
+        for (Reminder.State s : Reminder.State.values()) {
+            out.put(s, 0L);
+        }
+        for (Object[] row : em.createNamedQuery("brLogoutCounts", Object[].class).setParameter("realmId", realmId).getResultList()) {
+            out.put(Reminder.State.valueOf((String) row[0]), ((Number) row[1]).longValue());
+        }
+        return out;
+    }
+}
