@@ -119,6 +119,12 @@ public interface IncidentStore extends Provider {
     /** The hygiene campaign's walk positions, user pages and outbox. */
     HygieneStore hygiene();
 
+    /**
+     * Of these users, those with a session row in Keycloak's session table (online or offline), in one query.
+     * Meaningful only where Keycloak keeps sessions in the database (persistent user sessions).
+     */
+    java.util.Set<String> usersWithStoredSessions(String realmId, java.util.Collection<String> userIds);
+
     /** Back-channel logouts owed to clients of revoked sessions. */
     LogoutOutbox logouts();
 

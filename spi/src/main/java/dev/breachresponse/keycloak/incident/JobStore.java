@@ -44,7 +44,8 @@ public interface JobStore {
 
     /**
      * Puts this session's persistence context into bulk mode for one chunk: changes are flushed at commit
-     * only, so hundreds of user lookups do not each re-check every entity loaded before them.
+     * only, so hundreds of user lookups do not each re-check every entity loaded before them, and then as JDBC
+     * batches.
      */
     void bulkMode();
 

@@ -21,8 +21,45 @@ public final class SessionRevoker {
 
     /** @return the number of online and offline sessions removed */
     public static int revoke(KeycloakSession session, RealmModel realm, UserModel user) {
+        return revoke(session, realm, user, true);
+    }
+
+    /**
+     * For a batch of users: those of them who may hold sessions. Where Keycloak keeps user sessions in the
+     * database (persistent user sessions, the default in Keycloak 26), its own per-user session lookup reads that
+     * table, so one query for the batch sees exactly what the per-user lookups would; elsewhere (sessions only in
+     * memory, or in an external Infinispan) every user may hold sessions.
+     */
+    public static java.util.Set<String> whoMayHoldSessions(KeycloakSession session, RealmModel realm, java.util.Collection<String> userIds) {
+        if (!sessionsInDatabase(session)) {
+            return new java.util.HashSet<>(userIds);
+        }
+        return session.getProvider(dev.breachresponse.keycloak.incident.IncidentStore.class).usersWithStoredSessions(realm.getId(), userIds);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean TOLD = new java.util.concurrent.atomic.AtomicBoolean();
+
+    static boolean sessionsInDatabase(KeycloakSession session) {
+        String provider = session.sessions().getClass().getSimpleName();
+        boolean inDatabase = org.keycloak.common.Profile.isFeatureEnabled(org.keycloak.common.Profile.Feature.PERSISTENT_USER_SESSIONS)
+                && "PersistentUserSessionProvider".equals(provider);
+        if (TOLD.compareAndSet(false, true)) {
+            org.jboss.logging.Logger.getLogger(SessionRevoker.class).infof("breach-response: bulk revocation looks up sessions %s (user session provider %s)",
+                    inDatabase ? "with one query per chunk" : "per user", provider);
+        }
+        return inDatabase;
+    }
+
+    /**
+     * @param lookUpSessions false when {@link #whoMayHoldSessions} said the user holds none: only not-before is set
+     * @return the number of online and offline sessions removed
+     */
+    public static int revoke(KeycloakSession session, RealmModel realm, UserModel user, boolean lookUpSessions) {
         if (!LightweightUserAdapter.isLightweightUser(user)) {
             session.users().setNotBeforeForUser(realm, user, Time.currentTime());
+        }
+        if (!lookUpSessions) {
+            return 0;
         }
         List<UserSessionModel> online = session.sessions().getUserSessionsStream(realm, user).toList();
         List<UserSessionModel> offline = session.sessions().getOfflineUserSessionsStream(realm, user).toList();

@@ -67,6 +67,36 @@ final class BenchSupport {
         out("ANALYZE in %.1f s (autovacuum is off on this machine's PostgreSQL; production keeps statistics)", secs(t0));
     }
 
+    /**
+     * Stands in for autovacuum's analyze while a benchmark runs: ANALYZE every {@code seconds} (autovacuum's
+     * default naptime is 60 s, and it analyzes a table once 10% of it changed). Without it, a table that grows
+     * from empty during the run keeps its empty-table statistics and its queries degrade to scans.
+     */
+    static AutoCloseable analyzeEvery(KeycloakProcess kc, int seconds) {
+        if (!"postgres".equals(kc.databaseVendor())) {
+            return () -> { };
+        }
+        TestDatabases.Fresh db = kc.database();
+        Thread t = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(seconds * 1000L);
+                    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password()); var st = c.createStatement()) {
+                        st.execute("ANALYZE");
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (java.sql.SQLException e) {
+                    out("background ANALYZE failed: %s", e.getMessage());
+                }
+            }
+        }, "bench-analyze");
+        t.setDaemon(true);
+        t.start();
+        out("background ANALYZE every %d s, standing in for autovacuum (off on this machine's PostgreSQL)", seconds);
+        return t::interrupt;
+    }
+
     static long heapUsedAfterGc(long pid) throws Exception {
         run("jcmd", Long.toString(pid), "GC.run");
         return heapUsed(pid);

@@ -72,6 +72,7 @@ class FlagThroughputBench {
         createRealmWithUsers();
         out("seeded %d users in %.1f s", USERS, secs(t0));
         BenchSupport.analyze(kc);
+        AutoCloseable autovacuum = BenchSupport.analyzeEvery(kc, 60);
         BreachApi api = kc.api(REALM);
 
         // 1. baseline: the admin-REST workaround, one user at a time
@@ -123,6 +124,7 @@ class FlagThroughputBench {
         long after = heapUsedAfterGc(pid);
         out("1M subjects (10 x 100k, dry run): %.1f s = %.0f subjects/s; heap used after GC before %d MB, after %d MB (growth %d MB); peak %d MB (%d MB over baseline)",
                 secs(m0), MILLION / secs(m0), before >> 20, after >> 20, (after - before) >> 20, peak.get() >> 20, (peak.get() - before) >> 20);
+        autovacuum.close();
     }
 
     private double bulk(BreachApi api, String incident, int from, int count) throws Exception {

@@ -79,6 +79,7 @@ class ReminderTickBench {
         BenchSupport.out("seeded %d users and %d flags in %.1f s", FLAGS, FLAGS, BenchSupport.secs(t0));
         BenchSupport.analyze(kc);
 
+        AutoCloseable autovacuum = BenchSupport.analyzeEvery(kc, 60);
         long pid = kc.javaPid();
         long heapBefore = BenchSupport.heapUsedAfterGc(pid);
         long[] a = runs(api, "with " + FLAGS + " users");
@@ -92,6 +93,7 @@ class ReminderTickBench {
                 a[a.length / 2], b[b.length / 2], USERS / FLAGS, (double) b[b.length / 2] / Math.max(1, a[a.length / 2]));
         BenchSupport.out("heap used after GC: before %d MB, after %d MB (growth %d MB) over %d runs",
                 heapBefore >> 20, heapAfter >> 20, (heapAfter - heapBefore) >> 20, 2 * RUNS);
+        autovacuum.close();
     }
 
     private static long[] runs(BreachApi api, String label) {

@@ -51,6 +51,16 @@ final class JpaIncidentStore implements IncidentStore {
     }
 
     @Override
+    public java.util.Set<String> usersWithStoredSessions(String realmId, java.util.Collection<String> userIds) {
+        if (userIds.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return new java.util.HashSet<>(em.createQuery("select distinct s.userId from PersistentUserSessionEntity s"
+                        + " where s.realmId = :realmId and s.userId in :ids", String.class)
+                .setParameter("realmId", realmId).setParameter("ids", userIds).getResultList());
+    }
+
+    @Override
     public dev.breachresponse.keycloak.incident.LogoutOutbox logouts() {
         return new JpaLogoutOutbox(em);
     }

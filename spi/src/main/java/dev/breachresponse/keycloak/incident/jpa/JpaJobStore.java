@@ -193,6 +193,8 @@ final class JpaJobStore implements JobStore {
     @Override
     public void bulkMode() {
         em.setFlushMode(jakarta.persistence.FlushModeType.COMMIT);
+        // the chunk's writes (Keycloak's user updates for not-before included) reach the database in JDBC batches
+        em.unwrap(Session.class).setJdbcBatchSize(100);
     }
 
     @Override
