@@ -240,32 +240,18 @@ final class JpaIncidentStore implements IncidentStore {
         if (!fresh.isEmpty()) {
             long now = Time.currentTimeMillis();
             String by = actor.asString();
+            List<Object[]> flags = new java.util.ArrayList<>(fresh.size());
+            List<Object[]> history = new java.util.ArrayList<>(fresh.size());
+            for (String userId : fresh) {
+                String flagId = KeycloakModelUtils.generateId();
+                flags.add(new Object[] {flagId, realm.getId(), ie.getId(), userId, FlagState.FLAGGED.name(), now, by, now, 0L, now});
+                history.add(new Object[] {KeycloakModelUtils.generateId(), flagId, 0, null, FlagState.FLAGGED.name(), now, by, cause});
+            }
             em.unwrap(org.hibernate.Session.class).doWork(c -> {
-                try (java.sql.PreparedStatement f = c.prepareStatement("insert into BR_FLAG (ID, REALM_ID, INCIDENT_ID, USER_ID, STATE, FLAGGED_AT, FLAGGED_BY, UPDATED_AT, VERSION, NEXT_DUE_AT) values (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)");
-                     java.sql.PreparedStatement h = c.prepareStatement("insert into BR_FLAG_HISTORY (ID, FLAG_ID, SEQ, FROM_STATE, TO_STATE, CHANGED_AT, ACTOR, CAUSE) values (?, ?, 0, null, ?, ?, ?, ?)")) {
-                    for (String userId : fresh) {
-                        String flagId = KeycloakModelUtils.generateId();
-                        f.setString(1, flagId);
-                        f.setString(2, realm.getId());
-                        f.setString(3, ie.getId());
-                        f.setString(4, userId);
-                        f.setString(5, FlagState.FLAGGED.name());
-                        f.setLong(6, now);
-                        f.setString(7, by);
-                        f.setLong(8, now);
-                        f.setLong(9, now);
-                        f.addBatch();
-                        h.setString(1, KeycloakModelUtils.generateId());
-                        h.setString(2, flagId);
-                        h.setString(3, FlagState.FLAGGED.name());
-                        h.setLong(4, now);
-                        h.setString(5, by);
-                        h.setString(6, cause);
-                        h.addBatch();
-                    }
-                    f.executeBatch();
-                    h.executeBatch();
-                }
+                MultiRowInsert.insert(c, "BR_FLAG", List.of("ID", "REALM_ID", "INCIDENT_ID", "USER_ID", "STATE", "FLAGGED_AT", "FLAGGED_BY",
+                        "UPDATED_AT", "VERSION", "NEXT_DUE_AT"), flags);
+                MultiRowInsert.insert(c, "BR_FLAG_HISTORY", List.of("ID", "FLAG_ID", "SEQ", "FROM_STATE", "TO_STATE", "CHANGED_AT", "ACTOR",
+                        "CAUSE"), history);
             });
         }
         java.util.Map<String, FlagState> ordered = new java.util.LinkedHashMap<>();

@@ -227,27 +227,20 @@ final class JpaJobStore implements JobStore {
 
     @Override
     public void recordChunk(String jobId, List<JobItem> chunk, Job.Counts d, int newProcessed, long leaseUntil) {
-        // A range delete and a batch insert: far cheaper than one UPDATE per item on every database here.
+        // A range delete and multi-row inserts: far cheaper than one UPDATE per item on every database here.
+        List<Object[]> rows = new java.util.ArrayList<>(chunk.size());
+        for (JobItem i : chunk) {
+            rows.add(new Object[] {jobId, i.seq(), i.subjectType(), i.subject(), i.outcome() == null ? null : i.outcome().name(), i.userId(),
+                    clip(i.detail(), 255)});
+        }
         em.unwrap(Session.class).doWork(c -> {
-            try (PreparedStatement del = c.prepareStatement("delete from BR_JOB_ITEM where JOB_ID = ? and SEQ >= ? and SEQ <= ?");
-                 PreparedStatement ins = c.prepareStatement(
-                         "insert into BR_JOB_ITEM (JOB_ID, SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, USER_ID, DETAIL) values (?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement del = c.prepareStatement("delete from BR_JOB_ITEM where JOB_ID = ? and SEQ >= ? and SEQ <= ?")) {
                 del.setString(1, jobId);
                 del.setInt(2, chunk.get(0).seq());
                 del.setInt(3, chunk.get(chunk.size() - 1).seq());
                 del.executeUpdate();
-                for (JobItem i : chunk) {
-                    ins.setString(1, jobId);
-                    ins.setInt(2, i.seq());
-                    ins.setString(3, i.subjectType());
-                    ins.setString(4, i.subject());
-                    ins.setString(5, i.outcome() == null ? null : i.outcome().name());
-                    ins.setString(6, i.userId());
-                    ins.setString(7, clip(i.detail(), 255));
-                    ins.addBatch();
-                }
-                ins.executeBatch();
             }
+            MultiRowInsert.insert(c, "BR_JOB_ITEM", List.of("JOB_ID", "SEQ", "SUBJECT_TYPE", "SUBJECT", "OUTCOME", "USER_ID", "DETAIL"), rows);
         });
         JobEntity j = em.find(JobEntity.class, jobId);
         j.flagged += d.flagged();
