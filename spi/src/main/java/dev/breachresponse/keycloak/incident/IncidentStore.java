@@ -125,6 +125,12 @@ public interface IncidentStore extends Provider {
      */
     java.util.Set<String> usersWithStoredSessions(String realmId, java.util.Collection<String> userIds);
 
+    /**
+     * Sets Keycloak's not-before of these users (rows of Keycloak's user table) in one statement; the caller
+     * evicts them from Keycloak's user cache. Returns the number of rows changed.
+     */
+    int setNotBeforeOfStoredUsers(String realmId, java.util.Collection<String> userIds, int notBefore);
+
     /** Back-channel logouts owed to clients of revoked sessions. */
     LogoutOutbox logouts();
 

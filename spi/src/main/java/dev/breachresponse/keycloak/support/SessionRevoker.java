@@ -21,7 +21,7 @@ public final class SessionRevoker {
 
     /** @return the number of online and offline sessions removed */
     public static int revoke(KeycloakSession session, RealmModel realm, UserModel user) {
-        return revoke(session, realm, user, true);
+        return revoke(session, realm, user, true, true);
     }
 
     /**
@@ -51,11 +51,37 @@ public final class SessionRevoker {
     }
 
     /**
-     * @param lookUpSessions false when {@link #whoMayHoldSessions} said the user holds none: only not-before is set
+     * Sets not-before now for a batch of users, as {@code setNotBeforeForUser} would for each: users stored in
+     * Keycloak's user table (local and imported) with one UPDATE, each evicted from Keycloak's user cache in this
+     * transaction; others (federated without import) through Keycloak's API one by one; lightweight users have none.
+     */
+    public static void notBeforeNow(KeycloakSession session, RealmModel realm, java.util.Collection<UserModel> users) {
+        int now = Time.currentTime();
+        java.util.List<String> stored = new java.util.ArrayList<>();
+        for (UserModel u : users) {
+            if (LightweightUserAdapter.isLightweightUser(u)) {
+                continue;
+            }
+            if (org.keycloak.storage.StorageId.isLocalStorage(u.getId())) {
+                stored.add(u.getId());
+                org.keycloak.models.cache.UserCache cache = session.getProvider(org.keycloak.models.cache.UserCache.class);
+                if (cache != null) {
+                    cache.evict(realm, u);
+                }
+            } else {
+                session.users().setNotBeforeForUser(realm, u, now);
+            }
+        }
+        session.getProvider(dev.breachresponse.keycloak.incident.IncidentStore.class).setNotBeforeOfStoredUsers(realm.getId(), stored, now);
+    }
+
+    /**
+     * @param lookUpSessions false when {@link #whoMayHoldSessions} said the user holds none
+     * @param setNotBefore   false when the caller set it for a batch ({@link #notBeforeNow})
      * @return the number of online and offline sessions removed
      */
-    public static int revoke(KeycloakSession session, RealmModel realm, UserModel user, boolean lookUpSessions) {
-        if (!LightweightUserAdapter.isLightweightUser(user)) {
+    public static int revoke(KeycloakSession session, RealmModel realm, UserModel user, boolean lookUpSessions, boolean setNotBefore) {
+        if (setNotBefore && !LightweightUserAdapter.isLightweightUser(user)) {
             session.users().setNotBeforeForUser(realm, user, Time.currentTime());
         }
         if (!lookUpSessions) {

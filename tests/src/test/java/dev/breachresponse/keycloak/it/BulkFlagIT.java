@@ -154,6 +154,25 @@ class BulkFlagIT {
     }
 
     @Test
+    void flaggingByJobSetsNotBeforeOnEveryFlaggedUserAndKeycloakSeesIt() {
+        long before = System.currentTimeMillis() / 1000 - 1;
+        // read dev0 and dev1 first, so that Keycloak's user cache holds them: the job must evict them
+        assertEquals(0, (int) java.util.Objects.requireNonNullElse(admin.realm(realm).users().get(ids.get(0)).toRepresentation().getNotBefore(), 0));
+        admin.realm(realm).users().get(ids.get(1)).toRepresentation();
+        JsonNode job = await(api.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"dev0\"},{\"username\":\"dev1\"}]}")
+                .json().get("id").asText());
+        assertEquals(2, job.at("/counts/flagged").asInt(), job.toString());
+        for (String id : List.of(ids.get(0), ids.get(1))) {
+            Integer nb = admin.realm(realm).users().get(id).toRepresentation().getNotBefore();
+            assertTrue(nb != null && nb >= before, "not-before set and visible through Keycloak's cache: " + nb);
+        }
+        Integer untouched = admin.realm(realm).users().get(ids.get(2)).toRepresentation().getNotBefore();
+        assertTrue(untouched == null || untouched == 0, "an unflagged user keeps no not-before: " + untouched);
+        // not-before lies in the past of the next login: the user can still sign in (and meets the step-up)
+        assertEquals(200, Realms.passwordGrant(urls.getBase(), realm, "dev0", Realms.PASSWORD, null).get("_status").asInt());
+    }
+
+    @Test
     void badRequestsStoreNothing() {
         assertError(api.postJson("/incidents/leak/flags", "{\"subjects\":[{\"email\":\"a@x.io\"}"), 400);
         assertError(api.post("/incidents/leak/flags", "application/x-ndjson", "{\"email\":\"a@x.io\"}\nnot json\n"), 400);

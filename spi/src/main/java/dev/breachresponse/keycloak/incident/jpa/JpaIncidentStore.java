@@ -61,6 +61,15 @@ final class JpaIncidentStore implements IncidentStore {
     }
 
     @Override
+    public int setNotBeforeOfStoredUsers(String realmId, java.util.Collection<String> userIds, int notBefore) {
+        if (userIds.isEmpty()) {
+            return 0;
+        }
+        return em.createQuery("update UserEntity u set u.notBefore = :nb where u.realmId = :realmId and u.id in :ids")
+                .setParameter("nb", notBefore).setParameter("realmId", realmId).setParameter("ids", userIds).executeUpdate();
+    }
+
+    @Override
     public dev.breachresponse.keycloak.incident.LogoutOutbox logouts() {
         return new JpaLogoutOutbox(em);
     }
