@@ -105,9 +105,16 @@ final class JpaHygieneStore implements HygieneStore {
         if (userIds.isEmpty()) {
             return Set.of();
         }
-        return new HashSet<>(em.createQuery("select distinct f.userId from FlagEntity f where f.realmId = :realmId and f.userId in :ids"
-                        + " and f.state in ('FLAGGED', 'STEPPED_UP') and f.incident.status = 'OPEN'", String.class)
-                .setParameter("realmId", realmId).setParameter("ids", userIds).getResultList());
+        // by user alone (IDX_BR_FLAG_USER_REALM), the realm checked here: see JpaIncidentStore.flagStates
+        Set<String> out = new HashSet<>();
+        for (Object[] row : em.createQuery("select f.userId, f.realmId from FlagEntity f where f.userId in :ids"
+                        + " and f.state in ('FLAGGED', 'STEPPED_UP') and f.incident.status = 'OPEN'", Object[].class)
+                .setParameter("ids", userIds).getResultList()) {
+            if (realmId.equals(row[1])) {
+                out.add((String) row[0]);
+            }
+        }
+        return out;
     }
 
     @Override

@@ -55,9 +55,15 @@ final class JpaIncidentStore implements IncidentStore {
         if (userIds.isEmpty()) {
             return java.util.Set.of();
         }
-        return new java.util.HashSet<>(em.createQuery("select distinct s.userId from PersistentUserSessionEntity s"
-                        + " where s.realmId = :realmId and s.userId in :ids", String.class)
-                .setParameter("realmId", realmId).setParameter("ids", userIds).getResultList());
+        // by user alone (its index leads with the user), the realm checked here: see flagStates
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (Object[] row : em.createQuery("select s.userId, s.realmId from PersistentUserSessionEntity s where s.userId in :ids", Object[].class)
+                .setParameter("ids", userIds).getResultList()) {
+            if (realmId.equals(row[1])) {
+                out.add((String) row[0]);
+            }
+        }
+        return out;
     }
 
     @Override
@@ -232,10 +238,14 @@ final class JpaIncidentStore implements IncidentStore {
         if (userIds.isEmpty()) {
             return result;
         }
-        em.createQuery("select f.userId, f.state from FlagEntity f where f.incident.id = :i and f.userId in :ids", Object[].class)
-                .setParameter("i", incident.internalId())
+        // By user alone, realm and incident filtered here: with the incident or the realm in the WHERE clause,
+        // PostgreSQL's generic plan for this prepared statement (used after five runs, blind to the values) could
+        // scan every flag of the incident or realm per chunk; IDX_BR_FLAG_USER_REALM makes it a probe per user.
+        em.createQuery("select f.userId, f.state, f.incident.id, f.realmId from FlagEntity f where f.userId in :ids", Object[].class)
                 .setParameter("ids", userIds)
                 .getResultList()
+                .stream()
+                .filter(row -> incident.internalId().equals(row[2]) && realm.getId().equals(row[3]))
                 .forEach(row -> result.put((String) row[0], FlagState.valueOf((String) row[1])));
         return result;
     }
