@@ -2,7 +2,6 @@ package dev.breachresponse.keycloak.reminder;
 
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.timer.ScheduledTask;
 
@@ -29,17 +28,7 @@ final class HygieneTask implements ScheduledTask {
                     w.users(), w.realms(), w.queued(), (System.nanoTime() - t0) / 1_000_000);
         }
         if (w.queued() > 0) {
-            session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-                @Override
-                protected void commitImpl() {
-                    factory.kickSender(session.getKeycloakSessionFactory());
-                }
-
-                @Override
-                protected void rollbackImpl() {
-                    // nothing queued
-                }
-            });
+            factory.kickSenderAfterCommit(session);
         }
     }
 

@@ -113,6 +113,22 @@ public final class ReminderServiceFactory implements ProviderFactory<ReminderSer
         return settings;
     }
 
+    /** Wakes the sender once the caller's transaction (which queued rows) has committed; nothing on rollback. */
+    void kickSenderAfterCommit(KeycloakSession session) {
+        KeycloakSessionFactory sessionFactory = session.getKeycloakSessionFactory();
+        session.getTransactionManager().enlistAfterCompletion(new org.keycloak.models.AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                kickSender(sessionFactory);
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                // nothing was queued
+            }
+        });
+    }
+
     /** Sends on Keycloak's executor, after the planning transaction committed. */
     void kickSender(KeycloakSessionFactory factory) {
         if (!draining.compareAndSet(false, true)) {

@@ -2,7 +2,6 @@ package dev.breachresponse.keycloak.reminder;
 
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.timer.ScheduledTask;
 
@@ -28,17 +27,7 @@ final class ReminderTask implements ScheduledTask {
             LOG.debugf("breach-response reminders: looked at %d due flags, queued %d, deferred %d, escalated %d in %d ms",
                     p.looked(), p.remindersQueued(), p.deferred(), p.escalated(), (System.nanoTime() - t0) / 1_000_000);
         }
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                factory.kickSender(session.getKeycloakSessionFactory());
-            }
-
-            @Override
-            protected void rollbackImpl() {
-                // nothing planned, nothing to send
-            }
-        });
+        factory.kickSenderAfterCommit(session);
     }
 
     @Override

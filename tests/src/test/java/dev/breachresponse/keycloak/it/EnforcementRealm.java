@@ -32,4 +32,19 @@ public class EnforcementRealm implements RealmConfig {
                 .adminEventsEnabled(true)
                 .adminEventsDetailsEnabled(true);
     }
+
+    /** Offers English (the default) and German, and makes dave read German; {@code displayName} when not null. */
+    static void englishAndGermanWithDaveInGerman(org.keycloak.testframework.realm.ManagedRealm realm, String displayName) {
+        var rep = realm.admin().toRepresentation();
+        rep.setInternationalizationEnabled(true);
+        rep.setSupportedLocales(java.util.Set.of("en", "de"));
+        rep.setDefaultLocale("en");
+        if (displayName != null) {
+            rep.setDisplayName(displayName);
+        }
+        realm.admin().update(rep);
+        UserRepresentation dave = realm.admin().users().searchByUsername("dave", true).get(0);
+        dave.setAttributes(java.util.Map.of("locale", List.of("de")));
+        realm.admin().users().get(dave.getId()).update(dave);
+    }
 }

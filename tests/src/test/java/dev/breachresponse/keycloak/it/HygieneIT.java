@@ -59,15 +59,7 @@ class HygieneIT {
     void setUp() {
         api = new BreachApi(urls.getBase(), realm.getName(), () -> admin.tokenManager().getAccessTokenString());
         assertEquals(200, api.post("/setup", null, "").status());
-        var rep = realm.admin().toRepresentation();
-        rep.setInternationalizationEnabled(true);
-        rep.setSupportedLocales(java.util.Set.of("en", "de"));
-        rep.setDefaultLocale("en");
-        rep.setDisplayName("Acme Dev");
-        realm.admin().update(rep);
-        UserRepresentation dave = realm.admin().users().get(userId("dave")).toRepresentation();
-        dave.setAttributes(Map.of("locale", List.of("de")));
-        realm.admin().users().get(dave.getId()).update(dave);
+        EnforcementRealm.englishAndGermanWithDaveInGerman(realm, "Acme Dev");
     }
 
     String userId(String username) {

@@ -64,14 +64,7 @@ class ReminderIT {
         api = new BreachApi(urls.getBase(), realm.getName(), () -> admin.tokenManager().getAccessTokenString());
         // setup: the breach-response email theme (reminder templates) and the login enforcement
         assertEquals(200, api.post("/setup", null, "").status());
-        var rep = realm.admin().toRepresentation();
-        rep.setInternationalizationEnabled(true);
-        rep.setSupportedLocales(java.util.Set.of("en", "de"));
-        rep.setDefaultLocale("en");
-        realm.admin().update(rep);
-        UserRepresentation dave = realm.admin().users().get(userId("dave")).toRepresentation();
-        dave.setAttributes(Map.of("locale", List.of("de")));
-        realm.admin().users().get(dave.getId()).update(dave);
+        EnforcementRealm.englishAndGermanWithDaveInGerman(realm, null);
     }
 
     String userId(String username) {

@@ -155,27 +155,19 @@ final class JpaHygieneStore implements HygieneStore {
     @Override
     public void markSent(String id, long at, List<String> asks) {
         NudgeEntity n = em.find(NudgeEntity.class, id);
-        n.setState(Reminder.State.SENT.name());
-        n.setSentAt(at);
         n.setAsks(String.join(",", asks));
-        n.setAttempts(n.getAttempts() + 1);
-        n.setNextAttemptAt(null);
-        n.setLastError(null);
+        n.delivered(at);
     }
 
     @Override
     public void markFailed(String id, String error, long nextAttemptAt) {
-        NudgeEntity n = em.find(NudgeEntity.class, id);
-        n.setState(Reminder.State.FAILED.name());
-        n.setAttempts(n.getAttempts() + 1);
-        n.setNextAttemptAt(nextAttemptAt);
-        n.setLastError(error == null ? null : error.substring(0, Math.min(255, error.length())));
+        em.find(NudgeEntity.class, id).failed(error, nextAttemptAt);
     }
 
     @Override
     public void markCancelled(String id, String why) {
         NudgeEntity n = em.find(NudgeEntity.class, id);
-        n.setState(Reminder.State.CANCELLED.name());
+        n.cancelled();
         n.setDetail(why);
     }
 

@@ -52,28 +52,20 @@ final class JpaLogoutOutbox implements LogoutOutbox {
     @Override
     public void markSent(String id, long at) {
         LogoutEntity l = em.find(LogoutEntity.class, id);
-        l.setState(Reminder.State.SENT.name());
-        l.setSentAt(at);
-        l.setAttempts(l.getAttempts() + 1);
-        l.setNextAttemptAt(null);
-        l.setLastError(null);
+        l.delivered(at);
         // the claims are of no use once delivered
         l.setClaims("{}");
     }
 
     @Override
     public void markFailed(String id, String error, long nextAttemptAt) {
-        LogoutEntity l = em.find(LogoutEntity.class, id);
-        l.setState(Reminder.State.FAILED.name());
-        l.setAttempts(l.getAttempts() + 1);
-        l.setNextAttemptAt(nextAttemptAt);
-        l.setLastError(error == null ? null : error.substring(0, Math.min(255, error.length())));
+        em.find(LogoutEntity.class, id).failed(error, nextAttemptAt);
     }
 
     @Override
     public void markCancelled(String id, String why) {
         LogoutEntity l = em.find(LogoutEntity.class, id);
-        l.setState(Reminder.State.CANCELLED.name());
+        l.cancelled();
         l.setLastError(why);
     }
 

@@ -117,27 +117,18 @@ final class JpaReminderStore implements ReminderStore {
 
     @Override
     public void markSent(String id, long at) {
-        ReminderEntity r = em.find(ReminderEntity.class, id);
-        r.setState(Reminder.State.SENT.name());
-        r.setSentAt(at);
-        r.setAttempts(r.getAttempts() + 1);
-        r.setNextAttemptAt(null);
-        r.setLastError(null);
+        em.find(ReminderEntity.class, id).delivered(at);
     }
 
     @Override
     public void markFailed(String id, String error, long nextAttemptAt) {
-        ReminderEntity r = em.find(ReminderEntity.class, id);
-        r.setState(Reminder.State.FAILED.name());
-        r.setAttempts(r.getAttempts() + 1);
-        r.setNextAttemptAt(nextAttemptAt);
-        r.setLastError(error == null ? null : error.substring(0, Math.min(255, error.length())));
+        em.find(ReminderEntity.class, id).failed(error, nextAttemptAt);
     }
 
     @Override
     public void markCancelled(String id, String why) {
         ReminderEntity r = em.find(ReminderEntity.class, id);
-        r.setState(Reminder.State.CANCELLED.name());
+        r.cancelled();
         r.setDetail(why);
     }
 

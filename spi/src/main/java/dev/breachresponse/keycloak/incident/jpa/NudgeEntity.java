@@ -2,7 +2,6 @@ package dev.breachresponse.keycloak.incident.jpa;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.NamedQueries;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
@@ -28,14 +27,7 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "brDeleteNudgesByUser",
                 query = "delete from NudgeEntity n where n.realmId = :realmId and n.userId = :userId")
 })
-public class NudgeEntity {
-
-    @Id
-    @Column(name = "ID", length = 36)
-    private String id;
-
-    @Column(name = "REALM_ID", length = 36, nullable = false)
-    private String realmId;
+public class NudgeEntity extends OutboxRow {
 
     @Column(name = "USER_ID", length = 36, nullable = false)
     private String userId;
@@ -47,49 +39,15 @@ public class NudgeEntity {
     @Column(name = "ASKS", length = 64, nullable = false)
     private String asks;
 
-    @Column(name = "STATE", length = 16, nullable = false)
-    private String state;
-
-    @Column(name = "CREATED_AT", nullable = false)
-    private long createdAt;
-
-    @Column(name = "SENT_AT")
-    private Long sentAt;
-
-    @Column(name = "ATTEMPTS", nullable = false)
-    private int attempts;
-
-    @Column(name = "NEXT_ATTEMPT_AT")
-    private Long nextAttemptAt;
-
-    @Column(name = "LAST_ERROR", length = 255)
-    private String lastError;
-
     @Column(name = "DETAIL", length = 255)
     private String detail;
 
-    public String getId() { return id; }
-    public void setId(String id) { this.id = id; }
-    public String getRealmId() { return realmId; }
-    public void setRealmId(String realmId) { this.realmId = realmId; }
     public String getUserId() { return userId; }
     public void setUserId(String userId) { this.userId = userId; }
     public int getPass() { return pass; }
     public void setPass(int pass) { this.pass = pass; }
     public String getAsks() { return asks; }
     public void setAsks(String asks) { this.asks = asks; }
-    public String getState() { return state; }
-    public void setState(String state) { this.state = state; }
-    public long getCreatedAt() { return createdAt; }
-    public void setCreatedAt(long createdAt) { this.createdAt = createdAt; }
-    public Long getSentAt() { return sentAt; }
-    public void setSentAt(Long sentAt) { this.sentAt = sentAt; }
-    public int getAttempts() { return attempts; }
-    public void setAttempts(int attempts) { this.attempts = attempts; }
-    public Long getNextAttemptAt() { return nextAttemptAt; }
-    public void setNextAttemptAt(Long nextAttemptAt) { this.nextAttemptAt = nextAttemptAt; }
-    public String getLastError() { return lastError; }
-    public void setLastError(String lastError) { this.lastError = lastError; }
     public String getDetail() { return detail; }
     public void setDetail(String detail) { this.detail = detail; }
 }

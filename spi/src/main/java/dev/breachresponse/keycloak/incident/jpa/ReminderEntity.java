@@ -2,7 +2,6 @@ package dev.breachresponse.keycloak.incident.jpa;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.NamedQueries;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
@@ -29,14 +28,7 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "brReminderCounts",
                 query = "select r.state, count(r) from ReminderEntity r where r.incidentId = :incidentId group by r.state")
 })
-public class ReminderEntity {
-
-    @Id
-    @Column(name = "ID", length = 36)
-    private String id;
-
-    @Column(name = "REALM_ID", length = 36, nullable = false)
-    private String realmId;
+public class ReminderEntity extends OutboxRow {
 
     @Column(name = "FLAG_ID", length = 36, nullable = false)
     private String flagId;
@@ -53,34 +45,12 @@ public class ReminderEntity {
     @Column(name = "KIND", length = 16, nullable = false)
     private String kind;
 
-    @Column(name = "STATE", length = 16, nullable = false)
-    private String state;
-
     @Column(name = "DUE_AT", nullable = false)
     private long dueAt;
-
-    @Column(name = "CREATED_AT", nullable = false)
-    private long createdAt;
-
-    @Column(name = "SENT_AT")
-    private Long sentAt;
-
-    @Column(name = "ATTEMPTS", nullable = false)
-    private int attempts;
-
-    @Column(name = "NEXT_ATTEMPT_AT")
-    private Long nextAttemptAt;
-
-    @Column(name = "LAST_ERROR", length = 255)
-    private String lastError;
 
     @Column(name = "DETAIL", length = 255)
     private String detail;
 
-    public String getId() { return id; }
-    public void setId(String id) { this.id = id; }
-    public String getRealmId() { return realmId; }
-    public void setRealmId(String realmId) { this.realmId = realmId; }
     public String getFlagId() { return flagId; }
     public void setFlagId(String flagId) { this.flagId = flagId; }
     public String getIncidentId() { return incidentId; }
@@ -91,20 +61,8 @@ public class ReminderEntity {
     public void setStep(int step) { this.step = step; }
     public String getKind() { return kind; }
     public void setKind(String kind) { this.kind = kind; }
-    public String getState() { return state; }
-    public void setState(String state) { this.state = state; }
     public long getDueAt() { return dueAt; }
     public void setDueAt(long dueAt) { this.dueAt = dueAt; }
-    public long getCreatedAt() { return createdAt; }
-    public void setCreatedAt(long createdAt) { this.createdAt = createdAt; }
-    public Long getSentAt() { return sentAt; }
-    public void setSentAt(Long sentAt) { this.sentAt = sentAt; }
-    public int getAttempts() { return attempts; }
-    public void setAttempts(int attempts) { this.attempts = attempts; }
-    public Long getNextAttemptAt() { return nextAttemptAt; }
-    public void setNextAttemptAt(Long nextAttemptAt) { this.nextAttemptAt = nextAttemptAt; }
-    public String getLastError() { return lastError; }
-    public void setLastError(String lastError) { this.lastError = lastError; }
     public String getDetail() { return detail; }
     public void setDetail(String detail) { this.detail = detail; }
 }
