@@ -137,6 +137,18 @@ final class Api {
         return Actor.client(auth.adminAuth().getClient().getClientId());
     }
 
+    /** The {@code state} query parameter of an outbox listing: null when absent, 400 when not a state. */
+    static dev.breachresponse.keycloak.incident.Reminder.State outboxState(String state) {
+        if (state == null) {
+            return null;
+        }
+        try {
+            return dev.breachresponse.keycloak.incident.Reminder.State.valueOf(state.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("state must be one of PENDING, SENT, FAILED, CANCELLED");
+        }
+    }
+
     static int first(Integer first) {
         if (first == null) {
             return 0;

@@ -100,7 +100,7 @@ public final class IncidentsResource {
                         .resourcePath(session.getContext().getUri())
                         .representation(json)
                         .success();
-                session.getTransactionManager().enlistAfterCompletion(new KickAfterCommit(bulk.runner()));
+                dev.breachresponse.keycloak.support.AfterCommit.run(session, bulk.runner()::kick);
             }
             return Response.status(Response.Status.ACCEPTED)
                     .location(session.getContext().getUri().getBaseUriBuilder()
@@ -134,14 +134,7 @@ public final class IncidentsResource {
         return Api.respond(session, () -> {
             auth.users().requireView();
             Incident incident = incident(id);
-            dev.breachresponse.keycloak.incident.Reminder.State s = null;
-            if (state != null) {
-                try {
-                    s = dev.breachresponse.keycloak.incident.Reminder.State.valueOf(state.trim().toUpperCase(java.util.Locale.ROOT));
-                } catch (IllegalArgumentException e) {
-                    throw ApiException.badRequest("state must be one of PENDING, SENT, FAILED, CANCELLED");
-                }
-            }
+            dev.breachresponse.keycloak.incident.Reminder.State s = Api.outboxState(state);
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             out.put("incidentId", incident.id());
             ObjectNode counts = out.putObject("counts");

@@ -118,14 +118,7 @@ public final class SetupResource {
                             @jakarta.ws.rs.QueryParam("max") Integer max) {
         return Api.respond(session, () -> {
             auth.users().requireView();
-            Reminder.State s = null;
-            if (state != null) {
-                try {
-                    s = Reminder.State.valueOf(state.trim().toUpperCase(java.util.Locale.ROOT));
-                } catch (IllegalArgumentException e) {
-                    throw ApiException.badRequest("state must be one of PENDING, SENT, FAILED, CANCELLED");
-                }
-            }
+            Reminder.State s = Api.outboxState(state);
             HygieneStore store = session.getProvider(IncidentStore.class).hygiene();
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             RealmSettings.Hygiene h = Enforcement.settings(session, realm).hygiene();

@@ -14,8 +14,9 @@ import dev.breachresponse.keycloak.incident.ReminderStore;
 
 /**
  * The planner: one bounded pass over flags whose planner time has come, in pages read from the start of the due
- * range of the (NEXT_DUE_AT, ID) index (work proportional to due flags, never to users). For each it writes the outbox row of the step due now (PENDING, sent later by
- * {@link Sender}), applies the escalation when the deadline passed, and sets when to look again.
+ * range of the (NEXT_DUE_AT, ID) index (work proportional to due flags, never to users). For each it writes the
+ * outbox row of the step due now (PENDING, sent later by {@link Sender}), applies the escalation when the deadline
+ * passed, and sets when to look again.
  */
 final class Campaign {
 

@@ -116,17 +116,7 @@ public final class ReminderServiceFactory implements ProviderFactory<ReminderSer
     /** Wakes the sender once the caller's transaction (which queued rows) has committed; nothing on rollback. */
     void kickSenderAfterCommit(KeycloakSession session) {
         KeycloakSessionFactory sessionFactory = session.getKeycloakSessionFactory();
-        session.getTransactionManager().enlistAfterCompletion(new org.keycloak.models.AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                kickSender(sessionFactory);
-            }
-
-            @Override
-            protected void rollbackImpl() {
-                // nothing was queued
-            }
-        });
+        dev.breachresponse.keycloak.support.AfterCommit.run(session, () -> kickSender(sessionFactory));
     }
 
     /** Sends on Keycloak's executor, after the planning transaction committed. */

@@ -21,7 +21,6 @@ import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.httpclient.HttpClientProvider;
 import org.keycloak.executors.ExecutorsProvider;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -104,17 +103,7 @@ public final class BackchannelLogouts {
         }
         if (queued > 0) {
             KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-            session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-                @Override
-                protected void commitImpl() {
-                    kick(factory);
-                }
-
-                @Override
-                protected void rollbackImpl() {
-                    // nothing queued
-                }
-            });
+            AfterCommit.run(session, () -> kick(factory));
         }
         return queued;
     }

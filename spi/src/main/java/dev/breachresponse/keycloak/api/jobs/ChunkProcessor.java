@@ -119,30 +119,21 @@ final class ChunkProcessor {
         // 3. outcomes in submission order; a user named twice is FLAGGED once, then ALREADY_FLAGGED
         int flagged = 0;
         int already = 0;
-        int revoked = 0;
-        boolean revoke = !job.dryRun() && incident.get().policy().revokeSessions();
-        // one query for the chunk instead of two session look-ups per user (see SessionRevoker)
-        Set<String> holdSessions = revoke ? SessionRevoker.whoMayHoldSessions(session, realm, users.keySet()) : Set.of();
-        if (revoke) {
-            // not-before of every user this chunk flags, in one statement (see SessionRevoker)
-            List<UserModel> fresh = matchedItems.stream().map(JobItem::userId).distinct()
-                    .filter(id -> existing.get(id) == null).map(users::get).toList();
-            SessionRevoker.notBeforeNow(session, realm, fresh);
-        }
         Set<String> seen = new HashSet<>();
+        List<UserModel> fresh = new ArrayList<>();
         for (JobItem m : matchedItems) {
             FlagState before = existing.get(m.userId());
             if (before == null && seen.add(m.userId())) {
                 outcomes.add(outcome(m, ItemOutcome.FLAGGED, m.userId(), null));
                 flagged++;
-                if (revoke) {
-                    revoked += SessionRevoker.revoke(session, realm, users.get(m.userId()), holdSessions.contains(m.userId()), false);
-                }
+                fresh.add(users.get(m.userId()));
             } else {
                 outcomes.add(outcome(m, ItemOutcome.ALREADY_FLAGGED, m.userId(), before == null ? FlagState.FLAGGED.name() : before.name()));
                 already++;
             }
         }
+        // 4. revoke what the freshly flagged users hold, as one batch
+        int revoked = !job.dryRun() && incident.get().policy().revokeSessions() ? SessionRevoker.revokeAll(session, realm, fresh) : 0;
         int cursor = pending.get(pending.size() - 1).seq() + 1;
         Map<Integer, JobItem> bySeq = new HashMap<>();
         outcomes.forEach(o -> bySeq.put(o.seq(), o));
