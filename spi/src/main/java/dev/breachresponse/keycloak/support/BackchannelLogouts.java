@@ -161,9 +161,15 @@ public final class BackchannelLogouts {
 
     /** Sends what is due now, batch by batch, each row in its own transaction. */
     static void drain(KeycloakSessionFactory factory) {
+        Set<String> tried = new HashSet<>();
         while (true) {
             List<String> ids = new ArrayList<>(KeycloakModelUtils.runJobInTransactionWithResult(factory,
                     s -> s.getProvider(IncidentStore.class).logouts().sendable(Time.currentTimeMillis(), MAX_ATTEMPTS, BATCH)));
+            // a row that threw stays PENDING and comes back: try each once per drain, so a full batch of them cannot spin
+            ids.removeIf(id -> !tried.add(id));
+            if (ids.isEmpty()) {
+                return;
+            }
             for (String id : ids) {
                 try {
                     KeycloakModelUtils.runJobInTransaction(factory, s -> sendOne(s, id));
