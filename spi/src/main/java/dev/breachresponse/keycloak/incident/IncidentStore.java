@@ -119,6 +119,17 @@ public interface IncidentStore extends Provider {
     /** The hygiene campaign's walk positions, user pages and outbox. */
     HygieneStore hygiene();
 
+    /** A row of Keycloak's user table, as the bulk look-up needs it. */
+    record StoredUser(String id, String username, String email, String federationLink, boolean serviceAccount) {
+    }
+
+    /**
+     * Rows of Keycloak's user table in this realm whose email, username or id (by {@code key}: {@code EMAIL},
+     * {@code USERNAME}, {@code ID}) is one of {@code values} (emails and usernames lower case, as Keycloak stores
+     * them), in one query. Several rows can share an email; the caller decides what that means.
+     */
+    java.util.List<StoredUser> storedUsers(String realmId, String key, java.util.Collection<String> values);
+
     /**
      * Of these users, those with a session row in Keycloak's session table (online or offline), in one query.
      * Meaningful only where Keycloak keeps sessions in the database (persistent user sessions).

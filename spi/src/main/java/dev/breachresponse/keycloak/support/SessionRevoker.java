@@ -42,41 +42,59 @@ public final class SessionRevoker {
     }
 
     /**
+     * A user to revoke in a batch: a row of Keycloak's user table ({@code model} null: the bulk job read it
+     * directly), or a user Keycloak's look-up returned.
+     */
+    public record Target(String id, String username, String email, UserModel model) {
+        public static Target of(UserModel user) {
+            return new Target(user.getId(), user.getUsername(), user.getEmail(), user);
+        }
+    }
+
+    /**
      * {@link #revoke} for a batch of users (a bulk job's chunk), with the same effect and fewer statements: one
      * UPDATE sets not-before of the users stored in Keycloak's user table (each evicted from Keycloak's user
      * cache in this transaction; federated users without import go through Keycloak's API one by one), and one
      * query tells who holds sessions where Keycloak keeps them in the database (persistent user sessions, the
      * default in Keycloak 26: its own per-user look-up reads that table, so the batch sees exactly what the
-     * per-user look-ups would; elsewhere every user is looked up).
+     * per-user look-ups would; elsewhere every user is looked up). Only users holding sessions are loaded
+     * through Keycloak's user provider.
      *
      * @return the number of online and offline sessions removed
      */
-    public static int revokeAll(KeycloakSession session, RealmModel realm, Collection<UserModel> users) {
+    public static int revokeAll(KeycloakSession session, RealmModel realm, Collection<Target> users) {
         int now = Time.currentTime();
         IncidentStore store = session.getProvider(IncidentStore.class);
         List<String> stored = new ArrayList<>();
         UserCache cache = session.getProvider(UserCache.class);
-        for (UserModel u : users) {
-            if (LightweightUserAdapter.isLightweightUser(u)) {
+        for (Target t : users) {
+            UserModel u = t.model();
+            if (u != null && LightweightUserAdapter.isLightweightUser(u)) {
                 continue;
             }
-            if (StorageId.isLocalStorage(u.getId())) {
-                stored.add(u.getId());
+            if (StorageId.isLocalStorage(t.id())) {
+                stored.add(t.id());
                 if (cache != null) {
-                    cache.evict(realm, u);
+                    cache.evict(realm, u != null ? u : CacheKeys.of(t.id(), t.username(), t.email()));
                 }
             } else {
-                session.users().setNotBeforeForUser(realm, u, now);
+                UserModel federated = u != null ? u : session.users().getUserById(realm, t.id());
+                if (federated != null) {
+                    session.users().setNotBeforeForUser(realm, federated, now);
+                }
             }
         }
         store.setNotBeforeOfStoredUsers(realm.getId(), stored, now);
         Set<String> holdSessions = sessionsInDatabase(session)
-                ? store.usersWithStoredSessions(realm.getId(), users.stream().map(UserModel::getId).toList())
+                ? store.usersWithStoredSessions(realm.getId(), users.stream().map(Target::id).toList())
                 : null;
         int removed = 0;
-        for (UserModel u : users) {
-            if (holdSessions == null || holdSessions.contains(u.getId())) {
-                removed += removeSessions(session, realm, u);
+        for (Target t : users) {
+            if (holdSessions == null || holdSessions.contains(t.id())) {
+                UserModel u = t.model() != null ? t.model() : session.users().getUserById(realm, t.id());
+                if (u != null) {
+                    removed += removeSessions(session, realm, u);
+                }
             }
         }
         return removed;

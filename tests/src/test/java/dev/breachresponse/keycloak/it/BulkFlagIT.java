@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.representations.idm.AdminEventRepresentation;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.ComponentRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.testframework.annotations.InjectAdminClient;
@@ -170,6 +172,48 @@ class BulkFlagIT {
         assertTrue(untouched == null || untouched == 0, "an unflagged user keeps no not-before: " + untouched);
         // not-before lies in the past of the next login: the user can still sign in (and meets the step-up)
         assertEquals(200, Realms.passwordGrant(urls.getBase(), realm, "dev0", Realms.PASSWORD, null).get("_status").asInt());
+    }
+
+    @Test
+    void federatedUsersGoThroughKeycloaksLookupBesideStoredUsersAndServiceAccountsAreNotFound() {
+        ComponentRepresentation c = new ComponentRepresentation();
+        c.setName("in-memory");
+        c.setProviderId(InMemoryUserStorageProviderFactory.ID);
+        c.setProviderType("org.keycloak.storage.UserStorageProvider");
+        c.setParentId(admin.realm(realm).toRepresentation().getId());
+        try (Response r = admin.realm(realm).components().add(c)) {
+            assertEquals(201, r.getStatus());
+        }
+        UserRepresentation carol = new UserRepresentation();
+        carol.setUsername("carol");
+        carol.setEnabled(true);
+        String carolId;
+        try (Response r = admin.realm(realm).users().create(carol)) {
+            assertEquals(201, r.getStatus());
+            String loc = r.getLocation().toString();
+            carolId = loc.substring(loc.lastIndexOf('/') + 1);
+        }
+        assertTrue(carolId.startsWith("f:"), "kept by the provider, no row in Keycloak's user table: " + carolId);
+        ClientRepresentation robot = new ClientRepresentation();
+        robot.setClientId("robot");
+        robot.setPublicClient(false);
+        robot.setServiceAccountsEnabled(true);
+        try (Response r = admin.realm(realm).clients().create(robot)) {
+            assertEquals(201, r.getStatus());
+        }
+
+        JsonNode job = await(api.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"Carol\"},{\"id\":\"" + carolId + "\"},"
+                + "{\"email\":\"dev0@example.test\"},{\"username\":\"DEV1\"},{\"username\":\"nobody\"},"
+                + "{\"username\":\"service-account-robot\"}]}").json().get("id").asText());
+        assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
+        assertEquals(3, job.at("/counts/flagged").asInt(), job.toString());
+        assertEquals(1, job.at("/counts/alreadyFlagged").asInt(), "carol by username, then by id");
+        assertEquals(2, job.at("/counts/notFound").asInt(), "nobody, and the service account");
+        JsonNode flagged = api.get("/jobs/" + job.get("id").asText() + "/items?outcome=FLAGGED").json();
+        assertEquals(carolId, flagged.get(0).get("userId").asText());
+        assertEquals(ids.get(0), flagged.get(1).get("userId").asText());
+        assertEquals(ids.get(1), flagged.get(2).get("userId").asText(), "usernames match case-insensitively");
+        assertEquals(1, api.get("/users/" + BreachApi.enc(carolId) + "/flags").json().size());
     }
 
     @Test

@@ -56,7 +56,7 @@ class FlagThroughputBench {
                 // no reminder planner racing the measurement
                 .option("spi-breach-reminders--default--interval-seconds", "86400")
                 .option("spi-admin-realm-restapi-extension--breach-response--chunk-size", Integer.toString(CHUNK))
-                .env("JAVA_OPTS_APPEND", "-Xms1g -Xmx2g");
+                .env("JAVA_OPTS_APPEND", ("-Xms1g -Xmx2g " + System.getProperty("bench.jvm", "")).trim());
         kc.start();
     }
 

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
@@ -23,6 +22,7 @@ import dev.breachresponse.keycloak.incident.JobItem;
 import dev.breachresponse.keycloak.incident.JobState;
 import dev.breachresponse.keycloak.incident.JobStore;
 import dev.breachresponse.keycloak.support.SessionRevoker;
+import dev.breachresponse.keycloak.support.SessionRevoker.Target;
 
 /**
  * Processes one bounded chunk of a job inside one transaction: flags, outcomes, counts and the cursor commit
@@ -85,28 +85,26 @@ final class ChunkProcessor {
         List<JobItem> outcomes = new ArrayList<>(pending.size());
         int notFound = 0;
         int ambiguous = 0;
-        // 1. resolve every subject through Keycloak's user lookup (local and federated) and the submitter's rights
+        // 1. resolve every subject (stored users in one query per kind, federated ones through Keycloak's user
+        // look-up) and check the submitter's rights
+        List<JobItem> open = pending.stream().filter(item -> item.outcome() == null).toList(); // INVALID at intake: already counted
+        Map<Integer, SubjectResolver.Found> found = SubjectResolver.resolve(session, realm, open);
         List<JobItem> matchedItems = new ArrayList<>();
-        Map<String, UserModel> users = new HashMap<>();
-        for (JobItem item : pending) {
-            if (item.outcome() != null) {
-                continue; // INVALID at intake: already counted
-            }
-            UserModel user;
-            try {
-                user = lookup(session, realm, item);
-            } catch (ModelDuplicateException e) {
+        Map<String, Target> users = new HashMap<>();
+        for (JobItem item : open) {
+            SubjectResolver.Found f = found.get(item.seq());
+            if (f.route() == SubjectResolver.Route.AMBIGUOUS) {
                 outcomes.add(outcome(item, ItemOutcome.AMBIGUOUS, null, "several users share this email; none flagged"));
                 ambiguous++;
                 continue;
             }
-            if (user == null || user.getServiceAccountClientLink() != null || !(manageAll || rights.users().canManage(user))) {
+            if (f.user() == null || !(manageAll || canManage(session, realm, rights, f.user()))) {
                 outcomes.add(outcome(item, ItemOutcome.NOT_FOUND, null, null));
                 notFound++;
                 continue;
             }
-            matchedItems.add(outcome(item, null, user.getId(), null));
-            users.put(user.getId(), user);
+            matchedItems.add(outcome(item, null, f.user().id(), null));
+            users.put(f.user().id(), f.user());
         }
         // 2. flag them in one batch (a dry run only reads what exists)
         Map<String, FlagState> existing;
@@ -120,7 +118,7 @@ final class ChunkProcessor {
         int flagged = 0;
         int already = 0;
         Set<String> seen = new HashSet<>();
-        List<UserModel> fresh = new ArrayList<>();
+        List<Target> fresh = new ArrayList<>();
         for (JobItem m : matchedItems) {
             FlagState before = existing.get(m.userId());
             if (before == null && seen.add(m.userId())) {
@@ -147,13 +145,10 @@ final class ChunkProcessor {
         return Result.DONE;
     }
 
-    private static UserModel lookup(KeycloakSession session, RealmModel realm, JobItem item) {
-        return switch (item.subjectType()) {
-            case "EMAIL" -> session.users().getUserByEmail(realm, item.subject());
-            case "USERNAME" -> session.users().getUserByUsername(realm, item.subject());
-            case "ID" -> session.users().getUserById(realm, item.subject());
-            default -> null;
-        };
+    /** Per-user rights (fine-grained admin permissions): the evaluator needs Keycloak's model of the user. */
+    private static boolean canManage(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator rights, Target user) {
+        UserModel model = user.model() != null ? user.model() : session.users().getUserById(realm, user.id());
+        return model != null && rights.users().canManage(model);
     }
 
     private static JobItem outcome(JobItem item, ItemOutcome o, String userId, String detail) {

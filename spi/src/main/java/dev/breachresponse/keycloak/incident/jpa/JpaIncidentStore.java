@@ -51,6 +51,34 @@ final class JpaIncidentStore implements IncidentStore {
     }
 
     @Override
+    public List<StoredUser> storedUsers(String realmId, String key, java.util.Collection<String> values) {
+        if (values.isEmpty()) {
+            return List.of();
+        }
+        // Email and id alone, realm checked here (see flagStates: with the realm in the WHERE clause a generic
+        // plan may walk the realm's (REALM_ID, EMAIL_CONSTRAINT) index); usernames are unique per realm and
+        // their index leads with the realm, so both columns go to the database.
+        String where = switch (key) {
+            case "EMAIL" -> "u.email in :v";
+            case "ID" -> "u.id in :v";
+            case "USERNAME" -> "u.realmId = :realmId and u.username in :v";
+            default -> throw new IllegalArgumentException("unknown subject key " + key);
+        };
+        var q = em.createQuery("select u.id, u.username, u.email, u.federationLink, u.serviceAccountClientLink, u.realmId from UserEntity u where "
+                + where, Object[].class).setParameter("v", values);
+        if ("USERNAME".equals(key)) {
+            q.setParameter("realmId", realmId);
+        }
+        List<StoredUser> out = new java.util.ArrayList<>(values.size());
+        for (Object[] row : q.getResultList()) {
+            if (realmId.equals(row[5])) {
+                out.add(new StoredUser((String) row[0], (String) row[1], (String) row[2], (String) row[3], row[4] != null));
+            }
+        }
+        return out;
+    }
+
+    @Override
     public java.util.Set<String> usersWithStoredSessions(String realmId, java.util.Collection<String> userIds) {
         if (userIds.isEmpty()) {
             return java.util.Set.of();
