@@ -56,6 +56,7 @@ class FlagThroughputBench {
                 // no reminder planner racing the measurement
                 .option("spi-breach-reminders--default--interval-seconds", "86400")
                 .option("spi-admin-realm-restapi-extension--breach-response--chunk-size", Integer.toString(CHUNK))
+                .option("log-level", System.getProperty("bench.log-level", "info"))
                 .env("JAVA_OPTS_APPEND", ("-Xms1g -Xmx2g " + System.getProperty("bench.jvm", "")).trim());
         kc.start();
     }
