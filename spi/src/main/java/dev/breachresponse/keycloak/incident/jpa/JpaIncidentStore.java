@@ -262,6 +262,10 @@ final class JpaIncidentStore implements IncidentStore {
 
     @Override
     public java.util.Map<String, FlagState> flagStates(RealmModel realm, Incident incident, java.util.Collection<String> userIds) {
+        return CustomPlans.around(em, () -> existingFlags(realm, incident, userIds));
+    }
+
+    private java.util.Map<String, FlagState> existingFlags(RealmModel realm, Incident incident, java.util.Collection<String> userIds) {
         java.util.Map<String, FlagState> result = new java.util.HashMap<>();
         if (userIds.isEmpty()) {
             return result;
@@ -281,8 +285,13 @@ final class JpaIncidentStore implements IncidentStore {
     @Override
     public java.util.Map<String, FlagState> flagBatch(RealmModel realm, Incident incident, List<String> userIds, Actor actor, String cause) {
         IncidentEntity ie = openIncidentEntity(realm, incident);
+        return CustomPlans.around(em, () -> insertFlags(realm, incident, ie, userIds, actor, cause));
+    }
+
+    private java.util.Map<String, FlagState> insertFlags(RealmModel realm, Incident incident, IncidentEntity ie, List<String> userIds, Actor actor,
+            String cause) {
         java.util.Set<String> distinct = new java.util.LinkedHashSet<>(userIds);
-        java.util.Map<String, FlagState> result = new java.util.HashMap<>(flagStates(realm, incident, distinct));
+        java.util.Map<String, FlagState> result = new java.util.HashMap<>(existingFlags(realm, incident, distinct));
         List<String> fresh = distinct.stream().filter(id -> !result.containsKey(id)).toList();
         if (!fresh.isEmpty()) {
             long now = Time.currentTimeMillis();

@@ -195,24 +195,6 @@ final class JpaJobStore implements JobStore {
         em.setFlushMode(jakarta.persistence.FlushModeType.COMMIT);
         // the chunk's writes (Keycloak's user updates for not-before included) reach the database in JDBC batches
         em.unwrap(Session.class).setJdbcBatchSize(100);
-        em.unwrap(Session.class).doWork(JpaJobStore::customPlansOnPostgres);
-    }
-
-    /**
-     * PostgreSQL keeps a generic plan for a prepared statement after five runs, and for the foreign-key checks
-     * its triggers run, without looking at the table's size again until the next ANALYZE. A chunk's history
-     * rows are checked against {@code BR_FLAG}, which a big job grows by 100,000 rows a minute: a check planned
-     * while the table was small scans it, once per row (a 100k job slowed from 50 ms to 500 ms a chunk before
-     * autovacuum's next ANALYZE). Planning each statement with its values for this transaction costs a few
-     * milliseconds a chunk and keeps every look-up on its index. Other databases do not cache plans this way.
-     */
-    private static void customPlansOnPostgres(java.sql.Connection c) throws java.sql.SQLException {
-        java.sql.DatabaseMetaData md = c.getMetaData();
-        if ("PostgreSQL".equals(md.getDatabaseProductName()) && md.getDatabaseMajorVersion() >= 12) {
-            try (java.sql.Statement st = c.createStatement()) {
-                st.execute("set local plan_cache_mode = force_custom_plan");
-            }
-        }
     }
 
     @Override
