@@ -103,6 +103,21 @@ final class Json {
         return n;
     }
 
+    /** A back-channel logout row; {@code client} is the client's clientId (null once the client is gone). */
+    static ObjectNode logout(dev.breachresponse.keycloak.incident.LogoutOutbox.Entry e, String client) {
+        ObjectNode n = F.objectNode();
+        n.put("id", e.id());
+        n.put("client", client);
+        n.put("userId", e.userId());
+        n.put("state", e.state().name());
+        n.put("createdAt", time(e.createdAt()));
+        n.put("sentAt", time(e.sentAt()));
+        n.put("attempts", e.attempts());
+        n.put("nextAttemptAt", time(e.nextAttemptAt()));
+        n.put("lastError", e.lastError());
+        return n;
+    }
+
     static ObjectNode walk(dev.breachresponse.keycloak.incident.HygieneStore.Walk w) {
         ObjectNode n = F.objectNode();
         n.put("pass", w.pass());

@@ -32,7 +32,8 @@ import dev.breachresponse.keycloak.incident.RealmSettingsCodec;
 /**
  * {@code /setup} (POST, manage-realm): patch the realm's flows for breach enforcement, idempotently;
  * {@code /config} (GET view-realm, PUT manage-realm): the realm defaults; {@code /hygiene} (GET view-users, and
- * {@code /hygiene/run} POST manage-users): the hygiene campaign's walk and emails.
+ * {@code /hygiene/run} POST manage-users): the hygiene campaign's walk and emails; {@code /logouts} (GET view-users): the
+ * back-channel logouts owed to clients.
  */
 public final class SetupResource {
 
@@ -128,6 +129,32 @@ public final class SetupResource {
             store.counts(realm.getId()).forEach((k, v) -> counts.put(k.name(), v));
             ArrayNode items = out.putArray("emails");
             store.list(realm.getId(), s, Api.first(first), Api.max(max, 100, 1000)).forEach(n -> items.add(Json.nudge(n)));
+            return Response.ok(out.toString(), MediaType.APPLICATION_JSON_TYPE).build();
+        });
+    }
+
+    /**
+     * Back-channel logouts owed to clients after revocations (bulk jobs, single flags, escalation): counts per
+     * state and a page of rows, newest first. FAILED rows are retried on the job poll (after 1, 4, 9 and 16
+     * minutes); a row still FAILED after its last attempt stays so until purged with the job items.
+     */
+    @GET
+    @Path("logouts")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response logouts(@jakarta.ws.rs.QueryParam("state") String state, @jakarta.ws.rs.QueryParam("first") Integer first,
+                            @jakarta.ws.rs.QueryParam("max") Integer max) {
+        return Api.respond(session, () -> {
+            auth.users().requireView();
+            Reminder.State s = Api.outboxState(state);
+            dev.breachresponse.keycloak.incident.LogoutOutbox outbox = session.getProvider(IncidentStore.class).logouts();
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            ObjectNode counts = out.putObject("counts");
+            outbox.counts(realm.getId()).forEach((k, v) -> counts.put(k.name(), v));
+            ArrayNode items = out.putArray("logouts");
+            outbox.list(realm.getId(), s, Api.first(first), Api.max(max, 100, 1000)).forEach(e -> {
+                org.keycloak.models.ClientModel c = realm.getClientById(e.clientId());
+                items.add(Json.logout(e, c == null ? null : c.getClientId()));
+            });
             return Response.ok(out.toString(), MediaType.APPLICATION_JSON_TYPE).build();
         });
     }

@@ -16,6 +16,11 @@ public interface LogoutOutbox {
                   int attempts) {
     }
 
+    /** One row as an admin sees it (no URL, no claims). */
+    record Entry(String id, String clientId, String userId, Reminder.State state, long createdAt, Long sentAt, int attempts,
+                 Long nextAttemptAt, String lastError) {
+    }
+
     void add(String realmId, String clientId, String userId, String url, String claims, long now);
 
     List<String> sendable(long now, int maxAttempts, int max);
@@ -33,4 +38,7 @@ public interface LogoutOutbox {
     int purge(long before);
 
     Map<Reminder.State, Long> counts(String realmId);
+
+    /** A page of the realm's rows, newest first; {@code state} null for all. */
+    List<Entry> list(String realmId, Reminder.State state, int first, int max);
 }

@@ -123,14 +123,50 @@ class BackchannelLogoutIT {
                 .json().get("id").asText(), Duration.ofSeconds(60));
         assertEquals("SUCCEEDED", job.get("state").asText(), "the client's error does not touch the job: " + job);
         awaitReceived(1);
+        JsonNode failed = awaitLogouts("FAILED", 1);
+        assertEquals("admin-cli", failed.get("client").asText(), failed.toString());
+        assertEquals(dev0, failed.get("userId").asText());
+        assertEquals(1, failed.get("attempts").asInt());
+        assertTrue(failed.get("lastError").asText().contains("503"), failed.toString());
+        assertTrue(!failed.get("nextAttemptAt").isNull() && failed.get("sentAt").isNull(), failed.toString());
+        assertTrue(!failed.toString().contains("127.0.0.1") && !failed.has("claims"), "neither URL nor token claims shown: " + failed);
         // the retry waits a minute; move the server's clock past it, the job poll (10 s) resends
         timeOffSet.set(120);
         awaitReceived(2);
+        JsonNode sent = awaitLogouts("SENT", 1);
+        assertEquals(2, sent.get("attempts").asInt(), sent.toString());
+        JsonNode all = api.get("/logouts").json();
+        assertEquals(0, all.at("/counts/FAILED").asInt(), all.toString());
+        assertEquals(1, all.at("/counts/SENT").asInt(), all.toString());
         JsonNode first = payload(jwtOf(received.get(0)));
         JsonNode retry = payload(jwtOf(received.get(1)));
         assertEquals(first.get("sid"), retry.get("sid"), "the same session");
         assertTrue(!first.get("jti").equals(retry.get("jti")) && retry.get("iat").asLong() > first.get("iat").asLong(),
                 "a fresh token for the retry: " + retry);
+    }
+
+    @Test
+    void logoutsNeedViewUsersAndAKnownState() {
+        assertEquals(400, api.get("/logouts?state=LOST").status());
+        assertEquals(400, api.get("/logouts?max=0").status());
+        assertEquals(401, new BreachApi(urls.getBase(), realm, () -> null).get("/logouts").status());
+        String token = Realms.passwordGrant(urls.getBase(), realm, "dev1", Realms.PASSWORD, null).get("access_token").asText();
+        assertEquals(403, new BreachApi(urls.getBase(), realm, () -> token).get("/logouts").status(), "a user without view-users");
+        JsonNode none = api.get("/logouts").json();
+        assertEquals(0, none.get("logouts").size(), none.toString());
+    }
+
+    /** Waits until the realm's logouts in {@code state} number {@code n} (the sender records after the client answered). */
+    private JsonNode awaitLogouts(String state, int n) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+        JsonNode page = api.get("/logouts?state=" + state).json();
+        while (page.get("logouts").size() < n && System.nanoTime() < end) {
+            Thread.sleep(100);
+            page = api.get("/logouts?state=" + state).json();
+        }
+        assertEquals(n, page.get("logouts").size(), page.toString());
+        assertEquals(n, page.at("/counts/" + state).asInt(), page.toString());
+        return page.get("logouts").get(0);
     }
 
     private void awaitReceived(int n) throws InterruptedException {

@@ -285,13 +285,8 @@ final class JpaIncidentStore implements IncidentStore {
     @Override
     public java.util.Map<String, FlagState> flagBatch(RealmModel realm, Incident incident, List<String> userIds, Actor actor, String cause) {
         IncidentEntity ie = openIncidentEntity(realm, incident);
-        return CustomPlans.around(em, () -> insertFlags(realm, incident, ie, userIds, actor, cause));
-    }
-
-    private java.util.Map<String, FlagState> insertFlags(RealmModel realm, Incident incident, IncidentEntity ie, List<String> userIds, Actor actor,
-            String cause) {
         java.util.Set<String> distinct = new java.util.LinkedHashSet<>(userIds);
-        java.util.Map<String, FlagState> result = new java.util.HashMap<>(existingFlags(realm, incident, distinct));
+        java.util.Map<String, FlagState> result = new java.util.HashMap<>(flagStates(realm, incident, distinct));
         List<String> fresh = distinct.stream().filter(id -> !result.containsKey(id)).toList();
         if (!fresh.isEmpty()) {
             long now = Time.currentTimeMillis();
@@ -303,11 +298,14 @@ final class JpaIncidentStore implements IncidentStore {
                 flags.add(new Object[] {flagId, realm.getId(), ie.getId(), userId, FlagState.FLAGGED.name(), now, by, now, 0L, now});
                 history.add(new Object[] {KeycloakModelUtils.generateId(), flagId, 0, null, FlagState.FLAGGED.name(), now, by, cause});
             }
-            em.unwrap(org.hibernate.Session.class).doWork(c -> {
-                MultiRowInsert.insert(c, "BR_FLAG", List.of("ID", "REALM_ID", "INCIDENT_ID", "USER_ID", "STATE", "FLAGGED_AT", "FLAGGED_BY",
-                        "UPDATED_AT", "VERSION", "NEXT_DUE_AT"), flags);
-                MultiRowInsert.insert(c, "BR_FLAG_HISTORY", List.of("ID", "FLAG_ID", "SEQ", "FROM_STATE", "TO_STATE", "CHANGED_AT", "ACTOR",
-                        "CAUSE"), history);
+            org.hibernate.Session s = em.unwrap(org.hibernate.Session.class);
+            s.doWork(c -> MultiRowInsert.insert(c, "BR_FLAG", List.of("ID", "REALM_ID", "INCIDENT_ID", "USER_ID", "STATE", "FLAGGED_AT",
+                    "FLAGGED_BY", "UPDATED_AT", "VERSION", "NEXT_DUE_AT"), flags));
+            // each history row's foreign-key check reads BR_FLAG, which this job grows: see CustomPlans
+            CustomPlans.around(em, () -> {
+                s.doWork(c -> MultiRowInsert.insert(c, "BR_FLAG_HISTORY", List.of("ID", "FLAG_ID", "SEQ", "FROM_STATE", "TO_STATE",
+                        "CHANGED_AT", "ACTOR", "CAUSE"), history));
+                return null;
             });
         }
         java.util.Map<String, FlagState> ordered = new java.util.LinkedHashMap<>();

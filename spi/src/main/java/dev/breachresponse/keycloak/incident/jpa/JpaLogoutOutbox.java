@@ -85,4 +85,15 @@ final class JpaLogoutOutbox implements LogoutOutbox {
         }
         return out;
     }
+
+    @Override
+    public List<Entry> list(String realmId, Reminder.State state, int first, int max) {
+        var q = state == null
+                ? em.createNamedQuery("brLogoutsOfRealm", LogoutEntity.class)
+                : em.createNamedQuery("brLogoutsOfRealmByState", LogoutEntity.class).setParameter("state", state.name());
+        return q.setParameter("realmId", realmId).setFirstResult(first).setMaxResults(max).getResultStream()
+                .map(l -> new Entry(l.getId(), l.getClientId(), l.getUserId(), Reminder.State.valueOf(l.getState()), l.getCreatedAt(),
+                        l.getSentAt(), l.getAttempts(), l.getNextAttemptAt(), l.getLastError()))
+                .toList();
+    }
 }

@@ -15,6 +15,10 @@ import jakarta.persistence.Table;
                         + " and l.nextAttemptAt <= :now) order by l.createdAt, l.id"),
         @NamedQuery(name = "brLogoutPurge",
                 query = "delete from LogoutEntity l where l.createdAt < :before and l.state <> 'PENDING'"),
+        @NamedQuery(name = "brLogoutsOfRealm",
+                query = "select l from LogoutEntity l where l.realmId = :realmId order by l.createdAt desc, l.id"),
+        @NamedQuery(name = "brLogoutsOfRealmByState",
+                query = "select l from LogoutEntity l where l.realmId = :realmId and l.state = :state order by l.createdAt desc, l.id"),
         @NamedQuery(name = "brLogoutCounts",
                 query = "select l.state, count(l) from LogoutEntity l where l.realmId = :realmId group by l.state")
 })
