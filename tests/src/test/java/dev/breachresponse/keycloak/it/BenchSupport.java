@@ -72,8 +72,13 @@ final class BenchSupport {
      * default naptime is 60 s, and it analyzes a table once 10% of it changed). Without it, a table that grows
      * from empty during the run keeps its empty-table statistics and its queries degrade to scans.
      */
-    static AutoCloseable analyzeEvery(KeycloakProcess kc, int seconds) {
-        if (!"postgres".equals(kc.databaseVendor())) {
+    static AutoCloseable analyzeEvery(KeycloakProcess kc, int defaultSeconds) {
+        // -Dbench.analyze.every=0: no background ANALYZE (a database without autovacuum: the worst case)
+        int seconds = Integer.getInteger("bench.analyze.every", defaultSeconds);
+        if (!"postgres".equals(kc.databaseVendor()) || seconds <= 0) {
+            if (seconds <= 0) {
+                out("no background ANALYZE (bench.analyze.every=%d)", seconds);
+            }
             return () -> { };
         }
         TestDatabases.Fresh db = kc.database();

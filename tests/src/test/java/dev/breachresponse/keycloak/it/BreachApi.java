@@ -93,6 +93,15 @@ public final class BreachApi {
     }
 
     /** Polls a bulk job until it leaves QUEUED/RUNNING; fails on timeout or when the job does not exist. */
+    /** The claims of a JWT (not verified: tests read what the server issued). */
+    public static JsonNode jwtPayload(String jwt) {
+        try {
+            return JSON.readTree(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public JsonNode awaitJob(String jobId, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode job;

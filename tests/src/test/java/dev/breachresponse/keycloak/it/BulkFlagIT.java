@@ -146,13 +146,38 @@ class BulkFlagIT {
     }
 
     @Test
-    void flaggingByJobRevokesRefreshTokens() {
+    void flaggingByJobRevokesRefreshAndOfflineTokens() {
         JsonNode tokens = Realms.passwordGrant(urls.getBase(), realm, "dev3", Realms.PASSWORD, null);
         assertEquals(200, tokens.get("_status").asInt(), tokens.toString());
+        // imported users hold no default roles: give dev3 the role that allows offline tokens
+        admin.realm(realm).users().get(ids.get(3)).roles().realmLevel()
+                .add(List.of(admin.realm(realm).roles().get("offline_access").toRepresentation()));
+        JsonNode offline = Realms.passwordGrant(urls.getBase(), realm, "dev3", Realms.PASSWORD, "offline_access");
+        assertEquals(200, offline.get("_status").asInt(), offline.toString());
+        assertEquals("Offline", BreachApi.jwtPayload(offline.get("refresh_token").asText()).get("typ").asText(), "an offline token");
+        // both still work before the flag
+        JsonNode offlineBefore = Realms.refresh(urls.getBase(), realm, offline.get("refresh_token").asText());
+        assertEquals(200, offlineBefore.get("_status").asInt(), offlineBefore.toString());
+
         JsonNode job = await(api.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"dev3\"}]}").json().get("id").asText());
-        assertTrue(job.at("/counts/sessionsRevoked").asInt() >= 1, job.toString());
+        assertEquals(2, job.at("/counts/sessionsRevoked").asInt(), "the online and the offline session: " + job);
         JsonNode refused = Realms.refresh(urls.getBase(), realm, tokens.get("refresh_token").asText());
         assertEquals(400, refused.get("_status").asInt(), refused.toString());
+        JsonNode offlineRefused = Realms.refresh(urls.getBase(), realm, offlineBefore.get("refresh_token").asText());
+        assertEquals(400, offlineRefused.get("_status").asInt(), offlineRefused.toString());
+    }
+
+    @Test
+    void aUserInTwoIncidentsGetsAFlagInEach() {
+        assertEquals(201, api.postJson("/incidents", "{\"id\":\"leak-2\",\"title\":\"Second leak\",\"exposedData\":[\"email\",\"password\"]}").status());
+        JsonNode first = await(api.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"dev0\"}]}").json().get("id").asText());
+        JsonNode second = await(api.postJson("/incidents/leak-2/flags", "{\"subjects\":[{\"username\":\"dev0\"},{\"username\":\"dev1\"}]}")
+                .json().get("id").asText());
+        assertEquals(1, first.at("/counts/flagged").asInt(), first.toString());
+        assertEquals(2, second.at("/counts/flagged").asInt(), "dev0's flag in the first incident does not count here: " + second);
+        JsonNode flags = api.get("/users/" + ids.get(0) + "/flags").json();
+        assertEquals(2, flags.size(), flags.toString());
+        assertTrue(flags.toString().contains("\"leak\"") && flags.toString().contains("\"leak-2\""), flags.toString());
     }
 
     @Test
