@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.representations.idm.AdminEventRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
-import org.keycloak.representations.idm.ComponentRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.testframework.annotations.InjectAdminClient;
@@ -201,24 +200,7 @@ class BulkFlagIT {
 
     @Test
     void federatedUsersGoThroughKeycloaksLookupBesideStoredUsersAndServiceAccountsAreNotFound() {
-        ComponentRepresentation c = new ComponentRepresentation();
-        c.setName("in-memory");
-        c.setProviderId(InMemoryUserStorageProviderFactory.ID);
-        c.setProviderType("org.keycloak.storage.UserStorageProvider");
-        c.setParentId(admin.realm(realm).toRepresentation().getId());
-        try (Response r = admin.realm(realm).components().add(c)) {
-            assertEquals(201, r.getStatus());
-        }
-        UserRepresentation carol = new UserRepresentation();
-        carol.setUsername("carol");
-        carol.setEnabled(true);
-        String carolId;
-        try (Response r = admin.realm(realm).users().create(carol)) {
-            assertEquals(201, r.getStatus());
-            String loc = r.getLocation().toString();
-            carolId = loc.substring(loc.lastIndexOf('/') + 1);
-        }
-        assertTrue(carolId.startsWith("f:"), "kept by the provider, no row in Keycloak's user table: " + carolId);
+        String carolId = Realms.federatedUser(admin, realm, "carol");
         ClientRepresentation robot = new ClientRepresentation();
         robot.setClientId("robot");
         robot.setPublicClient(false);

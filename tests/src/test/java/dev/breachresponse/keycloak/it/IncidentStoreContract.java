@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
-import org.keycloak.representations.idm.ComponentRepresentation;
 import org.keycloak.representations.idm.PartialImportRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
@@ -180,24 +179,10 @@ abstract class IncidentStoreContract {
 
     @Test
     void deletingAFederatedUserDeletesItsFlags() {
-        ComponentRepresentation c = new ComponentRepresentation();
-        c.setName("in-memory");
-        c.setProviderId(InMemoryUserStorageProviderFactory.ID);
-        c.setProviderType("org.keycloak.storage.UserStorageProvider");
-        c.setParentId(realmId);
-        try (Response r = admin.realm(realm).components().add(c)) {
-            assertEquals(201, r.getStatus());
-        }
+        String carolId = Realms.federatedUser(admin, realm, "carol");
         UserRepresentation carol = new UserRepresentation();
         carol.setUsername("carol");
         carol.setEnabled(true);
-        String carolId;
-        try (Response r = admin.realm(realm).users().create(carol)) {
-            assertEquals(201, r.getStatus());
-            String loc = r.getLocation().toString();
-            carolId = loc.substring(loc.lastIndexOf('/') + 1);
-        }
-        assertTrue(carolId.startsWith("f:"), "a federated id, no USER_ENTITY row: " + carolId);
 
         createIncident("inc-f");
         assertEquals(201, api.put("/incidents/inc-f/flags/" + BreachApi.enc(carolId)).status());

@@ -63,6 +63,37 @@ public final class Realms {
     }
 
     /** Gives a user realm-management roles (view-users, manage-users, …). */
+    /**
+     * Adds the test-only in-memory user federation provider to the realm and creates {@code username} in it:
+     * a federated user without a row in Keycloak's user table. Returns the user's (federated) id.
+     */
+    public static String federatedUser(Keycloak admin, String realm, String username) {
+        org.keycloak.representations.idm.ComponentRepresentation c = new org.keycloak.representations.idm.ComponentRepresentation();
+        c.setName("in-memory");
+        c.setProviderId(InMemoryUserStorageProviderFactory.ID);
+        c.setProviderType("org.keycloak.storage.UserStorageProvider");
+        c.setParentId(admin.realm(realm).toRepresentation().getId());
+        try (jakarta.ws.rs.core.Response r = admin.realm(realm).components().add(c)) {
+            if (r.getStatus() != 201) {
+                throw new AssertionError("adding the in-memory provider answered " + r.getStatus());
+            }
+        }
+        UserRepresentation u = new UserRepresentation();
+        u.setUsername(username);
+        u.setEnabled(true);
+        try (jakarta.ws.rs.core.Response r = admin.realm(realm).users().create(u)) {
+            if (r.getStatus() != 201) {
+                throw new AssertionError("creating federated user " + username + " answered " + r.getStatus());
+            }
+            String loc = r.getLocation().toString();
+            String id = loc.substring(loc.lastIndexOf('/') + 1);
+            if (!id.startsWith("f:")) {
+                throw new AssertionError("kept by the provider, no row in Keycloak's user table: " + id);
+            }
+            return id;
+        }
+    }
+
     public static void grant(Keycloak admin, String realm, String userId, String... roles) {
         ClientRepresentation rm = admin.realm(realm).clients().findByClientId("realm-management").get(0);
         List<RoleRepresentation> reps = java.util.Arrays.stream(roles)
