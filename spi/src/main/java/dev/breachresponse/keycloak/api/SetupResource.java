@@ -1,6 +1,7 @@
 package dev.breachresponse.keycloak.api;
 
 import java.io.InputStream;
+import java.util.List;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -23,6 +24,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.breachresponse.keycloak.authn.BreachSetup;
 import dev.breachresponse.keycloak.authn.Enforcement;
+import dev.breachresponse.keycloak.authn.EnforcementAudit;
+import dev.breachresponse.keycloak.incident.EnforcementGaps;
 import dev.breachresponse.keycloak.incident.HygieneStore;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Reminder;
@@ -30,7 +33,8 @@ import dev.breachresponse.keycloak.incident.RealmSettings;
 import dev.breachresponse.keycloak.incident.RealmSettingsCodec;
 
 /**
- * {@code /setup} (POST, manage-realm): patch the realm's flows for breach enforcement, idempotently;
+ * {@code /setup} (POST, manage-realm): patch the realm's flows for breach enforcement, idempotently; (GET,
+ * view-realm) setup status: where enforcement runs, where it does not, and logins the backstop refused;
  * {@code /config} (GET view-realm, PUT manage-realm): the realm defaults; {@code /hygiene} (GET view-users, and
  * {@code /hygiene/run} POST manage-users): the hygiene campaign's walk and emails; {@code /logouts} (GET view-users): the
  * back-channel logouts owed to clients.
@@ -72,6 +76,44 @@ public final class SetupResource {
                         .resourcePath(session.getContext().getUri())
                         .representation(json)
                         .success();
+            }
+            return Response.ok(json.toString(), MediaType.APPLICATION_JSON_TYPE).build();
+        });
+    }
+
+    /**
+     * Setup status (view-realm): every login entry point of the realm as it is now and whether the breach step-up
+     * runs there ({@link EnforcementAudit}), and the paths where the backstop refused a flagged user's login
+     * (newest first, at most 100). Shape: {@code {"enforcedEverywhere": bool, "gaps": [entry], "entryPoints":
+     * [entry], "refusedLogins": [{"path", "firstSeenAt", "lastSeenAt", "refused"}]}}, an entry being
+     * {@code {"kind", "name", "flow", "covered", "detail"}}; times in epoch milliseconds.
+     */
+    @GET
+    @Path("setup")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response setupStatus() {
+        return Api.respond(session, () -> {
+            auth.realm().requireViewRealm();
+            List<EnforcementAudit.EntryPoint> entryPoints = new EnforcementAudit(session, realm).entryPoints();
+            ObjectNode json = JsonNodeFactory.instance.objectNode();
+            json.put("enforcedEverywhere", entryPoints.stream().allMatch(EnforcementAudit.EntryPoint::covered));
+            ArrayNode gaps = json.putArray("gaps");
+            ArrayNode all = json.putArray("entryPoints");
+            for (EnforcementAudit.EntryPoint e : entryPoints) {
+                ObjectNode n = all.addObject();
+                n.put("kind", e.kind());
+                n.put("name", e.name());
+                n.put("flow", e.flow());
+                n.put("covered", e.covered());
+                n.put("detail", e.detail());
+                if (!e.covered()) {
+                    gaps.add(n.deepCopy());
+                }
+            }
+            ArrayNode refused = json.putArray("refusedLogins");
+            for (EnforcementGaps.Gap g : session.getProvider(IncidentStore.class).gaps().list(realm.getId(), 100)) {
+                refused.addObject().put("path", g.path()).put("firstSeenAt", g.firstSeenAt())
+                        .put("lastSeenAt", g.lastSeenAt()).put("refused", g.refused());
             }
             return Response.ok(json.toString(), MediaType.APPLICATION_JSON_TYPE).build();
         });

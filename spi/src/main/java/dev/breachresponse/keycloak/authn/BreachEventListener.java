@@ -6,15 +6,18 @@ import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 
+import dev.breachresponse.keycloak.incident.Actor;
+
 /**
  * Keeps flags true to what users do outside the breach flows, in the same transaction as the change:
  * a password change (account console, reset credentials) counts toward remediation; removing the last allowed
- * factor while the incident is open re-opens the flag. Registered globally: no realm configuration needed.
+ * factor while the incident is open, or an admin removing it, re-opens the flag. Registered globally: no realm configuration needed.
  */
 final class BreachEventListener implements EventListenerProvider {
 
@@ -49,7 +52,7 @@ final class BreachEventListener implements EventListenerProvider {
             }
         } else {
             String removed = type == EventType.REMOVE_TOTP ? Factor.OTP.credentialType : credentialType(event);
-            int reopened = Remediation.reopenIfNoFactor(session, realm, user, removed);
+            int reopened = Remediation.reopenIfNoFactor(session, realm, user, removed, Actor.user(user.getId()));
             if (reopened > 0) {
                 LOG.infof("breach-response: %d flag(s) re-opened in realm %s: the user removed their last allowed factor", reopened, realm.getName());
             }
@@ -60,9 +63,41 @@ final class BreachEventListener implements EventListenerProvider {
         return event.getDetails() == null ? null : event.getDetails().get(Details.CREDENTIAL_TYPE);
     }
 
+    /**
+     * An admin removed a user's credential ({@code DELETE users/{id}/credentials/{credentialId}}) or disabled a
+     * credential type ({@code PUT users/{id}/disable-credential-types}): re-open the user's flags at once when no
+     * allowed factor is left ("I lost my phone, please reset my MFA"). Login re-checks in any case
+     * ({@link Enforcement#decide}); this makes the funnel true before the next login.
+     */
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
-        // admin changes go through the admin API, which records its own actor
+        String userId = credentialRemovalTarget(event);
+        if (userId == null) {
+            return;
+        }
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
+        if (user == null) {
+            return;
+        }
+        String adminId = event.getAuthDetails() == null ? null : event.getAuthDetails().getUserId();
+        Actor actor = adminId == null ? Actor.SYSTEM : Actor.admin(adminId);
+        int reopened = Remediation.reopenIfNoFactor(session, realm, user, "removed by an admin", actor);
+        if (reopened > 0) {
+            LOG.infof("breach-response: %d flag(s) re-opened in realm %s: an admin removed the user's last allowed factor", reopened, realm.getName());
+        }
+    }
+
+    /** The user id of an admin credential removal or credential-type reset, else {@code null}. */
+    static String credentialRemovalTarget(AdminEvent event) {
+        String path = event.getResourcePath();
+        if (path == null || !path.startsWith("users/") || event.getOperationType() == null) {
+            return null;
+        }
+        String[] parts = path.split("/");
+        boolean removal = event.getOperationType() == OperationType.DELETE && parts.length == 4 && "credentials".equals(parts[2]);
+        boolean reset = event.getOperationType() == OperationType.UPDATE && parts.length == 3 && "disable-credential-types".equals(parts[2]);
+        return removal || reset ? parts[1] : null;
     }
 
     @Override

@@ -25,6 +25,8 @@ final class BreachFlaggedCondition implements ConditionalAuthenticator {
         if (user == null) {
             return false;
         }
+        // the flow looks at breach flags here, as its admin configured it: the backstop stays out of this login
+        EnforcementBackstop.markChecked(context.getAuthenticationSession());
         BreachFlaggedConditionConfig config = BreachFlaggedConditionConfig.from(context.getAuthenticatorConfig());
         Decision d = Enforcement.decide(context.getSession(), context.getRealm(), user);
         boolean flagged;

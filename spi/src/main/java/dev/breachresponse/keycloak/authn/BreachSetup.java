@@ -44,7 +44,9 @@ public final class BreachSetup {
         identityProviders();
         themes();
         clientScope();
-        entryPointsNotPatched();
+        for (EnforcementAudit.EntryPoint gap : new EnforcementAudit(session, realm).gaps()) {
+            warnings.add(gap.kind() + " '" + gap.name() + "': " + gap.detail());
+        }
         if (!realm.isAdminEventsEnabled()) {
             warnings.add("Admin events are disabled in this realm: flag jobs, setup and config changes are not stored as admin events. Enable them under Realm settings > Events > Admin events settings.");
         }
@@ -56,6 +58,7 @@ public final class BreachSetup {
 
     private void requiredActions() {
         int max = realm.getRequiredActionProvidersStream().mapToInt(RequiredActionProviderModel::getPriority).max().orElse(0);
+        ensureAction(EnforcementBackstopFactory.ID, "Breach enforcement backstop", EnforcementBackstopFactory.PRIORITY);
         ensureAction(BreachNoticeActionFactory.ID, "Breach notice", -1000);
         ensureAction(BreachMailboxActionFactory.ID, "Breach mailbox proof", max + 10);
         ensureAction(BreachVerifyActionFactory.ID, "Breach verification", 1_000_000);
@@ -85,7 +88,7 @@ public final class BreachSetup {
             m.setPriority(priority);
             realm.addRequiredActionProvider(m);
             changes.add("Registered required action " + alias);
-        } else if (!m.isEnabled() || m.getPriority() != priority && alias.equals(BreachNoticeActionFactory.ID)) {
+        } else if (!m.isEnabled() || m.getPriority() != priority && (alias.equals(BreachNoticeActionFactory.ID) || alias.equals(EnforcementBackstopFactory.ID))) {
             m.setEnabled(true);
             m.setPriority(priority);
             realm.updateRequiredActionProvider(m);
@@ -117,11 +120,7 @@ public final class BreachSetup {
         for (IdentityProviderModel idp : idps) {
             String current = idp.getPostBrokerLoginFlowId();
             if (current != null && !current.isBlank()) {
-                var flow = realm.getAuthenticationFlowById(current);
-                if (!flows.hasStepUp(flow)) {
-                    warnings.add("Identity provider '" + idp.getAlias() + "' has its own post-broker-login flow '"
-                            + (flow == null ? current : flow.getAlias()) + "' without the breach step-up: add the 'breach step-up' sub-flow to it.");
-                }
+                // the admin's own post-broker-login flow: left as is (the audit below says when it lacks the step-up)
                 continue;
             }
             if (ours == null) {
@@ -179,28 +178,6 @@ public final class BreachSetup {
         }
         if (added > 0) {
             changes.add("Added client scope '" + CLIENT_SCOPE + "' to " + added + " OIDC client(s) as a default scope");
-        }
-    }
-
-    private void entryPointsNotPatched() {
-        for (ClientModel client : realm.getClientsStream().toList()) {
-            Map<String, String> overrides = client.getAuthenticationFlowBindingOverrides();
-            overrides.forEach((binding, flowId) -> {
-                var flow = realm.getAuthenticationFlowById(flowId);
-                if (!new FlowSetup(realm).hasStepUp(flow)) {
-                    warnings.add("Client '" + client.getClientId() + "' overrides its " + binding + " flow with '"
-                            + (flow == null ? flowId : flow.getAlias()) + "', which has no breach step-up: not patched.");
-                }
-            });
-            if (realm.getCibaPolicy().isOIDCCIBAGrantEnabled(client)) {
-                warnings.add("Client '" + client.getClientId() + "' allows CIBA: CIBA logins are authenticated by an external device, not by a Keycloak flow; not patched.");
-            }
-            if ("saml".equals(client.getProtocol()) && Boolean.parseBoolean(client.getAttribute("saml.allow.ecp.flow"))) {
-                warnings.add("SAML client '" + client.getClientId() + "' allows the ECP profile: not patched (it authenticates without the browser flow).");
-            }
-        }
-        if (realm.getDockerAuthenticationFlow() != null && realm.getClientsStream().anyMatch(c -> "docker-v2".equals(c.getProtocol()))) {
-            warnings.add("Docker registry clients use the docker authentication flow: not patched.");
         }
     }
 }

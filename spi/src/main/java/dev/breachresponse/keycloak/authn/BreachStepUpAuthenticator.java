@@ -33,6 +33,7 @@ final class BreachStepUpAuthenticator implements Authenticator {
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         UserModel user = context.getUser();
+        EnforcementBackstop.markChecked(context.getAuthenticationSession());
         Decision d = Enforcement.decide(context.getSession(), context.getRealm(), user);
         if (!d.enforced()) {
             context.success();
@@ -217,6 +218,7 @@ final class BreachStepUpAuthenticator implements Authenticator {
         if (authSession == null) {
             throw new IllegalStateException("no authentication session to queue the breach enrolment on");
         }
+        EnforcementBackstop.markChecked(authSession);
         Decision d = Enforcement.decide(session, realm, user);
         IncidentNote.remember(authSession, d);
         authSession.addRequiredAction(BreachNoticeActionFactory.ID);

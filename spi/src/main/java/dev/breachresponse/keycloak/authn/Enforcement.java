@@ -8,6 +8,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
+import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.IncidentStore.Exposure;
 import dev.breachresponse.keycloak.incident.RealmSettings;
@@ -20,6 +21,9 @@ import dev.breachresponse.keycloak.incident.RealmSettingsCodec;
 public final class Enforcement {
 
     private static final Logger LOG = Logger.getLogger(Enforcement.class);
+
+    /** History detail of a flag re-opened at login because the user holds no allowed factor any more. */
+    static final String DETAIL_NO_FACTOR_AT_LOGIN = "no allowed factor at login";
 
     private static final String CACHE = Enforcement.class.getName() + ".decision.";
 
@@ -34,7 +38,11 @@ public final class Enforcement {
         }
         Decision d;
         try {
-            List<Exposure> exposures = session.getProvider(IncidentStore.class).openExposures(realm, user.getId());
+            IncidentStore store = session.getProvider(IncidentStore.class);
+            List<Exposure> seen = store.loginExposures(realm, user.getId());
+            // a factor can go without an event we hear (an admin, an import, federation): re-open before deciding
+            List<Exposure> exposures = seen.isEmpty() ? seen
+                    : Remediation.reopenWithoutFactor(store, realm, user, seen, Actor.SYSTEM, DETAIL_NO_FACTOR_AT_LOGIN);
             // an unflagged login (the common case) costs one indexed query: the realm settings only matter for flags
             d = exposures.isEmpty() ? Decision.NONE : Decision.decide(exposures, settings(session, realm), Time.currentTimeMillis());
         } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package dev.breachresponse.keycloak.authn;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.keycloak.common.util.Time;
@@ -96,27 +98,48 @@ final class Remediation {
         settle(session, realm, user);
     }
 
+    /** History cause of a flag re-opened because the user no longer holds an allowed factor. */
+    static final String CAUSE_FACTOR_REMOVED = "factor-removed";
+
     /**
      * The user removed a credential: while the incident is open, a STEPPED_UP or REMEDIATED flag of a user who
      * no longer has any allowed factor goes back to FLAGGED.
      *
      * @return how many flags were re-opened
      */
-    static int reopenIfNoFactor(KeycloakSession session, RealmModel realm, UserModel user, String removedType) {
+    static int reopenIfNoFactor(KeycloakSession session, RealmModel realm, UserModel user, String removedType, Actor actor) {
         IncidentStore store = session.getProvider(IncidentStore.class);
-        int reopened = 0;
-        for (Flag f : store.flagsOfUser(realm, user.getId())) {
-            if (!f.incidentOpen() || !(f.state() == FlagState.STEPPED_UP || f.state() == FlagState.REMEDIATED)) {
-                continue;
-            }
-            Policy p = store.findIncident(realm, f.incidentId()).map(i -> i.policy()).orElse(null);
-            if (p == null || !p.requireMfa() || !Factor.configured(user, p.allowedFactors()).isEmpty()) {
-                continue;
-            }
-            store.transition(realm, f.id(), FlagState.FLAGGED, Actor.user(user.getId()), "factor-removed", removedType);
-            reopened++;
-        }
+        List<Exposure> before = store.loginExposures(realm, user.getId());
+        List<Exposure> after = reopenWithoutFactor(store, realm, user, before, actor, removedType);
         Enforcement.forget(session, realm, user);
-        return reopened;
+        return (int) after.stream().filter(e -> e.flag().state() == FlagState.FLAGGED).count()
+                - (int) before.stream().filter(e -> e.flag().state() == FlagState.FLAGGED).count();
+    }
+
+    /**
+     * Re-opens, to FLAGGED, every STEPPED_UP or REMEDIATED flag of an open incident whose policy asks for MFA
+     * while the user holds none of the policy's allowed factors, however the factor went (the user, an admin,
+     * an import, a federation provider). The history names the cause {@value #CAUSE_FACTOR_REMOVED} and
+     * {@code detail}.
+     *
+     * @param exposures what {@link IncidentStore#loginExposures} returned
+     * @return the open exposures after the re-opening (REMEDIATED ones left out)
+     */
+    static List<Exposure> reopenWithoutFactor(IncidentStore store, RealmModel realm, UserModel user, List<Exposure> exposures,
+                                              Actor actor, String detail) {
+        List<Exposure> open = new ArrayList<>(exposures.size());
+        for (Exposure e : exposures) {
+            Flag f = e.flag();
+            boolean reopen = f.incidentOpen() && (f.state() == FlagState.STEPPED_UP || f.state() == FlagState.REMEDIATED)
+                    && e.incident().policy().requireMfa()
+                    && Factor.configured(user, e.incident().policy().allowedFactors()).isEmpty();
+            if (reopen) {
+                f = store.transition(realm, f.id(), FlagState.FLAGGED, actor, CAUSE_FACTOR_REMOVED, detail);
+            }
+            if (f.state().isOpen()) {
+                open.add(new Exposure(f, e.incident()));
+            }
+        }
+        return open;
     }
 }

@@ -86,6 +86,13 @@ public interface IncidentStore extends Provider {
     List<Exposure> openExposures(RealmModel realm, String userId);
 
     /**
+     * What login enforcement reads, in the same one query as {@link #openExposures}: the open flags plus the
+     * REMEDIATED flags of incidents that are still open. Login re-checks the latter, because a second factor can
+     * disappear without any event this extension hears (an admin, an import, a federation provider).
+     */
+    List<Exposure> loginExposures(RealmModel realm, String userId);
+
+    /**
      * Records a passed step-up: FLAGGED moves to STEPPED_UP with the factor used ({@code enrolled}: the factor
      * was enrolled at this login). A flag already STEPPED_UP keeps its state; other states are left alone.
      */
@@ -118,6 +125,9 @@ public interface IncidentStore extends Provider {
 
     /** The hygiene campaign's walk positions, user pages and outbox. */
     HygieneStore hygiene();
+
+    /** Paths where the login backstop refused a flagged user (setup status). */
+    EnforcementGaps gaps();
 
     /** A row of Keycloak's user table, as the bulk look-up needs it. */
     record StoredUser(String id, String username, String email, String federationLink, boolean serviceAccount) {

@@ -4,16 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
-import org.keycloak.representations.idm.ClientRepresentation;
-import org.keycloak.representations.idm.IdentityProviderRepresentation;
-import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.testframework.annotations.InjectAdminClient;
 import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
@@ -57,34 +52,8 @@ class BrokerEnforcementIT {
 
     @BeforeEach
     void identityProvider() {
-        idpRealm = Realms.newName("idp");
-        ClientRepresentation broker = new ClientRepresentation();
-        broker.setClientId("broker");
-        broker.setSecret("broker-secret");
-        broker.setRedirectUris(List.of("http://localhost:8080/realms/" + realm.getName() + "/broker/" + IDP + "/endpoint*"));
-        broker.setStandardFlowEnabled(true);
-        RealmRepresentation r = new RealmRepresentation();
-        r.setRealm(idpRealm);
-        r.setEnabled(true);
-        r.setUsers(List.of(Realms.user(null, "eve")));
-        r.setClients(List.of(broker));
-        admin.realms().create(r);
-
-        String base = "http://localhost:8080/realms/" + idpRealm + "/protocol/openid-connect";
-        IdentityProviderRepresentation idp = new IdentityProviderRepresentation();
-        idp.setAlias(IDP);
-        idp.setProviderId("oidc");
-        idp.setEnabled(true);
-        idp.setConfig(new java.util.HashMap<>(Map.of(
-                "clientId", "broker",
-                "clientSecret", "broker-secret",
-                "clientAuthMethod", "client_secret_post",
-                "authorizationUrl", base + "/auth",
-                "tokenUrl", base + "/token",
-                "defaultScope", "openid profile email",
-                "syncMode", "IMPORT",
-                "validateSignature", "false")));
-        assertEquals(201, realm.admin().identityProviders().create(idp).getStatus());
+        idpRealm = IdentityProviders.upstreamRealm(admin, realm, IDP);
+        IdentityProviders.register(realm, IDP, idpRealm);
     }
 
     @AfterEach
@@ -94,14 +63,7 @@ class BrokerEnforcementIT {
 
     void brokerLogin() {
         oauth.openLoginForm();
-        driver.findElement(By.id("social-" + IDP)).click();
-        driver.findElement(By.id("username")).sendKeys("eve");
-        driver.findElement(By.id("password")).sendKeys(Realms.PASSWORD);
-        driver.findElement(By.id("kc-login")).click();
-        if (!driver.driver().findElements(By.id("kc-update-profile-form")).isEmpty()) {
-            // first broker login: review the profile the provider sent
-            driver.findElement(By.cssSelector("#kc-update-profile-form button[type=submit], #kc-update-profile-form input[type=submit]")).click();
-        }
+        IdentityProviders.login(driver, IDP);
     }
 
     String page() {
@@ -123,12 +85,7 @@ class BrokerEnforcementIT {
 
         BreachApi.Reply flagged = api.put("/incidents/leak/flags/" + eve);
         assertTrue(flagged.status() == 200 || flagged.status() == 201, flagged.toString());
-        // a new browser: no SSO session in either realm, so the login really goes through the provider again
-        // (Keycloak's cookies are scoped to /realms/{realm}/: clear them from a page of each realm)
-        for (String r : List.of(realm.getName(), idpRealm)) {
-            driver.open("http://localhost:8080/realms/" + r + "/.well-known/openid-configuration");
-            driver.driver().manage().deleteAllCookies();
-        }
+        IdentityProviders.forgetSessions(driver, realm.getName(), idpRealm);
 
         brokerLogin();
         assertTrue(!driver.driver().findElements(By.id("breach-notice")).isEmpty(), "the breach notice after the provider login: " + page());

@@ -51,6 +51,11 @@ final class JpaIncidentStore implements IncidentStore {
     }
 
     @Override
+    public dev.breachresponse.keycloak.incident.EnforcementGaps gaps() {
+        return new JpaEnforcementGaps(em);
+    }
+
+    @Override
     public List<StoredUser> storedUsers(String realmId, String key, java.util.Collection<String> values) {
         if (values.isEmpty()) {
             return List.of();
@@ -384,6 +389,20 @@ final class JpaIncidentStore implements IncidentStore {
                 .setParameter("userId", userId)
                 .getResultStream()
                 .filter(f -> FlagState.valueOf(f.getState()).isOpen())
+                .map(f -> new Exposure(toFlag(f), toIncident(f.getIncident())))
+                .toList();
+    }
+
+    @Override
+    public List<Exposure> loginExposures(RealmModel realm, String userId) {
+        return em.createNamedQuery("brFlagsByUser", FlagEntity.class)
+                .setParameter("realmId", realm.getId())
+                .setParameter("userId", userId)
+                .getResultStream()
+                .filter(f -> {
+                    FlagState state = FlagState.valueOf(f.getState());
+                    return state.isOpen() || (state == FlagState.REMEDIATED && OPEN.equals(f.getIncident().getStatus()));
+                })
                 .map(f -> new Exposure(toFlag(f), toIncident(f.getIncident())))
                 .toList();
     }

@@ -1,0 +1,110 @@
+package dev.breachresponse.keycloak.authn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.keycloak.models.AuthenticationFlowModel;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.IdentityProviderModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RequiredActionProviderModel;
+
+/**
+ * Checks, as the realm is now, every entry point a login can take for the breach step-up: the realm's browser,
+ * direct-grant and reset-credentials bindings, each identity provider's post-broker-login flow, each client's
+ * flow overrides, the breach required actions (the backstop among them), and the protocols no flow covers
+ * (CIBA, SAML ECP, docker). What setup reports after patching and what {@code GET .../setup} answers; a realm
+ * changed after setup (a new identity provider, a flow rebound, a client override, an import) shows up here.
+ */
+public final class EnforcementAudit {
+
+    /**
+     * One entry point.
+     *
+     * @param kind    {@code flow-binding}, {@code identity-provider}, {@code client-override}, {@code required-action},
+     *                {@code protocol}
+     * @param name    the binding ({@code browser}, {@code directGrant}, {@code resetCredentials}), the identity
+     *                provider alias, {@code clientId/binding}, the required action alias or the protocol
+     * @param flow    the flow alias it runs, when it runs one
+     * @param covered true when the breach step-up runs there (or, for a required action, it is registered and enabled)
+     * @param detail  what the admin should do, when not covered
+     */
+    public record EntryPoint(String kind, String name, String flow, boolean covered, String detail) {
+    }
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final FlowSetup flows;
+
+    public EnforcementAudit(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+        this.flows = new FlowSetup(realm);
+    }
+
+    /** Every entry point, covered or not, in a stable order. */
+    public List<EntryPoint> entryPoints() {
+        List<EntryPoint> out = new ArrayList<>();
+        binding(out, "browser", realm.getBrowserFlow());
+        binding(out, "directGrant", realm.getDirectGrantFlow());
+        binding(out, "resetCredentials", realm.getResetCredentialsFlow());
+        session.identityProviders().getAllStream().forEach(idp -> identityProvider(out, idp));
+        realm.getClientsStream().forEach(client -> client(out, client));
+        requiredAction(out, EnforcementBackstopFactory.ID, "the backstop that refuses flagged users on paths without the step-up");
+        requiredAction(out, BreachNoticeActionFactory.ID, "the breach notice page");
+        requiredAction(out, BreachVerifyActionFactory.ID, "the verification after enrolment");
+        requiredAction(out, BreachMailboxActionFactory.ID, "the mailbox proof when a password was exposed");
+        if (realm.getDockerAuthenticationFlow() != null && realm.getClientsStream().anyMatch(c -> "docker-v2".equals(c.getProtocol()))) {
+            out.add(new EntryPoint("protocol", "docker-v2", realm.getDockerAuthenticationFlow().getAlias(), false,
+                    "Docker registry clients authenticate with the docker flow, which has no step-up and no required actions."));
+        }
+        return out;
+    }
+
+    /** The entry points without the step-up. */
+    public List<EntryPoint> gaps() {
+        return entryPoints().stream().filter(e -> !e.covered()).toList();
+    }
+
+    private void binding(List<EntryPoint> out, String name, AuthenticationFlowModel flow) {
+        boolean covered = flows.hasStepUp(flow);
+        out.add(new EntryPoint("flow-binding", name, flow == null ? null : flow.getAlias(), covered,
+                covered ? null : "The realm's " + name + " flow has no breach step-up: run setup again, or add the 'breach step-up' sub-flow."));
+    }
+
+    private void identityProvider(List<EntryPoint> out, IdentityProviderModel idp) {
+        String id = idp.getPostBrokerLoginFlowId();
+        AuthenticationFlowModel flow = id == null || id.isBlank() ? null : realm.getAuthenticationFlowById(id);
+        boolean covered = flows.hasStepUp(flow);
+        out.add(new EntryPoint("identity-provider", idp.getAlias(), flow == null ? null : flow.getAlias(), covered,
+                covered ? null : flow == null
+                        ? "No post-broker-login flow: run setup again to set the breach one."
+                        : "Its post-broker-login flow has no breach step-up: add the 'breach step-up' sub-flow to it."));
+    }
+
+    private void client(List<EntryPoint> out, ClientModel client) {
+        for (Map.Entry<String, String> o : client.getAuthenticationFlowBindingOverrides().entrySet()) {
+            AuthenticationFlowModel flow = realm.getAuthenticationFlowById(o.getValue());
+            boolean covered = flows.hasStepUp(flow);
+            out.add(new EntryPoint("client-override", client.getClientId() + "/" + o.getKey(), flow == null ? o.getValue() : flow.getAlias(), covered,
+                    covered ? null : "The client overrides its " + o.getKey() + " flow with one that has no breach step-up: bind a breach-response copy or remove the override."));
+        }
+        if (realm.getCibaPolicy().isOIDCCIBAGrantEnabled(client)) {
+            out.add(new EntryPoint("protocol", client.getClientId() + "/ciba", null, false,
+                    "CIBA logins are authenticated by an external device, not by a Keycloak flow: flagged users are not stepped up there."));
+        }
+        if ("saml".equals(client.getProtocol()) && Boolean.parseBoolean(client.getAttribute("saml.allow.ecp.flow"))) {
+            out.add(new EntryPoint("protocol", client.getClientId() + "/saml-ecp", null, false,
+                    "The SAML ECP profile authenticates without the browser flow: flagged users are not stepped up there."));
+        }
+    }
+
+    private void requiredAction(List<EntryPoint> out, String alias, String what) {
+        RequiredActionProviderModel m = realm.getRequiredActionProviderByAlias(alias);
+        boolean covered = m != null && m.isEnabled();
+        out.add(new EntryPoint("required-action", alias, null, covered,
+                covered ? null : "Required action '" + alias + "' (" + what + ") is " + (m == null ? "not registered" : "disabled") + ": run setup again."));
+    }
+}

@@ -1,0 +1,137 @@
+package dev.breachresponse.keycloak.authn;
+
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.keycloak.authentication.InitiatedActionSupport;
+import org.keycloak.authentication.RequiredActionContext;
+import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import dev.breachresponse.keycloak.incident.IncidentStore;
+
+/**
+ * The backstop of login enforcement. Keycloak evaluates the triggers of every enabled required action at the end
+ * of every interactive login, whichever flow ran: browser (also an SSO cookie), identity-provider logins with or
+ * without a post-broker-login flow, reset credentials, action-token links and direct grant
+ * ({@code AuthenticationManager#evaluateRequiredActionTriggers}, {@code ResourceOwnerPasswordCredentialsGrantType}).
+ * When the user holds an open breach flag (or the flags cannot be read) and no breach step-up or breach condition
+ * ran in this authentication session, the flows missed the user: this action then refuses the login before any
+ * code or token is issued (browser: an error page saying what to do; direct grant: Keycloak's OAuth2
+ * {@code invalid_grant}), records the path for setup status ({@code GET .../breach-response/setup}), logs a
+ * warning without user data and sends a {@code LOGIN_ERROR} event with error {@value #ERROR}.
+ */
+final class EnforcementBackstop implements RequiredActionProvider {
+
+    static final EnforcementBackstop INSTANCE = new EnforcementBackstop();
+
+    /** Auth-session note: breach enforcement ran in this login (set by the condition, the step-up, the mailbox link). */
+    static final String NOTE_CHECKED = "breach-response.enforcement-checked";
+    /** Event error of a refused login. */
+    static final String ERROR = "breach_enforcement_gap";
+
+    private static final Logger LOG = Logger.getLogger(EnforcementBackstop.class);
+    private static final int MAX_PATH = 255;
+
+    private EnforcementBackstop() {
+    }
+
+    /** Breach enforcement looked at this login: the backstop stays out of it. */
+    static void markChecked(AuthenticationSessionModel authSession) {
+        if (authSession != null) {
+            authSession.setAuthNote(NOTE_CHECKED, "true");
+        }
+    }
+
+    static boolean checked(AuthenticationSessionModel authSession) {
+        // the mailbox-proof link (an execute-actions token) queues our own verification, which fails closed itself
+        return "true".equals(authSession.getAuthNote(NOTE_CHECKED))
+                || authSession.getRequiredActions().contains(BreachVerifyActionFactory.ID);
+    }
+
+    @Override
+    public void evaluateTriggers(RequiredActionContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        UserModel user = context.getUser();
+        if (authSession == null || user == null || checked(authSession)
+                || authSession.getRequiredActions().contains(EnforcementBackstopFactory.ID)) {
+            return;
+        }
+        if (!Enforcement.decide(context.getSession(), context.getRealm(), user).enforced()) {
+            return;
+        }
+        authSession.addRequiredAction(EnforcementBackstopFactory.ID);
+        // once per login: evaluateTriggers runs again before each further required action
+        String path = path(context);
+        recordGap(context.getSession(), context.getRealm(), path);
+        LOG.warnf("breach-response: refused the login of a flagged user in realm %s on '%s': no breach step-up ran on that path."
+                + " Run POST .../breach-response/setup or add the breach step-up there; GET .../breach-response/setup lists the gaps.",
+                context.getRealm().getName(), path);
+        context.getEvent().clone().event(EventType.LOGIN_ERROR).user(user).detail("breach_path", path).error(ERROR);
+    }
+
+    @Override
+    public void requiredActionChallenge(RequiredActionContext context) {
+        if (checked(context.getAuthenticationSession())
+                || !Enforcement.decide(context.getSession(), context.getRealm(), context.getUser()).enforced()) {
+            // the flag was dismissed (or remediated) since: nothing to refuse any more
+            context.success();
+            return;
+        }
+        Response page = context.form().setError("breachEnforcementGap").createErrorPage(Response.Status.FORBIDDEN);
+        context.challenge(page);
+    }
+
+    @Override
+    public void processAction(RequiredActionContext context) {
+        // no way forward from this page: the user signs in again once the admin closed the gap
+        requiredActionChallenge(context);
+    }
+
+    @Override
+    public InitiatedActionSupport initiatedActionSupport() {
+        return InitiatedActionSupport.NOT_SUPPORTED;
+    }
+
+    /** "{how} client={clientId}[ idp={alias}]": no user data, only realm configuration names. */
+    static String path(RequiredActionContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        var uri = context.getSession().getContext().getUri();
+        String how;
+        if (uri != null && uri.getPath().endsWith("/protocol/openid-connect/token")) {
+            how = "direct-grant";
+        } else {
+            String flowPath = authSession.getAuthNote(org.keycloak.authentication.AuthenticationProcessor.CURRENT_FLOW_PATH);
+            how = flowPath == null || flowPath.isBlank() ? "login" : flowPath;
+        }
+        StringBuilder sb = new StringBuilder(how).append(" client=").append(authSession.getClient().getClientId());
+        String idp = authSession.getUserSessionNotes().get(Details.IDENTITY_PROVIDER);
+        if (idp != null && !idp.isBlank()) {
+            sb.append(" idp=").append(idp);
+        }
+        return sb.length() > MAX_PATH ? sb.substring(0, MAX_PATH) : sb.toString();
+    }
+
+    /** In its own transaction: a failure to record never lets the login through, and the refusal is kept. */
+    private static void recordGap(KeycloakSession session, RealmModel realm, String path) {
+        String realmId = realm.getId();
+        try {
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
+                    s -> s.getProvider(IncidentStore.class).gaps().record(realmId, path, Time.currentTimeMillis()));
+        } catch (RuntimeException e) {
+            LOG.warnf("breach-response: could not record an enforcement gap in realm %s: %s", realm.getName(), e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        // stateless singleton
+    }
+}
