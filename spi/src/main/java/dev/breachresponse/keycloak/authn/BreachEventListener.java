@@ -64,10 +64,11 @@ final class BreachEventListener implements EventListenerProvider {
     }
 
     /**
-     * An admin removed a user's credential ({@code DELETE users/{id}/credentials/{credentialId}}) or disabled a
-     * credential type ({@code PUT users/{id}/disable-credential-types}): re-open the user's flags at once when no
-     * allowed factor is left ("I lost my phone, please reset my MFA"). Login re-checks in any case
-     * ({@link Enforcement#decide}); this makes the funnel true before the next login.
+     * An admin removed a user's credential ({@code DELETE users/{id}/credentials/{credentialId}}, which Keycloak's
+     * {@code UserResource#removeCredential} records as an ACTION admin event): re-open the user's flags at once when
+     * no allowed factor is left ("I lost my phone, please reset my MFA"). Removals that send no event (Keycloak's
+     * {@code disable-credential-types}, an import, a federation provider) are caught at the next login
+     * ({@link Enforcement#decide}); this makes the funnel true before it.
      */
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
@@ -88,16 +89,15 @@ final class BreachEventListener implements EventListenerProvider {
         }
     }
 
-    /** The user id of an admin credential removal or credential-type reset, else {@code null}. */
+    /** The user id of an admin credential removal ({@code users/{id}/credentials/{credentialId}}), else {@code null}. */
     static String credentialRemovalTarget(AdminEvent event) {
         String path = event.getResourcePath();
-        if (path == null || !path.startsWith("users/") || event.getOperationType() == null) {
+        OperationType op = event.getOperationType();
+        if (path == null || !path.startsWith("users/") || (op != OperationType.ACTION && op != OperationType.DELETE)) {
             return null;
         }
         String[] parts = path.split("/");
-        boolean removal = event.getOperationType() == OperationType.DELETE && parts.length == 4 && "credentials".equals(parts[2]);
-        boolean reset = event.getOperationType() == OperationType.UPDATE && parts.length == 3 && "disable-credential-types".equals(parts[2]);
-        return removal || reset ? parts[1] : null;
+        return parts.length == 4 && "credentials".equals(parts[2]) ? parts[1] : null;
     }
 
     @Override
