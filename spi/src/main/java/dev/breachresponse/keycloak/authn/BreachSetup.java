@@ -45,7 +45,7 @@ public final class BreachSetup {
         themes();
         clientScope();
         for (EnforcementAudit.EntryPoint gap : new EnforcementAudit(session, realm).gaps()) {
-            warnings.add(gap.kind() + " '" + gap.name() + "': " + gap.detail());
+            warnings.add(gap.detail());
         }
         if (!realm.isAdminEventsEnabled()) {
             warnings.add("Admin events are disabled in this realm: flag jobs, setup and config changes are not stored as admin events. Enable them under Realm settings > Events > Admin events settings.");

@@ -58,7 +58,8 @@ public final class EnforcementAudit {
         requiredAction(out, BreachMailboxActionFactory.ID, "the mailbox proof when a password was exposed");
         if (realm.getDockerAuthenticationFlow() != null && realm.getClientsStream().anyMatch(c -> "docker-v2".equals(c.getProtocol()))) {
             out.add(new EntryPoint("protocol", "docker-v2", realm.getDockerAuthenticationFlow().getAlias(), false,
-                    "Docker registry clients authenticate with the docker flow, which has no step-up and no required actions."));
+                    "Docker registry clients use the docker authentication flow '" + realm.getDockerAuthenticationFlow().getAlias()
+                            + "', which runs neither the breach step-up nor required actions: flagged users are not stepped up there."));
         }
         return out;
     }
@@ -71,7 +72,8 @@ public final class EnforcementAudit {
     private void binding(List<EntryPoint> out, String name, AuthenticationFlowModel flow) {
         boolean covered = flows.hasStepUp(flow);
         out.add(new EntryPoint("flow-binding", name, flow == null ? null : flow.getAlias(), covered,
-                covered ? null : "The realm's " + name + " flow has no breach step-up: run setup again, or add the 'breach step-up' sub-flow."));
+                covered ? null : "The realm's " + name + " flow '" + (flow == null ? "" : flow.getAlias())
+                        + "' has no breach step-up: run setup again, or add the 'breach step-up' sub-flow."));
     }
 
     private void identityProvider(List<EntryPoint> out, IdentityProviderModel idp) {
@@ -80,8 +82,9 @@ public final class EnforcementAudit {
         boolean covered = flows.hasStepUp(flow);
         out.add(new EntryPoint("identity-provider", idp.getAlias(), flow == null ? null : flow.getAlias(), covered,
                 covered ? null : flow == null
-                        ? "No post-broker-login flow: run setup again to set the breach one."
-                        : "Its post-broker-login flow has no breach step-up: add the 'breach step-up' sub-flow to it."));
+                        ? "Identity provider '" + idp.getAlias() + "' has no post-broker-login flow: run setup again to set the breach one."
+                        : "Identity provider '" + idp.getAlias() + "' has its own post-broker-login flow '" + flow.getAlias()
+                                + "' without the breach step-up: add the 'breach step-up' sub-flow to it."));
     }
 
     private void client(List<EntryPoint> out, ClientModel client) {
@@ -89,15 +92,17 @@ public final class EnforcementAudit {
             AuthenticationFlowModel flow = realm.getAuthenticationFlowById(o.getValue());
             boolean covered = flows.hasStepUp(flow);
             out.add(new EntryPoint("client-override", client.getClientId() + "/" + o.getKey(), flow == null ? o.getValue() : flow.getAlias(), covered,
-                    covered ? null : "The client overrides its " + o.getKey() + " flow with one that has no breach step-up: bind a breach-response copy or remove the override."));
+                    covered ? null : "Client '" + client.getClientId() + "' overrides its " + o.getKey() + " flow with '"
+                            + (flow == null ? o.getValue() : flow.getAlias())
+                            + "', which has no breach step-up: bind a breach-response copy or remove the override (the backstop refuses flagged users there meanwhile)."));
         }
         if (realm.getCibaPolicy().isOIDCCIBAGrantEnabled(client)) {
             out.add(new EntryPoint("protocol", client.getClientId() + "/ciba", null, false,
-                    "CIBA logins are authenticated by an external device, not by a Keycloak flow: flagged users are not stepped up there."));
+                    "Client '" + client.getClientId() + "' allows CIBA: CIBA logins are authenticated by an external device, not by a Keycloak flow; flagged users are not stepped up there."));
         }
         if ("saml".equals(client.getProtocol()) && Boolean.parseBoolean(client.getAttribute("saml.allow.ecp.flow"))) {
             out.add(new EntryPoint("protocol", client.getClientId() + "/saml-ecp", null, false,
-                    "The SAML ECP profile authenticates without the browser flow: flagged users are not stepped up there."));
+                    "SAML client '" + client.getClientId() + "' allows the ECP profile, which authenticates without the browser flow: flagged users are not stepped up there."));
         }
     }
 
