@@ -37,10 +37,10 @@
     </div>
     <form id="kc-breach-notice-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="POST">
         <div class="${properties.kcFormGroupClass!}">
-            <div id="kc-form-buttons" class="${properties.kcFormButtonsClass!} ${properties.kcFormActionGroupClass!}">
-                <button class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!}" name="continue" id="kc-breach-continue" type="submit">${msg("breachNoticeContinue")}</button>
+            <div id="kc-form-buttons" class="${properties.kcFormButtonsClass!} ${properties.kcFormActionGroupClass!} pf-v5-u-flex-nowrap">
+                <button class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}" name="continue" id="kc-breach-continue" type="submit">${msg("breachNoticeContinue")}</button>
                 <#if breachCanPostpone>
-                    <button class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!(properties.kcButtonDefaultClass!)}" name="postpone" id="kc-breach-postpone" type="submit">${msg("breachNoticePostpone")}</button>
+                    <button class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!(properties.kcButtonDefaultClass!)} ${properties.kcButtonBlockClass!}" name="postpone" id="kc-breach-postpone" type="submit">${msg("breachNoticePostpone")}</button>
                 </#if>
             </div>
         </div>

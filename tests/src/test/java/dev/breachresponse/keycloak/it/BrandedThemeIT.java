@@ -166,6 +166,26 @@ class BrandedThemeIT {
         assertThemesAreTheCompanys();
     }
 
+    @Test
+    void theNoticeRendersInKeycloaksOlderLoginThemeWithoutItsButtonsMacros() {
+        assertEquals(200, api.post("/setup", null, "").status());
+        RealmRepresentation rep = realm.admin().toRepresentation();
+        rep.setLoginTheme("keycloak"); // the v1 look: no buttons.ftl, other kc* properties
+        realm.admin().update(rep);
+        flag("bob");
+
+        oauth.openLoginForm();
+        driver.findElement(By.id("username")).sendKeys("bob");
+        driver.findElement(By.id("password")).sendKeys(Realms.PASSWORD);
+        driver.findElement(By.id("kc-login")).click();
+
+        String source = driver.page().getPageSource();
+        assertFalse(driver.driver().findElements(By.id("breach-notice")).isEmpty(), "the breach notice, got: " + source);
+        assertTrue(source.contains("/login/keycloak/"), "rendered in the keycloak login theme: " + source);
+        driver.findElement(By.id("kc-breach-continue")).click();
+        assertTrue(driver.driver().findElements(By.id("breach-notice")).isEmpty(), "continued past the notice");
+    }
+
     /** Keeps a page under {@code target/pages/<name>.html}, to look at (docs/screenshots); not an assertion. */
     static void keep(String html, String name) throws java.io.IOException {
         Path dir = Path.of("target", "pages");
