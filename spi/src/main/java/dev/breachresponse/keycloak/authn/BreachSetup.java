@@ -21,7 +21,6 @@ import org.keycloak.protocol.oidc.mappers.AmrProtocolMapper;
  */
 public final class BreachSetup {
 
-    public static final String THEME = "breach-response";
     public static final String CLIENT_SCOPE = "breach-response";
 
     /** What setup did; {@code changes} is empty on a second run. */
@@ -42,7 +41,7 @@ public final class BreachSetup {
         requiredActions();
         flows();
         identityProviders();
-        themes();
+        smtp();
         clientScope();
         for (EnforcementAudit.EntryPoint gap : new EnforcementAudit(session, realm).gaps()) {
             warnings.add(gap.detail());
@@ -133,23 +132,14 @@ public final class BreachSetup {
         }
     }
 
-    private void themes() {
-        String login = realm.getLoginTheme();
-        if (login == null || login.isBlank() || login.equals("keycloak") || login.equals("keycloak.v2")) {
-            realm.setLoginTheme(THEME);
-            changes.add("Set the login theme to '" + THEME + "' (Keycloak's look plus the breach pages)");
-        } else if (!login.equals(THEME)) {
-            warnings.add("The realm uses login theme '" + login + "': make 'breach-response' its parent, or copy breach-notice.ftl and breach-mailbox.ftl into it, or flagged users see an error page.");
-        }
-        String email = realm.getEmailTheme();
-        if (email == null || email.isBlank() || email.equals("keycloak")) {
-            realm.setEmailTheme(THEME);
-            changes.add("Set the email theme to '" + THEME + "'");
-        } else if (!email.equals(THEME)) {
-            warnings.add("The realm uses email theme '" + email + "': make 'breach-response' its parent so the breach emails render.");
-        }
+    /**
+     * Themes are left alone: the breach pages and emails reach every login and email theme through the jar's
+     * theme-resources (Keycloak's {@code ExtendingTheme} falls back to {@code ThemeResourceProvider}s), so the realm
+     * keeps its own branding. Only a missing SMTP server is worth a warning here.
+     */
+    private void smtp() {
         if (realm.getSmtpConfig() == null || realm.getSmtpConfig().get("host") == null) {
-            warnings.add("No SMTP server is configured: mailbox proofs and factor-added emails cannot be sent.");
+            warnings.add("No SMTP server is configured: mailbox proofs, factor-added emails and reminders cannot be sent.");
         }
     }
 

@@ -159,7 +159,10 @@ final class Sender {
         String error = e.getClass().getSimpleName() + ": " + e.getMessage()
                 + (e.getCause() == null ? "" : " (" + e.getCause().getClass().getSimpleName() + ")");
         if (String.valueOf(e.getMessage()).startsWith("Failed to template")) {
-            error += " - is the realm's email theme breach-response (or a child of it)? POST .../breach-response/setup sets it";
+            // our templates come from the jar's theme-resources; a realm theme only breaks them by overriding
+            // html/template.ftl without the emailLayout macro, or html|text/breach-*.ftl with errors
+            error += " - does the realm's email theme override html/template.ftl (without the emailLayout macro) or"
+                    + " a breach-*.ftl template?";
         }
         LOG.warnf("breach-response: %s email failed in realm %s (attempt %d of %d): %s", what, realm.getName(),
                 attemptsBefore + 1, settings.maxAttempts(), error);

@@ -19,12 +19,15 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every message of the themes exists in every shipped language, parses as a {@link MessageFormat} with the same
- * placeholders as the English one, and every key a template uses is defined.
+ * Every message of the jar's theme-resources (served by Keycloak to every login and email theme) exists in every
+ * shipped language, parses as a {@link MessageFormat} with the same placeholders as the English one, every key a
+ * template uses is defined, and every key is ours (prefixed, so a realm theme's own keys never collide).
  */
 class ThemeMessagesTest {
 
-    static final Path THEME = Path.of("..", "themes", "theme", "breach-response");
+    static final Path RESOURCES = Path.of("..", "themes", "theme-resources");
+    static final Path MESSAGES = RESOURCES.resolve("messages");
+    static final Path TEMPLATES = RESOURCES.resolve("templates");
 
     static final List<String> LANGUAGES = List.of("en", "de", "fr", "es", "ja");
 
@@ -47,21 +50,28 @@ class ThemeMessagesTest {
 
     @Test
     void everyLanguageHasEveryKeyWithTheSamePlaceholders() throws IOException {
-        for (String type : List.of("login", "email")) {
-            Properties en = load(THEME.resolve(type).resolve("messages").resolve("messages_en.properties"));
-            assertFalse(en.isEmpty(), type);
-            for (String lang : LANGUAGES) {
-                Properties p = load(THEME.resolve(type).resolve("messages").resolve("messages_" + lang + ".properties"));
-                assertEquals(new TreeSet<>(en.stringPropertyNames()), new TreeSet<>(p.stringPropertyNames()), type + " " + lang);
-                for (String key : p.stringPropertyNames()) {
-                    String message = p.getProperty(key);
-                    new MessageFormat(message); // throws on a broken pattern
-                    assertEquals(placeholders(en.getProperty(key)), placeholders(message), type + " " + lang + " " + key);
-                    if (!placeholders(message).isEmpty()) {
-                        assertFalse(message.matches(".*[^']'[^'].*"), type + " " + lang + " " + key
-                                + ": a single quote in a message with arguments hides them (write '')");
-                    }
+        Properties en = load(MESSAGES.resolve("messages_en.properties"));
+        assertFalse(en.isEmpty());
+        for (String lang : LANGUAGES) {
+            Properties p = load(MESSAGES.resolve("messages_" + lang + ".properties"));
+            assertEquals(new TreeSet<>(en.stringPropertyNames()), new TreeSet<>(p.stringPropertyNames()), lang);
+            for (String key : p.stringPropertyNames()) {
+                String message = p.getProperty(key);
+                new MessageFormat(message); // throws on a broken pattern
+                assertEquals(placeholders(en.getProperty(key)), placeholders(message), lang + " " + key);
+                if (!placeholders(message).isEmpty()) {
+                    assertFalse(message.matches(".*[^']'[^'].*"), lang + " " + key
+                            + ": a single quote in a message with arguments hides them (write '')");
                 }
+            }
+        }
+    }
+
+    @Test
+    void everyKeyIsOursSoNoThemeKeyCollides() throws IOException {
+        for (String lang : LANGUAGES) {
+            for (String key : load(MESSAGES.resolve("messages_" + lang + ".properties")).stringPropertyNames()) {
+                assertTrue(key.startsWith("breach") || key.startsWith("requiredAction.breach-"), lang + " " + key);
             }
         }
     }
@@ -69,10 +79,11 @@ class ThemeMessagesTest {
     @Test
     void everyKeyATemplateUsesIsDefined() throws IOException {
         Pattern msg = Pattern.compile("msg\\(\"([A-Za-z0-9_.-]+)\"\\s*[,)]");
-        for (String type : List.of("login", "email")) {
-            Properties en = load(THEME.resolve(type).resolve("messages").resolve("messages_en.properties"));
+        Properties en = load(MESSAGES.resolve("messages_en.properties"));
+        // login pages at the top, emails under html/ and text/ (Keycloak's FreeMarkerEmailTemplateProvider names)
+        for (Path dir : List.of(TEMPLATES, TEMPLATES.resolve("html"), TEMPLATES.resolve("text"))) {
             int seen = 0;
-            try (var files = Files.walk(THEME.resolve(type))) {
+            try (var files = Files.list(dir)) {
                 for (Path f : files.filter(f -> f.toString().endsWith(".ftl")).toList()) {
                     Matcher m = msg.matcher(Files.readString(f));
                     while (m.find()) {
@@ -82,7 +93,17 @@ class ThemeMessagesTest {
                     }
                 }
             }
-            assertTrue(seen > 0, type);
+            assertTrue(seen > 0, dir.toString());
+        }
+    }
+
+    @Test
+    void everyEmailHasAnHtmlAndATextTemplate() throws IOException {
+        try (var html = Files.list(TEMPLATES.resolve("html")); var text = Files.list(TEMPLATES.resolve("text"))) {
+            TreeSet<String> h = new TreeSet<>(html.map(f -> f.getFileName().toString()).toList());
+            TreeSet<String> t = new TreeSet<>(text.map(f -> f.getFileName().toString()).toList());
+            assertFalse(h.isEmpty());
+            assertEquals(h, t);
         }
     }
 }

@@ -1,6 +1,7 @@
 <#import "template.ftl" as layout>
-<#import "buttons.ftl" as buttons>
-<#-- Breach notice (Breach Response for Keycloak): what was exposed, what to do, how to recognise phishing. -->
+<#-- Breach notice (Breach Response for Keycloak): what was exposed, what to do, how to recognise phishing.
+     Served to every login theme through the jar's theme-resources: it needs only the theme's template.ftl and
+     optional kc* properties (keycloak.v2, keycloak and their children all render it); a theme may override it. -->
 <@layout.registrationLayout displayMessage=false; section>
 <!-- template: breach-notice.ftl -->
     <#if section = "header">
@@ -35,12 +36,14 @@
         </ul>
     </div>
     <form id="kc-breach-notice-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="POST">
-        <@buttons.actionGroup horizontal=true>
-            <@buttons.button name="continue" id="kc-breach-continue" label="breachNoticeContinue"/>
-            <#if breachCanPostpone>
-                <@buttons.button name="postpone" id="kc-breach-postpone" label="breachNoticePostpone" type="secondary"/>
-            </#if>
-        </@buttons.actionGroup>
+        <div class="${properties.kcFormGroupClass!}">
+            <div id="kc-form-buttons" class="${properties.kcFormButtonsClass!} ${properties.kcFormActionGroupClass!} pf-v5-u-flex-nowrap">
+                <button class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}" name="continue" id="kc-breach-continue" type="submit">${msg("breachNoticeContinue")}</button>
+                <#if breachCanPostpone>
+                    <button class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!(properties.kcButtonDefaultClass!)} ${properties.kcButtonBlockClass!}" name="postpone" id="kc-breach-postpone" type="submit">${msg("breachNoticePostpone")}</button>
+                </#if>
+            </div>
+        </div>
     </form>
     </#if>
 </@layout.registrationLayout>

@@ -1,0 +1,195 @@
+package dev.breachresponse.keycloak.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.testframework.annotations.InjectAdminClient;
+import org.keycloak.testframework.annotations.InjectKeycloakUrls;
+import org.keycloak.testframework.annotations.InjectRealm;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.injection.LifeCycle;
+import org.keycloak.testframework.mail.MailServer;
+import org.keycloak.testframework.mail.annotations.InjectMailServer;
+import org.keycloak.testframework.oauth.OAuthClient;
+import org.keycloak.testframework.oauth.annotations.InjectOAuthClient;
+import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.realm.RealmBuilder;
+import org.keycloak.testframework.server.KeycloakUrls;
+import org.keycloak.testframework.ui.annotations.InjectWebDriver;
+import org.keycloak.testframework.ui.webdriver.ManagedWebDriver;
+import org.openqa.selenium.By;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A realm with its own company themes (the test-only "acme-brand" login and email themes of this module, children
+ * of Keycloak's themes that know nothing of Breach Response) gets our pages and emails through the jar's
+ * theme-resources: reminders without any setup call, the breach notice after setup, and setup leaves the themes alone.
+ */
+@KeycloakIntegrationTest(config = BreachServerConfig.class)
+class BrandedThemeIT {
+
+    static final String BRAND = "acme-brand";
+
+    /** {@link EnforcementRealm} with the company's login and email themes. */
+    public static class BrandedRealm extends EnforcementRealm {
+        @Override
+        public RealmBuilder configure(RealmBuilder realm) {
+            return super.configure(realm).update(r -> {
+                r.setLoginTheme(BRAND);
+                r.setEmailTheme(BRAND);
+            });
+        }
+    }
+
+    @InjectRealm(config = BrandedRealm.class, lifecycle = LifeCycle.METHOD)
+    ManagedRealm realm;
+
+    @InjectOAuthClient(lifecycle = LifeCycle.METHOD)
+    OAuthClient oauth;
+
+    @InjectWebDriver
+    ManagedWebDriver driver;
+
+    @InjectMailServer
+    MailServer mail;
+
+    @InjectAdminClient
+    Keycloak admin;
+
+    @InjectKeycloakUrls
+    KeycloakUrls urls;
+
+    BreachApi api;
+
+    @BeforeEach
+    void setUp() {
+        api = new BreachApi(urls.getBase(), realm.getName(), () -> admin.tokenManager().getAccessTokenString());
+        EnforcementRealm.englishAndGermanWithDaveInGerman(realm, null);
+        String body = "{\"id\":\"leak\",\"title\":\"Vendor leak\",\"exposedData\":[\"email\",\"location\"]}";
+        BreachApi.Reply r = api.postJson("/incidents", body);
+        assertEquals(201, r.status(), r.toString());
+    }
+
+    void flag(String username) {
+        String id = realm.admin().users().searchByUsername(username, true).get(0).getId();
+        BreachApi.Reply r = api.put("/incidents/leak/flags/" + id);
+        assertTrue(r.status() == 200 || r.status() == 201, r.toString());
+    }
+
+    void assertThemesAreTheCompanys() {
+        RealmRepresentation rep = realm.admin().toRepresentation();
+        assertEquals(BRAND, rep.getLoginTheme(), "login theme");
+        assertEquals(BRAND, rep.getEmailTheme(), "email theme");
+    }
+
+    @Test
+    void remindersWithoutSetupAreLocalizedAndWrappedInTheCompanysEmailTheme() throws Exception {
+        flag("bob");
+        flag("dave"); // reads German
+        int before = mail.getReceivedMessages().length;
+        BreachApi.Reply run = api.post("/incidents/leak/reminders/run", null, "");
+        assertEquals(200, run.status(), run.toString());
+        assertEquals(2, run.json().get("sent").asInt(), "no setup, company email theme: both reminders sent " + run);
+        assertEquals(0, run.json().get("failed").asInt(), run.toString());
+
+        MimeMessage[] all = mail.getReceivedMessages();
+        List<MimeMessage> sent = new ArrayList<>(List.of(all).subList(before, all.length));
+        assertEquals(2, sent.size());
+        for (MimeMessage m : sent) {
+            String text = Mails.text(m);
+            String html = Mails.html(m);
+            assertNotNull(html, "html part");
+            assertTrue(html.contains("id=\"acme-brand\"") && html.contains("ACME Corp"), "the company's html wrapper: " + html);
+            if (m.getAllRecipients()[0].toString().startsWith("dave")) {
+                Mails.keep(m, "reminder-branded-de");
+                assertEquals("Handlungsbedarf bei Ihrem Konto nach einem Datenleck (Vendor leak)", m.getSubject());
+                assertTrue(text.contains("Diese E-Mail enthält absichtlich keinen Link"), text);
+                assertTrue(html.contains("einen zweiten Faktor einrichten"), html);
+                assertTrue(html.contains("Hauptstraße 1"), "the company's German footer message: " + html);
+            } else {
+                Mails.keep(m, "reminder-branded-en");
+                assertEquals("Action needed on your account after a data leak (Vendor leak)", m.getSubject());
+                assertTrue(text.contains("This email contains no link on purpose"), text);
+                assertTrue(html.contains("set up a second factor"), html);
+                assertTrue(html.contains("Main Street 1"), "the company's English footer message: " + html);
+            }
+            assertFalse(text.contains("breachReminder") || html.contains("breachReminder"), "no unresolved message key");
+        }
+        assertThemesAreTheCompanys();
+    }
+
+    @Test
+    void afterSetupTheNoticeRendersInTheCompanysLoginThemeAndSetupLeavesThemesAlone() throws Exception {
+        BreachApi.Reply setup = api.post("/setup", null, "");
+        assertEquals(200, setup.status(), setup.toString());
+        for (JsonNode change : setup.json().path("changes")) {
+            assertFalse(change.asText().toLowerCase().contains("theme"), "setup changed a theme: " + setup);
+        }
+        for (JsonNode warning : setup.json().path("warnings")) {
+            assertFalse(warning.asText().toLowerCase().contains("theme"), "setup warned about the theme: " + setup);
+        }
+        assertThemesAreTheCompanys();
+        flag("bob");
+
+        oauth.openLoginForm();
+        assertTrue(driver.page().getPageSource().contains("ACME Corp"), "the company's login page");
+        driver.findElement(By.id("username")).sendKeys("bob");
+        driver.findElement(By.id("password")).sendKeys(Realms.PASSWORD);
+        driver.findElement(By.id("kc-login")).click();
+
+        String source = driver.page().getPageSource();
+        keep(source, "notice-branded-en");
+        assertFalse(driver.driver().findElements(By.id("breach-notice")).isEmpty(), "the breach notice, got: " + source);
+        assertTrue(driver.findElement(By.id("kc-header-wrapper")).getText().contains("ACME Corp"), "brand in the header");
+        assertTrue(source.contains("/login/" + BRAND + "/css/acme.css"), "the company's stylesheet is loaded");
+        String body = driver.findElement(By.tagName("body")).getText();
+        assertTrue(body.contains("Your account was exposed in a third-party data leak"), body);
+        assertTrue(body.contains("Vendor leak"), body);
+        assertFalse(body.contains("breachNotice"), "no unresolved message key: " + body);
+
+        driver.findElement(By.id("kc-breach-continue")).click();
+        assertTrue(driver.driver().findElements(By.id("breach-notice")).isEmpty(), "continued past the notice");
+        assertThemesAreTheCompanys();
+    }
+
+    @Test
+    void theNoticeRendersInKeycloaksOlderLoginThemeWithoutItsButtonsMacros() {
+        assertEquals(200, api.post("/setup", null, "").status());
+        RealmRepresentation rep = realm.admin().toRepresentation();
+        rep.setLoginTheme("keycloak"); // the v1 look: no buttons.ftl, other kc* properties
+        realm.admin().update(rep);
+        flag("bob");
+
+        oauth.openLoginForm();
+        driver.findElement(By.id("username")).sendKeys("bob");
+        driver.findElement(By.id("password")).sendKeys(Realms.PASSWORD);
+        driver.findElement(By.id("kc-login")).click();
+
+        String source = driver.page().getPageSource();
+        assertFalse(driver.driver().findElements(By.id("breach-notice")).isEmpty(), "the breach notice, got: " + source);
+        assertTrue(source.contains("/login/keycloak/"), "rendered in the keycloak login theme: " + source);
+        driver.findElement(By.id("kc-breach-continue")).click();
+        assertTrue(driver.driver().findElements(By.id("breach-notice")).isEmpty(), "continued past the notice");
+    }
+
+    /** Keeps a page under {@code target/pages/<name>.html}, to look at (docs/screenshots); not an assertion. */
+    static void keep(String html, String name) throws java.io.IOException {
+        Path dir = Path.of("target", "pages");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(name + ".html"), html);
+    }
+}
