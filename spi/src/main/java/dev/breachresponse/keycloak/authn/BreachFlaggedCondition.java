@@ -28,7 +28,9 @@ final class BreachFlaggedCondition implements ConditionalAuthenticator {
         // the flow looks at breach flags here, as its admin configured it: the backstop stays out of this login
         EnforcementBackstop.markChecked(context.getAuthenticationSession());
         BreachFlaggedConditionConfig config = BreachFlaggedConditionConfig.from(context.getAuthenticatorConfig());
-        Decision d = Enforcement.decide(context.getSession(), context.getRealm(), user);
+        Enforcement.Outcome outcome = Enforcement.outcome(context.getSession(), context.getRealm(), user);
+        Observation.record(context, outcome);
+        Decision d = outcome.enforce();
         boolean flagged;
         if (d.failedClosed()) {
             // negation cannot turn an unreadable store into "not flagged"

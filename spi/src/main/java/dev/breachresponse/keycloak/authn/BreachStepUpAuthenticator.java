@@ -34,7 +34,9 @@ final class BreachStepUpAuthenticator implements Authenticator {
     public void authenticate(AuthenticationFlowContext context) {
         UserModel user = context.getUser();
         EnforcementBackstop.markChecked(context.getAuthenticationSession());
-        Decision d = Enforcement.decide(context.getSession(), context.getRealm(), user);
+        Enforcement.Outcome outcome = Enforcement.outcome(context.getSession(), context.getRealm(), user);
+        Observation.record(context, outcome);
+        Decision d = outcome.enforce();
         if (!d.enforced()) {
             context.success();
             return;

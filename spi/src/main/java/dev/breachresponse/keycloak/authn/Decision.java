@@ -75,6 +75,24 @@ public record Decision(boolean enforced, boolean requireMfa, boolean requirePass
         return out;
     }
 
+    /**
+     * What this decision asks at a login, in one word: {@code step-up} (the user has an allowed factor),
+     * {@code mailbox-proof} (none, and the password must change: the emailed link first), {@code enrol} (none),
+     * {@code password-change} (no MFA asked), {@code none}. For events and the report-only counts.
+     */
+    public String ask(boolean hasAllowedFactor) {
+        if (!enforced) {
+            return "none";
+        }
+        if (!requireMfa) {
+            return requirePasswordChange ? "password-change" : "none";
+        }
+        if (hasAllowedFactor) {
+            return "step-up";
+        }
+        return requirePasswordChange ? "mailbox-proof" : "enrol";
+    }
+
     /** Incident ids, for notes and events. */
     public List<String> incidentIds() {
         return exposures.stream().map(e -> e.incident().id()).distinct().toList();

@@ -16,7 +16,8 @@ import dev.breachresponse.keycloak.incident.RealmSettingsCodec;
 
 /**
  * Reads a user's open flags and the realm settings for the authenticators and required actions, once per
- * request (cached as a session attribute). Fails closed: when the store cannot be read, MFA is required.
+ * request (cached as a session attribute), and splits them into what login enforces and what it only observes
+ * (report-only incidents, break-glass members). Fails closed: when the store cannot be read, MFA is required.
  */
 public final class Enforcement {
 
@@ -30,13 +31,39 @@ public final class Enforcement {
     private Enforcement() {
     }
 
+    /**
+     * What login does with one user.
+     *
+     * @param enforce  what login enforces now (flags of enforcing incidents; NONE for a break-glass member)
+     * @param observed what login would have asked but does not: the flags of report-only incidents, or all flags
+     *                 of a break-glass member (NONE when there are none)
+     * @param reason   {@value #REPORT_ONLY} or {@value #BREAK_GLASS} when {@code observed} holds flags, else null
+     */
+    public record Outcome(Decision enforce, Decision observed, String reason) {
+
+        static final Outcome NONE = new Outcome(Decision.NONE, Decision.NONE, null);
+    }
+
+    public static final String REPORT_ONLY = "report-only";
+    public static final String BREAK_GLASS = "break-glass";
+
+    /** What login enforces for the user (see {@link #outcome}). */
     public static Decision decide(KeycloakSession session, RealmModel realm, UserModel user) {
+        return outcome(session, realm, user).enforce();
+    }
+
+    /**
+     * Reads the user's flags once per request (cached on the session): one indexed query for an unflagged user.
+     * Flags of report-only incidents, and every flag of a break-glass member, are observed rather than enforced.
+     * Fails closed: an unreadable store requires MFA with the realm's factors (break-glass cannot be known then).
+     */
+    public static Outcome outcome(KeycloakSession session, RealmModel realm, UserModel user) {
         String key = CACHE + realm.getId() + "." + user.getId();
         Object cached = session.getAttribute(key);
-        if (cached instanceof Decision d) {
-            return d;
+        if (cached instanceof Outcome o) {
+            return o;
         }
-        Decision d;
+        Outcome o;
         try {
             IncidentStore store = session.getProvider(IncidentStore.class);
             List<Exposure> seen = store.loginExposures(realm, user.getId());
@@ -44,13 +71,24 @@ public final class Enforcement {
             List<Exposure> exposures = seen.isEmpty() ? seen
                     : Remediation.reopenWithoutFactor(store, realm, user, seen, Actor.SYSTEM, DETAIL_NO_FACTOR_AT_LOGIN);
             // an unflagged login (the common case) costs one indexed query: the realm settings only matter for flags
-            d = exposures.isEmpty() ? Decision.NONE : Decision.decide(exposures, settings(session, realm), Time.currentTimeMillis());
+            o = exposures.isEmpty() ? Outcome.NONE : split(session, realm, user, exposures, settings(session, realm));
         } catch (RuntimeException e) {
             LOG.errorf(e, "breach-response: could not read the flags of a user in realm %s; requiring MFA (fail closed)", realm.getName());
-            d = Decision.failClosed(settings(session, realm));
+            o = new Outcome(Decision.failClosed(settings(session, realm)), Decision.NONE, null);
         }
-        session.setAttribute(key, d);
-        return d;
+        session.setAttribute(key, o);
+        return o;
+    }
+
+    private static Outcome split(KeycloakSession session, RealmModel realm, UserModel user, List<Exposure> exposures, RealmSettings settings) {
+        long now = Time.currentTimeMillis();
+        if (BreakGlass.isMember(session, realm, user, settings.breakGlass())) {
+            return new Outcome(Decision.NONE, Decision.decide(exposures, settings, now), BREAK_GLASS);
+        }
+        List<Exposure> enforced = exposures.stream().filter(e -> !e.incident().policy().reportOnly()).toList();
+        List<Exposure> observed = exposures.stream().filter(e -> e.incident().policy().reportOnly()).toList();
+        return new Outcome(Decision.decide(enforced, settings, now), Decision.decide(observed, settings, now),
+                observed.isEmpty() ? null : REPORT_ONLY);
     }
 
     /** Forgets the cached decision after this request changed the user's flags. */

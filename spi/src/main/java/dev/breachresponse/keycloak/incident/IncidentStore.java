@@ -117,6 +117,21 @@ public interface IncidentStore extends Provider {
     /** Counts for {@code GET /incidents/{id}/stats}. */
     Funnel funnel(RealmModel realm, String incidentId);
 
+    /**
+     * Flags whose user login let through although it would have asked something: {@code reason}
+     * {@code report-only} (the incident's mode) or {@code break-glass} (an excluded user); {@code ask} what it
+     * would have asked ({@code step-up}, {@code enrol}, {@code mailbox-proof}, {@code password-change});
+     * {@code flags} how many flags, {@code logins} how many such logins in all (the latest reason and ask per flag).
+     */
+    record Observed(String reason, String ask, long flags, long logins) {
+    }
+
+    /** Records one let-through login on each of the flags (one statement; the flags' realm is checked by id). */
+    void recordObserved(RealmModel realm, List<String> flagIds, String reason, String ask);
+
+    /** The incident's let-through logins, by reason and ask (for {@code GET /incidents/{id}/stats}). */
+    List<Observed> observed(RealmModel realm, String incidentId);
+
     /** Bulk flag jobs. */
     JobStore jobs();
 

@@ -14,7 +14,8 @@ public record Policy(
         Grace grace,
         Reminders reminders,
         int deadlineDays,
-        OnDeadline onDeadline) {
+        OnDeadline onDeadline,
+        EnforcementMode enforcement) {
 
     /** Factors that can satisfy step-up. Email and SMS codes are absent on purpose: the leak was of emails. */
     public static final List<String> KNOWN_FACTORS = List.of("webauthn-passwordless", "webauthn", "otp", "recovery-codes");
@@ -32,16 +33,30 @@ public record Policy(
 
     public Policy {
         allowedFactors = List.copyOf(allowedFactors);
+        java.util.Objects.requireNonNull(enforcement, "enforcement");
+    }
+
+    /** An enforcing policy (the default mode). */
+    public Policy(boolean requireMfa, boolean requirePasswordChange, boolean revokeSessions, List<String> allowedFactors,
+                  Grace grace, Reminders reminders, int deadlineDays, OnDeadline onDeadline) {
+        this(requireMfa, requirePasswordChange, revokeSessions, allowedFactors, grace, reminders, deadlineDays, onDeadline,
+                EnforcementMode.ENFORCE);
+    }
+
+    /** {@code report-only}: login records what it would ask instead of asking. */
+    public boolean reportOnly() {
+        return enforcement == EnforcementMode.REPORT_ONLY;
     }
 
     /**
-     * The realm's defaults (factors, grace) over {@link #defaultsFor(List)}; an exposed secret keeps no grace.
+     * The realm's defaults (factors, grace, enforcement mode) over {@link #defaultsFor(List)}; an exposed secret
+     * keeps no grace.
      */
     public static Policy defaultsFor(List<String> exposedData, RealmSettings realm) {
         Policy p = defaultsFor(exposedData);
         Grace grace = p.requirePasswordChange() ? p.grace() : realm.grace();
         return new Policy(p.requireMfa(), p.requirePasswordChange(), p.revokeSessions(), realm.allowedFactors(), grace,
-                p.reminders(), p.deadlineDays(), p.onDeadline());
+                p.reminders(), p.deadlineDays(), p.onDeadline(), realm.enforcement());
     }
 
     /**

@@ -21,7 +21,7 @@ public final class PolicyCodec {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private static final Set<String> TOP = Set.of("requireMfa", "requirePasswordChange", "revokeSessions",
-            "allowedFactors", "grace", "reminders", "deadlineDays", "onDeadline");
+            "allowedFactors", "grace", "reminders", "deadlineDays", "onDeadline", "enforcement");
 
     static final int MAX_DAYS = 365;
 
@@ -80,8 +80,21 @@ public final class PolicyCodec {
                     bool(d, "revokeSessions", onDeadline.revokeSessions(), "policy.onDeadline"),
                     bool(d, "disableAccount", onDeadline.disableAccount(), "policy.onDeadline"));
         }
+        EnforcementMode enforcement = enforcement(given.get("enforcement"), defaults.enforcement(), "policy.enforcement");
         return new Policy(requireMfa, requirePasswordChange, revokeSessions, factors, grace, reminders,
-                deadlineDays, onDeadline);
+                deadlineDays, onDeadline, enforcement);
+    }
+
+    /** {@code "enforce"} or {@code "report-only"}; {@code dflt} when absent. */
+    static EnforcementMode enforcement(JsonNode v, EnforcementMode dflt, String where) {
+        if (v == null) {
+            return dflt;
+        }
+        EnforcementMode m = v.isTextual() ? EnforcementMode.byKey(v.textValue()) : null;
+        if (m == null) {
+            throw new IllegalArgumentException(where + " must be \"enforce\" or \"report-only\"");
+        }
+        return m;
     }
 
     /** Canonical JSON (stable key order) used for storage and for comparing two requests. */
@@ -104,6 +117,7 @@ public final class PolicyCodec {
         d.put("requiredActions", p.onDeadline().requiredActions());
         d.put("revokeSessions", p.onDeadline().revokeSessions());
         d.put("disableAccount", p.onDeadline().disableAccount());
+        n.put("enforcement", p.enforcement().key);
         return n;
     }
 

@@ -11,10 +11,31 @@ import java.util.Map;
  * enrolment, which factor a user without one enrols, and extra text for the breach notice per language.
  * New incidents take factors and grace from here unless their policy says otherwise. {@code remindersEnabled}
  * switches the reminder campaign (and escalation) of the realm on or off; {@code hygiene} the campaign for all
- * users (off by default).
+ * users (off by default); {@code enforcement} is the mode new incidents get unless their policy says otherwise;
+ * {@code breakGlass} names the emergency accounts enforcement never blocks.
  */
 public record RealmSettings(List<String> allowedFactors, Policy.Grace grace, String enrolmentFactor, Map<String, String> noticeText,
-                            boolean remindersEnabled, Hygiene hygiene) {
+                            boolean remindersEnabled, Hygiene hygiene, EnforcementMode enforcement, BreakGlass breakGlass) {
+
+    /**
+     * Break-glass exclusions: members of these roles ({@code role} for a realm role, {@code clientId/role} for a
+     * client role; composite and group-inherited membership counts) or groups ({@code /path/of/group}, subgroups
+     * included) are never challenged, escalated or disabled by this extension. They can be flagged, are counted and
+     * reported, and each login of a flagged member is a user event. Meant for emergency admin accounts.
+     */
+    public record BreakGlass(List<String> roles, List<String> groups) {
+
+        public static final BreakGlass NONE = new BreakGlass(List.of(), List.of());
+
+        public BreakGlass {
+            roles = List.copyOf(roles);
+            groups = List.copyOf(groups);
+        }
+
+        public boolean isEmpty() {
+            return roles.isEmpty() && groups.isEmpty();
+        }
+    }
 
     /**
      * The hygiene campaign: a slow walk over all users of the realm. {@code mfaNudges}: a user without an allowed
@@ -33,12 +54,14 @@ public record RealmSettings(List<String> allowedFactors, Policy.Grace grace, Str
     }
 
     public static final RealmSettings DEFAULTS = new RealmSettings(Policy.DEFAULT_FACTORS, new Policy.Grace(0, 0), "otp", Map.of(), true,
-            Hygiene.OFF);
+            Hygiene.OFF, EnforcementMode.ENFORCE, BreakGlass.NONE);
 
     /** Factors a user without one may be asked to enrol (recovery codes are a fallback, not a first factor). */
     public static final List<String> ENROLLABLE = List.of("otp", "webauthn", "webauthn-passwordless");
 
     public RealmSettings {
+        java.util.Objects.requireNonNull(enforcement, "enforcement");
+        java.util.Objects.requireNonNull(breakGlass, "breakGlass");
         allowedFactors = List.copyOf(allowedFactors);
         noticeText = Map.copyOf(new LinkedHashMap<>(noticeText));
     }

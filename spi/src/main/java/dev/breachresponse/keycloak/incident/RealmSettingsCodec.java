@@ -18,7 +18,11 @@ public final class RealmSettingsCodec {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private static final Set<String> TOP = Set.of("allowedFactors", "grace", "enrolmentFactor", "noticeText", "remindersEnabled", "hygiene");
+    private static final Set<String> TOP = Set.of("allowedFactors", "grace", "enrolmentFactor", "noticeText", "remindersEnabled", "hygiene",
+            "enforcement", "breakGlass");
+
+    /** At most this many roles and this many groups in {@code breakGlass}. */
+    static final int MAX_BREAK_GLASS = 20;
 
     private static final Set<String> HYGIENE = Set.of("mfaNudges", "everyDays", "passwordAgeDays");
 
@@ -97,7 +101,47 @@ public final class RealmSettingsCodec {
             }
             reminders = r.booleanValue();
         }
-        return new RealmSettings(p.allowedFactors(), p.grace(), enrol, notice, reminders, hygiene(given.get("hygiene")));
+        EnforcementMode enforcement = PolicyCodec.enforcement(given.get("enforcement"), d.enforcement(), "enforcement");
+        return new RealmSettings(p.allowedFactors(), p.grace(), enrol, notice, reminders, hygiene(given.get("hygiene")),
+                enforcement, breakGlass(given.get("breakGlass")));
+    }
+
+    private static RealmSettings.BreakGlass breakGlass(JsonNode b) {
+        if (b == null) {
+            return RealmSettings.BreakGlass.NONE;
+        }
+        if (!b.isObject()) {
+            throw new IllegalArgumentException("breakGlass must be an object such as {\"roles\": [\"emergency-admin\"], \"groups\": [\"/break-glass\"]}");
+        }
+        for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!k.equals("roles") && !k.equals("groups")) {
+                throw new IllegalArgumentException("unknown field 'breakGlass." + k + "'; known: [roles, groups]");
+            }
+        }
+        return new RealmSettings.BreakGlass(names(b.get("roles"), "breakGlass.roles", false), names(b.get("groups"), "breakGlass.groups", true));
+    }
+
+    /** Role names ({@code role}, {@code clientId/role}) or group paths ({@code /a/b}): 1-255 characters, no duplicates. */
+    private static List<String> names(JsonNode v, String where, boolean paths) {
+        if (v == null) {
+            return List.of();
+        }
+        if (!v.isArray() || v.size() > MAX_BREAK_GLASS) {
+            throw new IllegalArgumentException(where + " must be an array of at most " + MAX_BREAK_GLASS + " names");
+        }
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (JsonNode e : v) {
+            String name = e.isTextual() ? e.textValue().trim() : "";
+            boolean ok = !name.isEmpty() && name.length() <= 255 && name.chars().noneMatch(Character::isISOControl)
+                    && (!paths || name.startsWith("/"));
+            if (!ok) {
+                throw new IllegalArgumentException(where + ": '" + e.asText() + "' is not a "
+                        + (paths ? "group path such as /break-glass" : "role name such as emergency-admin or realm-management/realm-admin"));
+            }
+            out.add(name);
+        }
+        return List.copyOf(out);
     }
 
     private static RealmSettings.Hygiene hygiene(JsonNode h) {
@@ -156,6 +200,10 @@ public final class RealmSettingsCodec {
         h.put("mfaNudges", s.hygiene().mfaNudges());
         h.put("everyDays", s.hygiene().everyDays());
         h.put("passwordAgeDays", s.hygiene().passwordAgeDays());
+        n.put("enforcement", s.enforcement().key);
+        ObjectNode b = n.putObject("breakGlass");
+        s.breakGlass().roles().forEach(b.putArray("roles")::add);
+        s.breakGlass().groups().forEach(b.putArray("groups")::add);
         return n;
     }
 

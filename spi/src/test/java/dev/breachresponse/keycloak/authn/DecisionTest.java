@@ -85,7 +85,7 @@ class DecisionTest {
 
     @Test
     void failingClosedRequiresMfaWithTheRealmFactors() {
-        RealmSettings s = new RealmSettings(List.of("otp"), new Policy.Grace(5, 5), "otp", Map.of(), true, RealmSettings.Hygiene.OFF);
+        RealmSettings s = new RealmSettings(List.of("otp"), new Policy.Grace(5, 5), "otp", Map.of(), true, RealmSettings.Hygiene.OFF, dev.breachresponse.keycloak.incident.EnforcementMode.ENFORCE, RealmSettings.BreakGlass.NONE);
         Decision d = Decision.failClosed(s);
         assertTrue(d.enforced() && d.requireMfa() && d.failedClosed());
         assertFalse(d.graceOpen());

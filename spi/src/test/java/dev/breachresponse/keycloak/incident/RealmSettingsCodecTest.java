@@ -61,7 +61,7 @@ class RealmSettingsCodecTest {
 
     @Test
     void newIncidentsTakeTheRealmFactorsAndGraceButASecretKeepsNoGrace() {
-        RealmSettings realm = new RealmSettings(List.of("otp"), new Policy.Grace(3, 2), "otp", java.util.Map.of(), true, RealmSettings.Hygiene.OFF);
+        RealmSettings realm = new RealmSettings(List.of("otp"), new Policy.Grace(3, 2), "otp", java.util.Map.of(), true, RealmSettings.Hygiene.OFF, dev.breachresponse.keycloak.incident.EnforcementMode.ENFORCE, RealmSettings.BreakGlass.NONE);
         Policy contact = Policy.defaultsFor(List.of("email"), realm);
         assertEquals(List.of("otp"), contact.allowedFactors());
         assertEquals(new Policy.Grace(3, 2), contact.grace());

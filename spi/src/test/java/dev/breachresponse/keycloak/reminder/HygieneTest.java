@@ -17,7 +17,8 @@ class HygieneTest {
 
     static RealmSettings realm(List<String> factors, boolean nudges, int passwordAgeDays) {
         return new RealmSettings(factors, new Policy.Grace(0, 0), factors.get(0), Map.of(), true,
-                new RealmSettings.Hygiene(nudges, 30, passwordAgeDays));
+                new RealmSettings.Hygiene(nudges, 30, passwordAgeDays), dev.breachresponse.keycloak.incident.EnforcementMode.ENFORCE,
+                RealmSettings.BreakGlass.NONE);
     }
 
     @Test

@@ -30,6 +30,10 @@ import jakarta.persistence.Version;
                 query = "select f.id from FlagEntity f where f.realmId = :realmId and f.userId = :userId"),
         @NamedQuery(name = "brFlagFunnel",
                 query = "select f.state, count(f), count(f.steppedUpAt), count(f.enrolledAt), count(f.passwordChangedAt) from FlagEntity f where f.incident.id = :incidentId group by f.state"),
+        @NamedQuery(name = "brFlagObserve",
+                query = "update FlagEntity f set f.observedAt = :now, f.observedReason = :reason, f.observedAsk = :ask, f.observedLogins = f.observedLogins + 1 where f.id in :ids"),
+        @NamedQuery(name = "brFlagObserved",
+                query = "select f.observedReason, f.observedAsk, count(f), sum(f.observedLogins) from FlagEntity f where f.incident.id = :incidentId and f.observedAt is not null group by f.observedReason, f.observedAsk"),
         @NamedQuery(name = "brDueFlags",
                 query = "select f from FlagEntity f join fetch f.incident where f.nextDueAt <= :now order by f.nextDueAt, f.id"),
         @NamedQuery(name = "brDueFlagsOfRealm",
@@ -105,6 +109,18 @@ public class FlagEntity {
     @Version
     @Column(name = "VERSION", nullable = false)
     private int version;
+
+    @Column(name = "OBSERVED_AT")
+    private Long observedAt;
+
+    @Column(name = "OBSERVED_REASON", length = 16)
+    private String observedReason;
+
+    @Column(name = "OBSERVED_ASK", length = 32)
+    private String observedAsk;
+
+    @Column(name = "OBSERVED_LOGINS", nullable = false)
+    private int observedLogins;
 
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }

@@ -146,6 +146,35 @@ final class JpaIncidentStore implements IncidentStore {
     }
 
     @Override
+    public void recordObserved(RealmModel realm, List<String> flagIds, String reason, String ask) {
+        if (flagIds.isEmpty()) {
+            return;
+        }
+        List<String> ofRealm = flagIds.stream().filter(id -> {
+            FlagEntity f = em.find(FlagEntity.class, id);
+            return f != null && f.getRealmId().equals(realm.getId());
+        }).toList();
+        if (ofRealm.isEmpty()) {
+            return;
+        }
+        em.createNamedQuery("brFlagObserve")
+                .setParameter("now", Time.currentTimeMillis())
+                .setParameter("reason", reason)
+                .setParameter("ask", ask)
+                .setParameter("ids", ofRealm)
+                .executeUpdate();
+    }
+
+    @Override
+    public List<Observed> observed(RealmModel realm, String incidentId) {
+        IncidentEntity ie = requireIncident(realm, incidentId);
+        return em.createNamedQuery("brFlagObserved", Object[].class).setParameter("incidentId", ie.getId()).getResultStream()
+                .map(row -> new Observed((String) row[0], (String) row[1], ((Number) row[2]).longValue(),
+                        row[3] == null ? 0 : ((Number) row[3]).longValue()))
+                .toList();
+    }
+
+    @Override
     public JobStore jobs() {
         return jobs;
     }

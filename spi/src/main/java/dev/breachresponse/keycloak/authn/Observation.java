@@ -1,0 +1,49 @@
+package dev.breachresponse.keycloak.authn;
+
+import java.util.List;
+
+import org.jboss.logging.Logger;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.models.UserModel;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import dev.breachresponse.keycloak.incident.IncidentStore;
+
+/**
+ * Report-only incidents and break-glass members: login lets the user through, and records once per login what it
+ * would have asked ({@link Decision#ask}) on the user's flags (counted in {@code GET /incidents/{id}/stats}) and as
+ * details of the login's own user event: {@code breach_report_only} or {@code breach_break_glass} = the ask,
+ * {@code breach_incidents} = the incident ids.
+ */
+final class Observation {
+
+    static final String NOTE = "breach-response.observed";
+
+    private static final Logger LOG = Logger.getLogger(Observation.class);
+
+    private Observation() {
+    }
+
+    static void record(AuthenticationFlowContext context, Enforcement.Outcome o) {
+        if (o.reason() == null || !o.observed().enforced()) {
+            return;
+        }
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        if (authSession == null || authSession.getAuthNote(NOTE) != null) {
+            return;
+        }
+        authSession.setAuthNote(NOTE, o.reason());
+        UserModel user = context.getUser();
+        String ask = o.observed().ask(!Factor.configured(user, o.observed().factors()).isEmpty());
+        boolean breakGlass = Enforcement.BREAK_GLASS.equals(o.reason());
+        context.getEvent().detail(breakGlass ? "breach_break_glass" : "breach_report_only", ask)
+                .detail("breach_incidents", String.join(",", o.observed().incidentIds()));
+        List<String> flagIds = o.observed().exposures().stream().map(e -> e.flag().id()).toList();
+        context.getSession().getProvider(IncidentStore.class).recordObserved(context.getRealm(), flagIds, o.reason(), ask);
+        if (breakGlass) {
+            // the exception must stay visible: an emergency account is signing in without what enforcement would ask
+            LOG.infof("breach-response: a flagged break-glass user signs in to realm %s without the %s enforcement would ask",
+                    context.getRealm().getName(), ask);
+        }
+    }
+}
