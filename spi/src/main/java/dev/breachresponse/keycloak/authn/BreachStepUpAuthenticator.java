@@ -15,6 +15,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.services.messages.Messages;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
@@ -76,8 +77,27 @@ final class BreachStepUpAuthenticator implements Authenticator {
             authenticate(context);
             return;
         }
+        if (!BruteForce.CHECKS_LOCK_ITSELF.contains(factor) && refusedLocked(context)) {
+            return;
+        }
         Decision d = Enforcement.decide(context.getSession(), context.getRealm(), context.getUser());
         delegate(context, factor).action(capture(context, factor, d));
+    }
+
+    /**
+     * A locked-out user (Keycloak's brute-force protection) is refused before the factor is checked, with
+     * Keycloak's event error and message, as its username-password form does; not counted again.
+     */
+    private static boolean refusedLocked(AuthenticationFlowContext context) {
+        String error = BruteForce.lockError(context, context.getUser());
+        if (error == null) {
+            return false;
+        }
+        context.getEvent().user(context.getUser()).error(error);
+        context.forceChallenge(context.form()
+                .setError(Errors.USER_TEMPORARILY_DISABLED.equals(error) ? Messages.ACCOUNT_TEMPORARILY_DISABLED : Messages.ACCOUNT_PERMANENTLY_DISABLED)
+                .createErrorPage(Response.Status.UNAUTHORIZED));
+        return true;
     }
 
     /** Keycloak authenticators that verify a factor, by the factor they verify. */
@@ -117,7 +137,7 @@ final class BreachStepUpAuthenticator implements Authenticator {
     }
 
     private static AuthenticationFlowContext capture(AuthenticationFlowContext context, Factor factor, Decision d) {
-        return SuccessCapture.wrap(context, () -> passed(context, factor, d));
+        return SuccessCapture.wrap(context, factor.authenticatorId, () -> passed(context, factor, d));
     }
 
     /** The factor passed: record it, then queue what the policy still asks (notice, password change). */
@@ -140,13 +160,32 @@ final class BreachStepUpAuthenticator implements Authenticator {
         }
     }
 
+    /** Keycloak's direct-grant OTP check: its reference category ("otp") is the one failures count under. */
+    static final String DIRECT_GRANT_OTP = "direct-grant-validate-otp";
+
+    /**
+     * Direct grant: the {@code otp} form parameter, checked against the user's OTP credentials. A locked-out user
+     * is refused first, even with the right code (event {@code Errors.USER_TEMPORARILY_DISABLED} /
+     * {@code USER_DISABLED}, "Invalid user credentials", as Keycloak's {@code ValidateUsername}); a wrong or missing
+     * code of a user who has OTP counts one failure, as Keycloak's {@code ValidateOTP} does. Each refusal is
+     * answered with {@code forceChallenge}, so the flow does not count it a second time.
+     */
     private void directGrant(AuthenticationFlowContext context, Decision d) {
         UserModel user = context.getUser();
+        String lock = BruteForce.lockError(context, user);
+        if (lock != null) {
+            context.getEvent().user(user).error(lock);
+            context.forceChallenge(oauthError("Invalid user credentials"));
+            return;
+        }
         String otp = context.getHttpRequest().getDecodedFormParameters().getFirst("otp");
         boolean otpAllowed = d.factors().contains(Factor.OTP.key) && user.credentialManager().isConfiguredFor(Factor.OTP.credentialType);
         if (!d.requireMfa() || !otpAllowed || otp == null || otp.isBlank()) {
+            if (d.requireMfa() && otpAllowed) {
+                BruteForce.failed(context, DIRECT_GRANT_OTP);
+            }
             context.getEvent().user(user).error("breach_step_up_required");
-            context.failure(AuthenticationFlowError.ACCESS_DENIED, oauthError(
+            context.forceChallenge(oauthError(
                     "This account was exposed in a security incident and must verify a second factor. "
                             + (otpAllowed && d.requireMfa() ? "Send the current one-time code in the 'otp' parameter, or sign in through the browser."
                             : "Sign in through the browser to complete the verification.")));
@@ -155,8 +194,9 @@ final class BreachStepUpAuthenticator implements Authenticator {
         boolean valid = user.credentialManager().getStoredCredentialsByTypeStream(Factor.OTP.credentialType)
                 .anyMatch(c -> user.credentialManager().isValid(new UserCredentialModel(c.getId(), Factor.OTP.credentialType, otp)));
         if (!valid) {
+            BruteForce.failed(context, DIRECT_GRANT_OTP);
             context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);
-            context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, oauthError("Invalid user credentials"));
+            context.forceChallenge(oauthError("Invalid user credentials"));
             return;
         }
         if (d.requirePasswordChange()) {

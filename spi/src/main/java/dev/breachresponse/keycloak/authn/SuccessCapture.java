@@ -3,26 +3,48 @@ package dev.breachresponse.keycloak.authn;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 
+import jakarta.ws.rs.core.Response;
+
 import org.keycloak.authentication.AuthenticationFlowContext;
 
 /**
- * Hands Keycloak's own authenticators (OTP form, WebAuthn, recovery codes) the real flow context, and runs a
- * callback when they call {@code success()}: that is how the step-up records which factor passed without
- * re-implementing any of them.
+ * Hands Keycloak's own authenticators (OTP form, WebAuthn, recovery codes) the real flow context, runs a
+ * callback when they call {@code success()} (that is how the step-up records which factor passed without
+ * re-implementing any of them), and counts their failures in Keycloak's brute-force protection with their own
+ * category ({@link BruteForce#failed}), which Keycloak would not do for the step-up execution.
+ *
+ * <p>One wrong code is one failure: {@code failureChallenge(error, page)} is counted here and answered with
+ * {@code forceChallenge(page)}, the same page without the flow's own {@code logFailure} (as Keycloak's
+ * {@code ValidateUsername} answers a locked user). {@code failure(...)} is counted here and passed on; the flow's
+ * own count of it carries the step-up's category "breach-step-up", which Keycloak's protector ignores.
  */
 final class SuccessCapture {
 
     private SuccessCapture() {
     }
 
-    static AuthenticationFlowContext wrap(AuthenticationFlowContext context, Runnable onSuccess) {
+    /**
+     * @param context the real flow context
+     * @param authenticatorId provider id of the Keycloak authenticator the proxy is handed to (its reference
+     *        category is the brute-force category of its failures)
+     * @param onSuccess runs before {@code success()} reaches Keycloak; if it throws, the login fails (closed)
+     */
+    static AuthenticationFlowContext wrap(AuthenticationFlowContext context, String authenticatorId, Runnable onSuccess) {
         return (AuthenticationFlowContext) Proxy.newProxyInstance(
                 AuthenticationFlowContext.class.getClassLoader(),
                 new Class<?>[]{AuthenticationFlowContext.class},
                 (proxy, method, args) -> {
-                    if ("success".equals(method.getName())) {
-                        // record first: when recording fails the login fails (closed), never the other way round
-                        onSuccess.run();
+                    switch (method.getName()) {
+                        case "success" -> onSuccess.run();
+                        case "failureChallenge" -> {
+                            BruteForce.failed(context, authenticatorId);
+                            context.forceChallenge((Response) args[1]);
+                            return null;
+                        }
+                        case "failure" -> BruteForce.failed(context, authenticatorId);
+                        default -> {
+                            // everything else goes straight to the real context
+                        }
                     }
                     try {
                         return method.invoke(context, args);
