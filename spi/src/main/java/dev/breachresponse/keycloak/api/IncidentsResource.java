@@ -184,6 +184,8 @@ public final class IncidentsResource {
             Incident incident = incident(id);
             ObjectNode json = Json.funnel(store.funnel(realm, incident.id()));
             json.put("incidentId", incident.id());
+            json.put("enforcement", incident.policy().enforcement().key);
+            json.set("observed", Json.observed(store.observed(realm, incident.id())));
             return Response.ok(json.toString(), MediaType.APPLICATION_JSON_TYPE).build();
         });
     }

@@ -12,6 +12,7 @@ import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.FlagHistoryEntry;
 import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.Funnel;
+import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.Job;
 import dev.breachresponse.keycloak.incident.JobItem;
@@ -184,6 +185,31 @@ final class Json {
             n.put("detail", i.detail());
         }
         return a;
+    }
+
+    /**
+     * Logins let through although enforcement would have asked something, from
+     * {@link IncidentStore#observed}: {@code {"flags", "logins", "byReason": {"report-only": n, "break-glass": n},
+     * "wouldAsk": {"step-up": n, "enrol": n, "mailbox-proof": n, "password-change": n}}} (flags counted by their
+     * latest reason and ask).
+     */
+    static ObjectNode observed(List<IncidentStore.Observed> rows) {
+        ObjectNode n = F.objectNode();
+        ObjectNode byReason = F.objectNode();
+        ObjectNode wouldAsk = F.objectNode();
+        long flags = 0;
+        long logins = 0;
+        for (IncidentStore.Observed o : rows) {
+            flags += o.flags();
+            logins += o.logins();
+            byReason.put(o.reason(), byReason.path(o.reason()).asLong(0) + o.flags());
+            wouldAsk.put(o.ask(), wouldAsk.path(o.ask()).asLong(0) + o.flags());
+        }
+        n.put("flags", flags);
+        n.put("logins", logins);
+        n.set("byReason", byReason);
+        n.set("wouldAsk", wouldAsk);
+        return n;
     }
 
     static ObjectNode funnel(Funnel f) {

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.breachresponse.keycloak.authn.BreachSetup;
+import dev.breachresponse.keycloak.authn.BreakGlass;
 import dev.breachresponse.keycloak.authn.Enforcement;
 import dev.breachresponse.keycloak.authn.EnforcementAudit;
 import dev.breachresponse.keycloak.incident.EnforcementGaps;
@@ -141,6 +142,16 @@ public final class SetupResource {
                 settings = RealmSettingsCodec.read(Api.readSmallJson(body));
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest(e.getMessage());
+            }
+            for (String role : settings.breakGlass().roles()) {
+                if (BreakGlass.role(realm, role) == null) {
+                    throw ApiException.badRequest("breakGlass.roles: this realm has no role '" + role + "' (a realm role, or clientId/role for a client role)");
+                }
+            }
+            for (String group : settings.breakGlass().groups()) {
+                if (!BreakGlass.groupExists(session, realm, group)) {
+                    throw ApiException.badRequest("breakGlass.groups: this realm has no group '" + group + "' (a path such as /break-glass)");
+                }
             }
             ObjectNode json = RealmSettingsCodec.toJson(settings);
             session.getProvider(IncidentStore.class).saveRealmConfig(realm, json.toString(), Api.actor(auth));

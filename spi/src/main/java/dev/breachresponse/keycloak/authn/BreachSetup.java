@@ -46,6 +46,7 @@ public final class BreachSetup {
         for (EnforcementAudit.EntryPoint gap : new EnforcementAudit(session, realm).gaps()) {
             warnings.add(gap.detail());
         }
+        breakGlass();
         if (!realm.isAdminEventsEnabled()) {
             warnings.add("Admin events are disabled in this realm: flag jobs, setup and config changes are not stored as admin events. Enable them under Realm settings > Events > Admin events settings.");
         }
@@ -169,5 +170,18 @@ public final class BreachSetup {
         if (added > 0) {
             changes.add("Added client scope '" + CLIENT_SCOPE + "' to " + added + " OIDC client(s) as a default scope");
         }
+    }
+
+    /** Without an exclusion, flagged realm admins meet enforcement like everyone: say so, with how many there are. */
+    private void breakGlass() {
+        if (!Enforcement.settings(session, realm).breakGlass().isEmpty()) {
+            return;
+        }
+        ClientModel management = realm.getClientByClientId(org.keycloak.models.Constants.REALM_MANAGEMENT_CLIENT_ID);
+        var admin = management == null ? null : management.getRole(org.keycloak.models.AdminRoles.REALM_ADMIN);
+        long admins = admin == null ? 0 : session.users().getRoleMembersStream(realm, admin, 0, 1000).count();
+        warnings.add("No break-glass exclusion is set: flagged realm admins (" + admins + " user(s) hold realm-admin directly) are"
+                + " challenged, escalated and disabled like everyone, so a lost factor can lock an emergency account out. Name the"
+                + " emergency accounts' roles or groups: PUT .../breach-response/config {\"breakGlass\": {\"groups\": [\"/break-glass\"]}}.");
     }
 }

@@ -7,6 +7,8 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
+import dev.breachresponse.keycloak.authn.BreakGlass;
+import dev.breachresponse.keycloak.authn.Enforcement;
 import dev.breachresponse.keycloak.authn.Factor;
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.Flag;
@@ -16,8 +18,8 @@ import dev.breachresponse.keycloak.support.SessionRevoker;
 
 /**
  * What happens at an incident's deadline to a flag still open: required actions on the user (enrol a factor,
- * change the password), session revocation, and optionally disabling the account. Records exactly what it
- * added on the flag, so that {@link #undo} (a dismissal) removes exactly that and nothing the user had before.
+ * change the password), session revocation, and optionally disabling the account; a report-only incident only
+ * revokes, a break-glass member gets nothing. Records exactly what it added on the flag, so that {@link #undo} (a dismissal) removes exactly that and nothing the user had before.
  */
 public final class Escalation {
 
@@ -34,7 +36,14 @@ public final class Escalation {
             return done;
         }
         Policy.OnDeadline d = policy.onDeadline();
-        if (d.requiredActions()) {
+        if (BreakGlass.isMember(session, realm, user, Enforcement.settings(session, realm).breakGlass())) {
+            // emergency accounts are never challenged, escalated or disabled: the escalation is recorded as empty
+            session.getProvider(IncidentStore.class).recordEscalation(realm, flag.id(), done, Actor.SYSTEM);
+            return done;
+        }
+        // report-only: revocation follows the policy, but nothing challenges the user (no required actions, no disabling)
+        boolean challenge = !policy.reportOnly();
+        if (challenge && d.requiredActions()) {
             boolean hasFactor = Factor.configuredAny(user, policy.allowedFactors());
             if (policy.requireMfa() && !hasFactor && addAction(user, enrolAction)) {
                 done.add(enrolAction);
@@ -48,7 +57,7 @@ public final class Escalation {
             SessionRevoker.revoke(session, realm, user);
             done.add(SESSIONS_REVOKED);
         }
-        if (d.disableAccount() && user.isEnabled()) {
+        if (challenge && d.disableAccount() && user.isEnabled()) {
             user.setEnabled(false);
             done.add(DISABLED);
         }
