@@ -1,0 +1,178 @@
+package dev.breachresponse.keycloak.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.ws.rs.core.Response;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.AdminEventRepresentation;
+import org.keycloak.representations.idm.EventRepresentation;
+import org.keycloak.representations.idm.GroupRepresentation;
+import org.keycloak.testframework.annotations.InjectAdminClient;
+import org.keycloak.testframework.annotations.InjectKeycloakUrls;
+import org.keycloak.testframework.annotations.InjectRealm;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.injection.LifeCycle;
+import org.keycloak.testframework.oauth.OAuthClient;
+import org.keycloak.testframework.oauth.annotations.InjectOAuthClient;
+import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.server.KeycloakUrls;
+import org.keycloak.testframework.ui.annotations.InjectWebDriver;
+import org.keycloak.testframework.ui.webdriver.ManagedWebDriver;
+import org.openqa.selenium.By;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Safe rollout on real login pages: a report-only incident lets its flagged user in with the password and records
+ * what it would have asked (stats, the login event) until an admin switches it to enforce; a break-glass member is
+ * let in and recorded until removed from the group.
+ */
+@KeycloakIntegrationTest(config = BreachServerConfig.class)
+class SafeRolloutIT {
+
+    @InjectRealm(config = EnforcementRealm.class, lifecycle = LifeCycle.METHOD)
+    ManagedRealm realm;
+
+    @InjectOAuthClient(lifecycle = LifeCycle.METHOD)
+    OAuthClient oauth;
+
+    @InjectWebDriver
+    ManagedWebDriver driver;
+
+    @InjectAdminClient
+    Keycloak admin;
+
+    @InjectKeycloakUrls
+    KeycloakUrls urls;
+
+    BreachApi api;
+    JsonNode setup;
+
+    @BeforeEach
+    void setUp() {
+        api = new BreachApi(urls.getBase(), realm.getName(), () -> admin.tokenManager().getAccessTokenString());
+        BreachApi.Reply r = api.post("/setup", null, "");
+        assertEquals(200, r.status(), r.toString());
+        setup = r.json();
+    }
+
+    String userId(String username) {
+        return realm.admin().users().searchByUsername(username, true).get(0).getId();
+    }
+
+    void incident(String id, String policy) {
+        BreachApi.Reply r = api.postJson("/incidents", "{\"id\":\"" + id + "\",\"title\":\"Vendor leak " + id
+                + "\",\"exposedData\":[\"email\"]" + (policy == null ? "" : ",\"policy\":" + policy) + "}");
+        assertEquals(201, r.status(), r.toString());
+    }
+
+    void flag(String incident, String username) {
+        BreachApi.Reply r = api.put("/incidents/" + incident + "/flags/" + userId(username));
+        assertTrue(r.status() == 200 || r.status() == 201, r.toString());
+    }
+
+    /** A fresh browser, the password form, and whether Keycloak redirected back with a code. */
+    boolean passwordLoginGetsACode(String username) {
+        IdentityProviders.forgetSessions(driver, realm.getName());
+        oauth.openLoginForm();
+        driver.findElement(By.id("username")).sendKeys(username);
+        driver.findElement(By.id("password")).sendKeys(Realms.PASSWORD);
+        driver.findElement(By.id("kc-login")).click();
+        boolean code = driver.getCurrentUrl().contains("code=");
+        assertTrue(code || !driver.driver().findElements(By.id("breach-notice")).isEmpty(),
+                "either a code or the breach notice: " + driver.getCurrentUrl() + "\n" + driver.findElement(By.tagName("body")).getText());
+        return code;
+    }
+
+    JsonNode stats(String incident) {
+        BreachApi.Reply r = api.get("/incidents/" + incident + "/stats");
+        assertEquals(200, r.status(), r.toString());
+        return r.json();
+    }
+
+    Map<String, String> lastLoginDetails(String username) {
+        List<EventRepresentation> logins = realm.admin().getEvents(List.of("LOGIN"), null, userId(username), null, null, null, 0, 5);
+        assertFalse(logins.isEmpty(), "a LOGIN event for " + username);
+        return logins.get(0).getDetails();
+    }
+
+    @Test
+    void aReportOnlyIncidentRecordsWhatItWouldAskUntilSwitchedToEnforce() {
+        incident("canary", "{\"enforcement\":\"report-only\"}");
+        flag("canary", "bob");
+
+        assertTrue(passwordLoginGetsACode("bob"), "report-only: the password alone signs bob in");
+        JsonNode stats = stats("canary");
+        assertEquals("report-only", stats.get("enforcement").asText(), stats.toString());
+        assertEquals(1, stats.at("/observed/flags").asLong(), stats.toString());
+        assertEquals(1, stats.at("/observed/logins").asLong(), stats.toString());
+        assertEquals(1, stats.at("/observed/byReason/report-only").asLong(), stats.toString());
+        assertEquals(1, stats.at("/observed/wouldAsk/enrol").asLong(), "bob has no factor: enrolment: " + stats);
+        Map<String, String> details = lastLoginDetails("bob");
+        assertEquals("enrol", details.get("breach_report_only"), String.valueOf(details));
+        assertEquals("canary", details.get("breach_incidents"), String.valueOf(details));
+        assertEquals("FLAGGED", api.get("/incidents/canary/flags/" + userId("bob")).json().get("state").asText());
+
+        // a second login counts again
+        assertTrue(passwordLoginGetsACode("bob"));
+        assertEquals(2, stats("canary").at("/observed/logins").asLong());
+
+        BreachApi.Reply switched = api.putJson("/incidents/canary", "{\"policy\":{\"enforcement\":\"enforce\"}}");
+        assertEquals(200, switched.status(), switched.toString());
+        assertEquals("enforce", switched.json().at("/policy/enforcement").asText(), switched.toString());
+        List<AdminEventRepresentation> events = realm.admin().getAdminEvents();
+        assertTrue(events.stream().anyMatch(e -> "BREACH_INCIDENT".equals(e.getResourceType()) && "UPDATE".equals(e.getOperationType())
+                && e.getRepresentation() != null && e.getRepresentation().contains("\"enforcement\":\"enforce\"")),
+                "the switch is an admin event");
+
+        assertFalse(passwordLoginGetsACode("bob"), "enforced from the next login: the breach notice, then enrolment");
+    }
+
+    @Test
+    void theRealmDefaultModeAppliesToNewIncidents() {
+        BreachApi.Reply put = api.putJson("/config", "{\"enforcement\":\"report-only\"}");
+        assertEquals(200, put.status(), put.toString());
+        incident("later", null);
+        assertEquals("report-only", api.get("/incidents/later").json().at("/policy/enforcement").asText());
+        BreachApi.Reply bad = api.putJson("/config", "{\"enforcement\":\"audit\"}");
+        assertEquals(400, bad.status());
+        assertTrue(bad.body().contains("enforcement"), bad.body());
+    }
+
+    @Test
+    void aBreakGlassMemberIsLetInAndRecordedUntilRemovedFromTheGroup() {
+        assertTrue(setup.get("notPatched").toString().contains("No break-glass exclusion"), setup.toString());
+
+        GroupRepresentation g = new GroupRepresentation();
+        g.setName("break-glass");
+        try (Response created = realm.admin().groups().add(g)) {
+            assertEquals(201, created.getStatus());
+        }
+        String groupId = realm.admin().groups().groups().stream().filter(x -> "break-glass".equals(x.getName())).findFirst().orElseThrow().getId();
+        BreachApi.Reply missing = api.putJson("/config", "{\"breakGlass\":{\"groups\":[\"/no-such-group\"]}}");
+        assertEquals(400, missing.status());
+        assertTrue(missing.body().contains("/no-such-group"), missing.body());
+        BreachApi.Reply put = api.putJson("/config", "{\"breakGlass\":{\"groups\":[\"/break-glass\"]}}");
+        assertEquals(200, put.status(), put.toString());
+        assertFalse(api.post("/setup", null, "").body().contains("No break-glass exclusion"));
+
+        realm.admin().users().get(userId("bob")).joinGroup(groupId);
+        incident("leak", null);
+        flag("leak", "bob");
+        assertTrue(passwordLoginGetsACode("bob"), "a break-glass member signs in with the password");
+        assertEquals("enrol", lastLoginDetails("bob").get("breach_break_glass"));
+        JsonNode stats = stats("leak");
+        assertEquals(1, stats.at("/observed/byReason/break-glass").asLong(), stats.toString());
+
+        realm.admin().users().get(userId("bob")).leaveGroup(groupId);
+        assertFalse(passwordLoginGetsACode("bob"), "out of the group: enforcement is back");
+    }
+}
