@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * {@code id}; {@code username}, {@code login}, {@code login name}; {@code email}, {@code e-mail},
  * {@code email address}, {@code mail}, {@code primary email}. Other columns are ignored and reported. The
  * delimiter is {@code ;} when the header holds more unquoted semicolons than commas (European Excel), else
- * {@code ,}. A UTF-8 byte order mark and CRLF line ends are accepted.
+ * {@code ,}. A UTF-8 byte order mark and CRLF line ends are accepted; blank lines and rows of empty cells are
+ * skipped.
  */
 final class CsvSubjects {
 
@@ -123,9 +124,12 @@ final class CsvSubjects {
         return ignored;
     }
 
-    /** One data row (not blank) to one subject. */
+    /** One data row (not blank) to one subject; a row of empty cells (Excel's trailing {@code ;;}) to none. */
     void row(String line, Consumer<Subject> sink) {
         List<String> cells = split(line, delimiter);
+        if (cells != null && cells.stream().allMatch(String::isBlank)) {
+            return;
+        }
         if (cells == null) {
             sink.accept(Subject.invalid(line, "row has an unclosed quote (a quoted field may not span lines)"));
             return;
