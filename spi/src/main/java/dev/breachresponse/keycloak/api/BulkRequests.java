@@ -32,7 +32,7 @@ final class BulkRequests {
             }
         }
         throw new ApiException(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                "Send application/json ({\"subjects\":[...]}), application/x-ndjson (one subject a line) or text/csv (header email, username or id)");
+                "Send application/json ({\"subjects\":[...]}), application/x-ndjson (one subject a line) or text/csv (a header row naming an email, username or id column)");
     }
 
     static Boolean dryRun(String v) {
@@ -44,6 +44,22 @@ final class BulkRequests {
             case "false" -> Boolean.FALSE;
             default -> throw ApiException.badRequest("dryRun must be true or false");
         };
+    }
+
+    static final int MAX_COLUMN = 200;
+
+    /** The {@code column} query parameter: one CSV header name (1 to 200 characters, no control characters). */
+    static String column(String v, SubjectReader.Format format) {
+        if (v == null) {
+            return null;
+        }
+        if (format != SubjectReader.Format.CSV) {
+            throw ApiException.badRequest("column applies to text/csv bodies only");
+        }
+        if (v.isBlank() || v.length() > MAX_COLUMN || v.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("column must name a CSV header column: 1 to " + MAX_COLUMN + " characters, no control characters");
+        }
+        return v;
     }
 
     static String idempotencyKey(String v) {

@@ -76,7 +76,7 @@ public final class IncidentsResource {
     @Path("{id}/flags")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response bulkFlag(@PathParam("id") String id, @QueryParam("dryRun") String dryRun,
+    public Response bulkFlag(@PathParam("id") String id, @QueryParam("dryRun") String dryRun, @QueryParam("column") String column,
                              @HeaderParam("Idempotency-Key") String idempotencyKey, InputStream body) {
         return Api.respond(session, () -> {
             if (!auth.users().canManage() && !(realm.isAdminPermissionsEnabled() && auth.users().canQuery())) {
@@ -84,13 +84,14 @@ public final class IncidentsResource {
             }
             SubjectReader.Format format = BulkRequests.format(session.getContext().getRequestHeaders().getMediaType());
             Boolean dry = BulkRequests.dryRun(dryRun);
+            String csvColumn = BulkRequests.column(column, format);
             String key = BulkRequests.idempotencyKey(idempotencyKey);
             Incident incident = incident(id);
             if (!incident.open()) {
                 throw new ApiException(Response.Status.CONFLICT, "incident_closed", "Incident " + id + " is closed: it takes no new flags");
             }
             UserModel admin = auth.adminAuth().getUser();
-            JobIntake.Accepted accepted = bulk.intake().accept(store.jobs(), realm, incident, body, format, dry, key,
+            JobIntake.Accepted accepted = bulk.intake().accept(store.jobs(), realm, incident, body, format, dry, csvColumn, key,
                     Api.actor(auth), auth.adminAuth().getRealm().getId(), admin.getId());
             Job job = accepted.job();
             ObjectNode json = Json.job(job, incident.id());

@@ -170,6 +170,8 @@ final class Json {
         n.put("startedAt", time(j.startedAt()));
         n.put("finishedAt", time(j.finishedAt()));
         n.put("error", j.error());
+        ArrayNode ignored = n.putArray("ignoredColumns");
+        j.ignoredColumns().forEach(ignored::add);
         return n;
     }
 
@@ -183,6 +185,8 @@ final class Json {
             n.put("outcome", i.outcome() == null ? null : i.outcome().name());
             n.put("userId", i.userId());
             n.put("detail", i.detail());
+            ObjectNode also = n.putObject("alsoGiven");
+            dev.breachresponse.keycloak.api.jobs.Subject.decodeAlso(i.also()).forEach((t, v) -> also.put(t.key(), v));
         }
         return a;
     }

@@ -1,6 +1,8 @@
 package dev.breachresponse.keycloak.incident;
 
-/** Read-only view of a bulk flag job and its counts. */
+import java.util.List;
+
+/** Read-only view of a bulk flag job and its counts; {@code ignoredColumns}: CSV header columns no subject was read from. */
 public record Job(
         String id,
         String realmId,
@@ -17,7 +19,12 @@ public record Job(
         Long finishedAt,
         Counts counts,
         int processed,
-        String error) {
+        String error,
+        List<String> ignoredColumns) {
+
+    public Job {
+        ignoredColumns = ignoredColumns == null ? List.of() : List.copyOf(ignoredColumns);
+    }
 
     public record Counts(int submitted, int flagged, int alreadyFlagged, int notFound, int invalid, int ambiguous,
                          int sessionsRevoked) {

@@ -18,11 +18,18 @@ public interface JobStore {
     /** Appends items (sequence numbers from {@code firstSeq}); invalid subjects get outcome INVALID now. */
     void addItems(String jobId, int firstSeq, List<NewItem> items);
 
-    record NewItem(String subjectType, String subject, String invalidReason) {
+    /** {@code also}: the entry's other identifiers, encoded as {@code Subject.encodedAlso()}, or null. */
+    record NewItem(String subjectType, String subject, String invalidReason, String also) {
+        public NewItem(String subjectType, String subject, String invalidReason) {
+            this(subjectType, subject, invalidReason, null);
+        }
     }
 
-    /** Sets the counts, dry-run flag and request fingerprint once intake is complete. */
-    Job finishIntake(String jobId, int submitted, int invalid, boolean dryRun, String requestHash);
+    /**
+     * Sets the counts, dry-run flag and request fingerprint once intake is complete, and the CSV header columns
+     * the intake did not read ({@code ignoredColumns}, empty for JSON bodies).
+     */
+    Job finishIntake(String jobId, int submitted, int invalid, boolean dryRun, String requestHash, List<String> ignoredColumns);
 
     Optional<Job> find(RealmModel realm, String jobId);
 

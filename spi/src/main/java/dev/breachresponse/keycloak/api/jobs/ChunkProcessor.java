@@ -92,17 +92,27 @@ final class ChunkProcessor {
         // 1. resolve every subject (stored users in one query per kind, federated ones through Keycloak's user
         // look-up) and check the submitter's rights
         List<JobItem> open = pending.stream().filter(item -> item.outcome() == null).toList(); // INVALID at intake: already counted
-        Map<Integer, SubjectResolver.Found> found = SubjectResolver.resolve(session, realm, open);
+        Map<Integer, List<SubjectResolver.Found>> found = SubjectResolver.resolve(session, realm, open);
         List<JobItem> matchedItems = new ArrayList<>();
         Map<String, Target> users = new HashMap<>();
         for (JobItem item : open) {
-            SubjectResolver.Found f = found.get(item.seq());
+            // users the submitter may not manage read as nobody before the identifiers are compared: no oracle
+            List<SubjectResolver.Found> each = found.get(item.seq()).stream()
+                    .map(f -> f.user() == null || manageAll || canManage(session, realm, rights, f.user()) ? f
+                            : new SubjectResolver.Found(SubjectResolver.Route.NOT_FOUND, null))
+                    .toList();
+            SubjectResolver.Found f = SubjectResolver.combine(each);
             if (f.route() == SubjectResolver.Route.AMBIGUOUS) {
                 outcomes.add(outcome(item, ItemOutcome.AMBIGUOUS, null, "several users share this email; none flagged"));
                 ambiguous++;
                 continue;
             }
-            if (f.user() == null || !(manageAll || canManage(session, realm, rights, f.user()))) {
+            if (f.route() == SubjectResolver.Route.CONFLICT) {
+                outcomes.add(outcome(item, ItemOutcome.AMBIGUOUS, null, conflict(item, each)));
+                ambiguous++;
+                continue;
+            }
+            if (f.user() == null) {
                 outcomes.add(outcome(item, ItemOutcome.NOT_FOUND, null, null));
                 notFound++;
                 continue;
@@ -162,7 +172,19 @@ final class ChunkProcessor {
         return model != null && rights.users().canManage(model);
     }
 
+    /** The detail of an item whose identifiers name different users: which identifiers named a user. */
+    static String conflict(JobItem item, List<SubjectResolver.Found> each) {
+        List<SubjectResolver.Identifier> ids = SubjectResolver.identifiers(item);
+        List<String> naming = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (each.get(i).user() != null) {
+                naming.add(ids.get(i).type().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return "identifiers disagree: the " + String.join(" and the ", naming) + " given name different users; none flagged";
+    }
+
     private static JobItem outcome(JobItem item, ItemOutcome o, String userId, String detail) {
-        return new JobItem(item.seq(), item.subjectType(), item.subject(), o, userId, detail);
+        return new JobItem(item.seq(), item.subjectType(), item.subject(), o, userId, detail, item.also());
     }
 }

@@ -44,19 +44,25 @@ public final class JobIntake {
 
     /**
      * @param dryRunParam the {@code dryRun} query parameter, or null
+     * @param column      the {@code column} query parameter (CSV: the one header column to read), or null; part
+     *                    of the request hash, so an idempotency key replayed with another column is refused
      * @throws BodyRejected when the body is refused as a whole
      */
     public Accepted accept(JobStore jobs, RealmModel realm, Incident incident, InputStream body, SubjectReader.Format format,
-                           Boolean dryRunParam, String idempotencyKey, Actor actor, String adminRealmId, String adminUserId) {
+                           Boolean dryRunParam, String column, String idempotencyKey, Actor actor, String adminRealmId, String adminUserId) {
         MessageDigest digest = sha256();
-        digest.update((format.name() + "|" + dryRunParam + "|" + incident.id() + "|").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // without a column the hash is what it was before ?column= existed; with one, length-prefixed so that no
+        // column name can run into the body
+        String columnPart = column == null ? "" : "column=" + column.length() + ":" + column + "|";
+        digest.update((format.name() + "|" + dryRunParam + "|" + incident.id() + "|" + columnPart)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         InputStream hashed = new DigestInputStream(body, digest);
         SubjectReader reader = new SubjectReader(settings.maxSubjects(), settings.maxBodyBytes());
 
         if (idempotencyKey != null) {
             var earlier = jobs.findByIdempotencyKey(realm, idempotencyKey);
             if (earlier.isPresent()) {
-                reader.read(hashed, format, s -> { });
+                reader.read(hashed, format, column, s -> { });
                 if (!hex(digest).equals(earlier.get().requestHash())) {
                     throw new KeyReused();
                 }
@@ -68,11 +74,11 @@ public final class JobIntake {
         List<JobStore.NewItem> batch = new ArrayList<>(BATCH);
         int[] seq = {0};
         int[] invalid = {0};
-        SubjectReader.Envelope env = reader.read(hashed, format, s -> {
+        SubjectReader.Envelope env = reader.read(hashed, format, column, s -> {
             if (!s.isValid()) {
                 invalid[0]++;
             }
-            batch.add(new JobStore.NewItem(s.type() == null ? null : s.type().name(), s.value(), s.invalid()));
+            batch.add(new JobStore.NewItem(s.type() == null ? null : s.type().name(), s.value(), s.invalid(), s.encodedAlso()));
             if (batch.size() == BATCH) {
                 jobs.addItems(job.id(), seq[0], batch);
                 seq[0] += batch.size();
@@ -84,7 +90,7 @@ public final class JobIntake {
             throw new BodyRejected("dryRun in the body and in the query disagree", false);
         }
         boolean dryRun = dryRunParam != null ? dryRunParam : Boolean.TRUE.equals(env.dryRun());
-        return new Accepted(jobs.finishIntake(job.id(), env.count(), invalid[0], dryRun, hex(digest)), false);
+        return new Accepted(jobs.finishIntake(job.id(), env.count(), invalid[0], dryRun, hex(digest), env.ignoredColumns()), false);
     }
 
     private static MessageDigest sha256() {

@@ -1,19 +1,41 @@
 package dev.breachresponse.keycloak.api.jobs;
 
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
 /**
  * One entry of a bulk flag request, as given. {@code invalid} is a reason when the entry cannot be used;
- * such an entry is stored with outcome INVALID and never looked up.
+ * such an entry is stored with outcome INVALID and never looked up. {@code also} holds the entry's other
+ * identifiers (a CSV row or JSON object giving, say, both username and email): {@code type}/{@code value} is the
+ * first given in the precedence id, username, email, and every identifier in {@code also} must name the same
+ * user (checked by {@link SubjectResolver} at processing time).
  */
-public record Subject(Type type, String value, String invalid) {
+public record Subject(Type type, String value, String invalid, Map<Type, String> also) {
 
-    public enum Type { EMAIL, USERNAME, ID }
+    /** Identifier kinds, in precedence order (the first given becomes the item's subject). */
+    public enum Type { ID, USERNAME, EMAIL;
+
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     public static final int MAX_VALUE = 320;
+
+    public Subject {
+        also = also == null || also.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(also));
+    }
+
+    public Subject(Type type, String value, String invalid) {
+        this(type, value, invalid, Map.of());
+    }
 
     public static Subject of(Type type, String raw) {
         String v = raw == null ? "" : raw.strip();
         if (v.isEmpty()) {
-            return new Subject(type, null, "empty " + type.name().toLowerCase(java.util.Locale.ROOT));
+            return new Subject(type, null, "empty " + type.key());
         }
         if (v.length() > MAX_VALUE) {
             return new Subject(type, v.substring(0, MAX_VALUE), "longer than " + MAX_VALUE + " characters");
@@ -27,6 +49,32 @@ public record Subject(Type type, String value, String invalid) {
         return new Subject(type, v, null);
     }
 
+    /**
+     * One entry giving several identifiers ({@code given}: non-blank values by kind). The first in precedence
+     * order is the subject; the others go to {@link #also}. An unusable value of any of them makes the entry
+     * invalid, the reason naming the identifier.
+     */
+    public static Subject of(Map<Type, String> given) {
+        EnumMap<Type, String> sorted = new EnumMap<>(given);
+        Subject primary = null;
+        EnumMap<Type, String> also = new EnumMap<>(Type.class);
+        for (Map.Entry<Type, String> e : sorted.entrySet()) {
+            Subject one = of(e.getKey(), e.getValue());
+            if (!one.isValid()) {
+                return new Subject(one.type(), one.value(), sorted.size() == 1 ? one.invalid() : e.getKey().key() + ": " + one.invalid());
+            }
+            if (primary == null) {
+                primary = one;
+            } else {
+                also.put(one.type(), one.value());
+            }
+        }
+        if (primary == null) {
+            throw new IllegalArgumentException("no identifier given");
+        }
+        return new Subject(primary.type(), primary.value(), null, also);
+    }
+
     public static Subject invalid(String given, String reason) {
         String g = given == null ? null : (given.length() > MAX_VALUE ? given.substring(0, MAX_VALUE) : given);
         return new Subject(null, g, reason);
@@ -34,5 +82,28 @@ public record Subject(Type type, String value, String invalid) {
 
     public boolean isValid() {
         return invalid == null;
+    }
+
+    /** {@link #also} as stored in BR_JOB_ITEM.ALSO: {@code TYPE:value} lines (values hold no control characters); null when empty. */
+    public String encodedAlso() {
+        if (also.isEmpty()) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder();
+        also.forEach((t, v) -> b.append(b.isEmpty() ? "" : "\n").append(t.name()).append(':').append(v));
+        return b.toString();
+    }
+
+    /** The inverse of {@link #encodedAlso()}; empty for null. */
+    public static Map<Type, String> decodeAlso(String stored) {
+        if (stored == null || stored.isEmpty()) {
+            return Map.of();
+        }
+        EnumMap<Type, String> out = new EnumMap<>(Type.class);
+        for (String line : stored.split("\n")) {
+            int colon = line.indexOf(':');
+            out.put(Type.valueOf(line.substring(0, colon)), line.substring(colon + 1));
+        }
+        return out;
     }
 }

@@ -8,10 +8,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -24,15 +23,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Streams the subjects of a bulk flag body (JSON envelope, NDJSON or CSV) to a consumer, one at a time, so
- * the body is never held whole. Syntax errors and caps reject the whole body ({@link BodyRejected});
- * an unusable entry becomes an invalid {@link Subject}.
+ * the body is never held whole. Syntax errors, caps and whatever the shape of the body already dooms for every
+ * entry (an unknown field, a non-string identifier, a CSV header without an identifier column: see
+ * {@link CsvSubjects}) reject the whole body ({@link BodyRejected}, a 400 naming the field or column); a value
+ * problem of one entry (empty, not an email, too long) makes that entry an invalid {@link Subject}.
  */
 public final class SubjectReader {
 
     public enum Format { JSON, NDJSON, CSV }
 
     /** What the body said beyond its subjects. */
-    public record Envelope(Boolean dryRun, int count) {
+    public record Envelope(Boolean dryRun, int count, List<String> ignoredColumns) {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -47,13 +48,22 @@ public final class SubjectReader {
     }
 
     public Envelope read(InputStream body, Format format, Consumer<Subject> sink) {
+        return read(body, format, null, sink);
+    }
+
+    /**
+     * @param column CSV only: the header name of the one column to read ({@code ?column=}), or null for every
+     *               recognised identifier column
+     * @throws BodyRejected the whole body is refused (nothing of it may be stored)
+     */
+    public Envelope read(InputStream body, Format format, String column, Consumer<Subject> sink) {
         InputStream in = new Capped(body, maxBytes);
         Counter counter = new Counter(sink, maxEntries);
         try {
             return switch (format) {
                 case JSON -> readJson(in, counter);
                 case NDJSON -> readNdjson(in, counter);
-                case CSV -> readCsv(in, counter);
+                case CSV -> readCsv(in, counter, column);
             };
         } catch (TooLarge e) {
             throw new BodyRejected("The body is larger than " + maxBytes + " bytes; split the list into several requests", true);
@@ -90,7 +100,7 @@ public final class SubjectReader {
                                 throw new BodyRejected("The body ends inside the subjects array", false);
                             }
                             JsonNode node = MAPPER.readTree(p);
-                            sink.accept(fromNode(node));
+                            sink.accept(fromNode(node, "subjects[" + sink.count + "]"));
                         }
                     }
                     case "dryRun" -> {
@@ -109,7 +119,7 @@ public final class SubjectReader {
         if (!sawSubjects) {
             throw new BodyRejected("subjects is required", false);
         }
-        return new Envelope(dryRun, sink.count);
+        return new Envelope(dryRun, sink.count, List.of());
     }
 
     private Envelope readNdjson(InputStream in, Counter sink) throws IOException {
@@ -126,86 +136,59 @@ public final class SubjectReader {
                 } catch (JsonParseException e) {
                     throw new BodyRejected("Line " + line + " is not a JSON object", false);
                 }
-                sink.accept(fromNode(node));
+                sink.accept(fromNode(node, "line " + line));
             }
         }
-        return new Envelope(null, sink.count);
+        return new Envelope(null, sink.count, List.of());
     }
 
-    private Envelope readCsv(InputStream in, Counter sink) throws IOException {
+    private Envelope readCsv(InputStream in, Counter sink, String column) throws IOException {
         try (BufferedReader r = utf8(in)) {
-            String header = r.readLine();
-            if (header == null || header.isBlank()) {
-                throw new BodyRejected("CSV needs a header row naming a column email, username or id", false);
-            }
-            if (header.startsWith("\uFEFF")) {
-                header = header.substring(1);
-            }
-            List<String> names = Csv.split(header);
-            if (names == null) {
-                throw new BodyRejected("The CSV header row has an unclosed quote", false);
-            }
-            Subject.Type[] columns = new Subject.Type[names.size()];
-            boolean any = false;
-            for (int i = 0; i < names.size(); i++) {
-                String n = names.get(i).strip().toLowerCase(Locale.ROOT);
-                columns[i] = switch (n) {
-                    case "email" -> Subject.Type.EMAIL;
-                    case "username" -> Subject.Type.USERNAME;
-                    case "id" -> Subject.Type.ID;
-                    default -> throw new BodyRejected("Unknown CSV column '" + names.get(i) + "'; use email, username or id", false);
-                };
-                any = true;
-            }
-            if (!any) {
-                throw new BodyRejected("CSV needs a header row naming a column email, username or id", false);
-            }
+            CsvSubjects csv = CsvSubjects.header(r.readLine(), column);
             for (String s = r.readLine(); s != null; s = r.readLine()) {
-                if (s.isBlank()) {
-                    continue;
+                if (!s.isBlank()) {
+                    csv.row(s, sink);
                 }
-                List<String> cells = Csv.split(s);
-                if (cells == null || cells.size() != columns.length) {
-                    sink.accept(Subject.invalid(s, "row does not have " + columns.length + " column(s)"));
-                    continue;
-                }
-                Subject found = null;
-                int given = 0;
-                for (int i = 0; i < columns.length; i++) {
-                    if (!cells.get(i).isBlank()) {
-                        given++;
-                        found = Subject.of(columns[i], cells.get(i));
-                    }
-                }
-                sink.accept(given == 1 ? found : Subject.invalid(s, "give exactly one of email, username, id"));
             }
+            return new Envelope(null, sink.count, csv.ignored());
         }
-        return new Envelope(null, sink.count);
     }
 
-    /** One subject object: exactly one of email, username, id, as a string. */
-    static Subject fromNode(JsonNode node) {
+    /**
+     * One subject object: one or more of email, username, id, each a string (several: they must name the same
+     * user). A value problem (empty, not an email, too long) makes the entry invalid; a shape problem (not an
+     * object, an unknown field, a non-string value, no identifier) refuses the body, naming {@code where}.
+     */
+    static Subject fromNode(JsonNode node, String where) {
         if (node == null || !node.isObject()) {
-            return Subject.invalid(node == null ? null : node.toString(), "an entry must be an object with email, username or id");
+            throw new BodyRejected(where + " must be an object with email, username or id", false);
         }
-        if (node.size() != 1) {
-            return Subject.invalid(node.toString(), "give exactly one of email, username, id");
+        if (node.isEmpty()) {
+            throw new BodyRejected(where + " names none of email, username, id", false);
         }
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-        Map.Entry<String, JsonNode> e = it.next();
-        Subject.Type type = switch (e.getKey()) {
-            case "email" -> Subject.Type.EMAIL;
-            case "username" -> Subject.Type.USERNAME;
-            case "id" -> Subject.Type.ID;
-            default -> null;
-        };
-        if (type == null) {
-            return Subject.invalid(node.toString(), "unknown key '" + e.getKey() + "'; use email, username or id");
+        Map<Subject.Type, String> given = new EnumMap<>(Subject.Type.class);
+        Subject.Type first = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Subject.Type type = switch (e.getKey()) {
+                case "email" -> Subject.Type.EMAIL;
+                case "username" -> Subject.Type.USERNAME;
+                case "id" -> Subject.Type.ID;
+                default -> throw new BodyRejected(where + ": unknown field '" + clip(e.getKey()) + "'; use email, username or id", false);
+            };
+            if (!e.getValue().isTextual()) {
+                throw new BodyRejected(where + "." + e.getKey() + " must be a string", false);
+            }
+            first = first == null ? type : first;
+            if (!e.getValue().textValue().isBlank()) {
+                given.put(type, e.getValue().textValue());
+            }
         }
-        if (!e.getValue().isTextual()) {
-            return Subject.invalid(node.toString(), e.getKey() + " must be a string");
-        }
-        return Subject.of(type, e.getValue().textValue());
+        return given.isEmpty() ? Subject.of(first, "") : Subject.of(given);
+    }
+
+    private static String clip(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
     }
 
     private static BufferedReader utf8(InputStream in) {
@@ -270,45 +253,6 @@ public final class SubjectReader {
             if (seen > max) {
                 throw new TooLarge();
             }
-        }
-    }
-
-    /** Minimal RFC 4180 field splitting for one line; null when a quote is left open. */
-    static final class Csv {
-        private Csv() {
-        }
-
-        static List<String> split(String line) {
-            List<String> out = new ArrayList<>();
-            StringBuilder cur = new StringBuilder();
-            boolean quoted = false;
-            for (int i = 0; i < line.length(); i++) {
-                char c = line.charAt(i);
-                if (quoted) {
-                    if (c == '"') {
-                        if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                            cur.append('"');
-                            i++;
-                        } else {
-                            quoted = false;
-                        }
-                    } else {
-                        cur.append(c);
-                    }
-                } else if (c == '"') {
-                    quoted = true;
-                } else if (c == ',') {
-                    out.add(cur.toString());
-                    cur.setLength(0);
-                } else {
-                    cur.append(c);
-                }
-            }
-            if (quoted) {
-                return null;
-            }
-            out.add(cur.toString());
-            return out;
         }
     }
 }

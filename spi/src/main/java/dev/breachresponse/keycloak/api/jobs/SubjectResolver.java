@@ -30,14 +30,17 @@ import dev.breachresponse.keycloak.support.SessionRevoker.Target;
  * <li>an id without a row (federated ids, transient users).</li>
  * </ul>
  * Matching follows Keycloak's: emails and usernames compared in lower case, several users of the realm sharing
- * the email make the subject ambiguous.
+ * the email make the subject ambiguous. An entry that gave several identifiers (CSV columns username and email,
+ * say) has each looked up the same way; {@link #combine} decides what they say together.
  */
 final class SubjectResolver {
 
-    /** Where a subject's answer comes from. */
-    enum Route { STORED, KEYCLOAK, NOT_FOUND, AMBIGUOUS }
+    /**
+     * Where a subject's answer comes from; CONFLICT only for an item's identifiers together ({@link #combine}).
+     */
+    enum Route { STORED, KEYCLOAK, NOT_FOUND, AMBIGUOUS, CONFLICT }
 
-    /** The outcome for one subject: a user (stored row or Keycloak's model), none, or several. */
+    /** The outcome for one identifier (or, combined, one item): a user (stored row or Keycloak's model), none, or several. */
     record Found(Route route, Target user) {
     }
 
@@ -60,13 +63,60 @@ final class SubjectResolver {
         return "ID".equals(subjectType) ? subject : subject.toLowerCase();
     }
 
-    /** @return by item sequence number, what each of {@code items} names */
-    static Map<Integer, Found> resolve(KeycloakSession session, RealmModel realm, List<JobItem> items) {
+    /** An item's identifiers in precedence order: its subject, then the other identifiers the entry gave. */
+    record Identifier(String type, String value) {
+    }
+
+    static List<Identifier> identifiers(JobItem item) {
+        Map<Subject.Type, String> also = Subject.decodeAlso(item.also());
+        List<Identifier> out = new ArrayList<>(1 + also.size());
+        out.add(new Identifier(item.subjectType(), item.subject()));
+        also.forEach((t, v) -> out.add(new Identifier(t.name(), v)));
+        return out;
+    }
+
+    /**
+     * Pure: what an item's identifiers say together, given what each names (each already NOT_FOUND where the
+     * submitter may not manage the user, so the verdict depends on visible users only). An identifier matching
+     * several users makes the item AMBIGUOUS; identifiers naming two different users make it CONFLICT; those
+     * naming nobody are passed over; else the one user named, or NOT_FOUND.
+     */
+    static Found combine(List<Found> each) {
+        Found one = null;
+        boolean conflict = false;
+        for (Found f : each) {
+            if (f.route() == Route.AMBIGUOUS) {
+                return f;
+            }
+            if (f.user() != null) {
+                if (one == null) {
+                    one = f;
+                } else if (!one.user().id().equals(f.user().id())) {
+                    conflict = true;
+                }
+            }
+        }
+        if (conflict) {
+            return new Found(Route.CONFLICT, null);
+        }
+        return one != null ? one : new Found(Route.NOT_FOUND, null);
+    }
+
+    /**
+     * @return by item sequence number, what each identifier of the item names (in the order of
+     *         {@link #identifiers}): a user, nobody (NOT_FOUND) or several users (AMBIGUOUS)
+     */
+    static Map<Integer, List<Found>> resolve(KeycloakSession session, RealmModel realm, List<JobItem> items) {
         IncidentStore store = session.getProvider(IncidentStore.class);
         boolean federation = realm.getComponentsStream(realm.getId(), UserStorageProvider.class.getName()).findAny().isPresent();
+        Map<Integer, List<Identifier>> byItem = new HashMap<>();
         Map<String, Set<String>> wanted = new HashMap<>();
         for (JobItem item : items) {
-            wanted.computeIfAbsent(item.subjectType(), t -> new LinkedHashSet<>()).add(key(item.subjectType(), item.subject()));
+            List<Identifier> ids = identifiers(item);
+            byItem.put(item.seq(), ids);
+            for (Identifier i : ids) {
+                wanted.computeIfAbsent(i.type(), t -> new LinkedHashSet<>()).add(key(i.type(), i.value()));
+            }
         }
         Map<String, Map<String, List<StoredUser>>> rows = new HashMap<>();
         wanted.forEach((type, values) -> {
@@ -81,29 +131,34 @@ final class SubjectResolver {
             }
             rows.put(type, byValue);
         });
-        Map<Integer, Found> out = new HashMap<>();
+        Map<Integer, List<Found>> out = new HashMap<>();
         for (JobItem item : items) {
-            List<StoredUser> matches = rows.get(item.subjectType()).getOrDefault(key(item.subjectType(), item.subject()), List.of());
-            Route route = route(item.subjectType(), matches, federation);
-            out.put(item.seq(), switch (route) {
-                case STORED -> {
-                    StoredUser u = matches.get(0);
-                    yield u.serviceAccount() ? new Found(Route.NOT_FOUND, null) : new Found(route, new Target(u.id(), u.username(), u.email(), null));
-                }
-                case KEYCLOAK -> keycloakLookup(session, realm, item);
-                default -> new Found(route, null);
-            });
+            List<Identifier> ids = byItem.get(item.seq());
+            List<Found> each = new ArrayList<>(ids.size());
+            for (Identifier i : ids) {
+                List<StoredUser> matches = rows.get(i.type()).getOrDefault(key(i.type(), i.value()), List.of());
+                Route route = route(i.type(), matches, federation);
+                each.add(switch (route) {
+                    case STORED -> {
+                        StoredUser u = matches.get(0);
+                        yield u.serviceAccount() ? new Found(Route.NOT_FOUND, null) : new Found(route, new Target(u.id(), u.username(), u.email(), null));
+                    }
+                    case KEYCLOAK -> keycloakLookup(session, realm, i);
+                    default -> new Found(route, null);
+                });
+            }
+            out.put(item.seq(), each);
         }
         return out;
     }
 
-    private static Found keycloakLookup(KeycloakSession session, RealmModel realm, JobItem item) {
+    private static Found keycloakLookup(KeycloakSession session, RealmModel realm, Identifier item) {
         UserModel user;
         try {
-            user = switch (item.subjectType()) {
-                case "EMAIL" -> session.users().getUserByEmail(realm, item.subject());
-                case "USERNAME" -> session.users().getUserByUsername(realm, item.subject());
-                case "ID" -> session.users().getUserById(realm, item.subject());
+            user = switch (item.type()) {
+                case "EMAIL" -> session.users().getUserByEmail(realm, item.value());
+                case "USERNAME" -> session.users().getUserByUsername(realm, item.value());
+                case "ID" -> session.users().getUserById(realm, item.value());
                 default -> null;
             };
         } catch (ModelDuplicateException e) {

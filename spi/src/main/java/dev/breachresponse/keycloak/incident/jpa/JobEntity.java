@@ -59,4 +59,7 @@ public class JobEntity {
     Long leaseUntil;
     @Column(name = "ERROR", length = 1024)
     String error;
+    /** CSV header columns the intake did not read, one a line (names hold no control characters). */
+    @Column(name = "IGNORED_COLUMNS", length = 2000)
+    String ignoredColumns;
 }

@@ -63,7 +63,7 @@ final class JpaJobStore implements JobStore {
         }
         em.unwrap(Session.class).doWork(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "insert into BR_JOB_ITEM (JOB_ID, SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, DETAIL) values (?, ?, ?, ?, ?, ?)")) {
+                    "insert into BR_JOB_ITEM (JOB_ID, SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, DETAIL, ALSO) values (?, ?, ?, ?, ?, ?, ?)")) {
                 int seq = firstSeq;
                 for (NewItem i : items) {
                     ps.setString(1, jobId);
@@ -77,6 +77,11 @@ final class JpaJobStore implements JobStore {
                         ps.setString(5, ItemOutcome.INVALID.name());
                         ps.setString(6, clip(i.invalidReason(), 255));
                     }
+                    if (i.also() == null) {
+                        ps.setNull(7, Types.VARCHAR);
+                    } else {
+                        ps.setString(7, i.also());
+                    }
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -85,8 +90,9 @@ final class JpaJobStore implements JobStore {
     }
 
     @Override
-    public Job finishIntake(String jobId, int submitted, int invalid, boolean dryRun, String requestHash) {
+    public Job finishIntake(String jobId, int submitted, int invalid, boolean dryRun, String requestHash, List<String> ignoredColumns) {
         JobEntity j = em.find(JobEntity.class, jobId);
+        j.ignoredColumns = ignoredColumns == null || ignoredColumns.isEmpty() ? null : clip(String.join("\n", ignoredColumns), 2000);
         j.requestHash = requestHash;
         j.submitted = submitted;
         j.invalid = invalid;
@@ -122,7 +128,7 @@ final class JpaJobStore implements JobStore {
 
     @Override
     public List<JobItem> items(String jobId, ItemOutcome outcome, int first, int max) {
-        String sql = "select SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, USER_ID, DETAIL from BR_JOB_ITEM where JOB_ID = ?"
+        String sql = "select SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, USER_ID, DETAIL, ALSO from BR_JOB_ITEM where JOB_ID = ?"
                 + (outcome == null ? "" : " and OUTCOME = ?") + " order by SEQ";
         return em.unwrap(Session.class).doReturningWork(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -210,7 +216,7 @@ final class JpaJobStore implements JobStore {
     public List<JobItem> pending(String jobId, int fromSeq, int limit) {
         return em.unwrap(Session.class).doReturningWork(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "select SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, USER_ID, DETAIL from BR_JOB_ITEM where JOB_ID = ? and SEQ >= ? order by SEQ")) {
+                    "select SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, USER_ID, DETAIL, ALSO from BR_JOB_ITEM where JOB_ID = ? and SEQ >= ? order by SEQ")) {
                 ps.setString(1, jobId);
                 ps.setInt(2, fromSeq);
                 ps.setMaxRows(limit);
@@ -231,7 +237,7 @@ final class JpaJobStore implements JobStore {
         List<Object[]> rows = new java.util.ArrayList<>(chunk.size());
         for (JobItem i : chunk) {
             rows.add(new Object[] {jobId, i.seq(), i.subjectType(), i.subject(), i.outcome() == null ? null : i.outcome().name(), i.userId(),
-                    clip(i.detail(), 255)});
+                    clip(i.detail(), 255), i.also()});
         }
         em.unwrap(Session.class).doWork(c -> {
             try (PreparedStatement del = c.prepareStatement("delete from BR_JOB_ITEM where JOB_ID = ? and SEQ >= ? and SEQ <= ?")) {
@@ -240,7 +246,7 @@ final class JpaJobStore implements JobStore {
                 del.setInt(3, chunk.get(chunk.size() - 1).seq());
                 del.executeUpdate();
             }
-            MultiRowInsert.insert(c, "BR_JOB_ITEM", List.of("JOB_ID", "SEQ", "SUBJECT_TYPE", "SUBJECT", "OUTCOME", "USER_ID", "DETAIL"), rows);
+            MultiRowInsert.insert(c, "BR_JOB_ITEM", List.of("JOB_ID", "SEQ", "SUBJECT_TYPE", "SUBJECT", "OUTCOME", "USER_ID", "DETAIL", "ALSO"), rows);
         });
         JobEntity j = em.find(JobEntity.class, jobId);
         j.flagged += d.flagged();
@@ -289,7 +295,7 @@ final class JpaJobStore implements JobStore {
     private static JobItem item(ResultSet rs) throws java.sql.SQLException {
         String outcome = rs.getString(4);
         return new JobItem(rs.getInt(1), rs.getString(2), rs.getString(3),
-                outcome == null ? null : ItemOutcome.valueOf(outcome), rs.getString(5), rs.getString(6));
+                outcome == null ? null : ItemOutcome.valueOf(outcome), rs.getString(5), rs.getString(6), rs.getString(7));
     }
 
     private static String clip(String s, int max) {
@@ -300,6 +306,6 @@ final class JpaJobStore implements JobStore {
         return new Job(j.id, j.realmId, j.incidentId, JobState.valueOf(j.state), j.dryRun, j.idempotencyKey, j.requestHash,
                 j.createdAt, Actor.parse(j.createdBy), j.adminRealmId, j.adminUserId, j.startedAt, j.finishedAt,
                 new Job.Counts(j.submitted, j.flagged, j.alreadyFlagged, j.notFound, j.invalid, j.ambiguous, j.sessionsRevoked),
-                j.processed, j.error);
+                j.processed, j.error, j.ignoredColumns == null ? List.of() : List.of(j.ignoredColumns.split("\n")));
     }
 }

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.breachresponse.keycloak.api.jobs.SubjectResolver.Route;
 import dev.breachresponse.keycloak.incident.IncidentStore.StoredUser;
+import dev.breachresponse.keycloak.incident.JobItem;
+import dev.breachresponse.keycloak.support.SessionRevoker.Target;
 
 class SubjectResolverTest {
 
@@ -48,5 +50,43 @@ class SubjectResolverTest {
         assertEquals("dev@x.io", SubjectResolver.key("EMAIL", "Dev@X.io"));
         assertEquals("bob", SubjectResolver.key("USERNAME", "BOB"));
         assertEquals("AbC-1", SubjectResolver.key("ID", "AbC-1"));
+    }
+
+    private static final SubjectResolver.Found JANE = new SubjectResolver.Found(Route.STORED, new Target("u-jane", "jane", "j@x.io", null));
+    private static final SubjectResolver.Found BOB = new SubjectResolver.Found(Route.KEYCLOAK, new Target("u-bob", "bob", "b@x.io", null));
+    private static final SubjectResolver.Found NOBODY = new SubjectResolver.Found(Route.NOT_FOUND, null);
+    private static final SubjectResolver.Found SEVERAL = new SubjectResolver.Found(Route.AMBIGUOUS, null);
+
+    @Test
+    void identifiersNamingTheSameUserIdentifyIt() {
+        assertEquals(JANE, SubjectResolver.combine(List.of(JANE)));
+        assertEquals(JANE, SubjectResolver.combine(List.of(JANE, new SubjectResolver.Found(Route.KEYCLOAK, new Target("u-jane", "jane", null, null)))));
+    }
+
+    @Test
+    void identifiersNamingNobodyArePassedOver() {
+        // an identifier of another system (or of a user the submitter may not manage) does not block the others
+        assertEquals(JANE, SubjectResolver.combine(List.of(NOBODY, JANE)));
+        assertEquals(JANE, SubjectResolver.combine(List.of(JANE, NOBODY)));
+        assertEquals(Route.NOT_FOUND, SubjectResolver.combine(List.of(NOBODY, NOBODY)).route());
+    }
+
+    @Test
+    void identifiersNamingDifferentUsersConflictAndSeveralUsersStayAmbiguous() {
+        assertEquals(Route.CONFLICT, SubjectResolver.combine(List.of(JANE, BOB)).route());
+        assertEquals(Route.CONFLICT, SubjectResolver.combine(List.of(NOBODY, JANE, BOB)).route());
+        assertEquals(Route.AMBIGUOUS, SubjectResolver.combine(List.of(JANE, SEVERAL)).route());
+        assertEquals(Route.AMBIGUOUS, SubjectResolver.combine(List.of(SEVERAL)).route());
+    }
+
+    @Test
+    void anItemsIdentifiersAreItsSubjectThenTheOthersInPrecedenceOrder() {
+        JobItem item = new JobItem(0, "USERNAME", "jane", null, null, null, "EMAIL:j@x.io");
+        assertEquals(List.of(new SubjectResolver.Identifier("USERNAME", "jane"), new SubjectResolver.Identifier("EMAIL", "j@x.io")),
+                SubjectResolver.identifiers(item));
+        assertEquals("identifiers disagree: the username and the email given name different users; none flagged",
+                ChunkProcessor.conflict(item, List.of(JANE, BOB)));
+        assertEquals(List.of(new SubjectResolver.Identifier("EMAIL", "a@x.io")),
+                SubjectResolver.identifiers(new JobItem(1, "EMAIL", "a@x.io", null, null, null)));
     }
 }
