@@ -36,6 +36,23 @@ class DecisionTest {
     }
 
     @Test
+    void askNamesWhatLoginWouldAsk() {
+        Decision mfa = Decision.decide(List.of(exposure("a", policy(List.of("otp"), false, new Policy.Grace(0, 0)), FlagState.FLAGGED, NOW, 0, null)),
+                RealmSettings.DEFAULTS, NOW);
+        assertEquals("step-up", mfa.ask(true));
+        assertEquals("enrol", mfa.ask(false));
+        Decision secret = Decision.decide(List.of(exposure("b", policy(List.of("otp"), true, new Policy.Grace(0, 0)), FlagState.FLAGGED, NOW, 0, null)),
+                RealmSettings.DEFAULTS, NOW);
+        assertEquals("mailbox-proof", secret.ask(false));
+        assertEquals("step-up", secret.ask(true));
+        Policy passwordOnly = new Policy(false, true, true, List.of("otp"), new Policy.Grace(0, 0), new Policy.Reminders(true, List.of(0)), 14,
+                new Policy.OnDeadline(true, true, false));
+        assertEquals("password-change", Decision.decide(List.of(exposure("c", passwordOnly, FlagState.FLAGGED, NOW, 0, null)),
+                RealmSettings.DEFAULTS, NOW).ask(false));
+        assertEquals("none", Decision.NONE.ask(true));
+    }
+
+    @Test
     void noOpenFlagMeansNothingToEnforce() {
         assertSame(Decision.NONE, Decision.decide(List.of(), RealmSettings.DEFAULTS, NOW));
         assertFalse(Decision.NONE.enforced());

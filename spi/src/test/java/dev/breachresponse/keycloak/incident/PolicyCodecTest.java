@@ -31,6 +31,21 @@ class PolicyCodecTest {
     }
 
     @Test
+    void enforcementModeIsReadWrittenAndDefaultsToEnforce() throws Exception {
+        Policy defaults = Policy.defaultsFor(List.of("email"));
+        assertEquals(EnforcementMode.ENFORCE, defaults.enforcement());
+        Policy reportOnly = PolicyCodec.read(json("{\"enforcement\":\"report-only\"}"), defaults);
+        assertTrue(reportOnly.reportOnly());
+        assertEquals("report-only", PolicyCodec.toJson(reportOnly).get("enforcement").asText());
+        assertEquals(reportOnly, PolicyCodec.fromStored(PolicyCodec.toJsonString(reportOnly), List.of("email")));
+        // a policy stored before the mode existed enforces
+        assertEquals(EnforcementMode.ENFORCE, PolicyCodec.fromStored("{\"requireMfa\":true}", List.of("email")).enforcement());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PolicyCodec.read(json("{\"enforcement\":true}"), defaults));
+        assertTrue(e.getMessage().contains("policy.enforcement"), e.getMessage());
+    }
+
+    @Test
     void givenFieldsOverlayTheDefaults() throws Exception {
         Policy p = PolicyCodec.read(json("{\"grace\":{\"days\":3},\"reminders\":{\"afterDays\":[1,2]},\"allowedFactors\":[\"otp\"]}"),
                 Policy.defaultsFor(List.of("email")));

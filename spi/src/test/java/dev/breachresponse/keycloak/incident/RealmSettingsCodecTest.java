@@ -1,6 +1,7 @@
 package dev.breachresponse.keycloak.incident;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,6 +69,28 @@ class RealmSettingsCodecTest {
         Policy secret = Policy.defaultsFor(List.of("email", "password"), realm);
         assertEquals(new Policy.Grace(0, 0), secret.grace());
         assertTrue(secret.requirePasswordChange());
+    }
+
+    @Test
+    void enforcementModeAndBreakGlassRoundTripAndReachNewIncidents() throws Exception {
+        RealmSettings s = RealmSettingsCodec.read(json(
+                "{\"enforcement\":\"report-only\",\"breakGlass\":{\"roles\":[\"emergency-admin\",\"realm-management/realm-admin\",\"emergency-admin\"],\"groups\":[\"/break-glass\"]}}"));
+        assertEquals(EnforcementMode.REPORT_ONLY, s.enforcement());
+        assertEquals(List.of("emergency-admin", "realm-management/realm-admin"), s.breakGlass().roles(), "duplicates dropped");
+        assertEquals(List.of("/break-glass"), s.breakGlass().groups());
+        assertEquals(s, RealmSettingsCodec.fromStored(RealmSettingsCodec.toJson(s).toString()));
+        assertTrue(Policy.defaultsFor(List.of("email"), s).reportOnly(), "new incidents take the realm's mode");
+        assertTrue(RealmSettings.DEFAULTS.breakGlass().isEmpty());
+    }
+
+    @Test
+    void rejectsBadModesAndBreakGlassNames() {
+        assertMessage("{\"enforcement\":\"audit\"}", "enforcement must be");
+        assertMessage("{\"breakGlass\":[\"/x\"]}", "breakGlass must be an object");
+        assertMessage("{\"breakGlass\":{\"users\":[\"x\"]}}", "unknown field 'breakGlass.users'");
+        assertMessage("{\"breakGlass\":{\"groups\":[\"break-glass\"]}}", "breakGlass.groups: 'break-glass' is not a group path");
+        assertMessage("{\"breakGlass\":{\"roles\":[\"\"]}}", "breakGlass.roles");
+        assertMessage("{\"breakGlass\":{\"roles\":" + java.util.Collections.nCopies(21, "\"r\"") + "}}", "at most 20");
     }
 
     private static void assertMessage(String body, String expected) {
