@@ -67,6 +67,18 @@ class ThemeMessagesTest {
         }
     }
 
+    /** Keycloak formats messages with java.text.MessageFormat: a lone apostrophe starts a quote and vanishes. */
+    @Test
+    void apostrophesAreDoubledAsMessageFormatNeeds() throws IOException {
+        Pattern lone = Pattern.compile("(?<!')'(?!')");
+        for (String lang : LANGUAGES) {
+            Properties p = load(MESSAGES.resolve("messages_" + lang + ".properties"));
+            for (String key : p.stringPropertyNames()) {
+                assertFalse(lone.matcher(p.getProperty(key)).find(), lang + " " + key + ": write '' for an apostrophe: " + p.getProperty(key));
+            }
+        }
+    }
+
     @Test
     void everyKeyIsOursSoNoThemeKeyCollides() throws IOException {
         for (String lang : LANGUAGES) {
