@@ -19,9 +19,9 @@
                        id="breach-factor-${factor}" aria-describedby="breach-factor-help-${factor}"<#if factor == breachPreselected> checked</#if>>
                 <label class="${properties.kcCheckboxLabelClass!}" for="breach-factor-${factor}">
                     <strong>${msg("breachChoice." + factor)}</strong>
-                    <span class="${properties.kcLabelClass!} breach-recommended pf-v5-c-label pf-m-green pf-m-compact" id="breach-recommended-${factor}" hidden>${msg("breachChoiceRecommended")}</span>
+                    <span class="breach-recommended" id="breach-recommended-${factor}" hidden>${msg("breachChoiceRecommended")}</span>
                 </label>
-                <span class="${properties.kcCheckboxLabelClass!} pf-v5-c-check__description" id="breach-factor-help-${factor}" style="display:block">${msg("breachChoiceHelp." + factor)}</span>
+                <div class="pf-v5-c-check__description" id="breach-factor-help-${factor}">${msg("breachChoiceHelp." + factor)}</div>
             </div>
             </#list>
         </div>

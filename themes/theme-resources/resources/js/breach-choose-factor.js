@@ -15,6 +15,8 @@
             input.checked = true;
             var badge = document.getElementById("breach-recommended-" + order[i]);
             if (badge) {
+                // the label classes only now: a theme's label style (display) would override [hidden]
+                badge.className += " pf-v5-c-label pf-m-green pf-m-compact label label-success";
                 badge.hidden = false;
             }
             form.setAttribute("data-breach-recommended", order[i]);

@@ -164,6 +164,8 @@ class FactorChoiceIT {
         String recommended = Boolean.TRUE.equals(webauthn) ? "webauthn-passwordless" : "otp";
         assertEquals(recommended, d.findElement(By.id("kc-breach-choice-form")).getAttribute("data-breach-recommended"), text);
         assertTrue(d.findElement(By.id("breach-recommended-" + recommended)).isDisplayed(), "the recommended badge");
+        String other = recommended.equals("otp") ? "webauthn-passwordless" : "otp";
+        assertFalse(d.findElement(By.id("breach-recommended-" + other)).isDisplayed(), "one recommendation only");
 
         // a forged choice (security key: allowed nowhere here) is refused, nothing is queued
         ((JavascriptExecutor) d).executeScript(
@@ -271,6 +273,7 @@ class FactorChoiceIT {
                     "Chromium has WebAuthn: the passkey is recommended");
             assertTrue(chrome.findElement(By.id("breach-recommended-webauthn-passwordless")).isDisplayed());
             assertTrue(chrome.findElement(By.id("breach-factor-webauthn-passwordless")).isSelected(), "and preselected");
+            assertFalse(chrome.findElement(By.id("breach-recommended-otp")).isDisplayed(), "one recommendation only");
             screenshot(chrome, "choice-en");
             chrome.findElement(By.id("kc-breach-choose")).click();
 
@@ -306,6 +309,8 @@ class FactorChoiceIT {
             continueNotice(chrome);
             assertTrue(pageText(chrome).contains("Wählen Sie Ihren zweiten Faktor"), pageText(chrome));
             assertTrue(chrome.findElement(By.id("breach-recommended-webauthn-passwordless")).getText().contains("Empfohlen"));
+            assertFalse(chrome.findElement(By.id("breach-recommended-webauthn")).isDisplayed(), "one recommendation only");
+            assertFalse(chrome.findElement(By.id("breach-recommended-otp")).isDisplayed(), "one recommendation only");
             screenshot(chrome, "choice-de");
         } finally {
             chrome.quit();
