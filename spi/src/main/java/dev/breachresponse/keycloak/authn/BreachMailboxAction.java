@@ -51,7 +51,7 @@ final class BreachMailboxAction extends BreachRequiredAction {
         Decision d = Enforcement.decide(context.getSession(), realm, user);
         List<String> actions = d.requireMfa()
                 ? List.of(UserModel.RequiredAction.UPDATE_PASSWORD.name(),
-                        BreachStepUpAuthenticator.enrolmentFactor(context.getSession(), realm, d).enrolAction,
+                        FactorChoice.enrolmentAction(context.getSession(), realm, d),
                         BreachVerifyActionFactory.ID)
                 : List.of(UserModel.RequiredAction.UPDATE_PASSWORD.name(), BreachVerifyActionFactory.ID);
         int lifespan = realm.getActionTokenGeneratedByUserLifespan();

@@ -78,6 +78,7 @@ final class BreachNoticeAction extends BreachRequiredAction {
         }
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         Factor.byKey(enrolling).ifPresent(f -> authSession.removeRequiredAction(f.enrolAction));
+        authSession.removeRequiredAction(BreachChooseFactorActionFactory.ID);
         authSession.removeRequiredAction(BreachVerifyActionFactory.ID);
         authSession.removeAuthNote(BreachStepUpAuthenticator.NOTE_ENROLLING);
         context.getEvent().clone().event(org.keycloak.events.EventType.CUSTOM_REQUIRED_ACTION)

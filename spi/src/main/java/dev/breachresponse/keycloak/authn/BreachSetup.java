@@ -61,6 +61,8 @@ public final class BreachSetup {
         ensureAction(EnforcementBackstopFactory.ID, "Breach enforcement backstop", EnforcementBackstopFactory.PRIORITY);
         ensureAction(BreachNoticeActionFactory.ID, "Breach notice", -1000);
         ensureAction(BreachMailboxActionFactory.ID, "Breach mailbox proof", max + 10);
+        // after Keycloak's own actions (UPDATE_PASSWORD): the chosen enrolment, queued by it, runs next
+        ensureAction(BreachChooseFactorActionFactory.ID, "Breach factor choice", max + 20);
         ensureAction(BreachVerifyActionFactory.ID, "Breach verification", 1_000_000);
         String enrol = Factor.byKey(Enforcement.settings(session, realm).enrolmentFactor()).orElse(Factor.OTP).enrolAction;
         RequiredActionProviderModel m = realm.getRequiredActionProviderByAlias(enrol);

@@ -252,7 +252,8 @@ final class BreachStepUpAuthenticator implements Authenticator {
     /**
      * The user has no allowed factor. Queue on the authentication session (never on the user): the notice,
      * then either the mailbox proof (password exposed and the mailbox not yet proven by an emailed link) or
-     * the password change and the enrolment, then the verification that records the outcome.
+     * the password change and the enrolment (the factor choice page when {@link FactorChoice} offers several
+     * factors, else the one enrolment action), then the verification that records the outcome.
      */
     @Override
     public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
@@ -272,7 +273,12 @@ final class BreachStepUpAuthenticator implements Authenticator {
         if (d.requirePasswordChange()) {
             authSession.addRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD.name());
         }
-        if (d.requireMfa()) {
+        if (d.requireMfa() && FactorChoice.choosing(session, realm, d)) {
+            // several enrollable factors: the user picks one; the note names the preselected one until then
+            authSession.addRequiredAction(BreachChooseFactorActionFactory.ID);
+            authSession.setAuthNote(NOTE_ENROLLING,
+                    FactorChoice.preselected(session, realm, FactorChoice.offered(session, realm, d)).key);
+        } else if (d.requireMfa()) {
             Factor enrol = enrolmentFactor(session, realm, d);
             authSession.addRequiredAction(enrol.enrolAction);
             authSession.setAuthNote(NOTE_ENROLLING, enrol.key);

@@ -120,6 +120,11 @@ class LoginEnforcementIT {
 
     /** Enrols TOTP on Keycloak's configure-OTP page with a code computed from the secret it shows. */
     void enrolTotp() {
+        if (onPage("kc-breach-choice-form")) {
+            // several factors allowed (the default): the factor choice page first (FactorChoiceIT covers it)
+            driver.findElement(By.id("breach-factor-otp")).click();
+            driver.findElement(By.id("kc-breach-choose")).click();
+        }
         if (onPage("mode-manual")) {
             // the page opens in QR-code mode; the manual mode shows the secret as text
             driver.findElement(By.id("mode-manual")).click();

@@ -1,0 +1,326 @@
+package dev.breachresponse.keycloak.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.RequiredActionProviderRepresentation;
+import org.keycloak.testframework.annotations.InjectAdminClient;
+import org.keycloak.testframework.annotations.InjectKeycloakUrls;
+import org.keycloak.testframework.annotations.InjectRealm;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.injection.LifeCycle;
+import org.keycloak.testframework.oauth.OAuthClient;
+import org.keycloak.testframework.oauth.annotations.InjectOAuthClient;
+import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.server.KeycloakUrls;
+import org.keycloak.testframework.ui.annotations.InjectWebDriver;
+import org.keycloak.testframework.ui.webdriver.ManagedWebDriver;
+import org.keycloak.testsuite.util.oauth.AccessTokenResponse;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.virtualauthenticator.HasVirtualAuthenticator;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The factor choice page (issue 14 part 3) on real pages: HtmlUnit for the authenticator-app path, a forged
+ * choice and the German page; headless Chromium with a virtual WebAuthn authenticator (CTAP2, internal,
+ * resident keys, user verification) for the passkey path and the screenshots in docs/screenshots.
+ */
+@KeycloakIntegrationTest(config = BreachServerConfig.class)
+class FactorChoiceIT {
+
+    static final String PASSKEY_AND_APP = "{\"allowedFactors\":[\"webauthn-passwordless\",\"otp\"]}";
+
+    @InjectRealm(config = EnforcementRealm.class, lifecycle = LifeCycle.METHOD)
+    ManagedRealm realm;
+
+    @InjectOAuthClient(lifecycle = LifeCycle.METHOD)
+    OAuthClient oauth;
+
+    @InjectWebDriver
+    ManagedWebDriver driver;
+
+    @InjectAdminClient
+    Keycloak admin;
+
+    @InjectKeycloakUrls
+    KeycloakUrls urls;
+
+    BreachApi api;
+
+    @BeforeEach
+    void setUp() {
+        api = new BreachApi(urls.getBase(), realm.getName(), () -> admin.tokenManager().getAccessTokenString());
+        BreachApi.Reply setup = api.post("/setup", null, "");
+        assertEquals(200, setup.status(), setup.toString());
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------
+
+    void incident(String id, String policy) {
+        BreachApi.Reply r = api.postJson("/incidents", "{\"id\":\"" + id + "\",\"title\":\"Vendor leak " + id
+                + "\",\"exposedData\":[\"email\",\"location\"],\"policy\":" + policy + "}");
+        assertEquals(201, r.status(), r.toString());
+    }
+
+    String userId(String username) {
+        return realm.admin().users().searchByUsername(username, true).get(0).getId();
+    }
+
+    void flag(String incident, String username) {
+        BreachApi.Reply r = api.put("/incidents/" + incident + "/flags/" + userId(username));
+        assertTrue(r.status() == 200 || r.status() == 201, r.toString());
+    }
+
+    JsonNode flagOf(String incident, String username) {
+        BreachApi.Reply r = api.get("/incidents/" + incident + "/flags/" + userId(username));
+        assertEquals(200, r.status(), r.toString());
+        return r.json();
+    }
+
+    static boolean onPage(WebDriver d, String id) {
+        return !d.findElements(By.id(id)).isEmpty();
+    }
+
+    static String pageText(WebDriver d) {
+        return d.getCurrentUrl() + "\n" + d.findElement(By.tagName("body")).getText();
+    }
+
+    static void login(WebDriver d, String username) {
+        d.findElement(By.id("username")).sendKeys(username);
+        d.findElement(By.id("password")).sendKeys(Realms.PASSWORD);
+        d.findElement(By.id("kc-login")).click();
+    }
+
+    static void continueNotice(WebDriver d) {
+        assertTrue(onPage(d, "breach-notice"), "expected the breach notice, got: " + pageText(d));
+        d.findElement(By.id("kc-breach-continue")).click();
+    }
+
+    /** Enrols TOTP on Keycloak's configure-OTP page with a code computed from the secret it shows. */
+    void enrolTotp() {
+        if (onPage(driver.driver(), "mode-manual")) {
+            driver.findElement(By.id("mode-manual")).click();
+        }
+        assertTrue(onPage(driver.driver(), "kc-totp-secret-key"), "expected the configure-OTP page, got: " + pageText(driver.driver()));
+        byte[] key = Totp.keyOfShown(driver.findElement(By.id("kc-totp-secret-key")).getText());
+        driver.findElement(By.id("totp")).sendKeys(Totp.code(key, 0));
+        driver.findElement(By.cssSelector("#kc-totp-settings-form input[type=submit]")).click();
+    }
+
+    AccessTokenResponse tokens(String code) {
+        assertNotNull(code, "no authorization code; page: " + pageText(driver.driver()));
+        AccessTokenResponse t = oauth.doAccessTokenRequest(code);
+        assertEquals(200, t.getStatusCode(), t.getError() + " " + t.getErrorDescription());
+        return t;
+    }
+
+    void enableRecoveryCodesAction() {
+        RequiredActionProviderRepresentation ra = realm.admin().flows().getRequiredAction("CONFIGURE_RECOVERY_AUTHN_CODES");
+        ra.setEnabled(true);
+        realm.admin().flows().updateRequiredAction("CONFIGURE_RECOVERY_AUTHN_CODES", ra);
+    }
+
+    // --- HtmlUnit ------------------------------------------------------------------------------------------
+
+    @Test
+    void choosesTheAuthenticatorAppAfterAForgedChoiceIsRefused() {
+        incident("leak", PASSKEY_AND_APP);
+        flag("leak", "bob");
+        oauth.openLoginForm();
+        login(driver.driver(), "bob");
+        continueNotice(driver.driver());
+
+        WebDriver d = driver.driver();
+        assertTrue(onPage(d, "kc-breach-choice-form"), "expected the choice page, got: " + pageText(d));
+        assertTrue(onPage(d, "breach-factor-webauthn-passwordless"), "the passkey is offered");
+        assertTrue(onPage(d, "breach-factor-otp"), "the authenticator app is offered");
+        assertFalse(onPage(d, "breach-factor-webauthn"), "a security key is not allowed by the policy");
+        assertFalse(onPage(d, "breach-recovery-codes"), "recovery codes are not allowed by the policy");
+        String text = pageText(d);
+        assertTrue(text.contains("Choose your second factor") && text.contains("Passkey") && text.contains("Authenticator app"), text);
+        // the script recommends the passkey only where the browser has WebAuthn
+        Object webauthn = ((JavascriptExecutor) d).executeScript("return typeof window.PublicKeyCredential !== 'undefined';");
+        String recommended = Boolean.TRUE.equals(webauthn) ? "webauthn-passwordless" : "otp";
+        assertEquals(recommended, d.findElement(By.id("kc-breach-choice-form")).getAttribute("data-breach-recommended"), text);
+        assertTrue(d.findElement(By.id("breach-recommended-" + recommended)).isDisplayed(), "the recommended badge");
+        String other = recommended.equals("otp") ? "webauthn-passwordless" : "otp";
+        assertFalse(d.findElement(By.id("breach-recommended-" + other)).isDisplayed(), "one recommendation only");
+
+        // a forged choice (security key: allowed nowhere here) is refused, nothing is queued
+        ((JavascriptExecutor) d).executeScript(
+                "var o = document.getElementById('breach-factor-otp'); o.value = 'webauthn'; o.checked = true;");
+        d.findElement(By.id("kc-breach-choose")).click();
+        assertTrue(onPage(d, "kc-breach-choice-form"), "the choice page again: " + pageText(d));
+        assertTrue(pageText(d).contains("Please choose one of the options shown."), pageText(d));
+        assertFalse(onPage(d, "kc-totp-secret-key"));
+
+        d.findElement(By.id("breach-factor-otp")).click();
+        d.findElement(By.id("kc-breach-choose")).click();
+        enrolTotp();
+        tokens(oauth.parseLoginResponse().getCode());
+
+        JsonNode f = flagOf("leak", "bob");
+        assertEquals("REMEDIATED", f.get("state").asText(), f.toString());
+        assertEquals("otp", f.get("stepUpFactor").asText(), f.toString());
+        assertTrue(realm.admin().users().get(userId("bob")).toRepresentation().getRequiredActions().isEmpty(),
+                "nothing was put on the user");
+    }
+
+    @Test
+    void germanChoicePageOffersRecoveryCodesWhenThePolicyAllowsThem() {
+        EnforcementRealm.englishAndGermanWithDaveInGerman(realm, null);
+        enableRecoveryCodesAction();
+        incident("leak", "{\"allowedFactors\":[\"webauthn-passwordless\",\"webauthn\",\"otp\",\"recovery-codes\"]}");
+        flag("leak", "dave");
+        oauth.openLoginForm();
+        login(driver.driver(), "dave");
+        continueNotice(driver.driver());
+
+        WebDriver d = driver.driver();
+        String text = pageText(d);
+        assertTrue(onPage(d, "kc-breach-choice-form"), text);
+        assertTrue(text.contains("Wählen Sie Ihren zweiten Faktor"), text);
+        assertTrue(text.contains("Passkey") && text.contains("Sicherheitsschlüssel") && text.contains("Authenticator-App"), text);
+        assertTrue(text.contains("Wiederherstellungscodes"), text);
+        // passkeys first
+        List<String> order = d.findElements(By.name("factor")).stream().map(e -> e.getAttribute("value")).toList();
+        assertEquals(List.of("webauthn-passwordless", "webauthn", "otp"), order);
+
+        d.findElement(By.id("breach-factor-otp")).click();
+        d.findElement(By.id("breach-recovery-codes")).click();
+        d.findElement(By.id("kc-breach-choose")).click();
+        enrolTotp();
+        // the opted-in recovery codes: Keycloak's own page, after the enrolment and before the verification
+        assertTrue(onPage(d, "kc-recovery-codes-list"), "Keycloak's recovery-codes page: " + pageText(d));
+        assertFalse("REMEDIATED".equals(flagOf("leak", "dave").get("state").asText()), "not verified before the codes are saved");
+        d.findElement(By.id("kcRecoveryCodesConfirmationCheck")).click();
+        d.findElement(By.id("saveRecoveryAuthnCodesBtn")).click();
+        tokens(oauth.parseLoginResponse().getCode());
+        JsonNode f = flagOf("leak", "dave");
+        assertEquals("REMEDIATED", f.get("state").asText(), f.toString());
+        assertEquals("otp", f.get("stepUpFactor").asText(), f.toString());
+        assertTrue(realm.admin().users().get(userId("dave")).credentials().stream()
+                .anyMatch(c -> "recovery-authn-codes".equals(c.getType())), "recovery codes stored");
+    }
+
+    // --- Chromium ------------------------------------------------------------------------------------------
+
+    static ChromeDriver chromium() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/lib/chromium/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1000,1200", "--lang=en-US");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver"))
+                .usingAnyFreePort()
+                .build();
+        return new ChromeDriver(service, options);
+    }
+
+    static VirtualAuthenticator platformAuthenticator(ChromeDriver chrome) {
+        VirtualAuthenticatorOptions o = new VirtualAuthenticatorOptions()
+                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+                .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
+                .setHasResidentKey(true)
+                .setHasUserVerification(true)
+                .setIsUserVerified(true)
+                .setIsUserConsenting(true);
+        return ((HasVirtualAuthenticator) chrome).addVirtualAuthenticator(o);
+    }
+
+    static String codeOf(String url) {
+        for (String p : java.net.URI.create(url).getRawQuery().split("&")) {
+            if (p.startsWith("code=")) {
+                return java.net.URLDecoder.decode(p.substring(5), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void passkeyEnrolsInChromiumWithAVirtualAuthenticator() throws Exception {
+        incident("leak", PASSKEY_AND_APP);
+        flag("leak", "bob");
+        ChromeDriver chrome = chromium();
+        try {
+            VirtualAuthenticator authenticator = platformAuthenticator(chrome);
+            chrome.get(oauth.loginForm().build());
+            login(chrome, "bob");
+            continueNotice(chrome);
+            assertTrue(onPage(chrome, "kc-breach-choice-form"), pageText(chrome));
+            assertEquals("webauthn-passwordless", chrome.findElement(By.id("kc-breach-choice-form")).getAttribute("data-breach-recommended"),
+                    "Chromium has WebAuthn: the passkey is recommended");
+            assertTrue(chrome.findElement(By.id("breach-recommended-webauthn-passwordless")).isDisplayed());
+            assertTrue(chrome.findElement(By.id("breach-factor-webauthn-passwordless")).isSelected(), "and preselected");
+            assertFalse(chrome.findElement(By.id("breach-recommended-otp")).isDisplayed(), "one recommendation only");
+            screenshot(chrome, "choice-en");
+            chrome.findElement(By.id("kc-breach-choose")).click();
+
+            WebDriverWait wait = new WebDriverWait(chrome, Duration.ofSeconds(30));
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("registerWebAuthn"))).click();
+            // Keycloak asks for a label with window.prompt; take its default
+            wait.until(ExpectedConditions.alertIsPresent()).accept();
+            wait.until(w -> w.getCurrentUrl().contains("code="));
+            assertEquals(1, authenticator.getCredentials().size(), "one passkey on the authenticator");
+            assertTrue(authenticator.getCredentials().get(0).isResidentCredential(), "a discoverable credential (passkey)");
+            tokens(codeOf(chrome.getCurrentUrl()));
+        } finally {
+            chrome.quit();
+        }
+        JsonNode f = flagOf("leak", "bob");
+        assertEquals("REMEDIATED", f.get("state").asText(), f.toString());
+        assertEquals("webauthn-passwordless", f.get("stepUpFactor").asText(), f.toString());
+        assertTrue(realm.admin().users().get(userId("bob")).credentials().stream()
+                .anyMatch(c -> "webauthn-passwordless".equals(c.getType())), "the passkey is stored");
+    }
+
+    @Test
+    void germanChoicePageInChromium() throws Exception {
+        EnforcementRealm.englishAndGermanWithDaveInGerman(realm, null);
+        enableRecoveryCodesAction();
+        incident("leak", "{\"allowedFactors\":[\"webauthn-passwordless\",\"webauthn\",\"otp\",\"recovery-codes\"]}");
+        flag("leak", "dave");
+        ChromeDriver chrome = chromium();
+        try {
+            platformAuthenticator(chrome);
+            chrome.get(oauth.loginForm().build());
+            login(chrome, "dave");
+            continueNotice(chrome);
+            assertTrue(pageText(chrome).contains("Wählen Sie Ihren zweiten Faktor"), pageText(chrome));
+            assertTrue(chrome.findElement(By.id("breach-recommended-webauthn-passwordless")).getText().contains("Empfohlen"));
+            assertFalse(chrome.findElement(By.id("breach-recommended-webauthn")).isDisplayed(), "one recommendation only");
+            assertFalse(chrome.findElement(By.id("breach-recommended-otp")).isDisplayed(), "one recommendation only");
+            screenshot(chrome, "choice-de");
+        } finally {
+            chrome.quit();
+        }
+    }
+
+    /** Keeps a screenshot under {@code target/screenshots/<name>.png} (copied to docs/screenshots by hand). */
+    static void screenshot(ChromeDriver chrome, String name) throws java.io.IOException {
+        Path dir = Path.of("target", "screenshots");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(name + ".png"), chrome.getScreenshotAs(OutputType.BYTES));
+    }
+}
