@@ -15,8 +15,8 @@ import org.jboss.logging.Logger;
  */
 public final class KeycloakVersions {
 
-    /** Oldest supported release: the 26.5 line from its last patch (earlier 26.5.x and 26.4.x are untested). */
-    public static final String MINIMUM = "26.5.6";
+    /** Oldest supported release: the last patch of the 26.4 line (tested; earlier ones are not). */
+    public static final String MINIMUM = "26.4.7";
     /** First release not supported: the next minor line after the one the jar is built against. */
     public static final String BELOW = "26.8.0";
     /** The range as people read it, for logs, errors and docs. */

@@ -15,13 +15,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KeycloakVersionsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"26.5.6", "26.5.7", "26.5.10", "26.6.0", "26.6.3", "26.7.0", "26.7.3", "26.7.99", "26.5.6.redhat-00001", "26.7.0-SNAPSHOT"})
+    @ValueSource(strings = {"26.4.7", "26.4.8", "26.5.0", "26.5.6", "26.5.7", "26.5.10", "26.6.0", "26.6.3", "26.7.0", "26.7.3", "26.7.99", "26.5.6.redhat-00001", "26.7.0-SNAPSHOT"})
     void inside(String version) {
         assertTrue(KeycloakVersions.supported(version), version);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"26.5.5", "26.5.0", "26.4.7", "26.0.0", "25.0.6", "26.8.0", "26.10.0", "27.0.0", "999.0.0-SNAPSHOT", "26.7", "26", "x.y.z", "26.7.0x", " "})
+    @ValueSource(strings = {"26.4.6", "26.4.0", "26.3.5", "26.0.0", "25.0.6", "26.8.0", "26.10.0", "27.0.0", "999.0.0-SNAPSHOT", "26.7", "26", "x.y.z", "26.7.0x", " "})
     void outside(String version) {
         assertFalse(KeycloakVersions.supported(version), version);
     }
