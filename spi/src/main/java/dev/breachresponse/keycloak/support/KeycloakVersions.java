@@ -1,5 +1,6 @@
 package dev.breachresponse.keycloak.support;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,12 +25,12 @@ public final class KeycloakVersions {
 
     private static final Logger LOG = Logger.getLogger(KeycloakVersions.class);
     private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)\\.(\\d+)(?:[.-].*)?$");
-    private static volatile Boolean loggedRefusal;
+    private static final AtomicBoolean LOGGED_REFUSAL = new AtomicBoolean();
 
     private KeycloakVersions() {
     }
 
-    /** Pure: whether {@code version} lies in [{@link #MINIMUM}, {@link #BELOW}); unreadable (also SNAPSHOT-less garbage, null) is not. */
+    /** Pure: whether {@code version} lies in [{@link #MINIMUM}, {@link #BELOW}); an unreadable version (null, empty, not major.minor.micro) is not. */
     public static boolean supported(String version) {
         int[] v = parse(version);
         return v != null && compare(v, parse(MINIMUM)) >= 0 && compare(v, parse(BELOW)) < 0;
@@ -63,8 +64,7 @@ public final class KeycloakVersions {
         if (runningSupported()) {
             return true;
         }
-        if (loggedRefusal == null) {
-            loggedRefusal = Boolean.TRUE;
+        if (LOGGED_REFUSAL.compareAndSet(false, true)) {
             LOG.error(refusal());
         }
         return false;
