@@ -23,6 +23,7 @@ import dev.breachresponse.keycloak.api.jobs.JobIntake;
 import dev.breachresponse.keycloak.api.jobs.JobRunner;
 import dev.breachresponse.keycloak.api.jobs.JobSettings;
 import dev.breachresponse.keycloak.support.BuildInfo;
+import dev.breachresponse.keycloak.support.KeycloakVersions;
 
 /** Mounts the admin API at {@code /admin/realms/{realm}/breach-response}; Keycloak authenticates the caller. */
 public final class BreachResponseResourceProviderFactory
@@ -44,6 +45,9 @@ public final class BreachResponseResourceProviderFactory
         return new AdminRealmResourceProvider() {
             @Override
             public Object getResource(KeycloakSession s, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+                if (!KeycloakVersions.runningSupported()) {
+                    return new UnsupportedVersionResource(s, auth);
+                }
                 BulkFlags b = bulk;
                 if (b == null) {
                     throw new ServiceUnavailableException("Breach Response is still starting");
@@ -66,7 +70,7 @@ public final class BreachResponseResourceProviderFactory
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         factory.register(event -> {
-            if (event instanceof PostMigrationEvent) {
+            if (event instanceof PostMigrationEvent && KeycloakVersions.mayStartWorkers()) {
                 JobRunner runner = new JobRunner(factory, settings);
                 bulk = new BulkFlags(settings, new JobIntake(settings), runner);
                 runner.kick();

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.breachresponse.keycloak.api.jobs.JobIntake;
 import dev.breachresponse.keycloak.api.jobs.SubjectReader;
+import dev.breachresponse.keycloak.api.jobs.SubmitterRights;
 import dev.breachresponse.keycloak.incident.Job;
 
 import dev.breachresponse.keycloak.incident.Actor;
@@ -79,7 +80,7 @@ public final class IncidentsResource {
     public Response bulkFlag(@PathParam("id") String id, @QueryParam("dryRun") String dryRun, @QueryParam("column") String column,
                              @HeaderParam("Idempotency-Key") String idempotencyKey, InputStream body) {
         return Api.respond(session, () -> {
-            if (!auth.users().canManage() && !(realm.isAdminPermissionsEnabled() && auth.users().canQuery())) {
+            if (!SubmitterRights.maySubmit(auth, realm)) {
                 throw new ForbiddenException();
             }
             SubjectReader.Format format = BulkRequests.format(session.getContext().getRequestHeaders().getMediaType());

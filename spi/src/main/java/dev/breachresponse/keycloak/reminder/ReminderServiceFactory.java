@@ -16,6 +16,8 @@ import org.keycloak.provider.ProviderFactory;
 import org.keycloak.services.scheduled.ClusterAwareScheduledTaskRunner;
 import org.keycloak.timer.TimerProvider;
 
+import dev.breachresponse.keycloak.support.KeycloakVersions;
+
 /**
  * Registers the reminder task the cluster-safe way: after migration, on Keycloak's timer, through
  * {@link ClusterAwareScheduledTaskRunner} (one node per interval). The tick only plans (bounded database work);
@@ -92,7 +94,7 @@ public final class ReminderServiceFactory implements ProviderFactory<ReminderSer
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         factory.register(event -> {
-            if (event instanceof PostMigrationEvent) {
+            if (event instanceof PostMigrationEvent && KeycloakVersions.mayStartWorkers()) {
                 KeycloakSession session = factory.create();
                 try {
                     TimerProvider timer = session.getProvider(TimerProvider.class);

@@ -137,6 +137,9 @@ public final class BackchannelLogouts {
 
     /** Wakes the sender on Keycloak's executor (one per node); also called by the job poll for retries. */
     public static void kick(KeycloakSessionFactory factory) {
+        if (!KeycloakVersions.mayStartWorkers()) {
+            return; // outside the supported Keycloak versions no worker runs (logged once)
+        }
         AGAIN.set(true);
         if (!DRAINING.compareAndSet(false, true)) {
             return;

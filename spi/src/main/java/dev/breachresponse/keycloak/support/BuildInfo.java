@@ -23,7 +23,8 @@ public final class BuildInfo {
 
     /** Operational info shown under each of our providers in {@code /admin/serverinfo}. */
     public static Map<String, String> operationalInfo() {
-        return Map.of("version", version(), "keycloakVersionBuiltAgainst", builtAgainstKeycloak());
+        return Map.of("version", version(), "keycloakVersionBuiltAgainst", builtAgainstKeycloak(),
+                "supportedKeycloakVersions", KeycloakVersions.RANGE);
     }
 
     private static Properties load() {

@@ -83,6 +83,12 @@ final class ChunkProcessor {
 
         // The worker has no HTTP request: re-check the submitter's rights per user, as the admin API would.
         AdminPermissionEvaluator rights = SubmitterRights.evaluator(session, realm, adminRealm, admin);
+        if (!SubmitterRights.maySubmit(rights, realm)) {
+            // decided from the submitter's roles, not from per-user outcomes: no enumeration oracle
+            jobs.complete(jobId, JobState.FAILED, "the admin who submitted the job no longer has the right to manage users of this realm"
+                    + " (manage-users, or query-users with fine-grained admin permissions); the remaining subjects were not processed");
+            return Result.DONE;
+        }
         boolean manageAll = rights.users().canManage();
 
         long t0 = System.nanoTime();

@@ -11,23 +11,29 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 import org.keycloak.services.resources.admin.fgap.AdminPermissions;
 
 /**
- * Keycloak's admin permission evaluator for the admin who submitted a job, outside any HTTP request. An admin
- * of the same realm goes through Keycloak's user-based evaluator; an admin of the master realm gets an
- * in-memory token carrying exactly the roles the admin holds on the realm's admin client (what their own
- * token would carry), because Keycloak's user-based evaluator looks that client up in the wrong realm.
+ * Keycloak's admin permission evaluator for the admin who submitted a job, outside any HTTP request, built
+ * the way Keycloak's own admin resources build it ({@code AdminRoot}: an {@link AdminAuth} from the caller's
+ * token, then {@code AdminPermissions.evaluator(session, realm, auth)}). The token is made in memory and
+ * carries exactly the roles the admin holds on the realm's admin client ({@code realm-management} for an admin
+ * of the realm itself, {@code <realm>-realm} of the master realm for a master admin) and in their own realm,
+ * which is what their own token would carry.
+ * <p>
+ * Not {@code AdminPermissions.evaluator(session, realm, adminsRealm, admin)}: with admin permissions v2 on
+ * Keycloak 26.5.x and 26.4.x it builds {@code MgmtPermissionsV2(session, adminsRealm, admin)}, which drops the
+ * target realm and denies every user (fixed in 26.7.0); for a master admin it looks the admin client up in the
+ * wrong realm on every version.
  */
-final class SubmitterRights {
+public final class SubmitterRights {
 
     private SubmitterRights() {
     }
 
     static AdminPermissionEvaluator evaluator(KeycloakSession session, RealmModel realm, RealmModel adminsRealm, UserModel admin) {
-        if (adminsRealm.getId().equals(realm.getId())) {
-            return AdminPermissions.evaluator(session, realm, adminsRealm, admin);
-        }
         AccessToken token = new AccessToken();
         token.subject(admin.getId());
-        ClientModel adminClient = realm.getMasterAdminClient();
+        ClientModel adminClient = adminsRealm.getId().equals(realm.getId())
+                ? realm.getClientByClientId(Constants.REALM_MANAGEMENT_CLIENT_ID)
+                : realm.getMasterAdminClient();
         if (adminClient != null) {
             AccessToken.Access access = token.addAccess(adminClient.getClientId());
             adminClient.getRolesStream().filter(admin::hasRole).forEach(r -> access.addRole(r.getName()));
@@ -39,5 +45,14 @@ final class SubmitterRights {
                 ? adminsRealm.getClientById(admin.getServiceAccountClientLink())
                 : adminsRealm.getClientByClientId(Constants.ADMIN_CLI_CLIENT_ID);
         return AdminPermissions.evaluator(session, realm, new AdminAuth(adminsRealm, token, admin, client));
+    }
+
+    /**
+     * Realm-level rights to submit a bulk job, the same rule at intake (HTTP) and in the worker: {@code
+     * manage-users}, or {@code query-users} when the realm uses fine-grained admin permissions (the worker then
+     * checks each user). Decided from the submitter's roles only, never from which users exist.
+     */
+    public static boolean maySubmit(AdminPermissionEvaluator rights, RealmModel realm) {
+        return rights.users().canManage() || (realm.isAdminPermissionsEnabled() && rights.users().canQuery());
     }
 }
