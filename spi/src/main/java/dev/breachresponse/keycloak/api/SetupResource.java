@@ -95,6 +95,7 @@ public final class SetupResource {
     public Response setupStatus() {
         return Api.respond(session, () -> {
             auth.realm().requireViewRealm();
+            IncidentStore store = session.getProvider(IncidentStore.class);
             List<EnforcementAudit.EntryPoint> entryPoints = new EnforcementAudit(session, realm).entryPoints();
             ObjectNode json = JsonNodeFactory.instance.objectNode();
             json.put("enforcedEverywhere", entryPoints.stream().allMatch(EnforcementAudit.EntryPoint::covered));
@@ -111,8 +112,18 @@ public final class SetupResource {
                     gaps.add(n.deepCopy());
                 }
             }
+            // what lets flagged users through on purpose: the realm's default mode, open report-only incidents, break-glass
+            RealmSettings settings = Enforcement.settings(session, realm);
+            json.put("enforcementDefault", settings.enforcement().key);
+            ArrayNode reportOnly = json.putArray("reportOnlyIncidents");
+            store.listIncidents(realm, 0, 1000).stream()
+                    .filter(i -> i.open() && i.policy().reportOnly())
+                    .forEach(i -> reportOnly.add(i.id()));
+            ObjectNode breakGlass = json.putObject("breakGlass");
+            settings.breakGlass().roles().forEach(breakGlass.putArray("roles")::add);
+            settings.breakGlass().groups().forEach(breakGlass.putArray("groups")::add);
             ArrayNode refused = json.putArray("refusedLogins");
-            for (EnforcementGaps.Gap g : session.getProvider(IncidentStore.class).gaps().list(realm.getId(), 100)) {
+            for (EnforcementGaps.Gap g : store.gaps().list(realm.getId(), 100)) {
                 refused.addObject().put("path", g.path()).put("firstSeenAt", g.firstSeenAt())
                         .put("lastSeenAt", g.lastSeenAt()).put("refused", g.refused());
             }

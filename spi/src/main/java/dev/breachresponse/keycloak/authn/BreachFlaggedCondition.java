@@ -25,8 +25,6 @@ final class BreachFlaggedCondition implements ConditionalAuthenticator {
         if (user == null) {
             return false;
         }
-        // the flow looks at breach flags here, as its admin configured it: the backstop stays out of this login
-        EnforcementBackstop.markChecked(context.getAuthenticationSession());
         BreachFlaggedConditionConfig config = BreachFlaggedConditionConfig.from(context.getAuthenticatorConfig());
         Enforcement.Outcome outcome = Enforcement.outcome(context.getSession(), context.getRealm(), user);
         Observation.record(context, outcome);
@@ -37,7 +35,12 @@ final class BreachFlaggedCondition implements ConditionalAuthenticator {
             return true;
         }
         flagged = d.exposures().stream().anyMatch(e -> matches(e, config));
-        return config.negate() != flagged;
+        boolean match = config.negate() != flagged;
+        if (!match) {
+            // the admin's condition scopes this user out (incidents, states, negate): that is this flow's decision
+            EnforcementBackstop.markChecked(context.getAuthenticationSession(), user);
+        }
+        return match;
     }
 
     private static boolean matches(Exposure e, BreachFlaggedConditionConfig config) {

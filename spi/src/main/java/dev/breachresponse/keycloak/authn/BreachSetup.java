@@ -183,7 +183,8 @@ public final class BreachSetup {
         var admin = management == null ? null : management.getRole(org.keycloak.models.AdminRoles.REALM_ADMIN);
         long admins = admin == null ? 0 : session.users().getRoleMembersStream(realm, admin, 0, 1000).count();
         warnings.add("No break-glass exclusion is set: flagged realm admins (" + admins + " user(s) hold realm-admin directly) are"
-                + " challenged, escalated and disabled like everyone, so a lost factor can lock an emergency account out. Name the"
-                + " emergency accounts' roles or groups: PUT .../breach-response/config {\"breakGlass\": {\"groups\": [\"/break-glass\"]}}.");
+                + " challenged, escalated and disabled like everyone, so a lost factor can lock every emergency account out. Keep one or"
+                + " two dedicated emergency accounts in a group of their own and name it: PUT .../breach-response/config"
+                + " {\"breakGlass\": {\"groups\": [\"/break-glass\"]}} (not an admin role: the admins are what phishers want).");
     }
 }

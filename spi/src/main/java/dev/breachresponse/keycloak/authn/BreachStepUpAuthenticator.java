@@ -34,11 +34,11 @@ final class BreachStepUpAuthenticator implements Authenticator {
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         UserModel user = context.getUser();
-        EnforcementBackstop.markChecked(context.getAuthenticationSession());
         Enforcement.Outcome outcome = Enforcement.outcome(context.getSession(), context.getRealm(), user);
         Observation.record(context, outcome);
         Decision d = outcome.enforce();
         if (!d.enforced()) {
+            EnforcementBackstop.markChecked(context.getAuthenticationSession(), user);
             context.success();
             return;
         }
@@ -100,10 +100,13 @@ final class BreachStepUpAuthenticator implements Authenticator {
         return true;
     }
 
-    /** Keycloak authenticators that verify a factor, by the factor they verify. */
+    /**
+     * Keycloak authenticators that verify a factor, by the factor they verify. Not Keycloak's legacy "Conditional OTP
+     * Form" ({@code auth-conditional-otp-form}): it reports success when it SKIPS the code (skip role, header,
+     * default outcome), which would count as a step-up nobody passed.
+     */
     private static final java.util.Map<String, Factor> VERIFIERS = java.util.Map.of(
             "auth-otp-form", Factor.OTP,
-            "auth-conditional-otp-form", Factor.OTP,
             "direct-grant-validate-otp", Factor.OTP,
             "webauthn-authenticator", Factor.WEBAUTHN,
             "webauthn-authenticator-passwordless", Factor.WEBAUTHN_PASSWORDLESS,
@@ -120,7 +123,8 @@ final class BreachStepUpAuthenticator implements Authenticator {
             }
             var execution = context.getRealm().getAuthenticationExecutionById(entry.getKey());
             Factor f = execution == null || execution.getAuthenticator() == null ? null : VERIFIERS.get(execution.getAuthenticator());
-            if (f != null && d.factors().contains(f.key)) {
+            // the user must hold that factor: a success of an execution that verified nothing of theirs counts for nothing
+            if (f != null && d.factors().contains(f.key) && Factor.configured(context.getUser(), List.of(f.key)).contains(f)) {
                 return java.util.Optional.of(f);
             }
         }
@@ -144,6 +148,7 @@ final class BreachStepUpAuthenticator implements Authenticator {
     private static void passed(AuthenticationFlowContext context, Factor factor, Decision d) {
         KeycloakSession session = context.getSession();
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        EnforcementBackstop.markChecked(authSession, context.getUser());
         boolean passwordOutstanding = d.failedClosed()
                 ? d.requirePasswordChange()
                 : Remediation.steppedUp(session, context.getRealm(), context.getUser(), factor, false);
@@ -207,6 +212,7 @@ final class BreachStepUpAuthenticator implements Authenticator {
             Remediation.steppedUp(context.getSession(), context.getRealm(), user, Factor.OTP, false);
         }
         context.getEvent().detail("breach_step_up", Factor.OTP.key);
+        EnforcementBackstop.markChecked(context.getAuthenticationSession(), user);
         context.success(Factor.OTP.credentialType);
     }
 
@@ -261,8 +267,14 @@ final class BreachStepUpAuthenticator implements Authenticator {
         if (authSession == null) {
             throw new IllegalStateException("no authentication session to queue the breach enrolment on");
         }
-        EnforcementBackstop.markChecked(authSession);
+        EnforcementBackstop.markChecked(authSession, user);
         Decision d = Enforcement.decide(session, realm, user);
+        if (d.failedClosed()) {
+            // the flags cannot be read, so whether the password leaked is unknown: never enrol on the password alone;
+            // the verification refuses without an allowed factor (the user signs in again once the store answers)
+            authSession.addRequiredAction(BreachVerifyActionFactory.ID);
+            return;
+        }
         IncidentNote.remember(authSession, d);
         authSession.addRequiredAction(BreachNoticeActionFactory.ID);
         boolean mailboxProven = user.getId().equals(authSession.getAuthNote(DefaultActionTokenKey.ACTION_TOKEN_USER_ID));

@@ -14,7 +14,8 @@ import dev.breachresponse.keycloak.incident.RealmSettings;
 /**
  * Membership of the realm's break-glass exclusions ({@link RealmSettings.BreakGlass}): a role held directly, through
  * a composite or through a group ({@link UserModel#hasRole}), or membership of a group or one of its subgroups
- * ({@link RoleUtils#isMember}). Names that resolve to nothing count for no one (setup status says so).
+ * ({@link RoleUtils#isMember}). Names that resolve to nothing count for no one ({@code PUT /config} refuses them; a role
+ * or group deleted later simply stops counting; {@code GET /setup} shows the names in force).
  */
 public final class BreakGlass {
 

@@ -9,6 +9,7 @@ import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventType;
+import org.keycloak.models.DefaultActionTokenKey;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -32,28 +33,43 @@ final class EnforcementBackstop implements RequiredActionProvider {
 
     static final EnforcementBackstop INSTANCE = new EnforcementBackstop();
 
-    /** Auth-session note: breach enforcement ran in this login (set by the condition, the step-up, the mailbox link). */
+    /**
+     * Auth-session note: breach enforcement reached an outcome for this user in this login (the step-up passed or
+     * queued the enrolment and verification, or the admin's condition decided the user is out of its scope). The
+     * value is the user id, so a login that switches user or flow in the same authentication session is checked again.
+     */
     static final String NOTE_CHECKED = "breach-response.enforcement-checked";
     /** Event error of a refused login. */
     static final String ERROR = "breach_enforcement_gap";
 
     private static final Logger LOG = Logger.getLogger(EnforcementBackstop.class);
     private static final int MAX_PATH = 255;
+    /** At most one warning per realm and path a minute: a refused path hammered by logins must not flood the log. */
+    private static final long LOG_EVERY_MILLIS = 60_000;
+    private static final java.util.concurrent.ConcurrentHashMap<String, Long> LOGGED = new java.util.concurrent.ConcurrentHashMap<>();
 
     private EnforcementBackstop() {
     }
 
-    /** Breach enforcement looked at this login: the backstop stays out of it. */
-    static void markChecked(AuthenticationSessionModel authSession) {
-        if (authSession != null) {
-            authSession.setAuthNote(NOTE_CHECKED, "true");
+    /** Breach enforcement reached its outcome for {@code user} in this login: the backstop stays out of it. */
+    static void markChecked(AuthenticationSessionModel authSession, UserModel user) {
+        if (authSession != null && user != null) {
+            authSession.setAuthNote(NOTE_CHECKED, user.getId());
         }
     }
 
     static boolean checked(AuthenticationSessionModel authSession) {
-        // the mailbox-proof link (an execute-actions token) queues our own verification, which fails closed itself
-        return "true".equals(authSession.getAuthNote(NOTE_CHECKED))
-                || authSession.getRequiredActions().contains(BreachVerifyActionFactory.ID);
+        UserModel user = authSession.getAuthenticatedUser();
+        if (user == null) {
+            return false;
+        }
+        if (user.getId().equals(authSession.getAuthNote(NOTE_CHECKED))) {
+            return true;
+        }
+        // the mailbox-proof link (an execute-actions token for this very user) queues our own verification, which
+        // refuses to finish without an allowed factor and the password change
+        return user.getId().equals(authSession.getAuthNote(DefaultActionTokenKey.ACTION_TOKEN_USER_ID))
+                && authSession.getRequiredActions().contains(BreachVerifyActionFactory.ID);
     }
 
     @Override
@@ -71,6 +87,14 @@ final class EnforcementBackstop implements RequiredActionProvider {
         // once per login: evaluateTriggers runs again before each further required action
         String path = path(context);
         recordGap(context.getSession(), context.getRealm(), path);
+        String logKey = context.getRealm().getId() + " " + path;
+        long now = Time.currentTimeMillis();
+        Long last = LOGGED.get(logKey);
+        if (last != null && now - last < LOG_EVERY_MILLIS) {
+            context.getEvent().clone().event(EventType.LOGIN_ERROR).user(user).detail("breach_path", path).error(ERROR);
+            return;
+        }
+        LOGGED.put(logKey, now);
         LOG.warnf("breach-response: refused the login of a flagged user in realm %s on '%s': no breach step-up ran on that path."
                 + " Run POST .../breach-response/setup or add the breach step-up there; GET .../breach-response/setup lists the gaps.",
                 context.getRealm().getName(), path);

@@ -32,14 +32,19 @@ final class FlowSetup {
         this.realm = realm;
     }
 
-    /** True when the flow (or one of its sub-flows) already runs the breach step-up. */
+    /**
+     * True when the flow (or one of its sub-flows) runs the breach step-up: an execution that is not DISABLED, in
+     * sub-flows none of which is DISABLED (an admin who disables the step-up, or its sub-flow, turns it off).
+     */
     boolean hasStepUp(AuthenticationFlowModel flow) {
         if (flow == null) {
             return false;
         }
-        return realm.getAuthenticationExecutionsStream(flow.getId()).anyMatch(e -> e.isAuthenticatorFlow()
-                ? hasStepUp(realm.getAuthenticationFlowById(e.getFlowId()))
-                : BreachStepUpAuthenticatorFactory.ID.equals(e.getAuthenticator()));
+        return realm.getAuthenticationExecutionsStream(flow.getId())
+                .filter(e -> e.getRequirement() != Requirement.DISABLED)
+                .anyMatch(e -> e.isAuthenticatorFlow()
+                        ? hasStepUp(realm.getAuthenticationFlowById(e.getFlowId()))
+                        : BreachStepUpAuthenticatorFactory.ID.equals(e.getAuthenticator()));
     }
 
     /** Copies {@code original} with the wrapping and the step-up; returns the new top-level flow. */

@@ -39,7 +39,12 @@ final class Observation {
         context.getEvent().detail(breakGlass ? "breach_break_glass" : "breach_report_only", ask)
                 .detail("breach_incidents", String.join(",", o.observed().incidentIds()));
         List<String> flagIds = o.observed().exposures().stream().map(e -> e.flag().id()).toList();
-        context.getSession().getProvider(IncidentStore.class).recordObserved(context.getRealm(), flagIds, o.reason(), ask);
+        try {
+            context.getSession().getProvider(IncidentStore.class).recordObserved(context.getRealm(), flagIds, o.reason(), ask);
+        } catch (RuntimeException e) {
+            // counting must not fail a login the admin chose to let through; the event detail above still says it
+            LOG.warnf("breach-response: could not count a %s login in realm %s: %s", o.reason(), context.getRealm().getName(), e.toString());
+        }
         if (breakGlass) {
             // the exception must stay visible: an emergency account is signing in without what enforcement would ask
             LOG.infof("breach-response: a flagged break-glass user signs in to realm %s without the %s enforcement would ask",

@@ -14,6 +14,7 @@ import org.keycloak.models.credential.PasswordCredentialModel;
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.FlagState;
+import dev.breachresponse.keycloak.incident.IllegalTransitionException;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.IncidentStore.Exposure;
 import dev.breachresponse.keycloak.incident.Policy;
@@ -102,15 +103,16 @@ final class Remediation {
     static final String CAUSE_FACTOR_REMOVED = "factor-removed";
 
     /**
-     * The user removed a credential: while the incident is open, a STEPPED_UP or REMEDIATED flag of a user who
-     * no longer has any allowed factor goes back to FLAGGED.
+     * A credential was removed (by the user, or an admin): while the incident is open, a STEPPED_UP or REMEDIATED
+     * flag of a user who no longer has any allowed factor goes back to FLAGGED; {@code detail} (the removed type, or
+     * who removed it) goes into the history.
      *
      * @return how many flags were re-opened
      */
-    static int reopenIfNoFactor(KeycloakSession session, RealmModel realm, UserModel user, String removedType, Actor actor) {
+    static int reopenIfNoFactor(KeycloakSession session, RealmModel realm, UserModel user, String detail, Actor actor) {
         IncidentStore store = session.getProvider(IncidentStore.class);
         List<Exposure> before = store.loginExposures(realm, user.getId());
-        List<Exposure> after = reopenWithoutFactor(store, realm, user, before, actor, removedType);
+        List<Exposure> after = reopenWithoutFactor(store, realm, user, before, actor, detail);
         Enforcement.forget(session, realm, user);
         return (int) after.stream().filter(e -> e.flag().state() == FlagState.FLAGGED).count()
                 - (int) before.stream().filter(e -> e.flag().state() == FlagState.FLAGGED).count();
@@ -134,7 +136,13 @@ final class Remediation {
                     && e.incident().policy().requireMfa()
                     && Factor.configured(user, e.incident().policy().allowedFactors()).isEmpty();
             if (reopen) {
-                f = store.transition(realm, f.id(), FlagState.FLAGGED, actor, CAUSE_FACTOR_REMOVED, detail);
+                try {
+                    f = store.transition(realm, f.id(), FlagState.FLAGGED, actor, CAUSE_FACTOR_REMOVED, detail);
+                } catch (IllegalTransitionException concurrent) {
+                    // a concurrent login re-opened (or an admin dismissed) it first: take the state as it is now
+                    String id = f.id();
+                    f = store.flagsOfUser(realm, user.getId()).stream().filter(x -> x.id().equals(id)).findFirst().orElse(f);
+                }
             }
             if (f.state().isOpen()) {
                 open.add(new Exposure(f, e.incident()));

@@ -137,7 +137,7 @@ public final class RealmSettingsCodec {
                     && (!paths || name.startsWith("/"));
             if (!ok) {
                 throw new IllegalArgumentException(where + ": '" + e.asText() + "' is not a "
-                        + (paths ? "group path such as /break-glass" : "role name such as emergency-admin or realm-management/realm-admin"));
+                        + (paths ? "group path such as /break-glass" : "role name such as emergency-admin (a realm role) or clientId/role"));
             }
             out.add(name);
         }

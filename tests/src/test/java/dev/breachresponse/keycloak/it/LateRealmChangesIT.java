@@ -221,6 +221,21 @@ class LateRealmChangesIT {
     }
 
     @Test
+    void aDisabledStepUpIsNotCoveredAndTheBackstopRefuses() {
+        String browserFlow = realm.admin().toRepresentation().getBrowserFlow();
+        var step = realm.admin().flows().getExecutions(browserFlow).stream()
+                .filter(e -> "breach-step-up".equals(e.getProviderId())).findFirst().orElseThrow();
+        step.setRequirement("DISABLED");
+        realm.admin().flows().updateExecutions(browserFlow, step);
+        assertTrue(gap("flow-binding", "browser") != null, "a disabled step-up is no step-up: " + status());
+
+        flag("bob");
+        oauth.openLoginForm();
+        submitPassword("bob");
+        assertRefused();
+    }
+
+    @Test
     void aClientDirectGrantOverrideRefusesFlaggedUsersWithAnOAuthError() {
         ClientRepresentation client = realm.admin().clients().findByClientId(oauth.config().getClientId()).get(0);
         String builtIn = realm.admin().flows().getFlows().stream().filter(f -> "direct grant".equals(f.getAlias())).findFirst().orElseThrow().getId();

@@ -124,18 +124,27 @@ final class CsvSubjects {
         return ignored;
     }
 
-    /** One data row (not blank) to one subject; a row of empty cells (Excel's trailing {@code ;;}) to none. */
+    /** Data rows seen (not blank), for naming a refused row without storing it. */
+    private int rows;
+
+    /**
+     * One data row (not blank) to one subject; a row of empty cells (Excel's trailing {@code ;;}) to none. A row
+     * that cannot be read is reported as {@code data row N}, never stored as given: it may carry the columns this
+     * intake ignores (phone numbers, addresses, hashes from a vendor's dump).
+     */
     void row(String line, Consumer<Subject> sink) {
+        rows++;
+        String named = "data row " + rows;
         List<String> cells = split(line, delimiter);
         if (cells != null && cells.stream().allMatch(String::isBlank)) {
             return;
         }
         if (cells == null) {
-            sink.accept(Subject.invalid(line, "row has an unclosed quote (a quoted field may not span lines)"));
+            sink.accept(Subject.invalid(named, "row has an unclosed quote (a quoted field may not span lines)"));
             return;
         }
         if (cells.size() != width) {
-            sink.accept(Subject.invalid(line, "row has " + cells.size() + " cell(s), the header " + width));
+            sink.accept(Subject.invalid(named, "row has " + cells.size() + " cell(s), the header " + width));
             return;
         }
         Map<Subject.Type, String> given = new EnumMap<>(Subject.Type.class);
@@ -145,7 +154,7 @@ final class CsvSubjects {
             }
         });
         if (given.isEmpty()) {
-            sink.accept(Subject.invalid(line, "no identifier: the " + String.join(", ", columns.keySet().stream().map(Subject.Type::key).toList())
+            sink.accept(Subject.invalid(named, "no identifier: the " + String.join(", ", columns.keySet().stream().map(Subject.Type::key).toList())
                     + " cell(s) are empty"));
             return;
         }

@@ -505,11 +505,18 @@ final class JpaIncidentStore implements IncidentStore {
         em.flush();
     }
 
+    /**
+     * The flag, locked for this transaction and read afresh under the lock: a row this transaction loaded earlier
+     * (login reads the user's flags first) may have been changed by a concurrent login since, and a transition must
+     * judge the state as it is now (this transaction's own pending changes are flushed first).
+     */
     private FlagEntity lockedFlag(RealmModel realm, String flagId) {
-        FlagEntity f = em.find(FlagEntity.class, flagId, LockModeType.PESSIMISTIC_WRITE);
+        em.flush();
+        FlagEntity f = em.find(FlagEntity.class, flagId);
         if (f == null || !f.getRealmId().equals(realm.getId())) {
             throw new IllegalArgumentException("no flag " + flagId + " in realm " + realm.getName());
         }
+        em.refresh(f, LockModeType.PESSIMISTIC_WRITE);
         return f;
     }
 

@@ -86,9 +86,11 @@ class SubjectReaderTest {
         assertEquals(new Subject(Subject.Type.USERNAME, "carol", null, Map.of(Subject.Type.EMAIL, "c@x.io")), got.get(1));
         assertEquals(new Subject(Subject.Type.USERNAME, "dave", null), got.get(2));
         assertEquals("row has 1 cell(s), the header 2", got.get(3).invalid());
+        assertEquals("data row 4", got.get(3).value(), "a refused row is named, not stored as given");
         got.clear();
-        reader.read(in("Name,username,email\nJane,,\n"), SubjectReader.Format.CSV, got::add);
+        reader.read(in("Name,username,email,password_hash\nJane,,,$2y$10$secret\n"), SubjectReader.Format.CSV, got::add);
         assertEquals("no identifier: the username, email cell(s) are empty", got.get(0).invalid());
+        assertFalse(got.get(0).value().contains("secret"), "ignored columns never reach the job: " + got.get(0));
         assertRejected("", SubjectReader.Format.CSV, "header row");
         assertRejected("\"email,name\n", SubjectReader.Format.CSV, "unclosed quote");
     }
