@@ -129,7 +129,12 @@ final class IncidentRequests {
         canon.put("description", description);
         ArrayNode a = canon.putArray("exposedData");
         exposed.forEach(a::add);
-        canon.set("policy", PolicyCodec.toJson(policy));
+        ObjectNode p = PolicyCodec.toJson(policy);
+        if (!policy.reportOnly()) {
+            // enforcing is what every incident did before the mode existed: replays of older requests still match
+            p.remove("enforcement");
+        }
+        canon.set("policy", p);
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(canon.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d);

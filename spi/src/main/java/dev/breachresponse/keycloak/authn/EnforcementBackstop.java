@@ -23,8 +23,8 @@ import dev.breachresponse.keycloak.incident.IncidentStore;
  * of every interactive login, whichever flow ran: browser (also an SSO cookie), identity-provider logins with or
  * without a post-broker-login flow, reset credentials, action-token links and direct grant
  * ({@code AuthenticationManager#evaluateRequiredActionTriggers}, {@code ResourceOwnerPasswordCredentialsGrantType}).
- * When the user holds an open breach flag (or the flags cannot be read) and no breach step-up or breach condition
- * ran in this authentication session, the flows missed the user: this action then refuses the login before any
+ * When the user holds an open breach flag (or the flags cannot be read) and breach enforcement reached no outcome
+ * for that user in this authentication session ({@link #NOTE_CHECKED}), the flows missed the user: this action then refuses the login before any
  * code or token is issued (browser: an error page saying what to do; direct grant: Keycloak's OAuth2
  * {@code invalid_grant}), records the path for setup status ({@code GET .../breach-response/setup}), logs a
  * warning without user data and sends a {@code LOGIN_ERROR} event with error {@value #ERROR}.
@@ -80,7 +80,10 @@ final class EnforcementBackstop implements RequiredActionProvider {
                 || authSession.getRequiredActions().contains(EnforcementBackstopFactory.ID)) {
             return;
         }
-        if (!Enforcement.decide(context.getSession(), context.getRealm(), user).enforced()) {
+        Enforcement.Outcome outcome = Enforcement.outcome(context.getSession(), context.getRealm(), user);
+        // report-only and break-glass logins on a path without the condition are recorded all the same
+        Observation.record(context.getSession(), context.getRealm(), user, authSession, context.getEvent(), outcome);
+        if (!outcome.enforce().enforced()) {
             return;
         }
         authSession.addRequiredAction(EnforcementBackstopFactory.ID);

@@ -4,6 +4,9 @@ import java.util.List;
 
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
@@ -25,30 +28,34 @@ final class Observation {
     }
 
     static void record(AuthenticationFlowContext context, Enforcement.Outcome o) {
-        if (o.reason() == null || !o.observed().enforced()) {
+        record(context.getSession(), context.getRealm(), context.getUser(), context.getAuthenticationSession(), context.getEvent(), o);
+    }
+
+    /** The same from the backstop, on a path without the breach condition (the login's event gets the details). */
+    static void record(KeycloakSession session, RealmModel realm, UserModel user, AuthenticationSessionModel authSession,
+                       EventBuilder event, Enforcement.Outcome o) {
+        if (o.reason() == null || !o.observed().enforced() || user == null) {
             return;
         }
-        AuthenticationSessionModel authSession = context.getAuthenticationSession();
         if (authSession == null || authSession.getAuthNote(NOTE) != null) {
             return;
         }
         authSession.setAuthNote(NOTE, o.reason());
-        UserModel user = context.getUser();
         String ask = o.observed().ask(!Factor.configured(user, o.observed().factors()).isEmpty());
         boolean breakGlass = Enforcement.BREAK_GLASS.equals(o.reason());
-        context.getEvent().detail(breakGlass ? "breach_break_glass" : "breach_report_only", ask)
+        event.detail(breakGlass ? "breach_break_glass" : "breach_report_only", ask)
                 .detail("breach_incidents", String.join(",", o.observed().incidentIds()));
         List<String> flagIds = o.observed().exposures().stream().map(e -> e.flag().id()).toList();
         try {
-            context.getSession().getProvider(IncidentStore.class).recordObserved(context.getRealm(), flagIds, o.reason(), ask);
+            session.getProvider(IncidentStore.class).recordObserved(realm, flagIds, o.reason(), ask);
         } catch (RuntimeException e) {
             // counting must not fail a login the admin chose to let through; the event detail above still says it
-            LOG.warnf("breach-response: could not count a %s login in realm %s: %s", o.reason(), context.getRealm().getName(), e.toString());
+            LOG.warnf("breach-response: could not count a %s login in realm %s: %s", o.reason(), realm.getName(), e.toString());
         }
         if (breakGlass) {
             // the exception must stay visible: an emergency account is signing in without what enforcement would ask
             LOG.infof("breach-response: a flagged break-glass user signs in to realm %s without the %s enforcement would ask",
-                    context.getRealm().getName(), ask);
+                    realm.getName(), ask);
         }
     }
 }
