@@ -223,10 +223,12 @@ class LateRealmChangesIT {
     @Test
     void aDisabledStepUpIsNotCoveredAndTheBackstopRefuses() {
         String browserFlow = realm.admin().toRepresentation().getBrowserFlow();
-        var step = realm.admin().flows().getExecutions(browserFlow).stream()
-                .filter(e -> "breach-step-up".equals(e.getProviderId())).findFirst().orElseThrow();
-        step.setRequirement("DISABLED");
-        realm.admin().flows().updateExecutions(browserFlow, step);
+        // an admin switches the breach step-up sub-flow off (e.g. to let people in during an outage)
+        var subFlow = realm.admin().flows().getExecutions(browserFlow).stream()
+                .filter(e -> Boolean.TRUE.equals(e.getAuthenticationFlow()) && e.getDisplayName().endsWith("breach step-up"))
+                .findFirst().orElseThrow();
+        subFlow.setRequirement("DISABLED");
+        realm.admin().flows().updateExecutions(browserFlow, subFlow);
         assertTrue(gap("flow-binding", "browser") != null, "a disabled step-up is no step-up: " + status());
 
         flag("bob");
