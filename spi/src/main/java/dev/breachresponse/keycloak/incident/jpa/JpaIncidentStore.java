@@ -413,25 +413,24 @@ final class JpaIncidentStore implements IncidentStore {
 
     @Override
     public List<Exposure> openExposures(RealmModel realm, String userId) {
-        return em.createNamedQuery("brFlagsByUser", FlagEntity.class)
-                .setParameter("realmId", realm.getId())
-                .setParameter("userId", userId)
-                .getResultStream()
-                .filter(f -> FlagState.valueOf(f.getState()).isOpen())
-                .map(f -> new Exposure(toFlag(f), toIncident(f.getIncident())))
-                .toList();
+        return exposures(realm, userId, f -> FlagState.valueOf(f.getState()).isOpen());
     }
 
     @Override
     public List<Exposure> loginExposures(RealmModel realm, String userId) {
+        return exposures(realm, userId, f -> {
+            FlagState state = FlagState.valueOf(f.getState());
+            return state.isOpen() || (state == FlagState.REMEDIATED && OPEN.equals(f.getIncident().getStatus()));
+        });
+    }
+
+    /** The user's flags (one indexed query) that {@code keep} accepts, with their incidents. */
+    private List<Exposure> exposures(RealmModel realm, String userId, java.util.function.Predicate<FlagEntity> keep) {
         return em.createNamedQuery("brFlagsByUser", FlagEntity.class)
                 .setParameter("realmId", realm.getId())
                 .setParameter("userId", userId)
                 .getResultStream()
-                .filter(f -> {
-                    FlagState state = FlagState.valueOf(f.getState());
-                    return state.isOpen() || (state == FlagState.REMEDIATED && OPEN.equals(f.getIncident().getStatus()));
-                })
+                .filter(keep)
                 .map(f -> new Exposure(toFlag(f), toIncident(f.getIncident())))
                 .toList();
     }
