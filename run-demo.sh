@@ -62,7 +62,7 @@ cat <<INFO
                     alice / alice-demo-password            not exposed
                     bob   / bob-demo-password              flagged in incident "demo-vendor-leak":
                                                              sign in at the account console to meet the
-                                                             breach notice and the authenticator-app enrolment
+                                                             breach notice and the choice of a second factor
                     incident-admin / incident-admin-demo-password   may call the API (manage-users)
   Incident API    ${API}/incidents
   Bob's flags     ${API}/users/${BOB_ID}/flags
