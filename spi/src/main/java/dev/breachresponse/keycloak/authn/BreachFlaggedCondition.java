@@ -36,8 +36,9 @@ final class BreachFlaggedCondition implements ConditionalAuthenticator {
         }
         flagged = d.exposures().stream().anyMatch(e -> matches(e, config));
         boolean match = config.negate() != flagged;
-        if (!match) {
-            // the admin's condition scopes this user out (incidents, states, negate): that is this flow's decision
+        if (!match && d.enforced()) {
+            // the admin's condition scopes a flagged user out (incidents, states, negate): that is this flow's decision
+            // (an unflagged user needs no note: the backstop never acts on them, and the common login writes nothing)
             EnforcementBackstop.markChecked(context.getAuthenticationSession(), user);
         }
         return match;

@@ -38,7 +38,7 @@ final class BreachStepUpAuthenticator implements Authenticator {
         Observation.record(context, outcome);
         Decision d = outcome.enforce();
         if (!d.enforced()) {
-            EnforcementBackstop.markChecked(context.getAuthenticationSession(), user);
+            // nothing to enforce: the backstop never acts on such a user either, so no note is written
             context.success();
             return;
         }
@@ -250,7 +250,8 @@ final class BreachStepUpAuthenticator implements Authenticator {
                 && enabled(realm, BreachMailboxActionFactory.ID) && enabled(realm, enrol.enrolAction);
     }
 
-    private static boolean enabled(RealmModel realm, String alias) {
+    /** A required action registered in the realm and enabled there. */
+    static boolean enabled(RealmModel realm, String alias) {
         var model = realm.getRequiredActionProviderByAlias(alias);
         return model != null && model.isEnabled();
     }
@@ -309,7 +310,8 @@ final class BreachStepUpAuthenticator implements Authenticator {
                 .findFirst().flatMap(Factor::byKey).orElse(Factor.OTP);
     }
 
-    private static boolean isDirectGrant(KeycloakSession session) {
+    /** This request is the token endpoint: a direct grant (password grant) login. */
+    static boolean isDirectGrant(KeycloakSession session) {
         var uri = session.getContext().getUri();
         return uri != null && uri.getPath().endsWith("/protocol/openid-connect/token");
     }

@@ -130,9 +130,8 @@ final class EnforcementBackstop implements RequiredActionProvider {
     /** "{how} client={clientId}[ idp={alias}]": no user data, only realm configuration names. */
     static String path(RequiredActionContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        var uri = context.getSession().getContext().getUri();
         String how;
-        if (uri != null && uri.getPath().endsWith("/protocol/openid-connect/token")) {
+        if (BreachStepUpAuthenticator.isDirectGrant(context.getSession())) {
             how = "direct-grant";
         } else {
             String flowPath = authSession.getAuthNote(org.keycloak.authentication.AuthenticationProcessor.CURRENT_FLOW_PATH);

@@ -71,8 +71,8 @@ final class FactorChoice {
 
     /** A required action registered and enabled in the realm whose provider exists on this server. */
     static boolean actionAvailable(KeycloakSession session, RealmModel realm, String alias) {
-        var model = realm.getRequiredActionProviderByAlias(alias);
-        return model != null && model.isEnabled()
-                && session.getKeycloakSessionFactory().getProviderFactory(RequiredActionProvider.class, model.getProviderId()) instanceof RequiredActionFactory;
+        return BreachStepUpAuthenticator.enabled(realm, alias)
+                && session.getKeycloakSessionFactory().getProviderFactory(RequiredActionProvider.class,
+                        realm.getRequiredActionProviderByAlias(alias).getProviderId()) instanceof RequiredActionFactory;
     }
 }
