@@ -21,8 +21,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.breachresponse.keycloak.api.jobs.BodyRejected;
-import dev.breachresponse.keycloak.api.jobs.JobIntake;
+import dev.breachresponse.keycloak.jobs.BodyRejected;
+import dev.breachresponse.keycloak.jobs.JobIntake;
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.IllegalTransitionException;
 

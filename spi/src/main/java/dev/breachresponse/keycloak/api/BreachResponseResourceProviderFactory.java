@@ -19,9 +19,9 @@ import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
-import dev.breachresponse.keycloak.api.jobs.JobIntake;
-import dev.breachresponse.keycloak.api.jobs.JobRunner;
-import dev.breachresponse.keycloak.api.jobs.JobSettings;
+import dev.breachresponse.keycloak.jobs.JobIntake;
+import dev.breachresponse.keycloak.jobs.JobRunner;
+import dev.breachresponse.keycloak.jobs.JobSettings;
 import dev.breachresponse.keycloak.support.BuildInfo;
 import dev.breachresponse.keycloak.support.KeycloakVersions;
 

@@ -3,7 +3,7 @@ package dev.breachresponse.keycloak.api;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import dev.breachresponse.keycloak.api.jobs.SubjectReader;
+import dev.breachresponse.keycloak.jobs.SubjectReader;
 
 /** Validates the parts of a bulk flag request that are not its body. */
 final class BulkRequests {

@@ -27,9 +27,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.breachresponse.keycloak.api.jobs.JobIntake;
-import dev.breachresponse.keycloak.api.jobs.SubjectReader;
-import dev.breachresponse.keycloak.api.jobs.SubmitterRights;
+import dev.breachresponse.keycloak.jobs.JobIntake;
+import dev.breachresponse.keycloak.jobs.SubjectReader;
+import dev.breachresponse.keycloak.jobs.SubmitterRights;
 import dev.breachresponse.keycloak.incident.Job;
 
 import dev.breachresponse.keycloak.incident.Actor;
@@ -40,7 +40,7 @@ import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.NewIncident;
 import dev.breachresponse.keycloak.incident.Policy;
 import dev.breachresponse.keycloak.incident.PolicyCodec;
-import dev.breachresponse.keycloak.support.SessionRevoker;
+import dev.breachresponse.keycloak.revocation.SessionRevoker;
 
 /**
  * {@code /incidents}: create, read, update and close incidents; flag, list and dismiss single users.
@@ -200,7 +200,7 @@ public final class IncidentsResource {
         return Api.respond(session, () -> {
             auth.users().requireManage();
             requireJson();
-            NewIncident request = IncidentRequests.create(Api.readSmallJson(body), dev.breachresponse.keycloak.authn.Enforcement.settings(session, realm));
+            NewIncident request = IncidentRequests.create(Api.readSmallJson(body), dev.breachresponse.keycloak.incident.Enforcement.settings(session, realm));
             IncidentStore.CreateResult result = store.createIncident(realm, request, Api.actor(auth));
             ObjectNode json = Json.incident(result.incident());
             return switch (result.outcome()) {

@@ -186,7 +186,7 @@ final class Json {
             n.put("userId", i.userId());
             n.put("detail", i.detail());
             ObjectNode also = n.putObject("alsoGiven");
-            dev.breachresponse.keycloak.api.jobs.Subject.decodeAlso(i.also()).forEach((t, v) -> also.put(t.key(), v));
+            dev.breachresponse.keycloak.jobs.Subject.decodeAlso(i.also()).forEach((t, v) -> also.put(t.key(), v));
         }
         return a;
     }

@@ -22,10 +22,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.breachresponse.keycloak.authn.BreachSetup;
-import dev.breachresponse.keycloak.authn.BreakGlass;
-import dev.breachresponse.keycloak.authn.Enforcement;
-import dev.breachresponse.keycloak.authn.EnforcementAudit;
+import dev.breachresponse.keycloak.setup.BreachSetup;
+import dev.breachresponse.keycloak.incident.BreakGlass;
+import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.setup.EnforcementAudit;
 import dev.breachresponse.keycloak.incident.EnforcementGaps;
 import dev.breachresponse.keycloak.incident.HygieneStore;
 import dev.breachresponse.keycloak.incident.IncidentStore;

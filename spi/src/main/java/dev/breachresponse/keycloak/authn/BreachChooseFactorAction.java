@@ -10,6 +10,9 @@ import org.keycloak.events.Details;
 import org.keycloak.events.EventType;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.sessions.AuthenticationSessionModel;
+import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.incident.Factor;
+import dev.breachresponse.keycloak.incident.Decision;
 
 /**
  * The factor choice page: a flagged user without a factor picks which allowed factor to enrol (passkey first,

@@ -13,6 +13,8 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 
 import dev.breachresponse.keycloak.incident.Actor;
+import dev.breachresponse.keycloak.incident.Factor;
+import dev.breachresponse.keycloak.incident.Remediation;
 
 /**
  * Keeps flags true to what users do outside the breach flows, in the same transaction as the change:

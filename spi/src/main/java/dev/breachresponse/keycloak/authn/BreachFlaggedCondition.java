@@ -7,6 +7,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 import dev.breachresponse.keycloak.incident.IncidentStore.Exposure;
+import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.incident.Decision;
 
 /**
  * True when the user carries an open breach flag (of the configured incidents and states). When the flags

@@ -15,6 +15,9 @@ import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.IncidentStore.Exposure;
+import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.incident.Decision;
+import dev.breachresponse.keycloak.incident.Factor;
 
 /**
  * The breach notice page: what was exposed, what the user must do, how to recognise phishing. Queued on the

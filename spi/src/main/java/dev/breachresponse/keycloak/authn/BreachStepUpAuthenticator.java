@@ -17,6 +17,10 @@ import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.messages.Messages;
 import org.keycloak.sessions.AuthenticationSessionModel;
+import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.incident.Decision;
+import dev.breachresponse.keycloak.incident.Factor;
+import dev.breachresponse.keycloak.incident.Remediation;
 
 /**
  * Breach step-up: a flagged user passes a second factor they already have, using Keycloak's own OTP form,

@@ -12,6 +12,10 @@ import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.models.UserModel;
 
 import dev.breachresponse.keycloak.incident.Incident;
+import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.incident.Factor;
+import dev.breachresponse.keycloak.incident.Decision;
+import dev.breachresponse.keycloak.incident.Remediation;
 
 /**
  * Runs after the enrolment and password-change actions the step-up queued: records the enrolled factor

@@ -9,6 +9,7 @@ import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.managers.AuthenticationManager;
+import dev.breachresponse.keycloak.incident.Factor;
 
 /**
  * Puts the step-up's failures into Keycloak's brute-force protection, with the category of the Keycloak

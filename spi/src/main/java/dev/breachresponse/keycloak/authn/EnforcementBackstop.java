@@ -17,6 +17,7 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.incident.Enforcement;
 
 /**
  * The backstop of login enforcement. Keycloak evaluates the triggers of every enabled required action at the end

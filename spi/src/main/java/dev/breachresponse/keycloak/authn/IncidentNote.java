@@ -10,6 +10,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 
 import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.incident.Decision;
 
 /**
  * Which incidents the breach notice of this login is about, kept on the authentication session: once the

@@ -11,6 +11,8 @@ import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.incident.Factor;
 
 /**
  * Report-only incidents and break-glass members: login lets the user through, and records once per login what it

@@ -5,8 +5,8 @@ import java.util.List;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
-import dev.breachresponse.keycloak.authn.Enforcement;
-import dev.breachresponse.keycloak.authn.Factor;
+import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.incident.Factor;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.RealmSettings;
 import dev.breachresponse.keycloak.incident.Reminder;

@@ -7,14 +7,14 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
-import dev.breachresponse.keycloak.authn.BreakGlass;
-import dev.breachresponse.keycloak.authn.Enforcement;
-import dev.breachresponse.keycloak.authn.Factor;
+import dev.breachresponse.keycloak.incident.BreakGlass;
+import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.incident.Factor;
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Policy;
-import dev.breachresponse.keycloak.support.SessionRevoker;
+import dev.breachresponse.keycloak.revocation.SessionRevoker;
 
 /**
  * What happens at an incident's deadline to a flag still open: required actions on the user (enrol a factor,

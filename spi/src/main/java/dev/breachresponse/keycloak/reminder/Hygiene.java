@@ -10,7 +10,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 
-import dev.breachresponse.keycloak.authn.Factor;
+import dev.breachresponse.keycloak.incident.Factor;
 import dev.breachresponse.keycloak.incident.HygieneStore;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Nudge;

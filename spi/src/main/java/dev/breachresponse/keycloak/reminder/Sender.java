@@ -18,8 +18,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
-import dev.breachresponse.keycloak.authn.Enforcement;
-import dev.breachresponse.keycloak.authn.Factor;
+import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.incident.Factor;
 import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.HygieneStore;

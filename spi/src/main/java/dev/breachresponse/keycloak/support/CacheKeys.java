@@ -10,12 +10,12 @@ import org.keycloak.models.UserModel;
  * loading them through the cache, which would fill it only to empty it again. Any other call on the object is
  * refused: an eviction that needs more fails the chunk (retried, then the job fails) instead of evicting less.
  */
-final class CacheKeys {
+public final class CacheKeys {
 
     private CacheKeys() {
     }
 
-    static UserModel of(String id, String username, String email) {
+    public static UserModel of(String id, String username, String email) {
         return (UserModel) Proxy.newProxyInstance(UserModel.class.getClassLoader(), new Class<?>[] {UserModel.class}, (proxy, method, args) ->
                 switch (method.getName()) {
                     case "getId" -> id;

@@ -1,4 +1,4 @@
-package dev.breachresponse.keycloak.authn;
+package dev.breachresponse.keycloak.setup;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +10,10 @@ import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RequiredActionProviderModel;
+import dev.breachresponse.keycloak.authn.BreachMailboxActionFactory;
+import dev.breachresponse.keycloak.authn.BreachNoticeActionFactory;
+import dev.breachresponse.keycloak.authn.BreachVerifyActionFactory;
+import dev.breachresponse.keycloak.authn.EnforcementBackstopFactory;
 
 /**
  * Checks, as the realm is now, every entry point a login can take for the breach step-up: the realm's browser,

@@ -1,14 +1,11 @@
-package dev.breachresponse.keycloak.authn;
+package dev.breachresponse.keycloak.incident;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.IncidentStore.Exposure;
-import dev.breachresponse.keycloak.incident.Policy;
-import dev.breachresponse.keycloak.incident.RealmSettings;
 
 /**
  * What login enforcement asks of one user, derived from the user's open flags: the strictest open incident

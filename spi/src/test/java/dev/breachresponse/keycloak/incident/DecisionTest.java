@@ -1,4 +1,4 @@
-package dev.breachresponse.keycloak.authn;
+package dev.breachresponse.keycloak.incident;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,13 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.breachresponse.keycloak.incident.Actor;
-import dev.breachresponse.keycloak.incident.Flag;
-import dev.breachresponse.keycloak.incident.FlagState;
-import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.IncidentStore.Exposure;
-import dev.breachresponse.keycloak.incident.Policy;
-import dev.breachresponse.keycloak.incident.RealmSettings;
 
 class DecisionTest {
 

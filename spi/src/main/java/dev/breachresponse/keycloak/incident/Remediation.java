@@ -1,4 +1,4 @@
-package dev.breachresponse.keycloak.authn;
+package dev.breachresponse.keycloak.incident;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,22 +11,16 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 
-import dev.breachresponse.keycloak.incident.Actor;
-import dev.breachresponse.keycloak.incident.Flag;
-import dev.breachresponse.keycloak.incident.FlagState;
-import dev.breachresponse.keycloak.incident.IllegalTransitionException;
-import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.IncidentStore.Exposure;
-import dev.breachresponse.keycloak.incident.Policy;
 
 /**
  * Records what a user did about their open flags, through the incident store (which writes the history):
  * a passed or newly enrolled factor moves FLAGGED to STEPPED_UP; a flag whose policy is then satisfied (the
  * password changed after flagging, where required) moves to REMEDIATED.
  */
-final class Remediation {
+public final class Remediation {
 
-    static final String CAUSE_LOGIN = "login";
+    public static final String CAUSE_LOGIN = "login";
 
     private Remediation() {
     }
@@ -36,7 +30,7 @@ final class Remediation {
      *
      * @return whether a password change is still outstanding (see {@link #settle})
      */
-    static boolean steppedUp(KeycloakSession session, RealmModel realm, UserModel user, Factor factor, boolean enrolled) {
+    public static boolean steppedUp(KeycloakSession session, RealmModel realm, UserModel user, Factor factor, boolean enrolled) {
         IncidentStore store = session.getProvider(IncidentStore.class);
         Actor actor = Actor.user(user.getId());
         for (Exposure e : store.openExposures(realm, user.getId())) {
@@ -53,7 +47,7 @@ final class Remediation {
      *
      * @return whether a password change is still outstanding on some open flag
      */
-    static boolean settle(KeycloakSession session, RealmModel realm, UserModel user) {
+    public static boolean settle(KeycloakSession session, RealmModel realm, UserModel user) {
         IncidentStore store = session.getProvider(IncidentStore.class);
         Actor actor = Actor.user(user.getId());
         Optional<Long> passwordAt = passwordChangedAt(user);
@@ -82,7 +76,7 @@ final class Remediation {
     }
 
     /** When the user's stored password was last set (Keycloak resets its created date on every change). */
-    static Optional<Long> passwordChangedAt(UserModel user) {
+    public static Optional<Long> passwordChangedAt(UserModel user) {
         return user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE)
                 .map(CredentialModel::getCreatedDate)
                 .filter(java.util.Objects::nonNull)
@@ -90,7 +84,7 @@ final class Remediation {
     }
 
     /** The password changed now (an event of a federated user whose password Keycloak does not store). */
-    static void passwordChangedNow(KeycloakSession session, RealmModel realm, UserModel user) {
+    public static void passwordChangedNow(KeycloakSession session, RealmModel realm, UserModel user) {
         IncidentStore store = session.getProvider(IncidentStore.class);
         long now = Time.currentTimeMillis();
         for (Exposure e : store.openExposures(realm, user.getId())) {
@@ -100,7 +94,7 @@ final class Remediation {
     }
 
     /** History cause of a flag re-opened because the user no longer holds an allowed factor. */
-    static final String CAUSE_FACTOR_REMOVED = "factor-removed";
+    public static final String CAUSE_FACTOR_REMOVED = "factor-removed";
 
     /**
      * A credential was removed (by the user, or an admin): while the incident is open, a STEPPED_UP or REMEDIATED
@@ -109,7 +103,7 @@ final class Remediation {
      *
      * @return how many flags were re-opened
      */
-    static int reopenIfNoFactor(KeycloakSession session, RealmModel realm, UserModel user, String detail, Actor actor) {
+    public static int reopenIfNoFactor(KeycloakSession session, RealmModel realm, UserModel user, String detail, Actor actor) {
         IncidentStore store = session.getProvider(IncidentStore.class);
         List<Exposure> before = store.loginExposures(realm, user.getId());
         List<Exposure> after = reopenWithoutFactor(store, realm, user, before, actor, detail);
@@ -127,7 +121,7 @@ final class Remediation {
      * @param exposures what {@link IncidentStore#loginExposures} returned
      * @return the open exposures after the re-opening (REMEDIATED ones left out)
      */
-    static List<Exposure> reopenWithoutFactor(IncidentStore store, RealmModel realm, UserModel user, List<Exposure> exposures,
+    public static List<Exposure> reopenWithoutFactor(IncidentStore store, RealmModel realm, UserModel user, List<Exposure> exposures,
                                               Actor actor, String detail) {
         List<Exposure> open = new ArrayList<>(exposures.size());
         for (Exposure e : exposures) {

@@ -1,4 +1,4 @@
-package dev.breachresponse.keycloak.support;
+package dev.breachresponse.keycloak.revocation;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,6 +18,7 @@ import org.keycloak.models.light.LightweightUserAdapter;
 import org.keycloak.storage.StorageId;
 
 import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.support.CacheKeys;
 
 /**
  * Ends everything a user already holds: sets the user's not-before (refresh and offline tokens issued before

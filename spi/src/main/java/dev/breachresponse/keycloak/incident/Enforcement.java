@@ -1,4 +1,4 @@
-package dev.breachresponse.keycloak.authn;
+package dev.breachresponse.keycloak.incident;
 
 import java.util.List;
 
@@ -8,11 +8,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
-import dev.breachresponse.keycloak.incident.Actor;
-import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.IncidentStore.Exposure;
-import dev.breachresponse.keycloak.incident.RealmSettings;
-import dev.breachresponse.keycloak.incident.RealmSettingsCodec;
 
 /**
  * Reads a user's open flags and the realm settings for the authenticators and required actions, once per
@@ -92,7 +88,7 @@ public final class Enforcement {
     }
 
     /** Forgets the cached decision after this request changed the user's flags. */
-    static void forget(KeycloakSession session, RealmModel realm, UserModel user) {
+    public static void forget(KeycloakSession session, RealmModel realm, UserModel user) {
         session.removeAttribute(CACHE + realm.getId() + "." + user.getId());
     }
 

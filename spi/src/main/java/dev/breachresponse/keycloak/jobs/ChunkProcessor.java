@@ -1,4 +1,4 @@
-package dev.breachresponse.keycloak.api.jobs;
+package dev.breachresponse.keycloak.jobs;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,8 +22,8 @@ import dev.breachresponse.keycloak.incident.Job;
 import dev.breachresponse.keycloak.incident.JobItem;
 import dev.breachresponse.keycloak.incident.JobState;
 import dev.breachresponse.keycloak.incident.JobStore;
-import dev.breachresponse.keycloak.support.SessionRevoker;
-import dev.breachresponse.keycloak.support.SessionRevoker.Target;
+import dev.breachresponse.keycloak.revocation.SessionRevoker;
+import dev.breachresponse.keycloak.revocation.SessionRevoker.Target;
 
 /**
  * Processes one bounded chunk of a job inside one transaction: flags, outcomes, counts and the cursor commit

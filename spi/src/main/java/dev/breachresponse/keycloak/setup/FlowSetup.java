@@ -1,4 +1,4 @@
-package dev.breachresponse.keycloak.authn;
+package dev.breachresponse.keycloak.setup;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,6 +14,8 @@ import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.Constants;
 import org.keycloak.models.RealmModel;
+import dev.breachresponse.keycloak.authn.BreachStepUpAuthenticatorFactory;
+import dev.breachresponse.keycloak.authn.BreachFlaggedConditionFactory;
 
 /**
  * Builds the breach-enforcing copies of a realm's flows. A copy wraps the original top-level executions

@@ -1,4 +1,4 @@
-package dev.breachresponse.keycloak.authn;
+package dev.breachresponse.keycloak.protocol;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.breachresponse.keycloak.support;
+package dev.breachresponse.keycloak.revocation;
 
 import java.io.IOException;
 import java.net.URI;
@@ -37,6 +37,8 @@ import org.keycloak.util.JsonSerialization;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.LogoutOutbox;
 import dev.breachresponse.keycloak.incident.Reminder;
+import dev.breachresponse.keycloak.support.AfterCommit;
+import dev.breachresponse.keycloak.support.KeycloakVersions;
 
 /**
  * OpenID Connect back-channel logout for sessions the extension revokes, sent asynchronously. While a session is

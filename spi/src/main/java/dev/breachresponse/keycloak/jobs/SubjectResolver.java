@@ -1,4 +1,4 @@
-package dev.breachresponse.keycloak.api.jobs;
+package dev.breachresponse.keycloak.jobs;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +16,7 @@ import org.keycloak.storage.UserStorageProvider;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.IncidentStore.StoredUser;
 import dev.breachresponse.keycloak.incident.JobItem;
-import dev.breachresponse.keycloak.support.SessionRevoker.Target;
+import dev.breachresponse.keycloak.revocation.SessionRevoker.Target;
 
 /**
  * Finds the users a chunk's subjects name. Users kept in Keycloak's own user table are read with one query per

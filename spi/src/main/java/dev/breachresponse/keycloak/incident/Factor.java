@@ -1,4 +1,4 @@
-package dev.breachresponse.keycloak.authn;
+package dev.breachresponse.keycloak.incident;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +47,7 @@ public enum Factor {
     }
 
     /** The allowed factors the user has configured, in the order of {@code allowed}. */
-    static List<Factor> configured(UserModel user, List<String> allowed) {
+    public static List<Factor> configured(UserModel user, List<String> allowed) {
         List<Factor> out = new ArrayList<>();
         for (String key : allowed) {
             byKey(key).filter(f -> user.credentialManager().isConfiguredFor(f.credentialType)).ifPresent(out::add);

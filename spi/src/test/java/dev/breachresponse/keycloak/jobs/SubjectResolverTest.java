@@ -1,4 +1,4 @@
-package dev.breachresponse.keycloak.api.jobs;
+package dev.breachresponse.keycloak.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -6,10 +6,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.breachresponse.keycloak.api.jobs.SubjectResolver.Route;
+import dev.breachresponse.keycloak.jobs.SubjectResolver.Route;
 import dev.breachresponse.keycloak.incident.IncidentStore.StoredUser;
 import dev.breachresponse.keycloak.incident.JobItem;
-import dev.breachresponse.keycloak.support.SessionRevoker.Target;
+import dev.breachresponse.keycloak.revocation.SessionRevoker.Target;
 
 class SubjectResolverTest {
 

@@ -1,4 +1,4 @@
-package dev.breachresponse.keycloak.api.jobs;
+package dev.breachresponse.keycloak.jobs;
 
 import java.util.Collections;
 import java.util.EnumMap;

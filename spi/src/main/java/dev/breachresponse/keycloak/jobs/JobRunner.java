@@ -1,4 +1,4 @@
-package dev.breachresponse.keycloak.api.jobs;
+package dev.breachresponse.keycloak.jobs;
 
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
@@ -83,7 +83,7 @@ public final class JobRunner {
                 }
                 purgeIfDue();
                 // failed back-channel logouts are retried on the poll
-                dev.breachresponse.keycloak.support.BackchannelLogouts.kick(factory);
+                dev.breachresponse.keycloak.revocation.BackchannelLogouts.kick(factory);
             } while (again.get() && !Thread.currentThread().isInterrupted());
         } catch (Throwable e) { // NOPMD: an Error would otherwise vanish inside the executor's Future
             LOG.error("Bulk flag worker stopped on an error; the next poll resumes it", e);

@@ -1,4 +1,4 @@
-package dev.breachresponse.keycloak.authn;
+package dev.breachresponse.keycloak.incident;
 
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.GroupModel;
@@ -9,7 +9,6 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.RoleUtils;
 
-import dev.breachresponse.keycloak.incident.RealmSettings;
 
 /**
  * Membership of the realm's break-glass exclusions ({@link RealmSettings.BreakGlass}): a role held directly, through

@@ -1,4 +1,4 @@
-package dev.breachresponse.keycloak.api.jobs;
+package dev.breachresponse.keycloak.jobs;
 
 /** The whole body is refused (syntax error, unknown field, over a cap); nothing of it may be stored. */
 public final class BodyRejected extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.breachresponse.keycloak.authn;
+package dev.breachresponse.keycloak.setup;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +13,14 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.mappers.AmrProtocolMapper;
+import dev.breachresponse.keycloak.authn.BreachMailboxActionFactory;
+import dev.breachresponse.keycloak.authn.BreachNoticeActionFactory;
+import dev.breachresponse.keycloak.authn.EnforcementBackstopFactory;
+import dev.breachresponse.keycloak.authn.BreachChooseFactorActionFactory;
+import dev.breachresponse.keycloak.authn.BreachVerifyActionFactory;
+import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.incident.Factor;
+import dev.breachresponse.keycloak.protocol.BreachClaimMapper;
 
 
 /**
