@@ -72,25 +72,21 @@ class BrokerEnforcementIT {
 
     @Test
     void aFlaggedUserSigningInThroughAnIdentityProviderMustStepUp() {
-        BreachApi api = new BreachApi(urls.getBase(), realm.getName(), () -> admin.tokenManager().getAccessTokenString());
-        BreachApi.Reply setup = api.post("/setup", null, "");
-        assertEquals(200, setup.status(), setup.toString());
-        assertTrue(setup.body().contains("post-broker-login flow of identity provider '" + IDP + "'"), setup.toString());
-        assertEquals(201, api.postJson("/incidents", "{\"id\":\"leak\",\"title\":\"Vendor leak\",\"exposedData\":[\"email\"]}").status());
+        Fixtures fx = new Fixtures(urls, realm, admin);
+        JsonNode setup = fx.setup();
+        assertTrue(setup.toString().contains("post-broker-login flow of identity provider '" + IDP + "'"), setup.toString());
+        fx.incident("leak", "Vendor leak", "[\"email\"]", null);
 
         // first login through the provider links eve: she is not flagged yet, so nothing is asked
         brokerLogin();
         assertTrue(oauth.parseLoginResponse().getCode() != null, page());
-        String eve = realm.admin().users().searchByUsername("eve", true).get(0).getId();
-
-        BreachApi.Reply flagged = api.put("/incidents/leak/flags/" + eve);
-        assertTrue(flagged.status() == 200 || flagged.status() == 201, flagged.toString());
+        fx.flag("leak", "eve");
         IdentityProviders.forgetSessions(driver, realm.getName(), idpRealm);
 
         brokerLogin();
         assertTrue(!driver.driver().findElements(By.id("breach-notice")).isEmpty(), "the breach notice after the provider login: " + page());
         assertFalse(driver.getCurrentUrl().contains("code="), page());
-        JsonNode flag = api.get("/incidents/leak/flags/" + eve).json();
+        JsonNode flag = fx.flagOf("leak", "eve");
         assertEquals("FLAGGED", flag.get("state").asText());
     }
 }

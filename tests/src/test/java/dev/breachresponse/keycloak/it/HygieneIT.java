@@ -53,17 +53,15 @@ class HygieneIT {
     @InjectKeycloakUrls
     KeycloakUrls urls;
 
+    Fixtures fx;
     BreachApi api;
 
     @BeforeEach
     void setUp() {
-        api = new BreachApi(urls.getBase(), realm.getName(), () -> admin.tokenManager().getAccessTokenString());
-        assertEquals(200, api.post("/setup", null, "").status());
+        fx = new Fixtures(urls, realm, admin);
+        api = fx.api;
+        fx.setup();
         EnforcementRealm.englishAndGermanWithDaveInGerman(realm, "Acme Dev");
-    }
-
-    String userId(String username) {
-        return realm.admin().users().searchByUsername(username, true).get(0).getId();
     }
 
     void config(String hygiene) {
@@ -115,9 +113,8 @@ class HygieneIT {
         assertFalse(api.get("/hygiene").json().get("enabled").asBoolean());
 
         // bob is flagged by an incident: its reminders speak to him, not the hygiene campaign
-        assertEquals(201, api.postJson("/incidents", "{\"id\":\"leak\",\"title\":\"Vendor leak\",\"exposedData\":[\"email\"]}").status());
-        BreachApi.Reply flagged = api.put("/incidents/leak/flags/" + userId("bob"));
-        assertTrue(flagged.status() == 200 || flagged.status() == 201, flagged.toString());
+        fx.incident("leak", "Vendor leak", "[\"email\"]", null);
+        fx.flag("leak", "bob");
 
         config("{\"mfaNudges\":true,\"everyDays\":30}");
         int before = mail.getReceivedMessages().length;

@@ -53,42 +53,30 @@ class SafeRolloutIT {
     @InjectKeycloakUrls
     KeycloakUrls urls;
 
+    Fixtures fx;
     BreachApi api;
+    LoginPages pages;
     JsonNode setup;
 
     @BeforeEach
     void setUp() {
-        api = new BreachApi(urls.getBase(), realm.getName(), () -> admin.tokenManager().getAccessTokenString());
-        BreachApi.Reply r = api.post("/setup", null, "");
-        assertEquals(200, r.status(), r.toString());
-        setup = r.json();
-    }
-
-    String userId(String username) {
-        return realm.admin().users().searchByUsername(username, true).get(0).getId();
+        fx = new Fixtures(urls, realm, admin);
+        api = fx.api;
+        pages = new LoginPages(driver.driver());
+        setup = fx.setup();
     }
 
     void incident(String id, String policy) {
-        BreachApi.Reply r = api.postJson("/incidents", "{\"id\":\"" + id + "\",\"title\":\"Vendor leak " + id
-                + "\",\"exposedData\":[\"email\"]" + (policy == null ? "" : ",\"policy\":" + policy) + "}");
-        assertEquals(201, r.status(), r.toString());
-    }
-
-    void flag(String incident, String username) {
-        BreachApi.Reply r = api.put("/incidents/" + incident + "/flags/" + userId(username));
-        assertTrue(r.status() == 200 || r.status() == 201, r.toString());
+        fx.incident(id, "Vendor leak " + id, "[\"email\"]", policy);
     }
 
     /** A fresh browser, the password form, and whether Keycloak redirected back with a code. */
     boolean passwordLoginGetsACode(String username) {
         IdentityProviders.forgetSessions(driver, realm.getName());
         oauth.openLoginForm();
-        driver.findElement(By.id("username")).sendKeys(username);
-        driver.findElement(By.id("password")).sendKeys(Realms.PASSWORD);
-        driver.findElement(By.id("kc-login")).click();
+        pages.submitPassword(username);
         boolean code = driver.getCurrentUrl().contains("code=");
-        assertTrue(code || !driver.driver().findElements(By.id("breach-notice")).isEmpty(),
-                "either a code or the breach notice: " + driver.getCurrentUrl() + "\n" + driver.findElement(By.tagName("body")).getText());
+        assertTrue(code || pages.onPage("breach-notice"), "either a code or the breach notice: " + pages.pageText());
         return code;
     }
 
@@ -99,7 +87,7 @@ class SafeRolloutIT {
     }
 
     Map<String, String> lastLoginDetails(String username) {
-        List<EventRepresentation> logins = realm.admin().getEvents(List.of("LOGIN"), null, userId(username), null, null, null, 0, 5);
+        List<EventRepresentation> logins = realm.admin().getEvents(List.of("LOGIN"), null, fx.userId(username), null, null, null, 0, 5);
         assertFalse(logins.isEmpty(), "a LOGIN event for " + username);
         return logins.get(0).getDetails();
     }
@@ -107,7 +95,7 @@ class SafeRolloutIT {
     @Test
     void aReportOnlyIncidentRecordsWhatItWouldAskUntilSwitchedToEnforce() {
         incident("canary", "{\"enforcement\":\"report-only\"}");
-        flag("canary", "bob");
+        fx.flag("canary", "bob");
 
         assertTrue(passwordLoginGetsACode("bob"), "report-only: the password alone signs bob in");
         JsonNode stats = stats("canary");
@@ -119,7 +107,7 @@ class SafeRolloutIT {
         Map<String, String> details = lastLoginDetails("bob");
         assertEquals("enrol", details.get("breach_report_only"), String.valueOf(details));
         assertEquals("canary", details.get("breach_incidents"), String.valueOf(details));
-        assertEquals("FLAGGED", api.get("/incidents/canary/flags/" + userId("bob")).json().get("state").asText());
+        assertEquals("FLAGGED", api.get("/incidents/canary/flags/" + fx.userId("bob")).json().get("state").asText());
 
         // a second login counts again
         assertTrue(passwordLoginGetsACode("bob"));
@@ -164,15 +152,15 @@ class SafeRolloutIT {
         assertEquals(200, put.status(), put.toString());
         assertFalse(api.post("/setup", null, "").body().contains("No break-glass exclusion"));
 
-        realm.admin().users().get(userId("bob")).joinGroup(groupId);
+        realm.admin().users().get(fx.userId("bob")).joinGroup(groupId);
         incident("leak", null);
-        flag("leak", "bob");
+        fx.flag("leak", "bob");
         assertTrue(passwordLoginGetsACode("bob"), "a break-glass member signs in with the password");
         assertEquals("enrol", lastLoginDetails("bob").get("breach_break_glass"));
         JsonNode stats = stats("leak");
         assertEquals(1, stats.at("/observed/byReason/break-glass").asLong(), stats.toString());
 
-        realm.admin().users().get(userId("bob")).leaveGroup(groupId);
+        realm.admin().users().get(fx.userId("bob")).leaveGroup(groupId);
         assertFalse(passwordLoginGetsACode("bob"), "out of the group: enforcement is back");
     }
 }
