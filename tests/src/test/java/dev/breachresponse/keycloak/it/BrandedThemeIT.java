@@ -16,20 +16,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.representations.idm.RealmRepresentation;
-import org.keycloak.testframework.annotations.InjectAdminClient;
-import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.injection.LifeCycle;
 import org.keycloak.testframework.mail.MailServer;
 import org.keycloak.testframework.mail.annotations.InjectMailServer;
-import org.keycloak.testframework.oauth.OAuthClient;
-import org.keycloak.testframework.oauth.annotations.InjectOAuthClient;
 import org.keycloak.testframework.realm.ManagedRealm;
 import org.keycloak.testframework.realm.RealmBuilder;
-import org.keycloak.testframework.server.KeycloakUrls;
-import org.keycloak.testframework.ui.annotations.InjectWebDriver;
-import org.keycloak.testframework.ui.webdriver.ManagedWebDriver;
 import org.openqa.selenium.By;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,7 +33,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * theme-resources: reminders without any setup call, the breach notice after setup, and setup leaves the themes alone.
  */
 @KeycloakIntegrationTest(config = BreachServerConfig.class)
-class BrandedThemeIT {
+class BrandedThemeIT extends LoginTestBase {
 
     static final String BRAND = "acme-brand";
 
@@ -58,30 +51,16 @@ class BrandedThemeIT {
     @InjectRealm(config = BrandedRealm.class, lifecycle = LifeCycle.METHOD)
     ManagedRealm realm;
 
-    @InjectOAuthClient(lifecycle = LifeCycle.METHOD)
-    OAuthClient oauth;
-
-    @InjectWebDriver
-    ManagedWebDriver driver;
+    @Override
+    ManagedRealm realm() {
+        return realm;
+    }
 
     @InjectMailServer
     MailServer mail;
 
-    @InjectAdminClient
-    Keycloak admin;
-
-    @InjectKeycloakUrls
-    KeycloakUrls urls;
-
-    Fixtures fx;
-    BreachApi api;
-    LoginPages pages;
-
     @BeforeEach
     void setUp() {
-        fx = new Fixtures(urls, realm, admin);
-        api = fx.api;
-        pages = new LoginPages(driver.driver());
         EnforcementRealm.englishAndGermanWithDaveInGerman(realm, null);
         fx.incident("leak", "Vendor leak", "[\"email\",\"location\"]", null);
     }

@@ -14,17 +14,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.representations.idm.RequiredActionProviderRepresentation;
-import org.keycloak.testframework.annotations.InjectAdminClient;
-import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.injection.LifeCycle;
-import org.keycloak.testframework.oauth.OAuthClient;
-import org.keycloak.testframework.oauth.annotations.InjectOAuthClient;
 import org.keycloak.testframework.realm.ManagedRealm;
-import org.keycloak.testframework.server.KeycloakUrls;
-import org.keycloak.testframework.ui.annotations.InjectWebDriver;
-import org.keycloak.testframework.ui.webdriver.ManagedWebDriver;
 import org.keycloak.testsuite.util.oauth.AccessTokenResponse;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -47,30 +40,20 @@ import com.fasterxml.jackson.databind.JsonNode;
  * resident keys, user verification) for the passkey path and the screenshots in docs/screenshots.
  */
 @KeycloakIntegrationTest(config = BreachServerConfig.class)
-class FactorChoiceIT {
+class FactorChoiceIT extends LoginTestBase {
 
     static final String PASSKEY_AND_APP = "{\"allowedFactors\":[\"webauthn-passwordless\",\"otp\"]}";
 
     @InjectRealm(config = EnforcementRealm.class, lifecycle = LifeCycle.METHOD)
     ManagedRealm realm;
 
-    @InjectOAuthClient(lifecycle = LifeCycle.METHOD)
-    OAuthClient oauth;
-
-    @InjectWebDriver
-    ManagedWebDriver driver;
-
-    @InjectAdminClient
-    Keycloak admin;
-
-    @InjectKeycloakUrls
-    KeycloakUrls urls;
-
-    Fixtures fx;
+    @Override
+    ManagedRealm realm() {
+        return realm;
+    }
 
     @BeforeEach
     void setUp() {
-        fx = new Fixtures(urls, realm, admin);
         fx.setup();
     }
 
@@ -86,7 +69,7 @@ class FactorChoiceIT {
     }
 
     AccessTokenResponse tokens(String code) {
-        assertNotNull(code, "no authorization code; page: " + on(driver.driver()).pageText());
+        assertNotNull(code, "no authorization code; page: " + pages.pageText());
         AccessTokenResponse t = oauth.doAccessTokenRequest(code);
         assertEquals(200, t.getStatusCode(), t.getError() + " " + t.getErrorDescription());
         return t;
@@ -105,8 +88,8 @@ class FactorChoiceIT {
         incident("leak", PASSKEY_AND_APP);
         fx.flag("leak", "bob");
         oauth.openLoginForm();
-        on(driver.driver()).submitPassword("bob");
-        on(driver.driver()).continueNotice();
+        pages.submitPassword("bob");
+        pages.continueNotice();
 
         WebDriver d = driver.driver();
         assertTrue(on(d).onPage("kc-breach-choice-form"), "expected the choice page, got: " + on(d).pageText());
@@ -134,7 +117,7 @@ class FactorChoiceIT {
 
         d.findElement(By.id("breach-factor-otp")).click();
         d.findElement(By.id("kc-breach-choose")).click();
-        on(driver.driver()).enrolTotp();
+        pages.enrolTotp();
         tokens(oauth.parseLoginResponse().getCode());
 
         JsonNode f = fx.flagOf("leak", "bob");
@@ -151,8 +134,8 @@ class FactorChoiceIT {
         incident("leak", "{\"allowedFactors\":[\"webauthn-passwordless\",\"webauthn\",\"otp\",\"recovery-codes\"]}");
         fx.flag("leak", "dave");
         oauth.openLoginForm();
-        on(driver.driver()).submitPassword("dave");
-        on(driver.driver()).continueNotice();
+        pages.submitPassword("dave");
+        pages.continueNotice();
 
         WebDriver d = driver.driver();
         String text = on(d).pageText();
@@ -167,7 +150,7 @@ class FactorChoiceIT {
         d.findElement(By.id("breach-factor-otp")).click();
         d.findElement(By.id("breach-recovery-codes")).click();
         d.findElement(By.id("kc-breach-choose")).click();
-        on(driver.driver()).enrolTotp();
+        pages.enrolTotp();
         // the opted-in recovery codes: Keycloak's own page, after the enrolment and before the verification
         assertTrue(on(d).onPage("kc-recovery-codes-list"), "Keycloak's recovery-codes page: " + on(d).pageText());
         assertFalse("REMEDIATED".equals(fx.flagOf("leak", "dave").get("state").asText()), "not verified before the codes are saved");

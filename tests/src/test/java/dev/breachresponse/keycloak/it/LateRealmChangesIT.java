@@ -18,19 +18,11 @@ import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.EventRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
-import org.keycloak.testframework.annotations.InjectAdminClient;
-import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.injection.LifeCycle;
-import org.keycloak.testframework.oauth.OAuthClient;
-import org.keycloak.testframework.oauth.annotations.InjectOAuthClient;
 import org.keycloak.testframework.realm.ManagedRealm;
-import org.keycloak.testframework.server.KeycloakUrls;
-import org.keycloak.testframework.ui.annotations.InjectWebDriver;
-import org.keycloak.testframework.ui.webdriver.ManagedWebDriver;
 import org.keycloak.testsuite.util.oauth.AccessTokenResponse;
-import org.openqa.selenium.By;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -41,7 +33,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * disappears after remediation, removed by an admin or without any event (the flag re-opens).
  */
 @KeycloakIntegrationTest(config = BreachServerConfig.class)
-class LateRealmChangesIT {
+class LateRealmChangesIT extends LoginTestBase {
 
     static final String LATE_IDP = "late";
     static final String GAP_TEXT = "this way of signing in does not offer that check";
@@ -49,27 +41,13 @@ class LateRealmChangesIT {
     @InjectRealm(config = EnforcementRealm.class, lifecycle = LifeCycle.METHOD)
     ManagedRealm realm;
 
-    @InjectOAuthClient(lifecycle = LifeCycle.METHOD)
-    OAuthClient oauth;
-
-    @InjectWebDriver
-    ManagedWebDriver driver;
-
-    @InjectAdminClient
-    Keycloak admin;
-
-    @InjectKeycloakUrls
-    KeycloakUrls urls;
-
-    Fixtures fx;
-    BreachApi api;
-    LoginPages pages;
+    @Override
+    ManagedRealm realm() {
+        return realm;
+    }
 
     @BeforeEach
     void setUp() {
-        fx = new Fixtures(urls, realm, admin);
-        api = fx.api;
-        pages = new LoginPages(driver.driver());
         fx.setup();
         fx.incident("leak", "Vendor leak", "[\"email\"]", null);
         assertTrue(status().get("enforcedEverywhere").asBoolean(), "right after setup: " + status());

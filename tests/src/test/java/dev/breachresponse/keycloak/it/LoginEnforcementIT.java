@@ -1,9 +1,9 @@
 package dev.breachresponse.keycloak.it;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -15,19 +15,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.representations.AccessToken;
-import org.keycloak.testframework.annotations.InjectAdminClient;
-import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.injection.LifeCycle;
 import org.keycloak.testframework.mail.MailServer;
 import org.keycloak.testframework.mail.annotations.InjectMailServer;
-import org.keycloak.testframework.oauth.OAuthClient;
-import org.keycloak.testframework.oauth.annotations.InjectOAuthClient;
 import org.keycloak.testframework.realm.ManagedRealm;
-import org.keycloak.testframework.server.KeycloakUrls;
-import org.keycloak.testframework.ui.annotations.InjectWebDriver;
-import org.keycloak.testframework.ui.webdriver.ManagedWebDriver;
 import org.keycloak.testsuite.util.oauth.AccessTokenResponse;
 import org.openqa.selenium.By;
 
@@ -38,35 +31,21 @@ import com.fasterxml.jackson.databind.JsonNode;
  * real tokens and the framework's SMTP server, on a realm patched by {@code POST .../breach-response/setup}.
  */
 @KeycloakIntegrationTest(config = BreachServerConfig.class)
-class LoginEnforcementIT {
+class LoginEnforcementIT extends LoginTestBase {
 
     @InjectRealm(config = EnforcementRealm.class, lifecycle = LifeCycle.METHOD)
     ManagedRealm realm;
 
-    @InjectOAuthClient(lifecycle = LifeCycle.METHOD)
-    OAuthClient oauth;
-
-    @InjectWebDriver
-    ManagedWebDriver driver;
+    @Override
+    ManagedRealm realm() {
+        return realm;
+    }
 
     @InjectMailServer
     MailServer mail;
 
-    @InjectAdminClient
-    Keycloak admin;
-
-    @InjectKeycloakUrls
-    KeycloakUrls urls;
-
-    Fixtures fx;
-    BreachApi api;
-    LoginPages pages;
-
     @BeforeEach
     void setUp() {
-        fx = new Fixtures(urls, realm, admin);
-        api = fx.api;
-        pages = new LoginPages(driver.driver());
         JsonNode setup = fx.setup();
         assertTrue(setup.get("changed").asBoolean(), setup.toString());
         incident("leak", "[\"email\",\"location\"]", null);
@@ -236,14 +215,16 @@ class LoginEnforcementIT {
         incident("keep-sessions", "[\"email\"]", "{\"revokeSessions\":false}");
         fx.flag("keep-sessions", "dave");
         BreachApi asDave = new BreachApi(urls.getBase(), realm.getName(), () -> daveToken);
-        assertEquals(403, asDave.get("/users/" + fx.userId("dave") + "/flags").status());
-        assertEquals(403, asDave.get("/incidents/keep-sessions/flags/" + fx.userId("dave")).status());
-        assertEquals(403, asDave.delete("/incidents/keep-sessions/flags/" + fx.userId("dave") + "?reason=not-me").status());
-        assertEquals(403, asDave.post("/setup", null, "").status());
-        assertEquals(403, asDave.putJson("/config", "{\"allowedFactors\":[\"otp\"]}").status());
+        String dave = fx.userId("dave");
+        // each refusal on its own: one that lets dave through does not hide the others
+        assertAll("dave's own token",
+                () -> assertEquals(403, asDave.get("/users/" + dave + "/flags").status(), "read his flags"),
+                () -> assertEquals(403, asDave.get("/incidents/keep-sessions/flags/" + dave).status(), "read his flag"),
+                () -> assertEquals(403, asDave.delete("/incidents/keep-sessions/flags/" + dave + "?reason=not-me").status(), "dismiss his flag"),
+                () -> assertEquals(403, asDave.post("/setup", null, "").status(), "run setup"),
+                () -> assertEquals(403, asDave.putJson("/config", "{\"allowedFactors\":[\"otp\"]}").status(), "change the config"));
         assertEquals("FLAGGED", fx.flagOf("keep-sessions", "dave").get("state").asText());
     }
-
 
     @Test
     void gracePeriodLetsTheUserPostponeEnrolmentOnce() {
@@ -352,19 +333,10 @@ class LoginEnforcementIT {
         assertEquals("FLAGGED", f.get("state").asText(), f.toString());
     }
 
+    // invalid configurations, one case each: RealmConfigIT
+
     @Test
-    void configIsValidatedAndNeedsManageRealm() {
-        assertEquals(400, api.putJson("/config", "{\"allowedFactors\":[\"sms\"]}").status());
-        assertEquals(400, api.putJson("/config", "{\"unknown\":1}").status());
-        assertEquals(400, api.putJson("/config", "{\"grace\":{\"days\":-1}}").status());
-        assertEquals(400, api.putJson("/config", "{\"enrolmentFactor\":\"webauthn\",\"allowedFactors\":[\"otp\"]}").status());
-        assertEquals(400, api.putJson("/config", "[]").status());
-        BreachApi.Reply bad = api.putJson("/config", "{\"noticeText\":{\"not a tag\":\"x\"}}");
-        assertEquals("invalid_request", bad.json().get("error").asText());
-        // nothing half-written: the defaults still apply
-        JsonNode current = api.get("/config").json();
-        assertEquals("otp", current.get("enrolmentFactor").asText());
-        assertEquals(0, current.at("/grace/skips").asInt());
+    void aValidConfigIsStoredAndNewIncidentsTakeItsFactors() {
         BreachApi.Reply ok = api.putJson("/config", "{\"allowedFactors\":[\"webauthn\",\"otp\"],\"noticeText\":{\"en\":\"Questions? Call the help desk on 1234.\"}}");
         assertEquals(200, ok.status(), ok.toString());
         assertEquals("Questions? Call the help desk on 1234.", api.get("/config").json().at("/noticeText/en").asText());
@@ -373,7 +345,6 @@ class LoginEnforcementIT {
         JsonNode inc = api.get("/incidents/after-config").json();
         assertEquals("[\"webauthn\",\"otp\"]", inc.at("/policy/allowedFactors").toString());
     }
-
 
     @Test
     void flaggedUnflaggedAndUnknownUsersSeeTheSameErrorForAWrongPassword() {

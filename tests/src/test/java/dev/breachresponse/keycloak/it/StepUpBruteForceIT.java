@@ -18,20 +18,13 @@ import org.keycloak.admin.client.Keycloak;
 import org.keycloak.events.Errors;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
-import org.keycloak.testframework.annotations.InjectAdminClient;
-import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.injection.LifeCycle;
 import org.keycloak.testframework.mail.MailServer;
 import org.keycloak.testframework.mail.annotations.InjectMailServer;
-import org.keycloak.testframework.oauth.OAuthClient;
-import org.keycloak.testframework.oauth.annotations.InjectOAuthClient;
 import org.keycloak.testframework.realm.ManagedRealm;
 import org.keycloak.testframework.realm.RealmBuilder;
-import org.keycloak.testframework.server.KeycloakUrls;
-import org.keycloak.testframework.ui.annotations.InjectWebDriver;
-import org.keycloak.testframework.ui.webdriver.ManagedWebDriver;
 import org.keycloak.testsuite.util.oauth.AccessTokenResponse;
 import org.openqa.selenium.By;
 
@@ -42,7 +35,7 @@ import org.openqa.selenium.By;
  * conditional OTP is switched off in the copied flows so that the step-up is what asks for the factor.
  */
 @KeycloakIntegrationTest(config = BreachServerConfig.class)
-class StepUpBruteForceIT {
+class StepUpBruteForceIT extends LoginTestBase {
 
     static final String RITA_RECOVERY_CODE = "RITARECOVERY1";
     static final byte[] CAROL_KEY = Totp.keyOfImported(EnforcementRealm.CAROL_OTP_SECRET);
@@ -88,28 +81,16 @@ class StepUpBruteForceIT {
     @InjectRealm(config = BruteForceRealm.class, lifecycle = LifeCycle.METHOD)
     ManagedRealm realm;
 
-    @InjectOAuthClient(lifecycle = LifeCycle.METHOD)
-    OAuthClient oauth;
-
-    @InjectWebDriver
-    ManagedWebDriver driver;
+    @Override
+    ManagedRealm realm() {
+        return realm;
+    }
 
     @InjectMailServer
     MailServer mail;
 
-    @InjectAdminClient
-    Keycloak admin;
-
-    @InjectKeycloakUrls
-    KeycloakUrls urls;
-
-    Fixtures fx;
-    LoginPages pages;
-
     @BeforeEach
     void setUp() {
-        fx = new Fixtures(urls, realm, admin);
-        pages = new LoginPages(driver.driver());
         fx.setup();
         // the realm's own conditional OTP would ask first (and count by itself): switch it off in the copies
         for (String flow : List.of("breach response - browser", "breach response - direct grant")) {
