@@ -11,7 +11,6 @@ import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.injection.LifeCycle;
 import org.keycloak.testframework.realm.ManagedRealm;
-import org.openqa.selenium.By;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
