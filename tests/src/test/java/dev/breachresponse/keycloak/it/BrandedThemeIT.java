@@ -14,22 +14,14 @@ import jakarta.mail.internet.MimeMessage;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.keycloak.admin.client.Keycloak;
 import org.keycloak.representations.idm.RealmRepresentation;
-import org.keycloak.testframework.annotations.InjectAdminClient;
-import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.injection.LifeCycle;
 import org.keycloak.testframework.mail.MailServer;
 import org.keycloak.testframework.mail.annotations.InjectMailServer;
-import org.keycloak.testframework.oauth.OAuthClient;
-import org.keycloak.testframework.oauth.annotations.InjectOAuthClient;
 import org.keycloak.testframework.realm.ManagedRealm;
 import org.keycloak.testframework.realm.RealmBuilder;
-import org.keycloak.testframework.server.KeycloakUrls;
-import org.keycloak.testframework.ui.annotations.InjectWebDriver;
-import org.keycloak.testframework.ui.webdriver.ManagedWebDriver;
 import org.openqa.selenium.By;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,7 +32,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * theme-resources: reminders without any setup call, the breach notice after setup, and setup leaves the themes alone.
  */
 @KeycloakIntegrationTest(config = BreachServerConfig.class)
-class BrandedThemeIT {
+class BrandedThemeIT extends LoginTestBase {
 
     static final String BRAND = "acme-brand";
 
@@ -58,36 +50,22 @@ class BrandedThemeIT {
     @InjectRealm(config = BrandedRealm.class, lifecycle = LifeCycle.METHOD)
     ManagedRealm realm;
 
-    @InjectOAuthClient(lifecycle = LifeCycle.METHOD)
-    OAuthClient oauth;
-
-    @InjectWebDriver
-    ManagedWebDriver driver;
+    @Override
+    ManagedRealm realm() {
+        return realm;
+    }
 
     @InjectMailServer
     MailServer mail;
 
-    @InjectAdminClient
-    Keycloak admin;
-
-    @InjectKeycloakUrls
-    KeycloakUrls urls;
-
-    BreachApi api;
-
     @BeforeEach
     void setUp() {
-        api = new BreachApi(urls.getBase(), realm.getName(), () -> admin.tokenManager().getAccessTokenString());
         EnforcementRealm.englishAndGermanWithDaveInGerman(realm, null);
-        String body = "{\"id\":\"leak\",\"title\":\"Vendor leak\",\"exposedData\":[\"email\",\"location\"]}";
-        BreachApi.Reply r = api.postJson("/incidents", body);
-        assertEquals(201, r.status(), r.toString());
+        fx.incident("leak", "Vendor leak", "[\"email\",\"location\"]", null);
     }
 
     void flag(String username) {
-        String id = realm.admin().users().searchByUsername(username, true).get(0).getId();
-        BreachApi.Reply r = api.put("/incidents/leak/flags/" + id);
-        assertTrue(r.status() == 200 || r.status() == 201, r.toString());
+        fx.flag("leak", username);
     }
 
     void assertThemesAreTheCompanys() {
@@ -134,12 +112,11 @@ class BrandedThemeIT {
 
     @Test
     void afterSetupTheNoticeRendersInTheCompanysLoginThemeAndSetupLeavesThemesAlone() throws Exception {
-        BreachApi.Reply setup = api.post("/setup", null, "");
-        assertEquals(200, setup.status(), setup.toString());
-        for (JsonNode change : setup.json().path("changes")) {
+        JsonNode setup = fx.setup();
+        for (JsonNode change : setup.path("changes")) {
             assertFalse(change.asText().toLowerCase().contains("theme"), "setup changed a theme: " + setup);
         }
-        for (JsonNode warning : setup.json().path("warnings")) {
+        for (JsonNode warning : setup.path("warnings")) {
             assertFalse(warning.asText().toLowerCase().contains("theme"), "setup warned about the theme: " + setup);
         }
         assertThemesAreTheCompanys();
@@ -147,13 +124,11 @@ class BrandedThemeIT {
 
         oauth.openLoginForm();
         assertTrue(driver.page().getPageSource().contains("ACME Corp"), "the company's login page");
-        driver.findElement(By.id("username")).sendKeys("bob");
-        driver.findElement(By.id("password")).sendKeys(Realms.PASSWORD);
-        driver.findElement(By.id("kc-login")).click();
+        pages.submitPassword("bob");
 
         String source = driver.page().getPageSource();
         keep(source, "notice-branded-en");
-        assertFalse(driver.driver().findElements(By.id("breach-notice")).isEmpty(), "the breach notice, got: " + source);
+        assertTrue(pages.onPage("breach-notice"), "the breach notice, got: " + source);
         assertTrue(driver.findElement(By.id("kc-header-wrapper")).getText().contains("ACME Corp"), "brand in the header");
         assertTrue(source.contains("/login/" + BRAND + "/css/acme.css"), "the company's stylesheet is loaded");
         String body = driver.findElement(By.tagName("body")).getText();
@@ -162,28 +137,26 @@ class BrandedThemeIT {
         assertFalse(body.contains("breachNotice"), "no unresolved message key: " + body);
 
         driver.findElement(By.id("kc-breach-continue")).click();
-        assertTrue(driver.driver().findElements(By.id("breach-notice")).isEmpty(), "continued past the notice");
+        assertFalse(pages.onPage("breach-notice"), "continued past the notice");
         assertThemesAreTheCompanys();
     }
 
     @Test
     void theNoticeRendersInKeycloaksOlderLoginThemeWithoutItsButtonsMacros() {
-        assertEquals(200, api.post("/setup", null, "").status());
+        fx.setup();
         RealmRepresentation rep = realm.admin().toRepresentation();
         rep.setLoginTheme("keycloak"); // the v1 look: no buttons.ftl, other kc* properties
         realm.admin().update(rep);
         flag("bob");
 
         oauth.openLoginForm();
-        driver.findElement(By.id("username")).sendKeys("bob");
-        driver.findElement(By.id("password")).sendKeys(Realms.PASSWORD);
-        driver.findElement(By.id("kc-login")).click();
+        pages.submitPassword("bob");
 
         String source = driver.page().getPageSource();
-        assertFalse(driver.driver().findElements(By.id("breach-notice")).isEmpty(), "the breach notice, got: " + source);
+        assertTrue(pages.onPage("breach-notice"), "the breach notice, got: " + source);
         assertTrue(source.contains("/login/keycloak/"), "rendered in the keycloak login theme: " + source);
         driver.findElement(By.id("kc-breach-continue")).click();
-        assertTrue(driver.driver().findElements(By.id("breach-notice")).isEmpty(), "continued past the notice");
+        assertFalse(pages.onPage("breach-notice"), "continued past the notice");
     }
 
     /** Keeps a page under {@code target/pages/<name>.html}, to look at (docs/screenshots); not an assertion. */

@@ -4,23 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.keycloak.admin.client.Keycloak;
-import org.keycloak.testframework.annotations.InjectAdminClient;
-import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.injection.LifeCycle;
-import org.keycloak.testframework.oauth.OAuthClient;
-import org.keycloak.testframework.oauth.annotations.InjectOAuthClient;
 import org.keycloak.testframework.realm.ManagedRealm;
-import org.keycloak.testframework.server.KeycloakUrls;
-import org.keycloak.testframework.ui.annotations.InjectWebDriver;
-import org.keycloak.testframework.ui.webdriver.ManagedWebDriver;
-import org.openqa.selenium.By;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -29,24 +19,17 @@ import com.fasterxml.jackson.databind.JsonNode;
  * identity provider the breach post-broker-login flow. The provider is a second realm of the same server.
  */
 @KeycloakIntegrationTest(config = BreachServerConfig.class)
-class BrokerEnforcementIT {
+class BrokerEnforcementIT extends LoginTestBase {
 
     static final String IDP = "corp-idp";
 
     @InjectRealm(config = EnforcementRealm.class, lifecycle = LifeCycle.METHOD)
     ManagedRealm realm;
 
-    @InjectOAuthClient(lifecycle = LifeCycle.METHOD)
-    OAuthClient oauth;
-
-    @InjectWebDriver
-    ManagedWebDriver driver;
-
-    @InjectAdminClient
-    Keycloak admin;
-
-    @InjectKeycloakUrls
-    KeycloakUrls urls;
+    @Override
+    ManagedRealm realm() {
+        return realm;
+    }
 
     String idpRealm;
 
@@ -66,31 +49,22 @@ class BrokerEnforcementIT {
         IdentityProviders.login(driver, IDP);
     }
 
-    String page() {
-        return driver.getCurrentUrl() + "\n" + driver.findElement(By.tagName("body")).getText();
-    }
-
     @Test
     void aFlaggedUserSigningInThroughAnIdentityProviderMustStepUp() {
-        BreachApi api = new BreachApi(urls.getBase(), realm.getName(), () -> admin.tokenManager().getAccessTokenString());
-        BreachApi.Reply setup = api.post("/setup", null, "");
-        assertEquals(200, setup.status(), setup.toString());
-        assertTrue(setup.body().contains("post-broker-login flow of identity provider '" + IDP + "'"), setup.toString());
-        assertEquals(201, api.postJson("/incidents", "{\"id\":\"leak\",\"title\":\"Vendor leak\",\"exposedData\":[\"email\"]}").status());
+        JsonNode setup = fx.setup();
+        assertTrue(setup.toString().contains("post-broker-login flow of identity provider '" + IDP + "'"), setup.toString());
+        fx.incident("leak", "Vendor leak", "[\"email\"]", null);
 
         // first login through the provider links eve: she is not flagged yet, so nothing is asked
         brokerLogin();
-        assertTrue(oauth.parseLoginResponse().getCode() != null, page());
-        String eve = realm.admin().users().searchByUsername("eve", true).get(0).getId();
-
-        BreachApi.Reply flagged = api.put("/incidents/leak/flags/" + eve);
-        assertTrue(flagged.status() == 200 || flagged.status() == 201, flagged.toString());
+        assertTrue(oauth.parseLoginResponse().getCode() != null, pages.pageText());
+        fx.flag("leak", "eve");
         IdentityProviders.forgetSessions(driver, realm.getName(), idpRealm);
 
         brokerLogin();
-        assertTrue(!driver.driver().findElements(By.id("breach-notice")).isEmpty(), "the breach notice after the provider login: " + page());
-        assertFalse(driver.getCurrentUrl().contains("code="), page());
-        JsonNode flag = api.get("/incidents/leak/flags/" + eve).json();
+        assertTrue(pages.onPage("breach-notice"), "the breach notice after the provider login: " + pages.pageText());
+        assertFalse(driver.getCurrentUrl().contains("code="), pages.pageText());
+        JsonNode flag = fx.flagOf("leak", "eve");
         assertEquals("FLAGGED", flag.get("state").asText());
     }
 }

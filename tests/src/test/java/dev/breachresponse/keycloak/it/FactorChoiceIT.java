@@ -12,19 +12,11 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.keycloak.admin.client.Keycloak;
 import org.keycloak.representations.idm.RequiredActionProviderRepresentation;
-import org.keycloak.testframework.annotations.InjectAdminClient;
-import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.injection.LifeCycle;
-import org.keycloak.testframework.oauth.OAuthClient;
-import org.keycloak.testframework.oauth.annotations.InjectOAuthClient;
 import org.keycloak.testframework.realm.ManagedRealm;
-import org.keycloak.testframework.server.KeycloakUrls;
-import org.keycloak.testframework.ui.annotations.InjectWebDriver;
-import org.keycloak.testframework.ui.webdriver.ManagedWebDriver;
 import org.keycloak.testsuite.util.oauth.AccessTokenResponse;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -47,89 +39,36 @@ import com.fasterxml.jackson.databind.JsonNode;
  * resident keys, user verification) for the passkey path and the screenshots in docs/screenshots.
  */
 @KeycloakIntegrationTest(config = BreachServerConfig.class)
-class FactorChoiceIT {
+class FactorChoiceIT extends LoginTestBase {
 
     static final String PASSKEY_AND_APP = "{\"allowedFactors\":[\"webauthn-passwordless\",\"otp\"]}";
 
     @InjectRealm(config = EnforcementRealm.class, lifecycle = LifeCycle.METHOD)
     ManagedRealm realm;
 
-    @InjectOAuthClient(lifecycle = LifeCycle.METHOD)
-    OAuthClient oauth;
-
-    @InjectWebDriver
-    ManagedWebDriver driver;
-
-    @InjectAdminClient
-    Keycloak admin;
-
-    @InjectKeycloakUrls
-    KeycloakUrls urls;
-
-    BreachApi api;
+    @Override
+    ManagedRealm realm() {
+        return realm;
+    }
 
     @BeforeEach
     void setUp() {
-        api = new BreachApi(urls.getBase(), realm.getName(), () -> admin.tokenManager().getAccessTokenString());
-        BreachApi.Reply setup = api.post("/setup", null, "");
-        assertEquals(200, setup.status(), setup.toString());
+        fx.setup();
     }
 
     // --- helpers -------------------------------------------------------------------------------------------
 
     void incident(String id, String policy) {
-        BreachApi.Reply r = api.postJson("/incidents", "{\"id\":\"" + id + "\",\"title\":\"Vendor leak " + id
-                + "\",\"exposedData\":[\"email\",\"location\"],\"policy\":" + policy + "}");
-        assertEquals(201, r.status(), r.toString());
+        fx.incident(id, "Vendor leak " + id, "[\"email\",\"location\"]", policy);
     }
 
-    String userId(String username) {
-        return realm.admin().users().searchByUsername(username, true).get(0).getId();
-    }
-
-    void flag(String incident, String username) {
-        BreachApi.Reply r = api.put("/incidents/" + incident + "/flags/" + userId(username));
-        assertTrue(r.status() == 200 || r.status() == 201, r.toString());
-    }
-
-    JsonNode flagOf(String incident, String username) {
-        BreachApi.Reply r = api.get("/incidents/" + incident + "/flags/" + userId(username));
-        assertEquals(200, r.status(), r.toString());
-        return r.json();
-    }
-
-    static boolean onPage(WebDriver d, String id) {
-        return !d.findElements(By.id(id)).isEmpty();
-    }
-
-    static String pageText(WebDriver d) {
-        return d.getCurrentUrl() + "\n" + d.findElement(By.tagName("body")).getText();
-    }
-
-    static void login(WebDriver d, String username) {
-        d.findElement(By.id("username")).sendKeys(username);
-        d.findElement(By.id("password")).sendKeys(Realms.PASSWORD);
-        d.findElement(By.id("kc-login")).click();
-    }
-
-    static void continueNotice(WebDriver d) {
-        assertTrue(onPage(d, "breach-notice"), "expected the breach notice, got: " + pageText(d));
-        d.findElement(By.id("kc-breach-continue")).click();
-    }
-
-    /** Enrols TOTP on Keycloak's configure-OTP page with a code computed from the secret it shows. */
-    void enrolTotp() {
-        if (onPage(driver.driver(), "mode-manual")) {
-            driver.findElement(By.id("mode-manual")).click();
-        }
-        assertTrue(onPage(driver.driver(), "kc-totp-secret-key"), "expected the configure-OTP page, got: " + pageText(driver.driver()));
-        byte[] key = Totp.keyOfShown(driver.findElement(By.id("kc-totp-secret-key")).getText());
-        driver.findElement(By.id("totp")).sendKeys(Totp.code(key, 0));
-        driver.findElement(By.cssSelector("#kc-totp-settings-form input[type=submit]")).click();
+    /** The login pages as seen by this driver (HtmlUnit or Chromium). */
+    static LoginPages on(WebDriver d) {
+        return new LoginPages(d);
     }
 
     AccessTokenResponse tokens(String code) {
-        assertNotNull(code, "no authorization code; page: " + pageText(driver.driver()));
+        assertNotNull(code, "no authorization code; page: " + pages.pageText());
         AccessTokenResponse t = oauth.doAccessTokenRequest(code);
         assertEquals(200, t.getStatusCode(), t.getError() + " " + t.getErrorDescription());
         return t;
@@ -146,18 +85,18 @@ class FactorChoiceIT {
     @Test
     void choosesTheAuthenticatorAppAfterAForgedChoiceIsRefused() {
         incident("leak", PASSKEY_AND_APP);
-        flag("leak", "bob");
+        fx.flag("leak", "bob");
         oauth.openLoginForm();
-        login(driver.driver(), "bob");
-        continueNotice(driver.driver());
+        pages.submitPassword("bob");
+        pages.continueNotice();
 
         WebDriver d = driver.driver();
-        assertTrue(onPage(d, "kc-breach-choice-form"), "expected the choice page, got: " + pageText(d));
-        assertTrue(onPage(d, "breach-factor-webauthn-passwordless"), "the passkey is offered");
-        assertTrue(onPage(d, "breach-factor-otp"), "the authenticator app is offered");
-        assertFalse(onPage(d, "breach-factor-webauthn"), "a security key is not allowed by the policy");
-        assertFalse(onPage(d, "breach-recovery-codes"), "recovery codes are not allowed by the policy");
-        String text = pageText(d);
+        assertTrue(on(d).onPage("kc-breach-choice-form"), "expected the choice page, got: " + on(d).pageText());
+        assertTrue(on(d).onPage("breach-factor-webauthn-passwordless"), "the passkey is offered");
+        assertTrue(on(d).onPage("breach-factor-otp"), "the authenticator app is offered");
+        assertFalse(on(d).onPage("breach-factor-webauthn"), "a security key is not allowed by the policy");
+        assertFalse(on(d).onPage("breach-recovery-codes"), "recovery codes are not allowed by the policy");
+        String text = on(d).pageText();
         assertTrue(text.contains("Choose your second factor") && text.contains("Passkey") && text.contains("Authenticator app"), text);
         // the script recommends the passkey only where the browser has WebAuthn
         Object webauthn = ((JavascriptExecutor) d).executeScript("return typeof window.PublicKeyCredential !== 'undefined';");
@@ -171,19 +110,19 @@ class FactorChoiceIT {
         ((JavascriptExecutor) d).executeScript(
                 "var o = document.getElementById('breach-factor-otp'); o.value = 'webauthn'; o.checked = true;");
         d.findElement(By.id("kc-breach-choose")).click();
-        assertTrue(onPage(d, "kc-breach-choice-form"), "the choice page again: " + pageText(d));
-        assertTrue(pageText(d).contains("Please choose one of the options shown."), pageText(d));
-        assertFalse(onPage(d, "kc-totp-secret-key"));
+        assertTrue(on(d).onPage("kc-breach-choice-form"), "the choice page again: " + on(d).pageText());
+        assertTrue(on(d).pageText().contains("Please choose one of the options shown."), on(d).pageText());
+        assertFalse(on(d).onPage("kc-totp-secret-key"));
 
         d.findElement(By.id("breach-factor-otp")).click();
         d.findElement(By.id("kc-breach-choose")).click();
-        enrolTotp();
+        pages.enrolTotp();
         tokens(oauth.parseLoginResponse().getCode());
 
-        JsonNode f = flagOf("leak", "bob");
+        JsonNode f = fx.flagOf("leak", "bob");
         assertEquals("REMEDIATED", f.get("state").asText(), f.toString());
         assertEquals("otp", f.get("stepUpFactor").asText(), f.toString());
-        assertTrue(realm.admin().users().get(userId("bob")).toRepresentation().getRequiredActions().isEmpty(),
+        assertTrue(realm.admin().users().get(fx.userId("bob")).toRepresentation().getRequiredActions().isEmpty(),
                 "nothing was put on the user");
     }
 
@@ -192,14 +131,14 @@ class FactorChoiceIT {
         EnforcementRealm.englishAndGermanWithDaveInGerman(realm, null);
         enableRecoveryCodesAction();
         incident("leak", "{\"allowedFactors\":[\"webauthn-passwordless\",\"webauthn\",\"otp\",\"recovery-codes\"]}");
-        flag("leak", "dave");
+        fx.flag("leak", "dave");
         oauth.openLoginForm();
-        login(driver.driver(), "dave");
-        continueNotice(driver.driver());
+        pages.submitPassword("dave");
+        pages.continueNotice();
 
         WebDriver d = driver.driver();
-        String text = pageText(d);
-        assertTrue(onPage(d, "kc-breach-choice-form"), text);
+        String text = on(d).pageText();
+        assertTrue(on(d).onPage("kc-breach-choice-form"), text);
         assertTrue(text.contains("Wählen Sie Ihren zweiten Faktor"), text);
         assertTrue(text.contains("Passkey") && text.contains("Sicherheitsschlüssel") && text.contains("Authenticator-App"), text);
         assertTrue(text.contains("Wiederherstellungscodes"), text);
@@ -210,17 +149,17 @@ class FactorChoiceIT {
         d.findElement(By.id("breach-factor-otp")).click();
         d.findElement(By.id("breach-recovery-codes")).click();
         d.findElement(By.id("kc-breach-choose")).click();
-        enrolTotp();
+        pages.enrolTotp();
         // the opted-in recovery codes: Keycloak's own page, after the enrolment and before the verification
-        assertTrue(onPage(d, "kc-recovery-codes-list"), "Keycloak's recovery-codes page: " + pageText(d));
-        assertFalse("REMEDIATED".equals(flagOf("leak", "dave").get("state").asText()), "not verified before the codes are saved");
+        assertTrue(on(d).onPage("kc-recovery-codes-list"), "Keycloak's recovery-codes page: " + on(d).pageText());
+        assertFalse("REMEDIATED".equals(fx.flagOf("leak", "dave").get("state").asText()), "not verified before the codes are saved");
         d.findElement(By.id("kcRecoveryCodesConfirmationCheck")).click();
         d.findElement(By.id("saveRecoveryAuthnCodesBtn")).click();
         tokens(oauth.parseLoginResponse().getCode());
-        JsonNode f = flagOf("leak", "dave");
+        JsonNode f = fx.flagOf("leak", "dave");
         assertEquals("REMEDIATED", f.get("state").asText(), f.toString());
         assertEquals("otp", f.get("stepUpFactor").asText(), f.toString());
-        assertTrue(realm.admin().users().get(userId("dave")).credentials().stream()
+        assertTrue(realm.admin().users().get(fx.userId("dave")).credentials().stream()
                 .anyMatch(c -> "recovery-authn-codes".equals(c.getType())), "recovery codes stored");
     }
 
@@ -261,14 +200,14 @@ class FactorChoiceIT {
     @Test
     void passkeyEnrolsInChromiumWithAVirtualAuthenticator() throws Exception {
         incident("leak", PASSKEY_AND_APP);
-        flag("leak", "bob");
+        fx.flag("leak", "bob");
         ChromeDriver chrome = chromium();
         try {
             VirtualAuthenticator authenticator = platformAuthenticator(chrome);
             chrome.get(oauth.loginForm().build());
-            login(chrome, "bob");
-            continueNotice(chrome);
-            assertTrue(onPage(chrome, "kc-breach-choice-form"), pageText(chrome));
+            on(chrome).submitPassword("bob");
+            on(chrome).continueNotice();
+            assertTrue(on(chrome).onPage("kc-breach-choice-form"), on(chrome).pageText());
             assertEquals("webauthn-passwordless", chrome.findElement(By.id("kc-breach-choice-form")).getAttribute("data-breach-recommended"),
                     "Chromium has WebAuthn: the passkey is recommended");
             assertTrue(chrome.findElement(By.id("breach-recommended-webauthn-passwordless")).isDisplayed());
@@ -288,10 +227,10 @@ class FactorChoiceIT {
         } finally {
             chrome.quit();
         }
-        JsonNode f = flagOf("leak", "bob");
+        JsonNode f = fx.flagOf("leak", "bob");
         assertEquals("REMEDIATED", f.get("state").asText(), f.toString());
         assertEquals("webauthn-passwordless", f.get("stepUpFactor").asText(), f.toString());
-        assertTrue(realm.admin().users().get(userId("bob")).credentials().stream()
+        assertTrue(realm.admin().users().get(fx.userId("bob")).credentials().stream()
                 .anyMatch(c -> "webauthn-passwordless".equals(c.getType())), "the passkey is stored");
     }
 
@@ -300,14 +239,14 @@ class FactorChoiceIT {
         EnforcementRealm.englishAndGermanWithDaveInGerman(realm, null);
         enableRecoveryCodesAction();
         incident("leak", "{\"allowedFactors\":[\"webauthn-passwordless\",\"webauthn\",\"otp\",\"recovery-codes\"]}");
-        flag("leak", "dave");
+        fx.flag("leak", "dave");
         ChromeDriver chrome = chromium();
         try {
             platformAuthenticator(chrome);
             chrome.get(oauth.loginForm().build());
-            login(chrome, "dave");
-            continueNotice(chrome);
-            assertTrue(pageText(chrome).contains("Wählen Sie Ihren zweiten Faktor"), pageText(chrome));
+            on(chrome).submitPassword("dave");
+            on(chrome).continueNotice();
+            assertTrue(on(chrome).pageText().contains("Wählen Sie Ihren zweiten Faktor"), on(chrome).pageText());
             assertTrue(chrome.findElement(By.id("breach-recommended-webauthn-passwordless")).getText().contains("Empfohlen"));
             assertFalse(chrome.findElement(By.id("breach-recommended-webauthn")).isDisplayed(), "one recommendation only");
             assertFalse(chrome.findElement(By.id("breach-recommended-otp")).isDisplayed(), "one recommendation only");

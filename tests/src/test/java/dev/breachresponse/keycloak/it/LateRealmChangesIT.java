@@ -13,24 +13,15 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.keycloak.admin.client.Keycloak;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.EventRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
-import org.keycloak.testframework.annotations.InjectAdminClient;
-import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.injection.LifeCycle;
-import org.keycloak.testframework.oauth.OAuthClient;
-import org.keycloak.testframework.oauth.annotations.InjectOAuthClient;
 import org.keycloak.testframework.realm.ManagedRealm;
-import org.keycloak.testframework.server.KeycloakUrls;
-import org.keycloak.testframework.ui.annotations.InjectWebDriver;
-import org.keycloak.testframework.ui.webdriver.ManagedWebDriver;
 import org.keycloak.testsuite.util.oauth.AccessTokenResponse;
-import org.openqa.selenium.By;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -41,7 +32,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * disappears after remediation, removed by an admin or without any event (the flag re-opens).
  */
 @KeycloakIntegrationTest(config = BreachServerConfig.class)
-class LateRealmChangesIT {
+class LateRealmChangesIT extends LoginTestBase {
 
     static final String LATE_IDP = "late";
     static final String GAP_TEXT = "this way of signing in does not offer that check";
@@ -49,26 +40,15 @@ class LateRealmChangesIT {
     @InjectRealm(config = EnforcementRealm.class, lifecycle = LifeCycle.METHOD)
     ManagedRealm realm;
 
-    @InjectOAuthClient(lifecycle = LifeCycle.METHOD)
-    OAuthClient oauth;
-
-    @InjectWebDriver
-    ManagedWebDriver driver;
-
-    @InjectAdminClient
-    Keycloak admin;
-
-    @InjectKeycloakUrls
-    KeycloakUrls urls;
-
-    BreachApi api;
+    @Override
+    ManagedRealm realm() {
+        return realm;
+    }
 
     @BeforeEach
     void setUp() {
-        api = new BreachApi(urls.getBase(), realm.getName(), () -> admin.tokenManager().getAccessTokenString());
-        BreachApi.Reply setup = api.post("/setup", null, "");
-        assertEquals(200, setup.status(), setup.toString());
-        assertEquals(201, api.postJson("/incidents", "{\"id\":\"leak\",\"title\":\"Vendor leak\",\"exposedData\":[\"email\"]}").status());
+        fx.setup();
+        fx.incident("leak", "Vendor leak", "[\"email\"]", null);
         assertTrue(status().get("enforcedEverywhere").asBoolean(), "right after setup: " + status());
     }
 
@@ -89,19 +69,12 @@ class LateRealmChangesIT {
         return null;
     }
 
-    String userId(String username) {
-        return realm.admin().users().searchByUsername(username, true).get(0).getId();
-    }
-
     void flag(String username) {
-        BreachApi.Reply r = api.put("/incidents/leak/flags/" + userId(username));
-        assertTrue(r.status() == 200 || r.status() == 201, r.toString());
+        fx.flag("leak", username);
     }
 
     JsonNode flagOf(String username) {
-        BreachApi.Reply r = api.get("/incidents/leak/flags/" + userId(username));
-        assertEquals(200, r.status(), r.toString());
-        return r.json();
+        return fx.flagOf("leak", username);
     }
 
     JsonNode lastHistory(String username) {
@@ -109,22 +82,8 @@ class LateRealmChangesIT {
         return history.get(history.size() - 1);
     }
 
-    void submitPassword(String username) {
-        driver.findElement(By.id("username")).sendKeys(username);
-        driver.findElement(By.id("password")).sendKeys(Realms.PASSWORD);
-        driver.findElement(By.id("kc-login")).click();
-    }
-
-    boolean onPage(String id) {
-        return !driver.driver().findElements(By.id(id)).isEmpty();
-    }
-
-    String page() {
-        return driver.getCurrentUrl() + "\n" + driver.findElement(By.tagName("body")).getText();
-    }
-
     void assertRefused() {
-        String page = page();
+        String page = pages.pageText();
         assertTrue(page.contains(GAP_TEXT), "the backstop's page: " + page);
         assertNoCode();
     }
@@ -132,7 +91,7 @@ class LateRealmChangesIT {
     /** Still on Keycloak's login pages: no redirect to the client with a code. */
     void assertNoCode() {
         assertTrue(driver.getCurrentUrl().contains("/login-actions/") && !driver.getCurrentUrl().contains("code="),
-                "no authorization code: " + page());
+                "no authorization code: " + pages.pageText());
     }
 
     String carolCode(int step) {
@@ -143,12 +102,10 @@ class LateRealmChangesIT {
     void carolRemediates() {
         flag("carol");
         oauth.openLoginForm();
-        submitPassword("carol");
-        driver.findElement(By.id("otp")).sendKeys(carolCode(0));
-        driver.findElement(By.id("kc-login")).click();
-        assertTrue(onPage("breach-notice"), page());
-        driver.findElement(By.id("kc-breach-continue")).click();
-        assertTrue(oauth.parseLoginResponse().getCode() != null, page());
+        pages.submitPassword("carol");
+        pages.submitOtp(carolCode(0));
+        pages.continueNotice();
+        assertTrue(oauth.parseLoginResponse().getCode() != null, pages.pageText());
         assertEquals("REMEDIATED", flagOf("carol").get("state").asText());
     }
 
@@ -166,7 +123,7 @@ class LateRealmChangesIT {
             // eve links her account through the provider while unflagged: the backstop stays out of the way
             oauth.openLoginForm();
             IdentityProviders.login(driver, LATE_IDP);
-            assertTrue(oauth.parseLoginResponse().getCode() != null, page());
+            assertTrue(oauth.parseLoginResponse().getCode() != null, pages.pageText());
 
             flag("eve");
             IdentityProviders.forgetSessions(driver, realm.getName(), upstream);
@@ -186,7 +143,7 @@ class LateRealmChangesIT {
             IdentityProviders.forgetSessions(driver, realm.getName(), upstream);
             oauth.openLoginForm();
             IdentityProviders.login(driver, LATE_IDP);
-            assertTrue(onPage("breach-notice"), "the step-up after the provider login: " + page());
+            assertTrue(pages.onPage("breach-notice"), "the step-up after the provider login: " + pages.pageText());
             assertNoCode();
         } finally {
             admin.realm(upstream).remove();
@@ -201,19 +158,19 @@ class LateRealmChangesIT {
         assertEquals("browser", gap("flow-binding", "browser").get("flow").asText(), status().toString());
 
         oauth.openLoginForm();
-        submitPassword("alice");
-        assertTrue(oauth.parseLoginResponse().getCode() != null, "an unflagged user is not affected: " + page());
+        pages.submitPassword("alice");
+        assertTrue(oauth.parseLoginResponse().getCode() != null, "an unflagged user is not affected: " + pages.pageText());
 
         flag("bob");
         IdentityProviders.forgetSessions(driver, realm.getName());
         oauth.openLoginForm();
-        submitPassword("bob");
+        pages.submitPassword("bob");
         assertRefused();
         // the page does not go away on a reload or a second submit
         driver.driver().navigate().refresh();
         assertRefused();
 
-        List<EventRepresentation> errors = realm.admin().getEvents(List.of("LOGIN_ERROR"), null, userId("bob"), null, null, null, 0, 10);
+        List<EventRepresentation> errors = realm.admin().getEvents(List.of("LOGIN_ERROR"), null, fx.userId("bob"), null, null, null, 0, 10);
         assertTrue(errors.stream().anyMatch(e -> "breach_enforcement_gap".equals(e.getError())
                 && e.getDetails().get("breach_path").startsWith("authenticate client=")), String.valueOf(errors));
         JsonNode refused = status().get("refusedLogins");
@@ -233,7 +190,7 @@ class LateRealmChangesIT {
 
         flag("bob");
         oauth.openLoginForm();
-        submitPassword("bob");
+        pages.submitPassword("bob");
         assertRefused();
     }
 
@@ -263,7 +220,7 @@ class LateRealmChangesIT {
     @Test
     void anAdminRemovingTheLastFactorReopensTheFlag() {
         carolRemediates();
-        String carol = userId("carol");
+        String carol = fx.userId("carol");
         CredentialRepresentation otp = realm.admin().users().get(carol).credentials().stream()
                 .filter(c -> "otp".equals(c.getType())).findFirst().orElseThrow();
         realm.admin().users().get(carol).removeCredential(otp.getId());
@@ -277,15 +234,15 @@ class LateRealmChangesIT {
         // the next login asks carol to enrol a factor again
         IdentityProviders.forgetSessions(driver, realm.getName());
         oauth.openLoginForm();
-        submitPassword("carol");
-        assertTrue(onPage("breach-notice"), page());
+        pages.submitPassword("carol");
+        assertTrue(pages.onPage("breach-notice"), pages.pageText());
         assertNoCode();
     }
 
     @Test
     void aFactorGoneWithoutAnyEventIsNoticedAtLogin() throws Exception {
         carolRemediates();
-        String carol = userId("carol");
+        String carol = fx.userId("carol");
         HttpResponse<String> removed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 urls.getBase() + "/realms/" + realm.getName() + "/br-test-silent/users/" + carol + "/credentials/otp")).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -295,8 +252,8 @@ class LateRealmChangesIT {
 
         IdentityProviders.forgetSessions(driver, realm.getName());
         oauth.openLoginForm();
-        submitPassword("carol");
-        assertTrue(onPage("breach-notice"), "login notices the missing factor: " + page());
+        pages.submitPassword("carol");
+        assertTrue(pages.onPage("breach-notice"), "login notices the missing factor: " + pages.pageText());
         assertNoCode();
         assertEquals("FLAGGED", flagOf("carol").get("state").asText());
         JsonNode last = lastHistory("carol");

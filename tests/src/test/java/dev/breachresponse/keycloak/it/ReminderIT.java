@@ -57,29 +57,20 @@ class ReminderIT {
     @InjectKeycloakUrls
     KeycloakUrls urls;
 
+    Fixtures fx;
     BreachApi api;
 
     @BeforeEach
     void setUp() {
-        api = new BreachApi(urls.getBase(), realm.getName(), () -> admin.tokenManager().getAccessTokenString());
+        fx = new Fixtures(urls, realm, admin);
+        api = fx.api;
         // setup: the breach-response email theme (reminder templates) and the login enforcement
-        assertEquals(200, api.post("/setup", null, "").status());
+        fx.setup();
         EnforcementRealm.englishAndGermanWithDaveInGerman(realm, null);
     }
 
-    String userId(String username) {
-        return realm.admin().users().searchByUsername(username, true).get(0).getId();
-    }
-
     void incident(String id, String policy) {
-        String body = "{\"id\":\"" + id + "\",\"title\":\"Vendor leak\",\"exposedData\":[\"email\",\"location\"]"
-                + (policy == null ? "" : ",\"policy\":" + policy) + "}";
-        assertEquals(201, api.postJson("/incidents", body).status());
-    }
-
-    void flag(String incident, String username) {
-        BreachApi.Reply r = api.put("/incidents/" + incident + "/flags/" + userId(username));
-        assertTrue(r.status() == 200 || r.status() == 201, r.toString());
+        fx.incident(id, "Vendor leak", "[\"email\",\"location\"]", policy);
     }
 
     JsonNode run(String incident) {
@@ -116,8 +107,8 @@ class ReminderIT {
     @Test
     void remindersFollowTheScheduleInTheUsersLanguageWithoutLinks() throws Exception {
         incident("leak", null);
-        flag("leak", "bob");
-        flag("leak", "dave");
+        fx.flag("leak", "bob");
+        fx.flag("leak", "dave");
         int before = mail.getReceivedMessages().length;
         JsonNode first = run("leak");
         assertEquals(2, first.get("sent").asInt(), first.toString());
@@ -153,13 +144,13 @@ class ReminderIT {
     @Test
     void noReminderAfterRemediationOrDismissal() {
         incident("leak", null);
-        flag("leak", "carol");
-        flag("leak", "bob");
+        fx.flag("leak", "carol");
+        fx.flag("leak", "bob");
         var withOtp = oauth.passwordGrantRequest("carol", Realms.PASSWORD)
                 .otp(Totp.code(Totp.keyOfImported(EnforcementRealm.CAROL_OTP_SECRET), 0)).send();
         assertEquals(200, withOtp.getStatusCode());
-        assertEquals("REMEDIATED", api.get("/incidents/leak/flags/" + userId("carol")).json().get("state").asText());
-        assertEquals(200, api.delete("/incidents/leak/flags/" + userId("bob") + "?reason=not-exposed").status());
+        assertEquals("REMEDIATED", api.get("/incidents/leak/flags/" + fx.userId("carol")).json().get("state").asText());
+        assertEquals(200, api.delete("/incidents/leak/flags/" + fx.userId("bob") + "?reason=not-exposed").status());
         int before = mail.getReceivedMessages().length;
         JsonNode r = run("leak");
         assertEquals(0, r.get("sent").asInt(), r.toString());
@@ -169,10 +160,10 @@ class ReminderIT {
     @Test
     void escalationAtTheDeadlineAddsWhatItRecordsAndDismissalRemovesExactlyThat() {
         incident("strict", "{\"reminders\":{\"enabled\":true,\"afterDays\":[0]},\"deadlineDays\":2}");
-        UserRepresentation bob = realm.admin().users().get(userId("bob")).toRepresentation();
+        UserRepresentation bob = realm.admin().users().get(fx.userId("bob")).toRepresentation();
         bob.setRequiredActions(List.of("TERMS_AND_CONDITIONS"));
         realm.admin().users().get(bob.getId()).update(bob);
-        flag("strict", "bob");
+        fx.flag("strict", "bob");
         run("strict");
         assertEquals(List.of("TERMS_AND_CONDITIONS"), realm.admin().users().get(bob.getId()).toRepresentation().getRequiredActions());
 
@@ -197,7 +188,7 @@ class ReminderIT {
         rep.setSmtpServer(Map.of("host", "localhost", "port", "3999", "from", "breach@example.test"));
         realm.admin().update(rep);
         incident("leak", null);
-        flag("leak", "bob");
+        fx.flag("leak", "bob");
         int before = mail.getReceivedMessages().length;
         JsonNode down = run("leak");
         assertEquals(1, down.get("failed").asInt(), down.toString());
@@ -219,7 +210,7 @@ class ReminderIT {
     void aRealmCanSwitchTheCampaignOff() {
         assertEquals(200, api.putJson("/config", "{\"remindersEnabled\":false}").status());
         incident("leak", null);
-        flag("leak", "bob");
+        fx.flag("leak", "bob");
         assertEquals(0, run("leak").get("queued").asInt());
         assertEquals(0, api.get("/incidents/leak/reminders").json().get("reminders").size());
     }

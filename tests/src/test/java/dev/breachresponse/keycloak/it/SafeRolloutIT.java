@@ -11,22 +11,13 @@ import jakarta.ws.rs.core.Response;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.keycloak.admin.client.Keycloak;
 import org.keycloak.representations.idm.AdminEventRepresentation;
 import org.keycloak.representations.idm.EventRepresentation;
 import org.keycloak.representations.idm.GroupRepresentation;
-import org.keycloak.testframework.annotations.InjectAdminClient;
-import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.injection.LifeCycle;
-import org.keycloak.testframework.oauth.OAuthClient;
-import org.keycloak.testframework.oauth.annotations.InjectOAuthClient;
 import org.keycloak.testframework.realm.ManagedRealm;
-import org.keycloak.testframework.server.KeycloakUrls;
-import org.keycloak.testframework.ui.annotations.InjectWebDriver;
-import org.keycloak.testframework.ui.webdriver.ManagedWebDriver;
-import org.openqa.selenium.By;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -36,59 +27,34 @@ import com.fasterxml.jackson.databind.JsonNode;
  * let in and recorded until removed from the group.
  */
 @KeycloakIntegrationTest(config = BreachServerConfig.class)
-class SafeRolloutIT {
+class SafeRolloutIT extends LoginTestBase {
 
     @InjectRealm(config = EnforcementRealm.class, lifecycle = LifeCycle.METHOD)
     ManagedRealm realm;
 
-    @InjectOAuthClient(lifecycle = LifeCycle.METHOD)
-    OAuthClient oauth;
+    @Override
+    ManagedRealm realm() {
+        return realm;
+    }
 
-    @InjectWebDriver
-    ManagedWebDriver driver;
-
-    @InjectAdminClient
-    Keycloak admin;
-
-    @InjectKeycloakUrls
-    KeycloakUrls urls;
-
-    BreachApi api;
     JsonNode setup;
 
     @BeforeEach
     void setUp() {
-        api = new BreachApi(urls.getBase(), realm.getName(), () -> admin.tokenManager().getAccessTokenString());
-        BreachApi.Reply r = api.post("/setup", null, "");
-        assertEquals(200, r.status(), r.toString());
-        setup = r.json();
-    }
-
-    String userId(String username) {
-        return realm.admin().users().searchByUsername(username, true).get(0).getId();
+        setup = fx.setup();
     }
 
     void incident(String id, String policy) {
-        BreachApi.Reply r = api.postJson("/incidents", "{\"id\":\"" + id + "\",\"title\":\"Vendor leak " + id
-                + "\",\"exposedData\":[\"email\"]" + (policy == null ? "" : ",\"policy\":" + policy) + "}");
-        assertEquals(201, r.status(), r.toString());
-    }
-
-    void flag(String incident, String username) {
-        BreachApi.Reply r = api.put("/incidents/" + incident + "/flags/" + userId(username));
-        assertTrue(r.status() == 200 || r.status() == 201, r.toString());
+        fx.incident(id, "Vendor leak " + id, "[\"email\"]", policy);
     }
 
     /** A fresh browser, the password form, and whether Keycloak redirected back with a code. */
     boolean passwordLoginGetsACode(String username) {
         IdentityProviders.forgetSessions(driver, realm.getName());
         oauth.openLoginForm();
-        driver.findElement(By.id("username")).sendKeys(username);
-        driver.findElement(By.id("password")).sendKeys(Realms.PASSWORD);
-        driver.findElement(By.id("kc-login")).click();
+        pages.submitPassword(username);
         boolean code = driver.getCurrentUrl().contains("code=");
-        assertTrue(code || !driver.driver().findElements(By.id("breach-notice")).isEmpty(),
-                "either a code or the breach notice: " + driver.getCurrentUrl() + "\n" + driver.findElement(By.tagName("body")).getText());
+        assertTrue(code || pages.onPage("breach-notice"), "either a code or the breach notice: " + pages.pageText());
         return code;
     }
 
@@ -99,7 +65,7 @@ class SafeRolloutIT {
     }
 
     Map<String, String> lastLoginDetails(String username) {
-        List<EventRepresentation> logins = realm.admin().getEvents(List.of("LOGIN"), null, userId(username), null, null, null, 0, 5);
+        List<EventRepresentation> logins = realm.admin().getEvents(List.of("LOGIN"), null, fx.userId(username), null, null, null, 0, 5);
         assertFalse(logins.isEmpty(), "a LOGIN event for " + username);
         return logins.get(0).getDetails();
     }
@@ -107,7 +73,7 @@ class SafeRolloutIT {
     @Test
     void aReportOnlyIncidentRecordsWhatItWouldAskUntilSwitchedToEnforce() {
         incident("canary", "{\"enforcement\":\"report-only\"}");
-        flag("canary", "bob");
+        fx.flag("canary", "bob");
 
         assertTrue(passwordLoginGetsACode("bob"), "report-only: the password alone signs bob in");
         JsonNode stats = stats("canary");
@@ -119,7 +85,7 @@ class SafeRolloutIT {
         Map<String, String> details = lastLoginDetails("bob");
         assertEquals("enrol", details.get("breach_report_only"), String.valueOf(details));
         assertEquals("canary", details.get("breach_incidents"), String.valueOf(details));
-        assertEquals("FLAGGED", api.get("/incidents/canary/flags/" + userId("bob")).json().get("state").asText());
+        assertEquals("FLAGGED", api.get("/incidents/canary/flags/" + fx.userId("bob")).json().get("state").asText());
 
         // a second login counts again
         assertTrue(passwordLoginGetsACode("bob"));
@@ -142,9 +108,7 @@ class SafeRolloutIT {
         assertEquals(200, put.status(), put.toString());
         incident("later", null);
         assertEquals("report-only", api.get("/incidents/later").json().at("/policy/enforcement").asText());
-        BreachApi.Reply bad = api.putJson("/config", "{\"enforcement\":\"audit\"}");
-        assertEquals(400, bad.status());
-        assertTrue(bad.body().contains("enforcement"), bad.body());
+        // an unknown mode is refused: RealmConfigIT
     }
 
     @Test
@@ -157,22 +121,20 @@ class SafeRolloutIT {
             assertEquals(201, created.getStatus());
         }
         String groupId = realm.admin().groups().groups().stream().filter(x -> "break-glass".equals(x.getName())).findFirst().orElseThrow().getId();
-        BreachApi.Reply missing = api.putJson("/config", "{\"breakGlass\":{\"groups\":[\"/no-such-group\"]}}");
-        assertEquals(400, missing.status());
-        assertTrue(missing.body().contains("/no-such-group"), missing.body());
+        // a group that does not exist is refused: RealmConfigIT
         BreachApi.Reply put = api.putJson("/config", "{\"breakGlass\":{\"groups\":[\"/break-glass\"]}}");
         assertEquals(200, put.status(), put.toString());
         assertFalse(api.post("/setup", null, "").body().contains("No break-glass exclusion"));
 
-        realm.admin().users().get(userId("bob")).joinGroup(groupId);
+        realm.admin().users().get(fx.userId("bob")).joinGroup(groupId);
         incident("leak", null);
-        flag("leak", "bob");
+        fx.flag("leak", "bob");
         assertTrue(passwordLoginGetsACode("bob"), "a break-glass member signs in with the password");
         assertEquals("enrol", lastLoginDetails("bob").get("breach_break_glass"));
         JsonNode stats = stats("leak");
         assertEquals(1, stats.at("/observed/byReason/break-glass").asLong(), stats.toString());
 
-        realm.admin().users().get(userId("bob")).leaveGroup(groupId);
+        realm.admin().users().get(fx.userId("bob")).leaveGroup(groupId);
         assertFalse(passwordLoginGetsACode("bob"), "out of the group: enforcement is back");
     }
 }

@@ -14,24 +14,16 @@ import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.keycloak.admin.client.Keycloak;
 import org.keycloak.events.Errors;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
-import org.keycloak.testframework.annotations.InjectAdminClient;
-import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.injection.LifeCycle;
 import org.keycloak.testframework.mail.MailServer;
 import org.keycloak.testframework.mail.annotations.InjectMailServer;
-import org.keycloak.testframework.oauth.OAuthClient;
-import org.keycloak.testframework.oauth.annotations.InjectOAuthClient;
 import org.keycloak.testframework.realm.ManagedRealm;
 import org.keycloak.testframework.realm.RealmBuilder;
-import org.keycloak.testframework.server.KeycloakUrls;
-import org.keycloak.testframework.ui.annotations.InjectWebDriver;
-import org.keycloak.testframework.ui.webdriver.ManagedWebDriver;
 import org.keycloak.testsuite.util.oauth.AccessTokenResponse;
 import org.openqa.selenium.By;
 
@@ -42,7 +34,7 @@ import org.openqa.selenium.By;
  * conditional OTP is switched off in the copied flows so that the step-up is what asks for the factor.
  */
 @KeycloakIntegrationTest(config = BreachServerConfig.class)
-class StepUpBruteForceIT {
+class StepUpBruteForceIT extends LoginTestBase {
 
     static final String RITA_RECOVERY_CODE = "RITARECOVERY1";
     static final byte[] CAROL_KEY = Totp.keyOfImported(EnforcementRealm.CAROL_OTP_SECRET);
@@ -88,28 +80,17 @@ class StepUpBruteForceIT {
     @InjectRealm(config = BruteForceRealm.class, lifecycle = LifeCycle.METHOD)
     ManagedRealm realm;
 
-    @InjectOAuthClient(lifecycle = LifeCycle.METHOD)
-    OAuthClient oauth;
-
-    @InjectWebDriver
-    ManagedWebDriver driver;
+    @Override
+    ManagedRealm realm() {
+        return realm;
+    }
 
     @InjectMailServer
     MailServer mail;
 
-    @InjectAdminClient
-    Keycloak admin;
-
-    @InjectKeycloakUrls
-    KeycloakUrls urls;
-
-    BreachApi api;
-
     @BeforeEach
     void setUp() {
-        api = new BreachApi(urls.getBase(), realm.getName(), () -> admin.tokenManager().getAccessTokenString());
-        BreachApi.Reply setup = api.post("/setup", null, "");
-        assertEquals(200, setup.status(), setup.toString());
+        fx.setup();
         // the realm's own conditional OTP would ask first (and count by itself): switch it off in the copies
         for (String flow : List.of("breach response - browser", "breach response - direct grant")) {
             int disabled = 0;
@@ -122,28 +103,21 @@ class StepUpBruteForceIT {
             }
             assertTrue(disabled > 0, "no conditional OTP sub-flow in " + flow);
         }
-        String policy = "{\"revokeSessions\":false,\"allowedFactors\":[\"otp\",\"recovery-codes\"]}";
-        BreachApi.Reply r = api.postJson("/incidents", "{\"id\":\"keep\",\"title\":\"Vendor leak\",\"exposedData\":[\"email\"],\"policy\":" + policy + "}");
-        assertEquals(201, r.status(), r.toString());
+        fx.incident("keep", "Vendor leak", "[\"email\"]", "{\"revokeSessions\":false,\"allowedFactors\":[\"otp\",\"recovery-codes\"]}");
     }
 
     // --- helpers -------------------------------------------------------------------------------------------
 
-    String userId(String username) {
-        return realm.admin().users().searchByUsername(username, true).get(0).getId();
-    }
-
     void flag(String username) {
-        BreachApi.Reply r = api.put("/incidents/keep/flags/" + userId(username));
-        assertTrue(r.status() == 200 || r.status() == 201, r.toString());
+        fx.flag("keep", username);
     }
 
     String flagState(String username) {
-        return api.get("/incidents/keep/flags/" + userId(username)).json().get("state").asText();
+        return fx.flagOf("keep", username).get("state").asText();
     }
 
     Map<String, Object> bruteForce(String username) {
-        return realm.admin().attackDetection().bruteForceUserStatus(userId(username));
+        return realm.admin().attackDetection().bruteForceUserStatus(fx.userId(username));
     }
 
     /** Keycloak counts asynchronously: wait for {@code n} failures, then check that no further one arrives. */
@@ -164,7 +138,7 @@ class StepUpBruteForceIT {
 
     /** Keycloak's event for a refused locked-out user was recorded for {@code username}. */
     void assertRefusedAsLocked(String username) {
-        String id = userId(username);
+        String id = fx.userId(username);
         var errors = realm.admin().getEvents(null, null, id, null, null, null, 0, 200).stream()
                 .map(e -> e.getError()).filter(java.util.Objects::nonNull).toList();
         assertTrue(errors.contains(Errors.USER_TEMPORARILY_DISABLED), "events of " + username + ": " + errors);
@@ -181,37 +155,17 @@ class StepUpBruteForceIT {
         }
     }
 
-    void submitPassword(String username) {
-        driver.findElement(By.id("username")).sendKeys(username);
-        driver.findElement(By.id("password")).sendKeys(Realms.PASSWORD);
-        driver.findElement(By.id("kc-login")).click();
-    }
-
-    boolean onPage(String id) {
-        return !driver.driver().findElements(By.id(id)).isEmpty();
-    }
-
-    String pageText() {
-        return driver.getCurrentUrl() + "\n" + driver.findElement(By.tagName("body")).getText();
-    }
-
-    void submitOtp(String code) {
-        assertTrue(onPage("otp"), "expected the OTP challenge, got: " + pageText());
-        driver.findElement(By.id("otp")).sendKeys(code);
-        driver.findElement(By.id("kc-login")).click();
-    }
-
     /** Three wrong codes at the step-up's OTP form, each answered with the form and its error. */
     void threeWrongCodes() {
         for (int i = 0; i < 3; i++) {
-            submitOtp(wrongCode());
-            assertTrue(onPage("otp"), "a wrong code does not pass: " + pageText());
-            assertTrue(pageText().contains("Invalid authenticator code"), pageText());
+            pages.submitOtp(wrongCode());
+            assertTrue(pages.onPage("otp"), "a wrong code does not pass: " + pages.pageText());
+            assertTrue(pages.pageText().contains("Invalid authenticator code"), pages.pageText());
         }
     }
 
     void assertNoCode() {
-        assertFalse(driver.getCurrentUrl().contains("code="), "no authorization code for a locked-out user: " + pageText());
+        assertFalse(driver.getCurrentUrl().contains("code="), "no authorization code for a locked-out user: " + pages.pageText());
     }
 
     // --- tests ---------------------------------------------------------------------------------------------
@@ -219,18 +173,18 @@ class StepUpBruteForceIT {
     @Test
     void wrongCodesAfterAnSsoCookieCountAndLockTheUserOut() throws Exception {
         oauth.openLoginForm();
-        submitPassword("carol");
+        pages.submitPassword("carol");
         String code = oauth.parseLoginResponse().getCode();
-        assertTrue(code != null, "carol signs in with her password (realm OTP switched off): " + pageText());
+        assertTrue(code != null, "carol signs in with her password (realm OTP switched off): " + pages.pageText());
         flag("carol");
 
         oauth.openLoginForm();
-        assertFalse(onPage("password"), "the SSO cookie identifies carol: " + pageText());
+        assertFalse(pages.onPage("password"), "the SSO cookie identifies carol: " + pages.pageText());
         threeWrongCodes();
         assertLocked("carol");
 
-        submitOtp(Totp.code(CAROL_KEY, 0));
-        assertTrue(onPage("otp"), "the right code is refused while locked out: " + pageText());
+        pages.submitOtp(Totp.code(CAROL_KEY, 0));
+        assertTrue(pages.onPage("otp"), "the right code is refused while locked out: " + pages.pageText());
         assertNoCode();
         assertRefusedAsLocked("carol");
         assertEquals(3, ((Number) bruteForce("carol").get("numFailures")).intValue(), "a refusal is not a new failure");
@@ -241,16 +195,16 @@ class StepUpBruteForceIT {
     void wrongCodesAtAFreshLoginCountAndTheRightCodeClearsThem() throws Exception {
         flag("carol");
         oauth.openLoginForm();
-        submitPassword("carol");
-        submitOtp(wrongCode());
+        pages.submitPassword("carol");
+        pages.submitOtp(wrongCode());
         assertFailures("carol", 1);
-        submitOtp(wrongCode());
+        pages.submitOtp(wrongCode());
         assertFailures("carol", 2);
         // below the threshold the right code passes, and Keycloak's success clears the count (category otp)
-        submitOtp(Totp.code(CAROL_KEY, 0));
-        assertTrue(onPage("breach-notice"), pageText());
+        pages.submitOtp(Totp.code(CAROL_KEY, 0));
+        assertTrue(pages.onPage("breach-notice"), pages.pageText());
         driver.findElement(By.id("kc-breach-continue")).click();
-        assertTrue(oauth.parseLoginResponse().getCode() != null, pageText());
+        assertTrue(oauth.parseLoginResponse().getCode() != null, pages.pageText());
         assertFailures("carol", 0);
     }
 
@@ -258,10 +212,10 @@ class StepUpBruteForceIT {
     void aLockedOutUserIsRefusedAtAFreshLoginEvenWithTheRightCode() throws Exception {
         flag("carol");
         oauth.openLoginForm();
-        submitPassword("carol");
+        pages.submitPassword("carol");
         threeWrongCodes();
         assertLocked("carol");
-        submitOtp(Totp.code(CAROL_KEY, 0));
+        pages.submitOtp(Totp.code(CAROL_KEY, 0));
         assertNoCode();
         assertRefusedAsLocked("carol");
         assertEquals("FLAGGED", flagState("carol"));
@@ -299,8 +253,8 @@ class StepUpBruteForceIT {
         driver.open(Mails.firstLink(mail.getLastReceivedMessage()));
         threeWrongCodes();
         assertLocked("carol");
-        submitOtp(Totp.code(CAROL_KEY, 0));
-        assertFalse(onPage("password-new"), "no new password for a locked-out user: " + pageText());
+        pages.submitOtp(Totp.code(CAROL_KEY, 0));
+        assertFalse(pages.onPage("password-new"), "no new password for a locked-out user: " + pages.pageText());
         assertRefusedAsLocked("carol");
         assertEquals("FLAGGED", flagState("carol"));
     }
@@ -309,19 +263,19 @@ class StepUpBruteForceIT {
     void wrongRecoveryCodesCountAndALockedUserIsRefused() throws Exception {
         flag("rita");
         oauth.openLoginForm();
-        submitPassword("rita");
+        pages.submitPassword("rita");
         for (int i = 1; i <= 3; i++) {
-            assertTrue(onPage("recoveryCodeInput"), "expected the recovery-code form, got: " + pageText());
+            assertTrue(pages.onPage("recoveryCodeInput"), "expected the recovery-code form, got: " + pages.pageText());
             driver.findElement(By.id("recoveryCodeInput")).sendKeys("WRONGCODE" + i);
             driver.findElement(By.cssSelector("#kc-recovery-code-login-form [type=submit]")).click();
             assertFailures("rita", i);
         }
         assertLocked("rita");
-        assertTrue(onPage("recoveryCodeInput"), pageText());
+        assertTrue(pages.onPage("recoveryCodeInput"), pages.pageText());
         driver.findElement(By.id("recoveryCodeInput")).sendKeys(RITA_RECOVERY_CODE);
         driver.findElement(By.cssSelector("#kc-recovery-code-login-form [type=submit]")).click();
         assertNoCode();
-        assertFalse(onPage("breach-notice"), pageText());
+        assertFalse(pages.onPage("breach-notice"), pages.pageText());
         assertRefusedAsLocked("rita");
         assertEquals("FLAGGED", flagState("rita"));
     }
