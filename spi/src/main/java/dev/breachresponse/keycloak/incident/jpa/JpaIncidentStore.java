@@ -16,7 +16,6 @@ import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.FlagHistoryEntry;
 import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.Funnel;
-import dev.breachresponse.keycloak.incident.IllegalTransitionException;
 import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.JobStore;
@@ -33,9 +32,11 @@ final class JpaIncidentStore implements IncidentStore {
     private final EntityManager em;
     private final JpaJobStore jobs;
     private final JpaReminderStore reminders;
+    private final FlagWriter writer;
 
     JpaIncidentStore(EntityManager em) {
         this.em = em;
+        this.writer = new FlagWriter(em);
         this.jobs = new JpaJobStore(em);
         this.reminders = new JpaReminderStore(em);
     }
@@ -115,15 +116,13 @@ final class JpaIncidentStore implements IncidentStore {
 
     @Override
     public Flag recordEscalation(RealmModel realm, String flagId, List<String> actions, Actor actor) {
-        FlagEntity f = lockedFlag(realm, flagId);
-        long now = Time.currentTimeMillis();
-        f.setEscalatedAt(now);
+        FlagEntity f = writer.lock(realm, flagId);
+        if (!f.state().isOpen()) {
+            return toFlag(f);
+        }
+        f.setEscalatedAt(Time.currentTimeMillis());
         f.setEscalatedActions(String.join(",", actions));
-        f.setUpdatedAt(now);
-        FlagState current = FlagState.valueOf(f.getState());
-        writeHistory(f.getId(), current, current, now, actor, "escalated", String.join(",", actions));
-        em.flush();
-        return toFlag(f);
+        return toFlag(writer.note(f, actor, FlagHistoryEntry.ESCALATED, String.join(",", actions)));
     }
 
     @Override
@@ -274,24 +273,10 @@ final class JpaIncidentStore implements IncidentStore {
             if (state.isOpen() || !reflag) {
                 return new FlagResult(FlagOutcome.ALREADY_FLAGGED, toFlag(existing));
             }
-            Flag moved = transition(realm, existing.getId(), FlagState.FLAGGED, actor, cause, null);
+            Flag moved = transition(realm, existing.getId(), FlagState.INITIAL, actor, cause, null);
             return new FlagResult(FlagOutcome.REFLAGGED, moved);
         }
-        long now = Time.currentTimeMillis();
-        FlagEntity f = new FlagEntity();
-        f.setId(KeycloakModelUtils.generateId());
-        f.setRealmId(realm.getId());
-        f.setIncident(ie);
-        f.setUserId(userId);
-        f.setState(FlagState.FLAGGED.name());
-        f.setFlaggedAt(now);
-        f.setFlaggedBy(actor.asString());
-        f.setUpdatedAt(now);
-        f.setNextDueAt(now);
-        em.persist(f);
-        writeHistory(f.getId(), null, FlagState.FLAGGED, now, actor, cause, null);
-        em.flush();
-        return new FlagResult(FlagOutcome.FLAGGED, toFlag(f));
+        return new FlagResult(FlagOutcome.FLAGGED, toFlag(writer.create(realm, ie, userId, actor, cause)));
     }
 
     @Override
@@ -322,26 +307,7 @@ final class JpaIncidentStore implements IncidentStore {
         java.util.Set<String> distinct = new java.util.LinkedHashSet<>(userIds);
         java.util.Map<String, FlagState> result = new java.util.HashMap<>(flagStates(realm, incident, distinct));
         List<String> fresh = distinct.stream().filter(id -> !result.containsKey(id)).toList();
-        if (!fresh.isEmpty()) {
-            long now = Time.currentTimeMillis();
-            String by = actor.asString();
-            List<Object[]> flags = new java.util.ArrayList<>(fresh.size());
-            List<Object[]> history = new java.util.ArrayList<>(fresh.size());
-            for (String userId : fresh) {
-                String flagId = KeycloakModelUtils.generateId();
-                flags.add(new Object[] {flagId, realm.getId(), ie.getId(), userId, FlagState.FLAGGED.name(), now, by, now, 0L, now});
-                history.add(new Object[] {KeycloakModelUtils.generateId(), flagId, 0, null, FlagState.FLAGGED.name(), now, by, cause});
-            }
-            org.hibernate.Session s = em.unwrap(org.hibernate.Session.class);
-            s.doWork(c -> MultiRowInsert.insert(c, "BR_FLAG", List.of("ID", "REALM_ID", "INCIDENT_ID", "USER_ID", "STATE", "FLAGGED_AT",
-                    "FLAGGED_BY", "UPDATED_AT", "VERSION", "NEXT_DUE_AT"), flags));
-            // each history row's foreign-key check reads BR_FLAG, which this job grows: see CustomPlans
-            CustomPlans.around(em, () -> {
-                s.doWork(c -> MultiRowInsert.insert(c, "BR_FLAG_HISTORY", List.of("ID", "FLAG_ID", "SEQ", "FROM_STATE", "TO_STATE",
-                        "CHANGED_AT", "ACTOR", "CAUSE"), history));
-                return null;
-            });
-        }
+        writer.createAll(realm.getId(), ie, fresh, actor, cause);
         java.util.Map<String, FlagState> ordered = new java.util.LinkedHashMap<>();
         distinct.forEach(id -> ordered.put(id, result.get(id)));
         return ordered;
@@ -349,42 +315,7 @@ final class JpaIncidentStore implements IncidentStore {
 
     @Override
     public Flag transition(RealmModel realm, String flagId, FlagState next, Actor actor, String cause, String detail) {
-        FlagEntity f = em.find(FlagEntity.class, flagId, LockModeType.PESSIMISTIC_WRITE);
-        if (f == null || !f.getRealmId().equals(realm.getId())) {
-            throw new IllegalArgumentException("no flag " + flagId + " in realm " + realm.getName());
-        }
-        FlagState current = FlagState.valueOf(f.getState());
-        if (!current.canMoveTo(next)) {
-            throw new IllegalTransitionException(current, next);
-        }
-        long now = Time.currentTimeMillis();
-        switch (next) {
-            case STEPPED_UP -> f.setSteppedUpAt(now);
-            case REMEDIATED -> {
-                f.setRemediatedAt(now);
-                f.setNextDueAt(null);
-            }
-            case DISMISSED -> {
-                f.setDismissedAt(now);
-                f.setDismissedBy(actor.asString());
-                f.setDismissReason(detail);
-                f.setNextDueAt(null);
-            }
-            case FLAGGED -> {
-                // re-open or re-flag: the next login must step up again; the planner looks again
-                f.setSteppedUpAt(null);
-                f.setRemediatedAt(null);
-                f.setDismissedAt(null);
-                f.setDismissedBy(null);
-                f.setDismissReason(null);
-                f.setNextDueAt(now);
-            }
-        }
-        f.setState(next.name());
-        f.setUpdatedAt(now);
-        writeHistory(f.getId(), current, next, now, actor, cause, detail);
-        em.flush();
-        return toFlag(f);
+        return toFlag(writer.move(writer.lock(realm, flagId), next, actor, cause, detail));
     }
 
     @Override
@@ -404,11 +335,6 @@ final class JpaIncidentStore implements IncidentStore {
                 .getResultStream()
                 .map(JpaIncidentStore::toFlag)
                 .toList();
-    }
-
-    @Override
-    public List<Flag> openFlagsOfUser(RealmModel realm, String userId) {
-        return flagsOfUser(realm, userId).stream().filter(f -> f.state().isOpen()).toList();
     }
 
     @Override
@@ -437,49 +363,37 @@ final class JpaIncidentStore implements IncidentStore {
 
     @Override
     public Flag recordStepUp(RealmModel realm, String flagId, String factor, boolean enrolled, Actor actor) {
-        FlagEntity f = lockedFlag(realm, flagId);
-        FlagState current = FlagState.valueOf(f.getState());
-        if (current != FlagState.FLAGGED) {
+        FlagEntity f = writer.lock(realm, flagId);
+        if (f.state() != FlagState.FLAGGED) {
             return toFlag(f);
         }
-        long now = Time.currentTimeMillis();
-        f.setState(FlagState.STEPPED_UP.name());
-        f.setSteppedUpAt(now);
+        writer.move(f, FlagState.STEPPED_UP, actor, enrolled ? "enrolled" : "step-up", factor);
         f.setStepUpFactor(factor);
         if (enrolled) {
-            f.setEnrolledAt(now);
+            f.setEnrolledAt(f.getSteppedUpAt());
         }
-        f.setUpdatedAt(now);
-        writeHistory(f.getId(), current, FlagState.STEPPED_UP, now, actor, enrolled ? "enrolled" : "step-up", factor);
         em.flush();
         return toFlag(f);
     }
 
     @Override
     public Flag recordPasswordChange(RealmModel realm, String flagId, long changedAt, Actor actor) {
-        FlagEntity f = lockedFlag(realm, flagId);
-        if (f.getPasswordChangedAt() != null || changedAt < f.getFlaggedAt()) {
+        FlagEntity f = writer.lock(realm, flagId);
+        if (!f.state().isOpen() || f.getPasswordChangedAt() != null || changedAt < f.getFlaggedAt()) {
             return toFlag(f);
         }
-        FlagState current = FlagState.valueOf(f.getState());
-        long now = Time.currentTimeMillis();
         f.setPasswordChangedAt(changedAt);
-        f.setUpdatedAt(now);
-        writeHistory(f.getId(), current, current, now, actor, "password-changed", null);
-        em.flush();
-        return toFlag(f);
+        return toFlag(writer.note(f, actor, FlagHistoryEntry.PASSWORD_CHANGED, null));
     }
 
     @Override
     public Flag recordGraceSkip(RealmModel realm, String flagId, Actor actor) {
-        FlagEntity f = lockedFlag(realm, flagId);
-        FlagState current = FlagState.valueOf(f.getState());
-        long now = Time.currentTimeMillis();
+        FlagEntity f = writer.lock(realm, flagId);
+        if (f.state() != FlagState.FLAGGED) {
+            return toFlag(f);
+        }
         f.setGraceSkips(f.getGraceSkips() + 1);
-        f.setUpdatedAt(now);
-        writeHistory(f.getId(), current, current, now, actor, "grace-skip", "skip " + f.getGraceSkips());
-        em.flush();
-        return toFlag(f);
+        return toFlag(writer.note(f, actor, FlagHistoryEntry.GRACE_SKIP, "skip " + f.getGraceSkips()));
     }
 
     @Override
@@ -502,21 +416,6 @@ final class JpaIncidentStore implements IncidentStore {
             em.persist(e);
         }
         em.flush();
-    }
-
-    /**
-     * The flag, locked for this transaction and read afresh under the lock: a row this transaction loaded earlier
-     * (login reads the user's flags first) may have been changed by a concurrent login since, and a transition must
-     * judge the state as it is now (this transaction's own pending changes are flushed first).
-     */
-    private FlagEntity lockedFlag(RealmModel realm, String flagId) {
-        em.flush();
-        FlagEntity f = em.find(FlagEntity.class, flagId);
-        if (f == null || !f.getRealmId().equals(realm.getId())) {
-            throw new IllegalArgumentException("no flag " + flagId + " in realm " + realm.getName());
-        }
-        em.refresh(f, LockModeType.PESSIMISTIC_WRITE);
-        return f;
     }
 
     @Override
@@ -542,8 +441,10 @@ final class JpaIncidentStore implements IncidentStore {
                 .setParameter("flagId", flagId)
                 .getResultStream()
                 .map(h -> new FlagHistoryEntry(
+                        h.getSeq(),
+                        FlagHistoryEntry.Kind.valueOf(h.getKind()),
                         h.getFromState() == null ? null : FlagState.valueOf(h.getFromState()),
-                        FlagState.valueOf(h.getToState()),
+                        h.getToState() == null ? null : FlagState.valueOf(h.getToState()),
                         h.getAt(),
                         Actor.parse(h.getActor()),
                         h.getCause(),
@@ -573,23 +474,6 @@ final class JpaIncidentStore implements IncidentStore {
     @Override
     public void close() {
         // the EntityManager belongs to Keycloak's JPA connection provider
-    }
-
-    private void writeHistory(String flagId, FlagState from, FlagState to, long at, Actor actor, String cause, String detail) {
-        Integer maxSeq = em.createQuery("select max(h.seq) from FlagHistoryEntity h where h.flagId = :flagId", Integer.class)
-                .setParameter("flagId", flagId)
-                .getSingleResult();
-        FlagHistoryEntity h = new FlagHistoryEntity();
-        h.setId(KeycloakModelUtils.generateId());
-        h.setFlagId(flagId);
-        h.setSeq(maxSeq == null ? 0 : maxSeq + 1);
-        h.setFromState(from == null ? null : from.name());
-        h.setToState(to.name());
-        h.setAt(at);
-        h.setActor(actor.asString());
-        h.setCause(cause);
-        h.setDetail(detail);
-        em.persist(h);
     }
 
     private IncidentEntity incidentEntity(RealmModel realm, String id) {
