@@ -122,12 +122,14 @@ public final class Flagging {
      * flag (a NOTE in its history), so that {@link #dismiss} removes exactly that and nothing the user had before.
      *
      * @return what was added: required action ids, {@link #SESSIONS_REVOKED}, {@link #DISABLED}; empty when the
-     *         user is gone or a break-glass member
+     *         user is gone, a break-glass member, or the flag is no longer open
      */
     public List<String> escalate(Flag flag, Policy policy, String enrolAction) {
-        UserModel user = session.users().getUserById(realm, flag.userId());
         List<String> done = new ArrayList<>();
+        boolean open = store.findFlag(realm, flag.incidentId(), flag.userId()).map(f -> f.state().isOpen()).orElse(false);
+        UserModel user = open ? session.users().getUserById(realm, flag.userId()) : null;
         if (user == null) {
+            // a flag dismissed, remediated or removed since it was read is not escalated: nothing to add, nothing recorded
             return done;
         }
         Policy.OnDeadline d = policy.onDeadline();
