@@ -105,7 +105,7 @@ final class JpaHygieneStore implements HygieneStore {
         if (userIds.isEmpty()) {
             return Set.of();
         }
-        // by user alone (IDX_BR_FLAG_USER_REALM), the realm checked here: see JpaIncidentStore.flagStates
+        // by user alone (IDX_BR_FLAG_USER_REALM), the realm checked here: see JpaFlags.flagStates
         Set<String> out = new HashSet<>();
         for (Object[] row : em.createQuery("select f.userId, f.realmId from FlagEntity f where f.userId in :ids"
                         + " and f.state in ('FLAGGED', 'STEPPED_UP') and f.incident.status = 'OPEN'", Object[].class)
