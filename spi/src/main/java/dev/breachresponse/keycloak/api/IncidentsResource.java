@@ -35,6 +35,7 @@ import dev.breachresponse.keycloak.incident.Job;
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.FlagState;
+import dev.breachresponse.keycloak.incident.Flagging;
 import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.NewIncident;
@@ -330,14 +331,11 @@ public final class IncidentsResource {
             if (!incident.open()) {
                 throw new ApiException(Response.Status.CONFLICT, "incident_closed", "Incident " + id + " is closed: it takes no new flags");
             }
-            IncidentStore.FlagResult result = store.flag(realm, incident, user.getId(), Api.actor(auth), "admin-api", true);
-            int revoked = 0;
-            if (result.outcome() != IncidentStore.FlagOutcome.ALREADY_FLAGGED && incident.policy().revokeSessions()) {
-                revoked = SessionRevoker.revoke(session, realm, user);
-            }
+            Flagging.Flagged flagged = flagging().flag(incident, user.getId(), Api.actor(auth), "admin-api");
+            IncidentStore.FlagResult result = flagged.result();
             ObjectNode json = Json.flag(result.flag());
             json.put("outcome", result.outcome().name());
-            json.put("sessionsRevoked", revoked);
+            json.put("sessionsRevoked", flagged.sessionsRevoked());
             if (result.outcome() == IncidentStore.FlagOutcome.ALREADY_FLAGGED) {
                 return Response.ok(json.toString(), MediaType.APPLICATION_JSON_TYPE).build();
             }
@@ -369,13 +367,11 @@ public final class IncidentsResource {
             }
             Flag f = store.findFlag(realm, incident.id(), userId)
                     .orElseThrow(() -> ApiException.notFound("A flag of user " + userId + " in incident " + id));
-            if (f.state() == FlagState.DISMISSED) {
-                return Response.ok(Json.flag(f).toString(), MediaType.APPLICATION_JSON_TYPE).build();
+            Flagging.Dismissal dismissal = flagging().dismiss(f, Api.actor(auth), reason.strip());
+            if (!dismissal.changed()) {
+                return Response.ok(Json.flag(dismissal.flag()).toString(), MediaType.APPLICATION_JSON_TYPE).build();
             }
-            Flag dismissed = store.transition(realm, f.id(), FlagState.DISMISSED, Api.actor(auth), "dismissed", reason.strip());
-            // remove exactly what an escalation of this flag added (required actions, a disabled account)
-            dev.breachresponse.keycloak.reminder.Escalation.undo(session, realm, dismissed);
-            ObjectNode json = Json.flag(dismissed);
+            ObjectNode json = Json.flag(dismissal.flag());
             adminEvent.operation(OperationType.DELETE)
                     .resource(BreachResponseResource.EVENT_RESOURCE_FLAG)
                     .resourcePath(session.getContext().getUri())
@@ -383,6 +379,10 @@ public final class IncidentsResource {
                     .success();
             return Response.ok(json.toString(), MediaType.APPLICATION_JSON_TYPE).build();
         });
+    }
+
+    private Flagging flagging() {
+        return new Flagging(session, realm, SessionRevoker.byId(session, realm));
     }
 
     private Incident incident(String id) {

@@ -140,8 +140,10 @@ final class Json {
         ArrayNode a = F.arrayNode();
         for (FlagHistoryEntry h : list) {
             ObjectNode n = a.addObject();
+            n.put("seq", h.seq());
+            n.put("kind", h.kind().name());
             n.put("from", h.from() == null ? null : h.from().name());
-            n.put("to", h.to().name());
+            n.put("to", h.to() == null ? null : h.to().name());
             n.put("at", time(h.at()));
             actor(n, "actor", h.actor());
             n.put("cause", h.cause());

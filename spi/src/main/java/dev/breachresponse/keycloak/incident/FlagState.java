@@ -1,11 +1,17 @@
 package dev.breachresponse.keycloak.incident;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The life of one flag (one user exposed in one incident). The only place that says which changes are legal:
- * every writer goes through {@link IncidentStore#transition}, which asks {@link #canMoveTo}.
+ * The life of one flag (one user exposed in one incident), and the one table of which changes are legal. Every
+ * writer (admin API, bulk worker, login step-up and remediation, re-open on factor removal, dismissal) changes a
+ * flag's state only through the store's guarded writer, which starts new flags in {@link #INITIAL} and asks
+ * {@link #canMoveTo} for every move, single or batch. Adding a state means adding the constant and its row in
+ * {@link #MOVES}; no writer has its own list.
  */
 public enum FlagState {
     /** Exposed; the next login must step up (and enrol a factor if the user has none). */
@@ -20,21 +26,43 @@ public enum FlagState {
     /** States that are enforced at login. */
     public static final Set<FlagState> OPEN = EnumSet.of(FLAGGED, STEPPED_UP);
 
+    /** The state every new flag starts in, single or bulk (its history entry has no {@code from}). */
+    public static final FlagState INITIAL = FLAGGED;
+
+    /**
+     * The transition table: each state with the states it may move to. STEPPED_UP/REMEDIATED → FLAGGED is a
+     * re-open (the user removed the second factor while the incident is still open); DISMISSED → FLAGGED is an
+     * explicit re-flag by an admin; no state moves to itself (that is not a change).
+     */
+    private static final Map<FlagState, Set<FlagState>> MOVES = table();
+
+    private static Map<FlagState, Set<FlagState>> table() {
+        Map<FlagState, Set<FlagState>> t = new EnumMap<>(FlagState.class);
+        t.put(FLAGGED, EnumSet.of(STEPPED_UP, DISMISSED));
+        t.put(STEPPED_UP, EnumSet.of(REMEDIATED, FLAGGED, DISMISSED));
+        t.put(REMEDIATED, EnumSet.of(FLAGGED));
+        t.put(DISMISSED, EnumSet.of(FLAGGED));
+        for (FlagState s : values()) {
+            if (!t.containsKey(s)) {
+                throw new IllegalStateException("FlagState " + s + " has no row in the transition table");
+            }
+            t.put(s, Collections.unmodifiableSet(t.get(s)));
+        }
+        return Collections.unmodifiableMap(t);
+    }
+
     public boolean isOpen() {
         return OPEN.contains(this);
     }
 
-    /**
-     * Legal moves. STEPPED_UP/REMEDIATED → FLAGGED is a re-open (the user removed the second factor while the
-     * incident is still open); DISMISSED → FLAGGED is an explicit re-flag by an admin.
-     */
+    /** Whether the transition table allows this state to move to {@code next} (never to itself). */
     public boolean canMoveTo(FlagState next) {
-        return switch (this) {
-            case FLAGGED -> next == STEPPED_UP || next == DISMISSED;
-            case STEPPED_UP -> next == REMEDIATED || next == FLAGGED || next == DISMISSED;
-            case REMEDIATED -> next == FLAGGED;
-            case DISMISSED -> next == FLAGGED;
-        };
+        return MOVES.get(this).contains(next);
+    }
+
+    /** The states this one may move to, from the transition table (unmodifiable). */
+    public Set<FlagState> moves() {
+        return MOVES.get(this);
     }
 
     /** Parses a state name as given by a caller; {@code null} when it names no state. */

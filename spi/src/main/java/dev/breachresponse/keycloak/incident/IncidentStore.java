@@ -7,9 +7,15 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.provider.Provider;
 
 /**
- * The one way into the extension's tables. The API, the authenticators and the reminders change flags only
- * through {@link #flag} and {@link #transition}, which also write the history. Obtain it with
- * {@code session.getProvider(IncidentStore.class)}; it works inside the caller's Keycloak transaction.
+ * The one way into the extension's tables. Every method that creates a flag or changes its state ({@link #flag},
+ * {@link #flagBatch}, {@link #transition}, {@link #recordStepUp}) goes through one guarded writer in the
+ * implementation: new flags start in {@link FlagState#INITIAL}, every move is checked against
+ * {@link FlagState}'s transition table on the row locked for the transaction, and each writes one history entry
+ * numbered 0, 1, 2, … per flag without gaps. Records that change no state ({@link #recordEscalation},
+ * {@link #recordGraceSkip}, {@link #recordPasswordChange}) write a {@link FlagHistoryEntry.Kind#NOTE} entry, and
+ * only on an open flag. Writers outside the store call {@link Flagging} for flagging, dismissal and escalation.
+ * Obtain it with {@code session.getProvider(IncidentStore.class)}; it works inside the caller's Keycloak
+ * transaction.
  */
 public interface IncidentStore extends Provider {
 
@@ -53,20 +59,25 @@ public interface IncidentStore extends Provider {
      */
     FlagResult flag(RealmModel realm, Incident incident, String userId, Actor actor, String cause, boolean reflag);
 
-    /**
-     * Flags many users of one open incident at once (bulk jobs): one query for existing flags, then batched
-     * inserts of the new flags and their history entries. Never re-flags. A user id given twice counts once.
-     *
-     * @return for each distinct user id: {@code null} when newly flagged, else the state of the existing flag
-     */
     /** States of the flags these users already have in the incident (users without one are absent). */
     java.util.Map<String, FlagState> flagStates(RealmModel realm, Incident incident, java.util.Collection<String> userIds);
 
+    /**
+     * Flags many users of one open incident at once (bulk jobs): one query for existing flags, then multi-row
+     * inserts of the new flags (in {@link FlagState#INITIAL}) and their history entries 0. Never re-flags: an
+     * existing flag in any state is left alone, without a history entry. A user id given twice counts once.
+     *
+     * @return for each distinct user id: {@code null} when newly flagged, else the state of the existing flag
+     * @throws IllegalStateException when the incident is closed
+     */
     java.util.Map<String, FlagState> flagBatch(RealmModel realm, Incident incident, java.util.List<String> userIds, Actor actor, String cause);
 
     /**
-     * Moves a flag to {@code next}, writing the history entry, or throws {@link IllegalTransitionException}.
-     * {@code detail} is free text for the history (a dismissal reason, the factor used).
+     * Moves a flag to {@code next}, writing the history entry, or throws {@link IllegalTransitionException}
+     * (nothing written) when the transition table forbids it. {@code detail} is free text for the history (a
+     * dismissal reason, the factor used).
+     *
+     * @throws IllegalArgumentException when there is no such flag in the realm
      */
     Flag transition(RealmModel realm, String flagId, FlagState next, Actor actor, String cause, String detail);
 
@@ -74,9 +85,6 @@ public interface IncidentStore extends Provider {
 
     /** All flags of one user in the realm, oldest first. */
     List<Flag> flagsOfUser(RealmModel realm, String userId);
-
-    /** The user's flags in FLAGGED or STEPPED_UP state; what login enforcement reads. */
-    List<Flag> openFlagsOfUser(RealmModel realm, String userId);
 
     /** One open flag with its incident (title, exposed data, policy): what login enforcement reads. */
     record Exposure(Flag flag, Incident incident) {
@@ -98,10 +106,13 @@ public interface IncidentStore extends Provider {
      */
     Flag recordStepUp(RealmModel realm, String flagId, String factor, boolean enrolled, Actor actor);
 
-    /** Records the user's first password change after flagging (a history entry; the state does not change). */
+    /**
+     * Records the user's first password change after flagging ({@code changedAt}, epoch ms) on an open flag: a
+     * NOTE entry; the state does not change. A closed flag, an earlier change or one before flagging: no-op.
+     */
     Flag recordPasswordChange(RealmModel realm, String flagId, long changedAt, Actor actor);
 
-    /** Counts one postponement of enrolment within the grace period (a history entry). */
+    /** Counts one postponement of enrolment within the grace period on a FLAGGED flag (a NOTE entry); else no-op. */
     Flag recordGraceSkip(RealmModel realm, String flagId, Actor actor);
 
     /** The realm's stored defaults as JSON, if an admin saved any. */
@@ -171,11 +182,15 @@ public interface IncidentStore extends Provider {
     LogoutOutbox logouts();
 
     /**
-     * Records an escalation at the deadline: what was added to the user ({@code actions}: required action ids,
-     * {@code DISABLED}, {@code SESSIONS_REVOKED}) so that a dismissal can remove exactly that.
+     * Records an escalation at the deadline on an open flag: what was added to the user ({@code actions}: required
+     * action ids, {@code DISABLED}, {@code SESSIONS_REVOKED}) so that a dismissal can remove exactly that; a NOTE
+     * entry. A flag no longer open is left alone.
      */
     Flag recordEscalation(RealmModel realm, String flagId, List<String> actions, Actor actor);
 
-    /** Deletes all flags (and so their history) of a user; called on Keycloak's user-removed event. */
+    /**
+     * Deletes all flags (and so their history) of a user; called on Keycloak's user-removed event. Not a state
+     * change: the flags are gone, and any later writer finds no flag.
+     */
     int removeUserFlags(RealmModel realm, String userId);
 }

@@ -11,8 +11,8 @@ import org.keycloak.models.RealmModel;
  */
 public interface JobStore {
 
-    /** A new job row, QUEUED, with no items yet. */
-    Job create(RealmModel realm, Incident incident, boolean dryRun, String idempotencyKey, String requestHash,
+    /** A new job row, QUEUED, with no items yet; its request fingerprint comes with {@link #finishIntake}. */
+    Job create(RealmModel realm, Incident incident, boolean dryRun, String idempotencyKey,
                Actor actor, String adminRealmId, String adminUserId);
 
     /** Appends items (sequence numbers from {@code firstSeq}); invalid subjects get outcome INVALID now. */

@@ -15,6 +15,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 import dev.breachresponse.keycloak.incident.FlagState;
+import dev.breachresponse.keycloak.incident.Flagging;
 import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.ItemOutcome;
@@ -127,42 +128,41 @@ final class ChunkProcessor {
             users.put(f.user().id(), f.user());
         }
         long t1 = System.nanoTime();
-        // 2. flag them in one batch (a dry run only reads what exists)
+        // 2. flag them in one batch and revoke what the freshly flagged users hold, as one batch, when the policy
+        // says so (a dry run only reads what exists)
         Map<String, FlagState> existing;
+        int revoked = 0;
         if (job.dryRun()) {
             existing = store.flagStates(realm, incident.get(), users.keySet());
         } else {
-            existing = store.flagBatch(realm, incident.get(), matchedItems.stream().map(JobItem::userId).toList(),
-                    job.createdBy(), "bulk-job");
+            Flagging.Batch batch = new Flagging(session, realm, ids -> SessionRevoker.revokeAll(session, realm, ids.stream().map(users::get).toList()))
+                    .flagAll(incident.get(), matchedItems.stream().map(JobItem::userId).toList(), job.createdBy(), "bulk-job");
+            existing = batch.before();
+            revoked = batch.sessionsRevoked();
         }
         // 3. outcomes in submission order; a user named twice is FLAGGED once, then ALREADY_FLAGGED
         int flagged = 0;
         int already = 0;
         Set<String> seen = new HashSet<>();
-        List<Target> fresh = new ArrayList<>();
         for (JobItem m : matchedItems) {
             FlagState before = existing.get(m.userId());
             if (before == null && seen.add(m.userId())) {
                 outcomes.add(outcome(m, ItemOutcome.FLAGGED, m.userId(), null));
                 flagged++;
-                fresh.add(users.get(m.userId()));
             } else {
                 outcomes.add(outcome(m, ItemOutcome.ALREADY_FLAGGED, m.userId(), before == null ? FlagState.FLAGGED.name() : before.name()));
                 already++;
             }
         }
         long t2 = System.nanoTime();
-        // 4. revoke what the freshly flagged users hold, as one batch
-        int revoked = !job.dryRun() && incident.get().policy().revokeSessions() ? SessionRevoker.revokeAll(session, realm, fresh) : 0;
-        long t3 = System.nanoTime();
         int cursor = pending.get(pending.size() - 1).seq() + 1;
         Map<Integer, JobItem> bySeq = new HashMap<>();
         outcomes.forEach(o -> bySeq.put(o.seq(), o));
         List<JobItem> chunk = pending.stream().map(p -> bySeq.getOrDefault(p.seq(), p)).toList();
         jobs.recordChunk(jobId, chunk, new Job.Counts(0, flagged, already, notFound, 0, ambiguous, revoked), cursor, now + leaseMillis);
         if (LOG.isDebugEnabled()) {
-            LOG.debugf("Bulk flag job %s: chunk of %d subjects before commit: look-up %d ms, flags %d ms, revocation %d ms, items %d ms",
-                    jobId, pending.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (System.nanoTime() - t3) / 1_000_000);
+            LOG.debugf("Bulk flag job %s: chunk of %d subjects before commit: look-up %d ms, flags and revocation %d ms, items %d ms",
+                    jobId, pending.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
         }
         return pending.size() < chunkSize ? finish(jobs, jobId) : Result.MORE;
     }

@@ -70,7 +70,7 @@ public final class JobIntake {
             }
         }
 
-        Job job = jobs.create(realm, incident, Boolean.TRUE.equals(dryRunParam), idempotencyKey, null, actor, adminRealmId, adminUserId);
+        Job job = jobs.create(realm, incident, Boolean.TRUE.equals(dryRunParam), idempotencyKey, actor, adminRealmId, adminUserId);
         List<JobStore.NewItem> batch = new ArrayList<>(BATCH);
         int[] seq = {0};
         int[] invalid = {0};

@@ -7,10 +7,12 @@ import org.keycloak.models.RealmModel;
 
 import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.Factor;
+import dev.breachresponse.keycloak.incident.Flagging;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.RealmSettings;
 import dev.breachresponse.keycloak.incident.Reminder;
 import dev.breachresponse.keycloak.incident.ReminderStore;
+import dev.breachresponse.keycloak.revocation.SessionRevoker;
 
 /**
  * The planner: one bounded pass over flags whose planner time has come, in pages read from the start of the due
@@ -91,7 +93,8 @@ final class Campaign {
                     String enrol = Factor.byKey(rs.enrolmentFactor()).orElse(Factor.OTP).enrolAction;
                     if (outbox.create(due.flag(), due.incident().internalId(), Reminder.ESCALATION, Reminder.Kind.ESCALATION,
                             Reminder.State.SENT, now, null)) {
-                        List<String> actions = Escalation.apply(session, realm, due.flag(), due.incident().policy(), enrol);
+                        List<String> actions = new Flagging(session, realm, SessionRevoker.byId(session, realm))
+                                .escalate(due.flag(), due.incident().policy(), enrol);
                         audit.escalated(realm, due.incident().id(), due.flag().userId(), actions);
                         escalated++;
                     }

@@ -17,6 +17,7 @@ import org.keycloak.models.cache.UserCache;
 import org.keycloak.models.light.LightweightUserAdapter;
 import org.keycloak.storage.StorageId;
 
+import dev.breachresponse.keycloak.incident.Flagging;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.support.CacheKeys;
 
@@ -32,6 +33,23 @@ public final class SessionRevoker {
     private static final AtomicBoolean TOLD = new AtomicBoolean();
 
     private SessionRevoker() {
+    }
+
+    /**
+     * The flagging service's revocation for users named by id: each is looked up through Keycloak's user
+     * provider and revoked as {@link #revoke} does (users no longer found are skipped).
+     */
+    public static Flagging.Revocation byId(KeycloakSession session, RealmModel realm) {
+        return userIds -> {
+            int removed = 0;
+            for (String id : userIds) {
+                UserModel user = session.users().getUserById(realm, id);
+                if (user != null) {
+                    removed += revoke(session, realm, user);
+                }
+            }
+            return removed;
+        };
     }
 
     /** @return the number of online and offline sessions removed */

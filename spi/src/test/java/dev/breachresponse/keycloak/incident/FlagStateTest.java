@@ -9,8 +9,53 @@ import java.util.EnumSet;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class FlagStateTest {
+
+    /**
+     * The designed table, written out independently of {@link FlagState}: row = from, column = to, in the order
+     * FLAGGED, STEPPED_UP, REMEDIATED, DISMISSED; {@code +} allowed, {@code .} refused.
+     */
+    private static final String[] DESIGN = {
+        "FLAGGED    . + . +",
+        "STEPPED_UP + . + +",
+        "REMEDIATED + . . .",
+        "DISMISSED  + . . .",
+    };
+
+    static java.util.stream.Stream<Arguments> everyPair() {
+        FlagState[] order = {FlagState.FLAGGED, FlagState.STEPPED_UP, FlagState.REMEDIATED, FlagState.DISMISSED};
+        java.util.List<Arguments> pairs = new java.util.ArrayList<>();
+        for (String row : DESIGN) {
+            String[] cells = row.trim().split("\\s+");
+            for (int i = 0; i < order.length; i++) {
+                pairs.add(Arguments.of(FlagState.valueOf(cells[0]), order[i], "+".equals(cells[i + 1])));
+            }
+        }
+        return pairs.stream();
+    }
+
+    @ParameterizedTest(name = "{0} → {1}: {2}")
+    @MethodSource("everyPair")
+    void everyPairOfStatesIsAllowedOrRefusedAsDesigned(FlagState from, FlagState to, boolean allowed) {
+        assertEquals(allowed, from.canMoveTo(to), from + " → " + to);
+        assertEquals(allowed, from.moves().contains(to), from + ".moves() contains " + to);
+    }
+
+    @Test
+    void theDesignCoversEveryStatePair() {
+        assertEquals(FlagState.values().length * FlagState.values().length, everyPair().count(),
+                "a new state needs its row and column in DESIGN (and in FlagState's transition table)");
+    }
+
+    @Test
+    void newFlagsStartFlaggedAndOpen() {
+        assertEquals(FlagState.FLAGGED, FlagState.INITIAL);
+        assertTrue(FlagState.INITIAL.isOpen());
+    }
 
     @Test
     void theLegalMovesAreExactlyTheDesignedOnes() {

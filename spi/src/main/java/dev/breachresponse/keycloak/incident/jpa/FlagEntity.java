@@ -11,6 +11,9 @@ import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import dev.breachresponse.keycloak.incident.FlagState;
+import dev.breachresponse.keycloak.incident.IllegalTransitionException;
+
 /**
  * One user exposed in one incident (table BR_FLAG). USER_ID has no foreign key: federated users that are not
  * imported have no USER_ENTITY row; flags go on Keycloak's user-removed event instead.
@@ -131,7 +134,32 @@ public class FlagEntity {
     public String getUserId() { return userId; }
     public void setUserId(String userId) { this.userId = userId; }
     public String getState() { return state; }
-    public void setState(String state) { this.state = state; }
+
+    public FlagState state() {
+        return FlagState.valueOf(state);
+    }
+
+    /** A new row takes the initial state (only {@link FlagWriter} creates flags). */
+    void start() {
+        if (state != null) {
+            throw new IllegalStateException("flag " + id + " already has a state");
+        }
+        state = FlagState.INITIAL.name();
+    }
+
+    /**
+     * The only way the state changes (called by {@link FlagWriter} on a locked row): refuses what the transition
+     * table forbids.
+     *
+     * @throws IllegalTransitionException when {@code next} is not a legal move
+     */
+    void enter(FlagState next) {
+        FlagState current = state();
+        if (!current.canMoveTo(next)) {
+            throw new IllegalTransitionException(current, next);
+        }
+        state = next.name();
+    }
     public long getFlaggedAt() { return flaggedAt; }
     public void setFlaggedAt(long flaggedAt) { this.flaggedAt = flaggedAt; }
     public String getFlaggedBy() { return flaggedBy; }

@@ -7,12 +7,16 @@ import jakarta.persistence.NamedQueries;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 
-/** One state change of one flag (table BR_FLAG_HISTORY); deleted with its flag by ON DELETE CASCADE. */
+/**
+ * One history entry of one flag (table BR_FLAG_HISTORY): a state change (KIND {@code TRANSITION}) or a note that
+ * changed no state (KIND {@code NOTE}, no states); written only by {@link FlagWriter}. Deleted with its flag by
+ * ON DELETE CASCADE.
+ */
 @Entity
 @Table(name = "BR_FLAG_HISTORY")
 @NamedQueries({
         @NamedQuery(name = "brHistoryByFlag",
-                query = "select h from FlagHistoryEntity h where h.flagId = :flagId order by h.at, h.seq"),
+                query = "select h from FlagHistoryEntity h where h.flagId = :flagId order by h.seq"),
         @NamedQuery(name = "brDeleteHistoryByFlags",
                 query = "delete from FlagHistoryEntity h where h.flagId in :flagIds")
 })
@@ -25,14 +29,18 @@ public class FlagHistoryEntity {
     @Column(name = "FLAG_ID", length = 36, nullable = false)
     private String flagId;
 
-    /** Orders entries written in the same millisecond. */
+    /** 0, 1, 2, … per flag, without gaps, in the order written. */
     @Column(name = "SEQ", nullable = false)
     private int seq;
+
+    /** {@code TRANSITION} or {@code NOTE} ({@link dev.breachresponse.keycloak.incident.FlagHistoryEntry.Kind}). */
+    @Column(name = "KIND", length = 16, nullable = false)
+    private String kind;
 
     @Column(name = "FROM_STATE", length = 16)
     private String fromState;
 
-    @Column(name = "TO_STATE", length = 16, nullable = false)
+    @Column(name = "TO_STATE", length = 16)
     private String toState;
 
     @Column(name = "CHANGED_AT", nullable = false)
@@ -53,6 +61,8 @@ public class FlagHistoryEntity {
     public void setFlagId(String flagId) { this.flagId = flagId; }
     public int getSeq() { return seq; }
     public void setSeq(int seq) { this.seq = seq; }
+    public String getKind() { return kind; }
+    public void setKind(String kind) { this.kind = kind; }
     public String getFromState() { return fromState; }
     public void setFromState(String fromState) { this.fromState = fromState; }
     public String getToState() { return toState; }

@@ -16,6 +16,7 @@ import jakarta.persistence.LockModeType;
 
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.HygieneStore;
 import dev.breachresponse.keycloak.incident.Nudge;
 import dev.breachresponse.keycloak.incident.Reminder;
@@ -105,11 +106,13 @@ final class JpaHygieneStore implements HygieneStore {
         if (userIds.isEmpty()) {
             return Set.of();
         }
-        // by user alone (IDX_BR_FLAG_USER_REALM), the realm checked here: see JpaIncidentStore.flagStates
+        // by user alone (IDX_BR_FLAG_USER_REALM), the realm checked here: see JpaFlags.flagStates
         Set<String> out = new HashSet<>();
         for (Object[] row : em.createQuery("select f.userId, f.realmId from FlagEntity f where f.userId in :ids"
-                        + " and f.state in ('FLAGGED', 'STEPPED_UP') and f.incident.status = 'OPEN'", Object[].class)
-                .setParameter("ids", userIds).getResultList()) {
+                        + " and f.state in :open and f.incident.status = 'OPEN'", Object[].class)
+                .setParameter("ids", userIds)
+                .setParameter("open", FlagState.OPEN.stream().map(Enum::name).toList())
+                .getResultList()) {
             if (realmId.equals(row[1])) {
                 out.add((String) row[0]);
             }

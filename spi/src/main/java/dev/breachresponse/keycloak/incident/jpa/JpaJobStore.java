@@ -37,7 +37,7 @@ final class JpaJobStore implements JobStore {
     }
 
     @Override
-    public Job create(RealmModel realm, Incident incident, boolean dryRun, String idempotencyKey, String requestHash,
+    public Job create(RealmModel realm, Incident incident, boolean dryRun, String idempotencyKey,
                       Actor actor, String adminRealmId, String adminUserId) {
         JobEntity j = new JobEntity();
         j.id = KeycloakModelUtils.generateId();
@@ -46,7 +46,6 @@ final class JpaJobStore implements JobStore {
         j.state = JobState.QUEUED.name();
         j.dryRun = dryRun;
         j.idempotencyKey = idempotencyKey;
-        j.requestHash = requestHash;
         j.createdAt = Time.currentTimeMillis();
         j.createdBy = actor.asString();
         j.adminRealmId = adminRealmId;

@@ -39,8 +39,8 @@ final class JpaReminderStore implements ReminderStore {
                 .setMaxResults(max)
                 .getResultStream()
                 // one decoded incident (and policy) per incident of the page, not one per flag
-                .map(f -> new Due(JpaIncidentStore.toFlag(f),
-                        incidents.computeIfAbsent(f.getIncident().getId() + "@" + f.getIncident().getUpdatedAt() + f.getIncident().getStatus(), k -> JpaIncidentStore.toIncident(f.getIncident())), f.getNextDueAt()))
+                .map(f -> new Due(JpaFlags.toFlag(f),
+                        incidents.computeIfAbsent(f.getIncident().getId() + "@" + f.getIncident().getUpdatedAt() + f.getIncident().getStatus(), k -> JpaIncidents.toIncident(f.getIncident())), f.getNextDueAt()))
                 .toList();
     }
 

@@ -1,0 +1,175 @@
+package dev.breachresponse.keycloak.incident.jpa;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+import dev.breachresponse.keycloak.incident.Actor;
+import dev.breachresponse.keycloak.incident.FlagHistoryEntry;
+import dev.breachresponse.keycloak.incident.FlagState;
+import dev.breachresponse.keycloak.incident.IllegalTransitionException;
+
+/**
+ * The one way a BR_FLAG row comes into being or changes state, and the one writer of BR_FLAG_HISTORY. A new
+ * flag, single or a bulk batch, starts in {@link FlagState#INITIAL} with history entry 0; every later move is
+ * judged by {@link FlagState#canMoveTo} on the row locked for this transaction ({@link FlagEntity#enter}) and
+ * gets the flag's next history number. Records that change no state (escalation, grace skip, password change)
+ * are {@link FlagHistoryEntry.Kind#NOTE} entries in the same numbering. The store's methods call nothing else to
+ * change a flag.
+ */
+final class FlagWriter {
+
+    /** The number of a flag's first history entry; each further entry takes the next one, without gaps. */
+    static final int FIRST_SEQ = 0;
+
+    private static final List<String> FLAG_COLUMNS = List.of("ID", "REALM_ID", "INCIDENT_ID", "USER_ID", "STATE", "FLAGGED_AT",
+            "FLAGGED_BY", "UPDATED_AT", "VERSION", "NEXT_DUE_AT");
+    private static final List<String> HISTORY_COLUMNS = List.of("ID", "FLAG_ID", "SEQ", "KIND", "FROM_STATE", "TO_STATE",
+            "CHANGED_AT", "ACTOR", "CAUSE");
+
+    private final EntityManager em;
+
+    FlagWriter(EntityManager em) {
+        this.em = em;
+    }
+
+    /** Creates one flag of {@code incident} in the initial state, with its history entry 0. */
+    FlagEntity create(RealmModel realm, IncidentEntity incident, String userId, Actor actor, String cause) {
+        long now = Time.currentTimeMillis();
+        FlagEntity f = new FlagEntity();
+        f.setId(KeycloakModelUtils.generateId());
+        f.setRealmId(realm.getId());
+        f.setIncident(incident);
+        f.setUserId(userId);
+        f.start();
+        f.setFlaggedAt(now);
+        f.setFlaggedBy(actor.asString());
+        f.setUpdatedAt(now);
+        f.setNextDueAt(now);
+        em.persist(f);
+        history(f.getId(), FIRST_SEQ, FlagHistoryEntry.Kind.TRANSITION, null, FlagState.INITIAL, now, actor, cause, null);
+        em.flush();
+        return f;
+    }
+
+    /**
+     * Creates flags of {@code incident} for users that have none in it (the caller checked), set-based: multi-row
+     * inserts of the flags in the initial state and of their history entries 0, no per-row round trips.
+     */
+    void createAll(String realmId, IncidentEntity incident, Collection<String> userIds, Actor actor, String cause) {
+        if (userIds.isEmpty()) {
+            return;
+        }
+        long now = Time.currentTimeMillis();
+        String by = actor.asString();
+        List<Object[]> flags = new ArrayList<>(userIds.size());
+        List<Object[]> history = new ArrayList<>(userIds.size());
+        for (String userId : userIds) {
+            String flagId = KeycloakModelUtils.generateId();
+            flags.add(new Object[] {flagId, realmId, incident.getId(), userId, FlagState.INITIAL.name(), now, by, now, 0L, now});
+            history.add(new Object[] {KeycloakModelUtils.generateId(), flagId, FIRST_SEQ, FlagHistoryEntry.Kind.TRANSITION.name(), null,
+                    FlagState.INITIAL.name(), now, by, cause});
+        }
+        org.hibernate.Session s = em.unwrap(org.hibernate.Session.class);
+        s.doWork(c -> MultiRowInsert.insert(c, "BR_FLAG", FLAG_COLUMNS, flags));
+        // each history row's foreign-key check reads BR_FLAG, which this job grows: see CustomPlans
+        CustomPlans.around(em, () -> {
+            s.doWork(c -> MultiRowInsert.insert(c, "BR_FLAG_HISTORY", HISTORY_COLUMNS, history));
+            return null;
+        });
+    }
+
+    /**
+     * The flag, locked for this transaction and read afresh under the lock: a row this transaction loaded earlier
+     * (login reads the user's flags first) may have been changed by a concurrent login since, and a move must
+     * judge the state as it is now (this transaction's own pending changes are flushed first).
+     *
+     * @throws IllegalArgumentException when there is no such flag in the realm
+     */
+    FlagEntity lock(RealmModel realm, String flagId) {
+        em.flush();
+        FlagEntity f = em.find(FlagEntity.class, flagId);
+        if (f == null || !f.getRealmId().equals(realm.getId())) {
+            throw new IllegalArgumentException("no flag " + flagId + " in realm " + realm.getName());
+        }
+        em.refresh(f, LockModeType.PESSIMISTIC_WRITE);
+        return f;
+    }
+
+    /**
+     * Moves a locked flag to {@code next} with the columns that state implies, and writes the history entry.
+     *
+     * @throws IllegalTransitionException when the transition table forbids the move (nothing is written)
+     */
+    FlagEntity move(FlagEntity f, FlagState next, Actor actor, String cause, String detail) {
+        FlagState current = f.state();
+        f.enter(next);
+        long now = Time.currentTimeMillis();
+        switch (next) {
+            case STEPPED_UP -> f.setSteppedUpAt(now);
+            case REMEDIATED -> {
+                f.setRemediatedAt(now);
+                f.setNextDueAt(null);
+            }
+            case DISMISSED -> {
+                f.setDismissedAt(now);
+                f.setDismissedBy(actor.asString());
+                f.setDismissReason(detail);
+                f.setNextDueAt(null);
+            }
+            case FLAGGED -> {
+                // re-open or re-flag: the next login must step up again; the planner looks again
+                f.setSteppedUpAt(null);
+                f.setRemediatedAt(null);
+                f.setDismissedAt(null);
+                f.setDismissedBy(null);
+                f.setDismissReason(null);
+                f.setNextDueAt(now);
+            }
+        }
+        f.setUpdatedAt(now);
+        history(f.getId(), nextSeq(f.getId()), FlagHistoryEntry.Kind.TRANSITION, current, next, now, actor, cause, detail);
+        em.flush();
+        return f;
+    }
+
+    /** Writes a note on a locked flag: an entry in its history that changed no state (see {@link FlagHistoryEntry}). */
+    FlagEntity note(FlagEntity f, Actor actor, String cause, String detail) {
+        long now = Time.currentTimeMillis();
+        f.setUpdatedAt(now);
+        history(f.getId(), nextSeq(f.getId()), FlagHistoryEntry.Kind.NOTE, null, null, now, actor, cause, detail);
+        em.flush();
+        return f;
+    }
+
+    /** The next history number of a flag this transaction holds locked (so no one else numbers it meanwhile). */
+    private int nextSeq(String flagId) {
+        Integer max = em.createQuery("select max(h.seq) from FlagHistoryEntity h where h.flagId = :flagId", Integer.class)
+                .setParameter("flagId", flagId)
+                .getSingleResult();
+        return max == null ? FIRST_SEQ : max + 1;
+    }
+
+    private void history(String flagId, int seq, FlagHistoryEntry.Kind kind, FlagState from, FlagState to, long at, Actor actor,
+                         String cause, String detail) {
+        FlagHistoryEntity h = new FlagHistoryEntity();
+        h.setId(KeycloakModelUtils.generateId());
+        h.setFlagId(flagId);
+        h.setSeq(seq);
+        h.setKind(kind.name());
+        h.setFromState(from == null ? null : from.name());
+        h.setToState(to == null ? null : to.name());
+        h.setAt(at);
+        h.setActor(actor.asString());
+        h.setCause(cause);
+        h.setDetail(detail);
+        em.persist(h);
+    }
+}

@@ -1,0 +1,303 @@
+package dev.breachresponse.keycloak.incident.jpa;
+
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import jakarta.persistence.EntityManager;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.models.RealmModel;
+
+import dev.breachresponse.keycloak.incident.Actor;
+import dev.breachresponse.keycloak.incident.Flag;
+import dev.breachresponse.keycloak.incident.FlagHistoryEntry;
+import dev.breachresponse.keycloak.incident.FlagState;
+import dev.breachresponse.keycloak.incident.Funnel;
+import dev.breachresponse.keycloak.incident.Incident;
+import dev.breachresponse.keycloak.incident.IncidentStore;
+
+/**
+ * Flags (BR_FLAG) and their history (BR_FLAG_HISTORY); part of {@link JpaIncidentStore}. Every creation and state
+ * change goes through {@link FlagWriter}; the rest reads.
+ */
+final class JpaFlags {
+
+    private final EntityManager em;
+    private final JpaIncidents incidents;
+    private final FlagWriter writer;
+
+    JpaFlags(EntityManager em, JpaIncidents incidents) {
+        this.em = em;
+        this.incidents = incidents;
+        this.writer = new FlagWriter(em);
+    }
+
+    public IncidentStore.FlagResult flag(RealmModel realm, Incident incident, String userId, Actor actor, String cause, boolean reflag) {
+        IncidentEntity ie = incidents.openIncidentEntity(realm, incident);
+        FlagEntity existing = flagEntity(ie.getId(), userId);
+        if (existing != null) {
+            FlagState state = FlagState.valueOf(existing.getState());
+            if (state.isOpen() || !reflag) {
+                return new IncidentStore.FlagResult(IncidentStore.FlagOutcome.ALREADY_FLAGGED, toFlag(existing));
+            }
+            Flag moved = transition(realm, existing.getId(), FlagState.INITIAL, actor, cause, null);
+            return new IncidentStore.FlagResult(IncidentStore.FlagOutcome.REFLAGGED, moved);
+        }
+        return new IncidentStore.FlagResult(IncidentStore.FlagOutcome.FLAGGED, toFlag(writer.create(realm, ie, userId, actor, cause)));
+    }
+
+    public Map<String, FlagState> flagStates(RealmModel realm, Incident incident, Collection<String> userIds) {
+        return CustomPlans.around(em, () -> existingFlags(realm, incident, userIds));
+    }
+
+    private Map<String, FlagState> existingFlags(RealmModel realm, Incident incident, Collection<String> userIds) {
+        Map<String, FlagState> result = new HashMap<>();
+        if (userIds.isEmpty()) {
+            return result;
+        }
+        // By user alone, realm and incident filtered here: with the incident or the realm in the WHERE clause,
+        // PostgreSQL's generic plan for this prepared statement (used after five runs, blind to the values) could
+        // scan every flag of the incident or realm per chunk; IDX_BR_FLAG_USER_REALM makes it a probe per user.
+        em.createQuery("select f.userId, f.state, f.incident.id, f.realmId from FlagEntity f where f.userId in :ids", Object[].class)
+                .setParameter("ids", userIds)
+                .getResultList()
+                .stream()
+                .filter(row -> incident.internalId().equals(row[2]) && realm.getId().equals(row[3]))
+                .forEach(row -> result.put((String) row[0], FlagState.valueOf((String) row[1])));
+        return result;
+    }
+
+    public Map<String, FlagState> flagBatch(RealmModel realm, Incident incident, List<String> userIds, Actor actor, String cause) {
+        IncidentEntity ie = incidents.openIncidentEntity(realm, incident);
+        Set<String> distinct = new LinkedHashSet<>(userIds);
+        Map<String, FlagState> result = new HashMap<>(flagStates(realm, incident, distinct));
+        List<String> fresh = distinct.stream().filter(id -> !result.containsKey(id)).toList();
+        writer.createAll(realm.getId(), ie, fresh, actor, cause);
+        Map<String, FlagState> ordered = new LinkedHashMap<>();
+        distinct.forEach(id -> ordered.put(id, result.get(id)));
+        return ordered;
+    }
+
+    public Flag transition(RealmModel realm, String flagId, FlagState next, Actor actor, String cause, String detail) {
+        return toFlag(writer.move(writer.lock(realm, flagId), next, actor, cause, detail));
+    }
+
+    public Flag recordStepUp(RealmModel realm, String flagId, String factor, boolean enrolled, Actor actor) {
+        FlagEntity f = writer.lock(realm, flagId);
+        if (f.state() != FlagState.FLAGGED) {
+            return toFlag(f);
+        }
+        writer.move(f, FlagState.STEPPED_UP, actor, enrolled ? "enrolled" : "step-up", factor);
+        f.setStepUpFactor(factor);
+        if (enrolled) {
+            f.setEnrolledAt(f.getSteppedUpAt());
+        }
+        em.flush();
+        return toFlag(f);
+    }
+
+    public Flag recordPasswordChange(RealmModel realm, String flagId, long changedAt, Actor actor) {
+        FlagEntity f = writer.lock(realm, flagId);
+        if (!f.state().isOpen() || f.getPasswordChangedAt() != null || changedAt < f.getFlaggedAt()) {
+            return toFlag(f);
+        }
+        f.setPasswordChangedAt(changedAt);
+        return toFlag(writer.note(f, actor, FlagHistoryEntry.PASSWORD_CHANGED, null));
+    }
+
+    public Flag recordGraceSkip(RealmModel realm, String flagId, Actor actor) {
+        FlagEntity f = writer.lock(realm, flagId);
+        if (f.state() != FlagState.FLAGGED) {
+            return toFlag(f);
+        }
+        f.setGraceSkips(f.getGraceSkips() + 1);
+        return toFlag(writer.note(f, actor, FlagHistoryEntry.GRACE_SKIP, "skip " + f.getGraceSkips()));
+    }
+
+    public Flag recordEscalation(RealmModel realm, String flagId, List<String> actions, Actor actor) {
+        FlagEntity f = writer.lock(realm, flagId);
+        if (!f.state().isOpen()) {
+            return toFlag(f);
+        }
+        f.setEscalatedAt(Time.currentTimeMillis());
+        f.setEscalatedActions(String.join(",", actions));
+        return toFlag(writer.note(f, actor, FlagHistoryEntry.ESCALATED, String.join(",", actions)));
+    }
+
+    public Optional<Flag> findFlag(RealmModel realm, String incidentId, String userId) {
+        IncidentEntity ie = incidents.incidentEntity(realm, incidentId);
+        if (ie == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(flagEntity(ie.getId(), userId)).map(JpaFlags::toFlag);
+    }
+
+    public List<Flag> flagsOfUser(RealmModel realm, String userId) {
+        return em.createNamedQuery("brFlagsByUser", FlagEntity.class)
+                .setParameter("realmId", realm.getId())
+                .setParameter("userId", userId)
+                .getResultStream()
+                .map(JpaFlags::toFlag)
+                .toList();
+    }
+
+    public List<IncidentStore.Exposure> openExposures(RealmModel realm, String userId) {
+        return exposures(realm, userId, f -> FlagState.valueOf(f.getState()).isOpen());
+    }
+
+    public List<IncidentStore.Exposure> loginExposures(RealmModel realm, String userId) {
+        return exposures(realm, userId, f -> {
+            FlagState state = FlagState.valueOf(f.getState());
+            return state.isOpen() || (state == FlagState.REMEDIATED && JpaIncidents.OPEN.equals(f.getIncident().getStatus()));
+        });
+    }
+
+    /** The user's flags (one indexed query) that {@code keep} accepts, with their incidents. */
+    private List<IncidentStore.Exposure> exposures(RealmModel realm, String userId, Predicate<FlagEntity> keep) {
+        return em.createNamedQuery("brFlagsByUser", FlagEntity.class)
+                .setParameter("realmId", realm.getId())
+                .setParameter("userId", userId)
+                .getResultStream()
+                .filter(keep)
+                .map(f -> new IncidentStore.Exposure(toFlag(f), JpaIncidents.toIncident(f.getIncident())))
+                .toList();
+    }
+
+    public List<Flag> flagsOfIncident(RealmModel realm, String incidentId, FlagState state, int first, int max) {
+        IncidentEntity ie = incidents.incidentEntity(realm, incidentId);
+        if (ie == null) {
+            return List.of();
+        }
+        var q = state == null
+                ? em.createNamedQuery("brFlagsByIncident", FlagEntity.class)
+                : em.createNamedQuery("brFlagsByIncidentAndState", FlagEntity.class).setParameter("state", state.name());
+        return q.setParameter("incidentId", ie.getId())
+                .setFirstResult(first)
+                .setMaxResults(max)
+                .getResultStream()
+                .map(JpaFlags::toFlag)
+                .toList();
+    }
+
+    public List<FlagHistoryEntry> history(String flagId) {
+        return em.createNamedQuery("brHistoryByFlag", FlagHistoryEntity.class)
+                .setParameter("flagId", flagId)
+                .getResultStream()
+                .map(h -> new FlagHistoryEntry(
+                        h.getSeq(),
+                        FlagHistoryEntry.Kind.valueOf(h.getKind()),
+                        h.getFromState() == null ? null : FlagState.valueOf(h.getFromState()),
+                        h.getToState() == null ? null : FlagState.valueOf(h.getToState()),
+                        h.getAt(),
+                        Actor.parse(h.getActor()),
+                        h.getCause(),
+                        h.getDetail()))
+                .toList();
+    }
+
+    public Funnel funnel(RealmModel realm, String incidentId) {
+        IncidentEntity ie = incidents.requireIncident(realm, incidentId);
+        EnumMap<FlagState, Long> byState = new EnumMap<>(FlagState.class);
+        long total = 0;
+        long steppedUp = 0;
+        long enrolled = 0;
+        long passwordChanged = 0;
+        for (Object[] row : em.createNamedQuery("brFlagFunnel", Object[].class).setParameter("incidentId", ie.getId()).getResultList()) {
+            long n = ((Number) row[1]).longValue();
+            byState.put(FlagState.valueOf((String) row[0]), n);
+            total += n;
+            steppedUp += ((Number) row[2]).longValue();
+            enrolled += ((Number) row[3]).longValue();
+            passwordChanged += ((Number) row[4]).longValue();
+        }
+        return new Funnel(total, byState, steppedUp, enrolled, passwordChanged);
+    }
+
+    public void recordObserved(RealmModel realm, List<String> flagIds, String reason, String ask) {
+        if (flagIds.isEmpty()) {
+            return;
+        }
+        List<String> ofRealm = flagIds.stream().filter(id -> {
+            FlagEntity f = em.find(FlagEntity.class, id);
+            return f != null && f.getRealmId().equals(realm.getId());
+        }).toList();
+        if (ofRealm.isEmpty()) {
+            return;
+        }
+        em.createNamedQuery("brFlagObserve")
+                .setParameter("now", Time.currentTimeMillis())
+                .setParameter("reason", reason)
+                .setParameter("ask", ask)
+                .setParameter("ids", ofRealm)
+                .executeUpdate();
+    }
+
+    public List<IncidentStore.Observed> observed(RealmModel realm, String incidentId) {
+        IncidentEntity ie = incidents.requireIncident(realm, incidentId);
+        return em.createNamedQuery("brFlagObserved", Object[].class).setParameter("incidentId", ie.getId()).getResultStream()
+                .map(row -> new IncidentStore.Observed((String) row[0], (String) row[1], ((Number) row[2]).longValue(),
+                        row[3] == null ? 0 : ((Number) row[3]).longValue()))
+                .toList();
+    }
+
+    public int removeUserFlags(RealmModel realm, String userId) {
+        List<String> ids = em.createNamedQuery("brFlagIdsByUser", String.class)
+                .setParameter("realmId", realm.getId())
+                .setParameter("userId", userId)
+                .getResultList();
+        // hygiene rows hold no flag: remove them with the user (the sender would cancel them anyway)
+        em.createNamedQuery("brDeleteNudgesByUser").setParameter("realmId", realm.getId()).setParameter("userId", userId).executeUpdate();
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        // The database cascades too; deleting explicitly keeps Hibernate's persistence context honest.
+        em.createNamedQuery("brDeleteHistoryByFlags").setParameter("flagIds", ids).executeUpdate();
+        return em.createNamedQuery("brDeleteFlagsByUser")
+                .setParameter("realmId", realm.getId())
+                .setParameter("userId", userId)
+                .executeUpdate();
+    }
+
+    private FlagEntity flagEntity(String incidentInternalId, String userId) {
+        return em.createNamedQuery("brFlagByIncidentAndUser", FlagEntity.class)
+                .setParameter("incidentId", incidentInternalId)
+                .setParameter("userId", userId)
+                .getResultStream()
+                .findFirst()
+                .orElse(null);
+    }
+
+    static Flag toFlag(FlagEntity f) {
+        IncidentEntity i = f.getIncident();
+        return new Flag(
+                f.getId(),
+                f.getRealmId(),
+                i.getIncidentKey(),
+                JpaIncidents.OPEN.equals(i.getStatus()),
+                f.getUserId(),
+                FlagState.valueOf(f.getState()),
+                f.getFlaggedAt(),
+                Actor.parse(f.getFlaggedBy()),
+                f.getSteppedUpAt(),
+                f.getPasswordChangedAt(),
+                f.getRemediatedAt(),
+                f.getDismissedAt(),
+                Actor.parse(f.getDismissedBy()),
+                f.getDismissReason(),
+                f.getEnrolledAt(),
+                f.getStepUpFactor(),
+                f.getGraceSkips(),
+                f.getEscalatedAt(),
+                f.getEscalatedActions() == null || f.getEscalatedActions().isEmpty() ? List.of()
+                        : List.of(f.getEscalatedActions().split(",")),
+                f.getUpdatedAt());
+    }
+}
