@@ -126,7 +126,8 @@ public final class Flagging {
      */
     public List<String> escalate(Flag flag, Policy policy, String enrolAction) {
         List<String> done = new ArrayList<>();
-        boolean open = store.findFlag(realm, flag.incidentId(), flag.userId()).map(f -> f.state().isOpen()).orElse(false);
+        // locked first: a dismissal arriving meanwhile waits for this transaction and then undoes what it recorded
+        boolean open = store.lockFlag(realm, flag.id()).map(f -> f.state().isOpen()).orElse(false);
         UserModel user = open ? session.users().getUserById(realm, flag.userId()) : null;
         if (user == null) {
             // a flag dismissed, remediated or removed since it was read is not escalated: nothing to add, nothing recorded

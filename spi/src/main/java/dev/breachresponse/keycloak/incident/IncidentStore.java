@@ -83,6 +83,14 @@ public interface IncidentStore extends Provider {
 
     Optional<Flag> findFlag(RealmModel realm, String incidentId, String userId);
 
+    /**
+     * The flag read afresh under a row lock held until the caller's transaction ends, so that a concurrent writer
+     * (e.g. a dismissal during an escalation) waits and then sees what this transaction recorded.
+     *
+     * @return empty when there is no such flag in the realm
+     */
+    Optional<Flag> lockFlag(RealmModel realm, String flagId);
+
     /** All flags of one user in the realm, oldest first. */
     List<Flag> flagsOfUser(RealmModel realm, String userId);
 

@@ -86,6 +86,14 @@ final class JpaFlags {
         return ordered;
     }
 
+    public Optional<Flag> lockFlag(RealmModel realm, String flagId) {
+        try {
+            return Optional.of(toFlag(writer.lock(realm, flagId)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
     public Flag transition(RealmModel realm, String flagId, FlagState next, Actor actor, String cause, String detail) {
         return toFlag(writer.move(writer.lock(realm, flagId), next, actor, cause, detail));
     }

@@ -144,6 +144,11 @@ final class JpaIncidentStore implements IncidentStore {
     }
 
     @Override
+    public Optional<Flag> lockFlag(RealmModel realm, String flagId) {
+        return flags.lockFlag(realm, flagId);
+    }
+
+    @Override
     public List<Flag> flagsOfUser(RealmModel realm, String userId) {
         return flags.flagsOfUser(realm, userId);
     }
