@@ -176,13 +176,13 @@ public final class PolicyCodec {
             return dflt;
         }
         if (!v.isArray()) {
-            throw new IllegalArgumentException("policy.allowedFactors must be an array of " + Policy.KNOWN_FACTORS);
+            throw new IllegalArgumentException("policy.allowedFactors must be an array of " + Factor.KEYS);
         }
         Set<String> out = new LinkedHashSet<>();
         for (JsonNode e : v) {
-            if (!e.isTextual() || !Policy.KNOWN_FACTORS.contains(e.textValue())) {
+            if (!e.isTextual() || !Factor.KEYS.contains(e.textValue())) {
                 throw new IllegalArgumentException("policy.allowedFactors: '" + e.asText()
-                        + "' is not a supported factor; supported: " + Policy.KNOWN_FACTORS
+                        + "' is not a supported factor; supported: " + Factor.KEYS
                         + " (email and SMS codes are never allowed: the leak was of email addresses)");
             }
             out.add(e.textValue());

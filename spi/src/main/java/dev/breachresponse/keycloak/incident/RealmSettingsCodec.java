@@ -66,8 +66,8 @@ public final class RealmSettingsCodec {
         String enrol = d.enrolmentFactor();
         JsonNode e = given.get("enrolmentFactor");
         if (e != null) {
-            if (!e.isTextual() || !RealmSettings.ENROLLABLE.contains(e.textValue())) {
-                throw new IllegalArgumentException("enrolmentFactor must be one of " + RealmSettings.ENROLLABLE);
+            if (!e.isTextual() || !Factor.PRIMARY_KEYS.contains(e.textValue())) {
+                throw new IllegalArgumentException("enrolmentFactor must be one of " + Factor.PRIMARY_KEYS);
             }
             enrol = e.textValue();
         }

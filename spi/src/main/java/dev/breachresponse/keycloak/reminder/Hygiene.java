@@ -101,14 +101,14 @@ final class Hygiene {
 
     /**
      * What a hygiene email would ask of a user with these stored credentials; empty: nothing. Pure logic.
-     * A second factor is any allowed factor but recovery codes (a fallback, not a factor to live on).
+     * A second factor is any allowed factor but a {@link Factor#fallback} (recovery codes).
      */
     static List<String> asks(List<HygieneStore.Credential> creds, RealmSettings rs, long now) {
         List<String> out = new ArrayList<>(2);
         if (rs.hygiene().mfaNudges()) {
             Set<String> factorTypes = new java.util.HashSet<>();
             for (String key : rs.allowedFactors()) {
-                Factor.byKey(key).filter(f -> f != Factor.RECOVERY_CODES).ifPresent(f -> factorTypes.add(f.credentialType));
+                Factor.byKey(key).filter(f -> !f.fallback).ifPresent(f -> factorTypes.add(f.credentialType));
             }
             if (creds.stream().noneMatch(c -> factorTypes.contains(c.type()))) {
                 out.add(Nudge.MFA);
