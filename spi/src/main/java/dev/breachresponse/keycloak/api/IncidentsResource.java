@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.breachresponse.keycloak.incident.BreachResourceType;
 import dev.breachresponse.keycloak.jobs.JobIntake;
 import dev.breachresponse.keycloak.jobs.SubjectReader;
 import dev.breachresponse.keycloak.jobs.SubmitterRights;
@@ -98,7 +99,7 @@ public final class IncidentsResource {
             ObjectNode json = Json.job(job, incident.id());
             if (!accepted.replay()) {
                 adminEvent.operation(OperationType.CREATE)
-                        .resource(BreachResponseResource.EVENT_RESOURCE_JOB)
+                        .resource(BreachResourceType.BREACH_FLAG_JOB.name())
                         .resourcePath(session.getContext().getUri())
                         .representation(json)
                         .success();
@@ -169,7 +170,7 @@ public final class IncidentsResource {
             out.put("planMillis", report.planMillis());
             out.put("sendMillis", report.sendMillis());
             adminEvent.operation(OperationType.ACTION)
-                    .resource("BREACH_REMINDER")
+                    .resource(BreachResourceType.BREACH_REMINDER.name())
                     .resourcePath(session.getContext().getUri())
                     .representation(out)
                     .success();
@@ -206,7 +207,7 @@ public final class IncidentsResource {
             return switch (result.outcome()) {
                 case CREATED -> {
                     adminEvent.operation(OperationType.CREATE)
-                            .resource(BreachResponseResource.EVENT_RESOURCE_INCIDENT)
+                            .resource(BreachResourceType.BREACH_INCIDENT.name())
                             .resourcePath(session.getContext().getUri(), request.id())
                             .representation(json)
                             .success();
@@ -271,7 +272,7 @@ public final class IncidentsResource {
             }
             ObjectNode json = Json.incident(updated);
             adminEvent.operation(OperationType.UPDATE)
-                    .resource(BreachResponseResource.EVENT_RESOURCE_INCIDENT)
+                    .resource(BreachResourceType.BREACH_INCIDENT.name())
                     .resourcePath(session.getContext().getUri())
                     .representation(json)
                     .success();
@@ -342,7 +343,7 @@ public final class IncidentsResource {
                 return Response.ok(json.toString(), MediaType.APPLICATION_JSON_TYPE).build();
             }
             adminEvent.operation(OperationType.CREATE)
-                    .resource(BreachResponseResource.EVENT_RESOURCE_FLAG)
+                    .resource(BreachResourceType.BREACH_FLAG.name())
                     .resourcePath(session.getContext().getUri())
                     .representation(json)
                     .success();
@@ -377,7 +378,7 @@ public final class IncidentsResource {
             dev.breachresponse.keycloak.reminder.Escalation.undo(session, realm, dismissed);
             ObjectNode json = Json.flag(dismissed);
             adminEvent.operation(OperationType.DELETE)
-                    .resource(BreachResponseResource.EVENT_RESOURCE_FLAG)
+                    .resource(BreachResourceType.BREACH_FLAG.name())
                     .resourcePath(session.getContext().getUri())
                     .representation(json)
                     .success();

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.breachresponse.keycloak.incident.BreachResourceType;
 import dev.breachresponse.keycloak.setup.BreachSetup;
 import dev.breachresponse.keycloak.incident.BreakGlass;
 import dev.breachresponse.keycloak.incident.Enforcement;
@@ -41,9 +42,6 @@ import dev.breachresponse.keycloak.incident.RealmSettingsCodec;
  * back-channel logouts owed to clients.
  */
 public final class SetupResource {
-
-    static final String EVENT_RESOURCE_SETUP = "BREACH_SETUP";
-    static final String EVENT_RESOURCE_CONFIG = "BREACH_CONFIG";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -73,7 +71,7 @@ public final class SetupResource {
             report.flows().forEach(flows::put);
             if (!report.changes().isEmpty()) {
                 adminEvent.operation(OperationType.UPDATE)
-                        .resource(EVENT_RESOURCE_SETUP)
+                        .resource(BreachResourceType.BREACH_SETUP.name())
                         .resourcePath(session.getContext().getUri())
                         .representation(json)
                         .success();
@@ -167,7 +165,7 @@ public final class SetupResource {
             ObjectNode json = RealmSettingsCodec.toJson(settings);
             session.getProvider(IncidentStore.class).saveRealmConfig(realm, json.toString(), Api.actor(auth));
             adminEvent.operation(OperationType.UPDATE)
-                    .resource(EVENT_RESOURCE_CONFIG)
+                    .resource(BreachResourceType.BREACH_CONFIG.name())
                     .resourcePath(session.getContext().getUri())
                     .representation(json)
                     .success();
@@ -247,7 +245,7 @@ public final class SetupResource {
             out.put("walkMillis", r.walkMillis());
             out.put("sendMillis", r.sendMillis());
             adminEvent.operation(OperationType.ACTION)
-                    .resource("BREACH_HYGIENE")
+                    .resource(BreachResourceType.BREACH_HYGIENE.name())
                     .resourcePath(session.getContext().getUri())
                     .representation(out)
                     .success();

@@ -9,6 +9,7 @@ import org.keycloak.authentication.actiontoken.execactions.ExecuteActionsActionT
 import org.keycloak.common.util.Time;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
+import org.keycloak.events.Errors;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.LoginActionsService;
@@ -77,7 +78,7 @@ final class BreachMailboxAction extends BreachRequiredAction {
             return true;
         } catch (EmailException e) {
             LOG.warnf("breach-response: could not send the mailbox-proof link in realm %s: %s", realm.getName(), e.getMessage());
-            context.getEvent().clone().event(org.keycloak.events.EventType.EXECUTE_ACTIONS_ERROR).user(user).error("email_send_failed");
+            context.getEvent().clone().event(org.keycloak.events.EventType.EXECUTE_ACTIONS_ERROR).user(user).error(Errors.EMAIL_SEND_FAILED);
             return false;
         }
     }

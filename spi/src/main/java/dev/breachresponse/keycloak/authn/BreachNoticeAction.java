@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.common.util.Time;
+import org.keycloak.events.Details;
 import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
@@ -85,7 +86,7 @@ final class BreachNoticeAction extends BreachRequiredAction {
         authSession.removeRequiredAction(BreachVerifyActionFactory.ID);
         authSession.removeAuthNote(BreachStepUpAuthenticator.NOTE_ENROLLING);
         context.getEvent().clone().event(org.keycloak.events.EventType.CUSTOM_REQUIRED_ACTION)
-                .detail("custom_required_action", BreachNoticeActionFactory.ID)
+                .detail(Details.CUSTOM_REQUIRED_ACTION, BreachNoticeActionFactory.ID)
                 .detail("breach_grace_skip", String.valueOf(Time.currentTime()))
                 .user(user).success();
         Enforcement.forget(context.getSession(), context.getRealm(), user);

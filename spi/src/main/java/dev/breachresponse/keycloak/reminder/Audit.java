@@ -16,6 +16,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.util.JsonSerialization;
 
+import dev.breachresponse.keycloak.incident.BreachResourceType;
+
 /**
  * Admin events of the scheduler (there is no admin request to build them from): resource types
  * {@code BREACH_REMINDER} (one per realm and run, with counts), {@code BREACH_ESCALATION} (one per flag) and
@@ -27,10 +29,6 @@ final class Audit {
 
     private static final Logger LOG = Logger.getLogger(Audit.class);
 
-    static final String RESOURCE_REMINDER = "BREACH_REMINDER";
-    static final String RESOURCE_ESCALATION = "BREACH_ESCALATION";
-    static final String RESOURCE_HYGIENE = "BREACH_HYGIENE";
-
     private final KeycloakSession session;
 
     Audit(KeycloakSession session) {
@@ -38,30 +36,30 @@ final class Audit {
     }
 
     void escalated(RealmModel realm, String incidentId, String userId, List<String> actions) {
-        emit(realm, RESOURCE_ESCALATION, "breach-response/incidents/" + incidentId + "/flags/" + userId,
+        emit(realm, BreachResourceType.BREACH_ESCALATION, "breach-response/incidents/" + incidentId + "/flags/" + userId,
                 Map.of("incidentId", incidentId, "userId", userId, "added", actions));
     }
 
     void sent(RealmModel realm, int sent, int failed) {
-        emit(realm, RESOURCE_REMINDER, "breach-response/reminders", Map.of("sent", sent, "failed", failed));
+        emit(realm, BreachResourceType.BREACH_REMINDER, "breach-response/reminders", Map.of("sent", sent, "failed", failed));
     }
 
     void hygiene(RealmModel realm, int pass, int walked, int queued, boolean passFinished) {
-        emit(realm, RESOURCE_HYGIENE, "breach-response/hygiene",
+        emit(realm, BreachResourceType.BREACH_HYGIENE, "breach-response/hygiene",
                 Map.of("pass", pass, "walked", walked, "queued", queued, "passFinished", passFinished));
     }
 
     void hygieneSent(RealmModel realm, int sent, int failed) {
-        emit(realm, RESOURCE_HYGIENE, "breach-response/hygiene/emails", Map.of("sent", sent, "failed", failed));
+        emit(realm, BreachResourceType.BREACH_HYGIENE, "breach-response/hygiene/emails", Map.of("sent", sent, "failed", failed));
     }
 
-    private void emit(RealmModel realm, String resourceType, String path, Map<String, Object> representation) {
+    private void emit(RealmModel realm, BreachResourceType resourceType, String path, Map<String, Object> representation) {
         AdminEvent ev = new AdminEvent();
         ev.setId(KeycloakModelUtils.generateId());
         ev.setTime(Time.currentTimeMillis());
         ev.setRealmId(realm.getId());
         ev.setOperationType(OperationType.ACTION);
-        ev.setResourceTypeAsString(resourceType);
+        ev.setResourceTypeAsString(resourceType.name());
         ev.setResourcePath(path);
         AuthDetails auth = new AuthDetails();
         auth.setRealmId(realm.getId());

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.keycloak.authentication.authenticators.resetcred.ResetCredentialEmail;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.IdentityProviderModel;
@@ -11,6 +12,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RequiredActionProviderModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.mappers.AmrProtocolMapper;
 import dev.breachresponse.keycloak.authn.BreachMailboxActionFactory;
@@ -81,7 +83,7 @@ public final class BreachSetup {
             realm.updateRequiredActionProvider(m);
             changes.add("Enabled required action " + enrol + " (enrolment of the realm's enrolment factor)");
         }
-        if (!realm.getRequiredActionProviderByAlias("UPDATE_PASSWORD").isEnabled()) {
+        if (!realm.getRequiredActionProviderByAlias(UserModel.RequiredAction.UPDATE_PASSWORD.name()).isEnabled()) {
             warnings.add("Required action UPDATE_PASSWORD is disabled: users of incidents that exposed passwords cannot complete remediation.");
         }
     }
@@ -115,7 +117,7 @@ public final class BreachSetup {
             changes.add("Bound direct grant flow '" + realm.getDirectGrantFlow().getAlias() + "'");
         }
         if (!flows.hasStepUp(realm.getResetCredentialsFlow())) {
-            realm.setResetCredentialsFlow(flows.insertAfter(realm.getResetCredentialsFlow(), "reset-credential-email"));
+            realm.setResetCredentialsFlow(flows.insertAfter(realm.getResetCredentialsFlow(), ResetCredentialEmail.PROVIDER_ID));
             changes.add("Bound reset credentials flow '" + realm.getResetCredentialsFlow().getAlias() + "'");
         }
     }

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
+import org.keycloak.authentication.AuthenticationFlow;
+import org.keycloak.authentication.authenticators.access.AllowAccessAuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.AuthenticationFlowModel;
@@ -95,7 +97,7 @@ final class FlowSetup {
                 "Breach step-up after every identity-provider login (Breach Response setup)", true);
         // a flow whose only execution is a conditional sub-flow fails when the condition does not hold;
         // Keycloak's "Allow access" gives unflagged users the one successful step the flow needs
-        addExecution(top, "allow-access-authenticator", Requirement.REQUIRED, 0, null);
+        addExecution(top, AllowAccessAuthenticatorFactory.PROVIDER_ID, Requirement.REQUIRED, 0, null);
         addStepUp(top, 10, "post broker login");
         return top;
     }
@@ -162,7 +164,7 @@ final class FlowSetup {
         AuthenticationFlowModel f = new AuthenticationFlowModel();
         f.setAlias(uniqueFlowAlias(alias));
         f.setDescription(description);
-        f.setProviderId("basic-flow");
+        f.setProviderId(AuthenticationFlow.BASIC_FLOW);
         f.setTopLevel(topLevel);
         f.setBuiltIn(false);
         return realm.addAuthenticationFlow(f);
