@@ -5,6 +5,7 @@ import java.util.Map;
 
 import jakarta.ws.rs.ServiceUnavailableException;
 
+import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -31,7 +32,7 @@ public final class BreachResponseResourceProviderFactory
 
     public static final String ID = "breach-response";
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(BreachResponseResourceProviderFactory.class);
+    private static final Logger LOG = Logger.getLogger(BreachResponseResourceProviderFactory.class);
 
     private JobSettings settings;
     private volatile BulkFlags bulk;

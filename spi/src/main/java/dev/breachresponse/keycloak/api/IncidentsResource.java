@@ -28,6 +28,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.breachresponse.keycloak.incident.BreachResourceType;
+import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.incident.Reminder;
 import dev.breachresponse.keycloak.jobs.JobIntake;
 import dev.breachresponse.keycloak.jobs.SubjectReader;
 import dev.breachresponse.keycloak.jobs.SubmitterRights;
@@ -41,7 +43,10 @@ import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.NewIncident;
 import dev.breachresponse.keycloak.incident.Policy;
 import dev.breachresponse.keycloak.incident.PolicyCodec;
+import dev.breachresponse.keycloak.reminder.Escalation;
+import dev.breachresponse.keycloak.reminder.ReminderService;
 import dev.breachresponse.keycloak.revocation.SessionRevoker;
+import dev.breachresponse.keycloak.support.AfterCommit;
 
 /**
  * {@code /incidents}: create, read, update and close incidents; flag, list and dismiss single users.
@@ -103,7 +108,7 @@ public final class IncidentsResource {
                         .resourcePath(session.getContext().getUri())
                         .representation(json)
                         .success();
-                dev.breachresponse.keycloak.support.AfterCommit.run(session, bulk.runner()::kick);
+                AfterCommit.run(session, bulk.runner()::kick);
             }
             return Response.status(Response.Status.ACCEPTED)
                     .location(session.getContext().getUri().getBaseUriBuilder()
@@ -137,7 +142,7 @@ public final class IncidentsResource {
         return Api.respond(session, () -> {
             auth.users().requireView();
             Incident incident = incident(id);
-            dev.breachresponse.keycloak.incident.Reminder.State s = Api.outboxState(state);
+            Reminder.State s = Api.outboxState(state);
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             out.put("incidentId", incident.id());
             ObjectNode counts = out.putObject("counts");
@@ -157,7 +162,7 @@ public final class IncidentsResource {
         return Api.respond(session, () -> {
             auth.users().requireManage();
             Incident incident = incident(id);
-            var report = session.getProvider(dev.breachresponse.keycloak.reminder.ReminderService.class).runNow(realm);
+            var report = session.getProvider(ReminderService.class).runNow(realm);
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             out.put("incidentId", incident.id());
             out.put("looked", report.looked());
@@ -201,7 +206,7 @@ public final class IncidentsResource {
         return Api.respond(session, () -> {
             auth.users().requireManage();
             requireJson();
-            NewIncident request = IncidentRequests.create(Api.readSmallJson(body), dev.breachresponse.keycloak.incident.Enforcement.settings(session, realm));
+            NewIncident request = IncidentRequests.create(Api.readSmallJson(body), Enforcement.settings(session, realm));
             IncidentStore.CreateResult result = store.createIncident(realm, request, Api.actor(auth));
             ObjectNode json = Json.incident(result.incident());
             return switch (result.outcome()) {
@@ -375,7 +380,7 @@ public final class IncidentsResource {
             }
             Flag dismissed = store.transition(realm, f.id(), FlagState.DISMISSED, Api.actor(auth), "dismissed", reason.strip());
             // remove exactly what an escalation of this flag added (required actions, a disabled account)
-            dev.breachresponse.keycloak.reminder.Escalation.undo(session, realm, dismissed);
+            Escalation.undo(session, realm, dismissed);
             ObjectNode json = Json.flag(dismissed);
             adminEvent.operation(OperationType.DELETE)
                     .resource(BreachResourceType.BREACH_FLAG.name())

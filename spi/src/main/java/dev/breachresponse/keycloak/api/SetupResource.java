@@ -9,10 +9,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.keycloak.events.admin.OperationType;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
@@ -23,6 +25,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.breachresponse.keycloak.incident.BreachResourceType;
+import dev.breachresponse.keycloak.incident.LogoutOutbox;
+import dev.breachresponse.keycloak.reminder.ReminderService;
 import dev.breachresponse.keycloak.setup.BreachSetup;
 import dev.breachresponse.keycloak.incident.BreakGlass;
 import dev.breachresponse.keycloak.incident.Enforcement;
@@ -177,8 +181,8 @@ public final class SetupResource {
     @GET
     @Path("hygiene")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response hygiene(@jakarta.ws.rs.QueryParam("state") String state, @jakarta.ws.rs.QueryParam("first") Integer first,
-                            @jakarta.ws.rs.QueryParam("max") Integer max) {
+    public Response hygiene(@QueryParam("state") String state, @QueryParam("first") Integer first,
+                            @QueryParam("max") Integer max) {
         return Api.respond(session, () -> {
             auth.users().requireView();
             Reminder.State s = Api.outboxState(state);
@@ -203,18 +207,18 @@ public final class SetupResource {
     @GET
     @Path("logouts")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response logouts(@jakarta.ws.rs.QueryParam("state") String state, @jakarta.ws.rs.QueryParam("first") Integer first,
-                            @jakarta.ws.rs.QueryParam("max") Integer max) {
+    public Response logouts(@QueryParam("state") String state, @QueryParam("first") Integer first,
+                            @QueryParam("max") Integer max) {
         return Api.respond(session, () -> {
             auth.users().requireView();
             Reminder.State s = Api.outboxState(state);
-            dev.breachresponse.keycloak.incident.LogoutOutbox outbox = session.getProvider(IncidentStore.class).logouts();
+            LogoutOutbox outbox = session.getProvider(IncidentStore.class).logouts();
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             ObjectNode counts = out.putObject("counts");
             outbox.counts(realm.getId()).forEach((k, v) -> counts.put(k.name(), v));
             ArrayNode items = out.putArray("logouts");
             outbox.list(realm.getId(), s, Api.first(first), Api.max(max, 100, 1000)).forEach(e -> {
-                org.keycloak.models.ClientModel c = realm.getClientById(e.clientId());
+                ClientModel c = realm.getClientById(e.clientId());
                 items.add(Json.logout(e, c == null ? null : c.getClientId()));
             });
             return Response.ok(out.toString(), MediaType.APPLICATION_JSON_TYPE).build();
@@ -232,7 +236,7 @@ public final class SetupResource {
                 throw new ApiException(Response.Status.CONFLICT, "hygiene_off",
                         "the hygiene campaign is off in this realm; switch it on with PUT .../breach-response/config {\"hygiene\": {\"mfaNudges\": true}}");
             }
-            var r = session.getProvider(dev.breachresponse.keycloak.reminder.ReminderService.class).runHygieneNow(realm);
+            var r = session.getProvider(ReminderService.class).runHygieneNow(realm);
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             out.put("walking", r.walking());
             out.put("walked", r.walked());

@@ -1,5 +1,6 @@
 package dev.breachresponse.keycloak.incident;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -129,7 +130,7 @@ public final class PolicyCodec {
     public static Policy fromStored(String json, List<String> exposedData) {
         try {
             return read(MAPPER.readTree(json), Policy.defaultsFor(exposedData));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("stored policy is not JSON", e);
         }
     }

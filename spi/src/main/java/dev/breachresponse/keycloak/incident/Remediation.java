@@ -2,6 +2,7 @@ package dev.breachresponse.keycloak.incident;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import org.keycloak.common.util.Time;
@@ -79,7 +80,7 @@ public final class Remediation {
     public static Optional<Long> passwordChangedAt(UserModel user) {
         return user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE)
                 .map(CredentialModel::getCreatedDate)
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .max(Long::compare);
     }
 

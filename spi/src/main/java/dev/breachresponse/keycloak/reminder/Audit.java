@@ -1,5 +1,6 @@
 package dev.breachresponse.keycloak.reminder;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -67,7 +68,7 @@ final class Audit {
         ev.setAuthDetails(auth);
         try {
             ev.setRepresentation(JsonSerialization.writeValueAsString(representation));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         if (realm.isAdminEventsEnabled()) {

@@ -1,6 +1,10 @@
 package dev.breachresponse.keycloak.reminder;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -35,8 +39,8 @@ final class Campaign {
         int queued = 0;
         int deferred = 0;
         int escalated = 0;
-        java.util.Map<String, RealmSettings> settingsByRealm = new java.util.HashMap<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Map<String, RealmSettings> settingsByRealm = new HashMap<>();
+        Set<String> seen = new HashSet<>();
         while (looked < settings.batchSize()) {
             // every flag looked at is rescheduled past now, so a page holds only new flags; should one come back
             // (not rescheduled), it is skipped, and a page of nothing new ends the tick
@@ -46,9 +50,9 @@ final class Campaign {
                 break;
             }
             // one query each for the page: steps already written, users reminded within the gap
-            java.util.Set<String> existing = outbox.existingSteps(page.stream().map(d -> d.flag().id()).toList());
+            Set<String> existing = outbox.existingSteps(page.stream().map(d -> d.flag().id()).toList());
             long gapStart = now - settings.minGapHours() * 3_600_000L;
-            java.util.Map<String, java.util.Set<String>> remindedByRealm = new java.util.HashMap<>();
+            Map<String, Set<String>> remindedByRealm = new HashMap<>();
             for (ReminderStore.Due due : page) {
                 looked++;
                 RealmModel realm = session.realms().getRealm(due.flag().realmId());
@@ -71,9 +75,9 @@ final class Campaign {
                 Schedule.Plan plan = Schedule.plan(due.flag().flaggedAt(), due.incident().policy(), due.flag().escalatedAt() != null, now);
                 Long next = plan.nextDueAt();
                 if (plan.reminderStep() != null && !existing.contains(due.flag().id() + ":" + plan.reminderStep())) {
-                    java.util.Set<String> reminded = remindedByRealm.computeIfAbsent(realm.getId(), id -> settings.minGapHours() == 0
-                            ? new java.util.HashSet<>()
-                            : new java.util.HashSet<>(outbox.remindedSince(id,
+                    Set<String> reminded = remindedByRealm.computeIfAbsent(realm.getId(), id -> settings.minGapHours() == 0
+                            ? new HashSet<>()
+                            : new HashSet<>(outbox.remindedSince(id,
                                     page.stream().filter(d -> d.flag().realmId().equals(id)).map(d -> d.flag().userId()).toList(), gapStart)));
                     if (settings.minGapHours() > 0 && reminded.contains(due.flag().userId())) {
                         // at most one email per user per period: another reminder went out recently (or in this

@@ -1,9 +1,11 @@
 package dev.breachresponse.keycloak.reminder;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
@@ -41,7 +43,7 @@ final class Hygiene {
         int queued = 0;
         int started = 0;
         int finished = 0;
-        for (Map.Entry<String, String> config : new java.util.TreeMap<>(store.realmConfigs()).entrySet()) {
+        for (Map.Entry<String, String> config : new TreeMap<>(store.realmConfigs()).entrySet()) {
             String realmId = config.getKey();
             if (users >= batch || (onlyRealmId != null && !onlyRealmId.equals(realmId))) {
                 continue;
@@ -106,7 +108,7 @@ final class Hygiene {
     static List<String> asks(List<HygieneStore.Credential> creds, RealmSettings rs, long now) {
         List<String> out = new ArrayList<>(2);
         if (rs.hygiene().mfaNudges()) {
-            Set<String> factorTypes = new java.util.HashSet<>();
+            Set<String> factorTypes = new HashSet<>();
             for (String key : rs.allowedFactors()) {
                 Factor.byKey(key).filter(f -> !f.fallback).ifPresent(f -> factorTypes.add(f.credentialType));
             }

@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.keycloak.authentication.authenticators.resetcred.ResetCredentialEmail;
+import org.keycloak.models.AdminRoles;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.Constants;
 import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
@@ -189,8 +191,8 @@ public final class BreachSetup {
         if (!Enforcement.settings(session, realm).breakGlass().isEmpty()) {
             return;
         }
-        ClientModel management = realm.getClientByClientId(org.keycloak.models.Constants.REALM_MANAGEMENT_CLIENT_ID);
-        var admin = management == null ? null : management.getRole(org.keycloak.models.AdminRoles.REALM_ADMIN);
+        ClientModel management = realm.getClientByClientId(Constants.REALM_MANAGEMENT_CLIENT_ID);
+        var admin = management == null ? null : management.getRole(AdminRoles.REALM_ADMIN);
         long admins = admin == null ? 0 : session.users().getRoleMembersStream(realm, admin, 0, 1000).count();
         warnings.add("No break-glass exclusion is set: flagged realm admins (" + admins + " user(s) hold realm-admin directly) are"
                 + " challenged, escalated and disabled like everyone, so a lost factor can lock every emergency account out. Keep one or"

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import org.keycloak.authentication.AuthenticationFlow;
 import org.keycloak.authentication.authenticators.access.AllowAccessAuthenticatorFactory;
@@ -201,7 +202,7 @@ final class FlowSetup {
         return unique(alias, a -> realm.getAuthenticatorConfigByAlias(a) != null);
     }
 
-    private static String unique(String alias, java.util.function.Predicate<String> taken) {
+    private static String unique(String alias, Predicate<String> taken) {
         String candidate = alias;
         for (int i = 2; taken.test(candidate); i++) {
             candidate = alias + " " + i;
