@@ -73,7 +73,7 @@ public final class BreachResponseResourceProviderFactory
         factory.register(event -> {
             if (event instanceof PostMigrationEvent && KeycloakVersions.mayStartWorkers()) {
                 JobRunner runner = new JobRunner(factory, settings);
-                bulk = new BulkFlags(settings, new JobIntake(settings), runner);
+                bulk = new BulkFlags(new JobIntake(settings), runner);
                 runner.kick();
                 try {
                     // The timer thread only wakes the worker; the work runs on the worker's own thread.

@@ -27,7 +27,8 @@ public final class Remediation {
     }
 
     /**
-     * A factor passed (or was enrolled) at this login: step up every FLAGGED flag, then settle.
+     * A factor passed (or was enrolled) at this login: step up every FLAGGED flag whose policy asks for MFA, then
+     * settle (a flag whose policy does not ask for MFA steps up on the password change there).
      *
      * @return whether a password change is still outstanding (see {@link #settle})
      */

@@ -38,10 +38,8 @@ public interface ReminderStore {
     /**
      * Inserts the (flag, step) row; the caller checked {@link #existingSteps}. Written with the transaction; the
      * unique (flag, step) constraint is the backstop should two planners race (that tick then rolls back).
-     *
-     * @return true
      */
-    boolean create(Flag flag, String incidentInternalId, int step, Reminder.Kind kind, Reminder.State state, long dueAt, String detail);
+    void create(Flag flag, String incidentInternalId, int step, Reminder.Kind kind, Reminder.State state, long dueAt, String detail);
 
     /** Of these users, those with a reminder created at or after {@code since} (one query for a page). */
     Set<String> remindedSince(String realmId, Collection<String> userIds, long since);

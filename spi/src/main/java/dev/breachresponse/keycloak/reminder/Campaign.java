@@ -85,20 +85,20 @@ final class Campaign {
                         long retry = now + 3_600_000L;
                         next = next == null ? retry : Math.min(next, retry);
                         deferred++;
-                    } else if (outbox.create(due.flag(), due.incident().internalId(), plan.reminderStep(),
-                            Reminder.Kind.REMINDER, Reminder.State.PENDING, now, "step " + (plan.reminderStep() + 1))) {
+                    } else {
+                        outbox.create(due.flag(), due.incident().internalId(), plan.reminderStep(),
+                                Reminder.Kind.REMINDER, Reminder.State.PENDING, now, "step " + (plan.reminderStep() + 1));
                         reminded.add(due.flag().userId());
                         queued++;
                     }
                 }
                 if (plan.escalate() && !existing.contains(due.flag().id() + ":" + Reminder.ESCALATION)) {
                     String enrol = Factor.byKey(rs.enrolmentFactor()).orElse(Factor.OTP).enrolAction;
-                    if (outbox.create(due.flag(), due.incident().internalId(), Reminder.ESCALATION, Reminder.Kind.ESCALATION,
-                            Reminder.State.SENT, now, null)) {
-                        List<String> actions = Escalation.apply(session, realm, due.flag(), due.incident().policy(), enrol);
-                        audit.escalated(realm, due.incident().id(), due.flag().userId(), actions);
-                        escalated++;
-                    }
+                    outbox.create(due.flag(), due.incident().internalId(), Reminder.ESCALATION, Reminder.Kind.ESCALATION,
+                            Reminder.State.SENT, now, null);
+                    List<String> actions = Escalation.apply(session, realm, due.flag(), due.incident().policy(), enrol);
+                    audit.escalated(realm, due.incident().id(), due.flag().userId(), actions);
+                    escalated++;
                 }
                 outbox.scheduleNext(due.flag().id(), next);
             }
