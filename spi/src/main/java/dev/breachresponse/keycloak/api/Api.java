@@ -2,14 +2,18 @@ package dev.breachresponse.keycloak.api;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.hibernate.exception.ConstraintViolationException;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
@@ -21,6 +25,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.breachresponse.keycloak.incident.Reminder;
 import dev.breachresponse.keycloak.jobs.BodyRejected;
 import dev.breachresponse.keycloak.jobs.JobIntake;
 import dev.breachresponse.keycloak.incident.Actor;
@@ -67,7 +72,7 @@ final class Api {
         } catch (JobIntake.KeyReused e) {
             session.getTransactionManager().setRollbackOnly();
             return error(422, "idempotency_key_reused", e.getMessage());
-        } catch (jakarta.persistence.PersistenceException e) {
+        } catch (PersistenceException e) {
             session.getTransactionManager().setRollbackOnly();
             if (isConstraintViolation(e)) {
                 return error(409, "conflict", "A concurrent request changed the same data; retry");
@@ -81,7 +86,7 @@ final class Api {
 
     private static boolean isConstraintViolation(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof org.hibernate.exception.ConstraintViolationException || c instanceof java.sql.SQLIntegrityConstraintViolationException) {
+            if (c instanceof ConstraintViolationException || c instanceof SQLIntegrityConstraintViolationException) {
                 return true;
             }
         }
@@ -138,12 +143,12 @@ final class Api {
     }
 
     /** The {@code state} query parameter of an outbox listing: null when absent, 400 when not a state. */
-    static dev.breachresponse.keycloak.incident.Reminder.State outboxState(String state) {
+    static Reminder.State outboxState(String state) {
         if (state == null) {
             return null;
         }
         try {
-            return dev.breachresponse.keycloak.incident.Reminder.State.valueOf(state.trim().toUpperCase(java.util.Locale.ROOT));
+            return Reminder.State.valueOf(state.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("state must be one of PENDING, SENT, FAILED, CANCELLED");
         }

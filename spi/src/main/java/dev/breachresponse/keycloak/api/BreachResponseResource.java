@@ -10,11 +10,6 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 /** Root of the admin API; each sub-resource checks permissions on its first line. */
 public final class BreachResponseResource {
 
-    /** Admin event resource type for incidents and flags (Keycloak's own enum is closed). */
-    static final String EVENT_RESOURCE_INCIDENT = "BREACH_INCIDENT";
-    static final String EVENT_RESOURCE_FLAG = "BREACH_FLAG";
-    static final String EVENT_RESOURCE_JOB = "BREACH_FLAG_JOB";
-
     private final KeycloakSession session;
     private final RealmModel realm;
     private final AdminPermissionEvaluator auth;

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import jakarta.ws.rs.ServiceUnavailableException;
 
+import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -31,7 +32,7 @@ public final class BreachResponseResourceProviderFactory
 
     public static final String ID = "breach-response";
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(BreachResponseResourceProviderFactory.class);
+    private static final Logger LOG = Logger.getLogger(BreachResponseResourceProviderFactory.class);
 
     private JobSettings settings;
     private volatile BulkFlags bulk;
@@ -72,7 +73,7 @@ public final class BreachResponseResourceProviderFactory
         factory.register(event -> {
             if (event instanceof PostMigrationEvent && KeycloakVersions.mayStartWorkers()) {
                 JobRunner runner = new JobRunner(factory, settings);
-                bulk = new BulkFlags(settings, new JobIntake(settings), runner);
+                bulk = new BulkFlags(new JobIntake(settings), runner);
                 runner.kick();
                 try {
                     // The timer thread only wakes the worker; the work runs on the worker's own thread.

@@ -1,5 +1,7 @@
 package dev.breachresponse.keycloak.api;
 
+import java.util.Locale;
+
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -20,7 +22,7 @@ final class BulkRequests {
                 throw new ApiException(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Only UTF-8 bodies are accepted");
             }
             String t = type.getType() + "/" + type.getSubtype();
-            switch (t.toLowerCase(java.util.Locale.ROOT)) {
+            switch (t.toLowerCase(Locale.ROOT)) {
                 case "application/json":
                     return SubjectReader.Format.JSON;
                 case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines":

@@ -19,6 +19,7 @@ import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.NewIncident;
 import dev.breachresponse.keycloak.incident.Policy;
 import dev.breachresponse.keycloak.incident.PolicyCodec;
+import dev.breachresponse.keycloak.incident.RealmSettings;
 
 /** Validates incident bodies field by field; unknown fields are refused (no mass assignment). */
 final class IncidentRequests {
@@ -36,7 +37,7 @@ final class IncidentRequests {
     private IncidentRequests() {
     }
 
-    static NewIncident create(JsonNode body, dev.breachresponse.keycloak.incident.RealmSettings realmSettings) {
+    static NewIncident create(JsonNode body, RealmSettings realmSettings) {
         onlyFields(body, CREATE_FIELDS);
         String id = text(body, "id", true, 64);
         if (!id.matches(IncidentStore.ID_PATTERN)) {

@@ -27,6 +27,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.breachresponse.keycloak.incident.BreachResourceType;
+import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.incident.Reminder;
 import dev.breachresponse.keycloak.jobs.JobIntake;
 import dev.breachresponse.keycloak.jobs.SubjectReader;
 import dev.breachresponse.keycloak.jobs.SubmitterRights;
@@ -41,7 +44,9 @@ import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.NewIncident;
 import dev.breachresponse.keycloak.incident.Policy;
 import dev.breachresponse.keycloak.incident.PolicyCodec;
+import dev.breachresponse.keycloak.reminder.ReminderService;
 import dev.breachresponse.keycloak.revocation.SessionRevoker;
+import dev.breachresponse.keycloak.support.AfterCommit;
 
 /**
  * {@code /incidents}: create, read, update and close incidents; flag, list and dismiss single users.
@@ -99,11 +104,11 @@ public final class IncidentsResource {
             ObjectNode json = Json.job(job, incident.id());
             if (!accepted.replay()) {
                 adminEvent.operation(OperationType.CREATE)
-                        .resource(BreachResponseResource.EVENT_RESOURCE_JOB)
+                        .resource(BreachResourceType.BREACH_FLAG_JOB.name())
                         .resourcePath(session.getContext().getUri())
                         .representation(json)
                         .success();
-                dev.breachresponse.keycloak.support.AfterCommit.run(session, bulk.runner()::kick);
+                AfterCommit.run(session, bulk.runner()::kick);
             }
             return Response.status(Response.Status.ACCEPTED)
                     .location(session.getContext().getUri().getBaseUriBuilder()
@@ -137,7 +142,7 @@ public final class IncidentsResource {
         return Api.respond(session, () -> {
             auth.users().requireView();
             Incident incident = incident(id);
-            dev.breachresponse.keycloak.incident.Reminder.State s = Api.outboxState(state);
+            Reminder.State s = Api.outboxState(state);
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             out.put("incidentId", incident.id());
             ObjectNode counts = out.putObject("counts");
@@ -157,7 +162,7 @@ public final class IncidentsResource {
         return Api.respond(session, () -> {
             auth.users().requireManage();
             Incident incident = incident(id);
-            var report = session.getProvider(dev.breachresponse.keycloak.reminder.ReminderService.class).runNow(realm);
+            var report = session.getProvider(ReminderService.class).runNow(realm);
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             out.put("incidentId", incident.id());
             out.put("looked", report.looked());
@@ -170,7 +175,7 @@ public final class IncidentsResource {
             out.put("planMillis", report.planMillis());
             out.put("sendMillis", report.sendMillis());
             adminEvent.operation(OperationType.ACTION)
-                    .resource("BREACH_REMINDER")
+                    .resource(BreachResourceType.BREACH_REMINDER.name())
                     .resourcePath(session.getContext().getUri())
                     .representation(out)
                     .success();
@@ -201,13 +206,13 @@ public final class IncidentsResource {
         return Api.respond(session, () -> {
             auth.users().requireManage();
             requireJson();
-            NewIncident request = IncidentRequests.create(Api.readSmallJson(body), dev.breachresponse.keycloak.incident.Enforcement.settings(session, realm));
+            NewIncident request = IncidentRequests.create(Api.readSmallJson(body), Enforcement.settings(session, realm));
             IncidentStore.CreateResult result = store.createIncident(realm, request, Api.actor(auth));
             ObjectNode json = Json.incident(result.incident());
             return switch (result.outcome()) {
                 case CREATED -> {
                     adminEvent.operation(OperationType.CREATE)
-                            .resource(BreachResponseResource.EVENT_RESOURCE_INCIDENT)
+                            .resource(BreachResourceType.BREACH_INCIDENT.name())
                             .resourcePath(session.getContext().getUri(), request.id())
                             .representation(json)
                             .success();
@@ -272,7 +277,7 @@ public final class IncidentsResource {
             }
             ObjectNode json = Json.incident(updated);
             adminEvent.operation(OperationType.UPDATE)
-                    .resource(BreachResponseResource.EVENT_RESOURCE_INCIDENT)
+                    .resource(BreachResourceType.BREACH_INCIDENT.name())
                     .resourcePath(session.getContext().getUri())
                     .representation(json)
                     .success();
@@ -340,7 +345,7 @@ public final class IncidentsResource {
                 return Response.ok(json.toString(), MediaType.APPLICATION_JSON_TYPE).build();
             }
             adminEvent.operation(OperationType.CREATE)
-                    .resource(BreachResponseResource.EVENT_RESOURCE_FLAG)
+                    .resource(BreachResourceType.BREACH_FLAG.name())
                     .resourcePath(session.getContext().getUri())
                     .representation(json)
                     .success();
@@ -373,7 +378,7 @@ public final class IncidentsResource {
             }
             ObjectNode json = Json.flag(dismissal.flag());
             adminEvent.operation(OperationType.DELETE)
-                    .resource(BreachResponseResource.EVENT_RESOURCE_FLAG)
+                    .resource(BreachResourceType.BREACH_FLAG.name())
                     .resourcePath(session.getContext().getUri())
                     .representation(json)
                     .success();

@@ -15,6 +15,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
+import dev.breachresponse.keycloak.incident.BreachResourceType;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.ItemOutcome;
 import dev.breachresponse.keycloak.incident.Job;
@@ -82,7 +83,7 @@ public final class JobsResource {
             Job now = store.jobs().find(realm, jobId).orElseThrow();
             if (cancelled) {
                 adminEvent.operation(OperationType.DELETE)
-                        .resource(BreachResponseResource.EVENT_RESOURCE_JOB)
+                        .resource(BreachResourceType.BREACH_FLAG_JOB.name())
                         .resourcePath(session.getContext().getUri())
                         .representation(Json.job(now, incidentKey(now)))
                         .success();

@@ -2,6 +2,7 @@ package dev.breachresponse.keycloak.api;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -12,11 +13,16 @@ import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.FlagHistoryEntry;
 import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.Funnel;
+import dev.breachresponse.keycloak.incident.HygieneStore;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.Job;
 import dev.breachresponse.keycloak.incident.JobItem;
+import dev.breachresponse.keycloak.incident.LogoutOutbox;
+import dev.breachresponse.keycloak.incident.Nudge;
 import dev.breachresponse.keycloak.incident.PolicyCodec;
+import dev.breachresponse.keycloak.incident.Reminder;
+import dev.breachresponse.keycloak.jobs.Subject;
 
 /** The API's output shapes, written by hand so the wire format never follows a refactoring by accident. */
 final class Json {
@@ -73,7 +79,7 @@ final class Json {
         return n;
     }
 
-    static ObjectNode reminder(dev.breachresponse.keycloak.incident.Reminder r) {
+    static ObjectNode reminder(Reminder r) {
         ObjectNode n = F.objectNode();
         n.put("id", r.id());
         n.put("userId", r.userId());
@@ -89,7 +95,7 @@ final class Json {
         return n;
     }
 
-    static ObjectNode nudge(dev.breachresponse.keycloak.incident.Nudge r) {
+    static ObjectNode nudge(Nudge r) {
         ObjectNode n = F.objectNode();
         n.put("id", r.id());
         n.put("userId", r.userId());
@@ -105,7 +111,7 @@ final class Json {
     }
 
     /** A back-channel logout row; {@code client} is the client's clientId (null once the client is gone). */
-    static ObjectNode logout(dev.breachresponse.keycloak.incident.LogoutOutbox.Entry e, String client) {
+    static ObjectNode logout(LogoutOutbox.Entry e, String client) {
         ObjectNode n = F.objectNode();
         n.put("id", e.id());
         n.put("client", client);
@@ -119,7 +125,7 @@ final class Json {
         return n;
     }
 
-    static ObjectNode walk(dev.breachresponse.keycloak.incident.HygieneStore.Walk w) {
+    static ObjectNode walk(HygieneStore.Walk w) {
         ObjectNode n = F.objectNode();
         n.put("pass", w.pass());
         n.put("walking", w.cursorId() != null);
@@ -182,13 +188,13 @@ final class Json {
         for (JobItem i : items) {
             ObjectNode n = a.addObject();
             n.put("seq", i.seq());
-            n.put("subjectType", i.subjectType() == null ? null : i.subjectType().toLowerCase(java.util.Locale.ROOT));
+            n.put("subjectType", i.subjectType() == null ? null : i.subjectType().toLowerCase(Locale.ROOT));
             n.put("subject", i.subject());
             n.put("outcome", i.outcome() == null ? null : i.outcome().name());
             n.put("userId", i.userId());
             n.put("detail", i.detail());
             ObjectNode also = n.putObject("alsoGiven");
-            dev.breachresponse.keycloak.jobs.Subject.decodeAlso(i.also()).forEach((t, v) -> also.put(t.key(), v));
+            Subject.decodeAlso(i.also()).forEach((t, v) -> also.put(t.key(), v));
         }
         return a;
     }

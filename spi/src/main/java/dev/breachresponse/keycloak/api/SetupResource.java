@@ -9,10 +9,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.keycloak.events.admin.OperationType;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
@@ -22,6 +24,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.breachresponse.keycloak.incident.BreachResourceType;
+import dev.breachresponse.keycloak.incident.LogoutOutbox;
+import dev.breachresponse.keycloak.reminder.ReminderService;
 import dev.breachresponse.keycloak.setup.BreachSetup;
 import dev.breachresponse.keycloak.incident.BreakGlass;
 import dev.breachresponse.keycloak.incident.Enforcement;
@@ -41,9 +46,6 @@ import dev.breachresponse.keycloak.incident.RealmSettingsCodec;
  * back-channel logouts owed to clients.
  */
 public final class SetupResource {
-
-    static final String EVENT_RESOURCE_SETUP = "BREACH_SETUP";
-    static final String EVENT_RESOURCE_CONFIG = "BREACH_CONFIG";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -73,7 +75,7 @@ public final class SetupResource {
             report.flows().forEach(flows::put);
             if (!report.changes().isEmpty()) {
                 adminEvent.operation(OperationType.UPDATE)
-                        .resource(EVENT_RESOURCE_SETUP)
+                        .resource(BreachResourceType.BREACH_SETUP.name())
                         .resourcePath(session.getContext().getUri())
                         .representation(json)
                         .success();
@@ -167,7 +169,7 @@ public final class SetupResource {
             ObjectNode json = RealmSettingsCodec.toJson(settings);
             session.getProvider(IncidentStore.class).saveRealmConfig(realm, json.toString(), Api.actor(auth));
             adminEvent.operation(OperationType.UPDATE)
-                    .resource(EVENT_RESOURCE_CONFIG)
+                    .resource(BreachResourceType.BREACH_CONFIG.name())
                     .resourcePath(session.getContext().getUri())
                     .representation(json)
                     .success();
@@ -179,8 +181,8 @@ public final class SetupResource {
     @GET
     @Path("hygiene")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response hygiene(@jakarta.ws.rs.QueryParam("state") String state, @jakarta.ws.rs.QueryParam("first") Integer first,
-                            @jakarta.ws.rs.QueryParam("max") Integer max) {
+    public Response hygiene(@QueryParam("state") String state, @QueryParam("first") Integer first,
+                            @QueryParam("max") Integer max) {
         return Api.respond(session, () -> {
             auth.users().requireView();
             Reminder.State s = Api.outboxState(state);
@@ -205,18 +207,18 @@ public final class SetupResource {
     @GET
     @Path("logouts")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response logouts(@jakarta.ws.rs.QueryParam("state") String state, @jakarta.ws.rs.QueryParam("first") Integer first,
-                            @jakarta.ws.rs.QueryParam("max") Integer max) {
+    public Response logouts(@QueryParam("state") String state, @QueryParam("first") Integer first,
+                            @QueryParam("max") Integer max) {
         return Api.respond(session, () -> {
             auth.users().requireView();
             Reminder.State s = Api.outboxState(state);
-            dev.breachresponse.keycloak.incident.LogoutOutbox outbox = session.getProvider(IncidentStore.class).logouts();
+            LogoutOutbox outbox = session.getProvider(IncidentStore.class).logouts();
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             ObjectNode counts = out.putObject("counts");
             outbox.counts(realm.getId()).forEach((k, v) -> counts.put(k.name(), v));
             ArrayNode items = out.putArray("logouts");
             outbox.list(realm.getId(), s, Api.first(first), Api.max(max, 100, 1000)).forEach(e -> {
-                org.keycloak.models.ClientModel c = realm.getClientById(e.clientId());
+                ClientModel c = realm.getClientById(e.clientId());
                 items.add(Json.logout(e, c == null ? null : c.getClientId()));
             });
             return Response.ok(out.toString(), MediaType.APPLICATION_JSON_TYPE).build();
@@ -234,7 +236,7 @@ public final class SetupResource {
                 throw new ApiException(Response.Status.CONFLICT, "hygiene_off",
                         "the hygiene campaign is off in this realm; switch it on with PUT .../breach-response/config {\"hygiene\": {\"mfaNudges\": true}}");
             }
-            var r = session.getProvider(dev.breachresponse.keycloak.reminder.ReminderService.class).runHygieneNow(realm);
+            var r = session.getProvider(ReminderService.class).runHygieneNow(realm);
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             out.put("walking", r.walking());
             out.put("walked", r.walked());
@@ -247,7 +249,7 @@ public final class SetupResource {
             out.put("walkMillis", r.walkMillis());
             out.put("sendMillis", r.sendMillis());
             adminEvent.operation(OperationType.ACTION)
-                    .resource("BREACH_HYGIENE")
+                    .resource(BreachResourceType.BREACH_HYGIENE.name())
                     .resourcePath(session.getContext().getUri())
                     .representation(out)
                     .success();

@@ -41,7 +41,7 @@ final class BreachChooseFactorAction extends BreachRequiredAction {
             return;
         }
         if (offered.size() == 1) {
-            choose(context, d, offered.get(0), false);
+            choose(context, offered.get(0), false);
             return;
         }
         context.challenge(page(context, d, offered).createForm(TEMPLATE));
@@ -79,10 +79,10 @@ final class BreachChooseFactorAction extends BreachRequiredAction {
         }
         boolean recovery = "on".equals(form.getFirst(FIELD_RECOVERY))
                 && FactorChoice.recoveryCodesOffered(context.getSession(), context.getRealm(), context.getUser(), d);
-        choose(context, d, chosen, recovery);
+        choose(context, chosen, recovery);
     }
 
-    private static void choose(RequiredActionContext context, Decision d, Factor chosen, boolean recovery) {
+    private static void choose(RequiredActionContext context, Factor chosen, boolean recovery) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         authSession.addRequiredAction(chosen.enrolAction);
         if (recovery) {

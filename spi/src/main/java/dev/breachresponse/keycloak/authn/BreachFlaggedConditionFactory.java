@@ -2,6 +2,7 @@ package dev.breachresponse.keycloak.authn;
 
 import java.util.List;
 
+import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticator;
 import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
@@ -11,7 +12,7 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 import dev.breachresponse.keycloak.support.NoLifecycle;
 
 /** "Condition - breach flagged": guards a sub-flow (the breach step-up) in any flow. */
-public final class BreachFlaggedConditionFactory implements ConditionalAuthenticatorFactory, NoLifecycle<org.keycloak.authentication.Authenticator> {
+public final class BreachFlaggedConditionFactory implements ConditionalAuthenticatorFactory, NoLifecycle<Authenticator> {
 
     public static final String ID = "conditional-breach-flagged";
 

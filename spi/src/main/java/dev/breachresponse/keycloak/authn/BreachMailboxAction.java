@@ -1,6 +1,8 @@
 package dev.breachresponse.keycloak.authn;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
@@ -9,6 +11,8 @@ import org.keycloak.authentication.actiontoken.execactions.ExecuteActionsActionT
 import org.keycloak.common.util.Time;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventType;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.LoginActionsService;
@@ -66,18 +70,18 @@ final class BreachMailboxAction extends BreachRequiredAction {
                 .build(realm.getName()).toString();
         try {
             // our own wording (why the link, what to do if it was not you), Keycloak's execute-actions token
-            java.util.Map<String, Object> attributes = new java.util.HashMap<>();
+            Map<String, Object> attributes = new HashMap<>();
             attributes.put("link", link);
             attributes.put("linkExpirationMinutes", TimeUnit.SECONDS.toMinutes(lifespan));
             context.getSession().getProvider(EmailTemplateProvider.class)
                     .setRealm(realm)
                     .setUser(user)
                     .send("breachMailboxSubject", MAIL_TEMPLATE, attributes);
-            context.getEvent().clone().event(org.keycloak.events.EventType.EXECUTE_ACTIONS).user(user).success();
+            context.getEvent().clone().event(EventType.EXECUTE_ACTIONS).user(user).success();
             return true;
         } catch (EmailException e) {
             LOG.warnf("breach-response: could not send the mailbox-proof link in realm %s: %s", realm.getName(), e.getMessage());
-            context.getEvent().clone().event(org.keycloak.events.EventType.EXECUTE_ACTIONS_ERROR).user(user).error("email_send_failed");
+            context.getEvent().clone().event(EventType.EXECUTE_ACTIONS_ERROR).user(user).error(Errors.EMAIL_SEND_FAILED);
             return false;
         }
     }

@@ -2,11 +2,15 @@ package dev.breachresponse.keycloak.authn;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.common.util.Time;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventType;
+import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
@@ -37,7 +41,7 @@ final class BreachNoticeAction extends BreachRequiredAction {
         context.challenge(page(context, incidents).createForm(TEMPLATE));
     }
 
-    private org.keycloak.forms.login.LoginFormsProvider page(RequiredActionContext context, List<Incident> incidents) {
+    private LoginFormsProvider page(RequiredActionContext context, List<Incident> incidents) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         Decision d = Enforcement.decide(context.getSession(), context.getRealm(), context.getUser());
         String enrolling = authSession.getAuthNote(BreachStepUpAuthenticator.NOTE_ENROLLING);
@@ -84,15 +88,15 @@ final class BreachNoticeAction extends BreachRequiredAction {
         authSession.removeRequiredAction(BreachChooseFactorActionFactory.ID);
         authSession.removeRequiredAction(BreachVerifyActionFactory.ID);
         authSession.removeAuthNote(BreachStepUpAuthenticator.NOTE_ENROLLING);
-        context.getEvent().clone().event(org.keycloak.events.EventType.CUSTOM_REQUIRED_ACTION)
-                .detail("custom_required_action", BreachNoticeActionFactory.ID)
+        context.getEvent().clone().event(EventType.CUSTOM_REQUIRED_ACTION)
+                .detail(Details.CUSTOM_REQUIRED_ACTION, BreachNoticeActionFactory.ID)
                 .detail("breach_grace_skip", String.valueOf(Time.currentTime()))
                 .user(user).success();
         Enforcement.forget(context.getSession(), context.getRealm(), user);
     }
 
     /** What the notice and email templates show of an incident (a map: FreeMarker reads its keys). */
-    static java.util.Map<String, Object> noticeIncident(Incident i) {
-        return java.util.Map.of("id", i.id(), "title", i.title(), "exposedData", i.exposedData());
+    static Map<String, Object> noticeIncident(Incident i) {
+        return Map.of("id", i.id(), "title", i.title(), "exposedData", i.exposedData());
     }
 }

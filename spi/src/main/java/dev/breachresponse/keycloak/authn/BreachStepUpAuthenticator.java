@@ -1,20 +1,26 @@
 package dev.breachresponse.keycloak.authn;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.keycloak.OAuthErrorException;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
+import org.keycloak.authentication.authenticators.directgrant.ValidateOTP;
 import org.keycloak.models.DefaultActionTokenKey;
 import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 import org.keycloak.services.messages.Messages;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import dev.breachresponse.keycloak.incident.Enforcement;
@@ -46,7 +52,7 @@ final class BreachStepUpAuthenticator implements Authenticator {
             context.success();
             return;
         }
-        java.util.Optional<Factor> earlier = passedEarlier(context, d);
+        Optional<Factor> earlier = passedEarlier(context, d);
         if (earlier.isPresent()) {
             // the flow already verified an allowed factor in this very login (the realm's own OTP step): no second code
             if (DIRECT_GRANT_PATH.equals(context.getFlowPath()) && d.requirePasswordChange()) {
@@ -109,18 +115,22 @@ final class BreachStepUpAuthenticator implements Authenticator {
      * Form" ({@code auth-conditional-otp-form}): it reports success when it SKIPS the code (skip role, header,
      * default outcome), which would count as a step-up nobody passed.
      */
-    private static final java.util.Map<String, Factor> VERIFIERS = java.util.Map.of(
-            "auth-otp-form", Factor.OTP,
-            "direct-grant-validate-otp", Factor.OTP,
-            "webauthn-authenticator", Factor.WEBAUTHN,
-            "webauthn-authenticator-passwordless", Factor.WEBAUTHN_PASSWORDLESS,
-            "auth-recovery-authn-code-form", Factor.RECOVERY_CODES);
+    private static final Map<String, Factor> VERIFIERS = verifiers();
+
+    private static Map<String, Factor> verifiers() {
+        Map<String, Factor> m = new HashMap<>();
+        for (Factor f : Factor.values()) {
+            m.put(f.authenticatorId, f);
+        }
+        m.put(DIRECT_GRANT_OTP, Factor.OTP);
+        return Map.copyOf(m);
+    }
 
     /**
      * An allowed factor that an earlier execution of this same authentication session verified (not an SSO
      * cookie: execution results belong to one login).
      */
-    private static java.util.Optional<Factor> passedEarlier(AuthenticationFlowContext context, Decision d) {
+    private static Optional<Factor> passedEarlier(AuthenticationFlowContext context, Decision d) {
         for (var entry : context.getAuthenticationSession().getExecutionStatus().entrySet()) {
             if (entry.getValue() != AuthenticationSessionModel.ExecutionStatus.SUCCESS) {
                 continue;
@@ -129,10 +139,10 @@ final class BreachStepUpAuthenticator implements Authenticator {
             Factor f = execution == null || execution.getAuthenticator() == null ? null : VERIFIERS.get(execution.getAuthenticator());
             // the user must hold that factor: a success of an execution that verified nothing of theirs counts for nothing
             if (f != null && d.factors().contains(f.key) && Factor.configured(context.getUser(), List.of(f.key)).contains(f)) {
-                return java.util.Optional.of(f);
+                return Optional.of(f);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static Authenticator delegate(AuthenticationFlowContext context, Factor factor) {
@@ -170,7 +180,7 @@ final class BreachStepUpAuthenticator implements Authenticator {
     }
 
     /** Keycloak's direct-grant OTP check: its reference category ("otp") is the one failures count under. */
-    static final String DIRECT_GRANT_OTP = "direct-grant-validate-otp";
+    static final String DIRECT_GRANT_OTP = ValidateOTP.PROVIDER_ID;
 
     /**
      * Direct grant: the {@code otp} form parameter, checked against the user's OTP credentials. A locked-out user
@@ -229,7 +239,7 @@ final class BreachStepUpAuthenticator implements Authenticator {
     private static Response oauthError(String description) {
         return Response.status(Response.Status.BAD_REQUEST)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(java.util.Map.of("error", "invalid_grant", "error_description", description))
+                .entity(new OAuth2ErrorRepresentation(OAuthErrorException.INVALID_GRANT, description))
                 .build();
     }
 
@@ -310,7 +320,7 @@ final class BreachStepUpAuthenticator implements Authenticator {
             return Factor.byKey(preferred).orElse(Factor.OTP);
         }
         return d.factors().stream()
-                .filter(dev.breachresponse.keycloak.incident.RealmSettings.ENROLLABLE::contains)
+                .filter(Factor.PRIMARY_KEYS::contains)
                 .findFirst().flatMap(Factor::byKey).orElse(Factor.OTP);
     }
 

@@ -1,5 +1,6 @@
 package dev.breachresponse.keycloak.authn;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -80,7 +81,7 @@ final class BreachVerifyAction extends BreachRequiredAction {
                     .setRealm(context.getRealm())
                     .setUser(user)
                     // a mutable map: Keycloak adds its own attributes (locale, msg, user) to it
-                    .send("breachFactorAddedSubject", FACTOR_ADDED_TEMPLATE, new java.util.HashMap<>(Map.of(
+                    .send("breachFactorAddedSubject", FACTOR_ADDED_TEMPLATE, new HashMap<>(Map.of(
                             "factor", factor.key,
                             "incidents", incidents.stream().map(BreachNoticeAction::noticeIncident).toList())));
         } catch (EmailException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.breachresponse.keycloak.authn;
 
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,7 +32,7 @@ final class BruteForce {
      * ({@code OTPFormAuthenticator.validateOTP}, {@code RecoveryAuthnCodesFormAuthenticator.isDisabledByBruteForce}).
      * Keycloak's WebAuthn authenticators do not: the step-up checks for them.
      */
-    static final Set<Factor> CHECKS_LOCK_ITSELF = Collections.unmodifiableSet(java.util.EnumSet.of(Factor.OTP, Factor.RECOVERY_CODES));
+    static final Set<Factor> CHECKS_LOCK_ITSELF = Collections.unmodifiableSet(EnumSet.of(Factor.OTP, Factor.RECOVERY_CODES));
 
     private BruteForce() {
     }

@@ -1,8 +1,11 @@
 package dev.breachresponse.keycloak.authn;
 
+import java.util.concurrent.ConcurrentHashMap;
+
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
+import org.keycloak.authentication.AuthenticationProcessor;
 import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
@@ -47,7 +50,7 @@ final class EnforcementBackstop implements RequiredActionProvider {
     private static final int MAX_PATH = 255;
     /** At most one warning per realm and path a minute: a refused path hammered by logins must not flood the log. */
     private static final long LOG_EVERY_MILLIS = 60_000;
-    private static final java.util.concurrent.ConcurrentHashMap<String, Long> LOGGED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, Long> LOGGED = new ConcurrentHashMap<>();
 
     private EnforcementBackstop() {
     }
@@ -135,7 +138,7 @@ final class EnforcementBackstop implements RequiredActionProvider {
         if (BreachStepUpAuthenticator.isDirectGrant(context.getSession())) {
             how = "direct-grant";
         } else {
-            String flowPath = authSession.getAuthNote(org.keycloak.authentication.AuthenticationProcessor.CURRENT_FLOW_PATH);
+            String flowPath = authSession.getAuthNote(AuthenticationProcessor.CURRENT_FLOW_PATH);
             how = flowPath == null || flowPath.isBlank() ? "login" : flowPath;
         }
         StringBuilder sb = new StringBuilder(how).append(" client=").append(authSession.getClient().getClientId());

@@ -1,5 +1,6 @@
 package dev.breachresponse.keycloak.authn;
 
+import java.util.Arrays;
 import java.util.List;
 
 import org.keycloak.authentication.RequiredActionFactory;
@@ -8,7 +9,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
-import dev.breachresponse.keycloak.incident.RealmSettings;
 import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.Factor;
 import dev.breachresponse.keycloak.incident.Decision;
@@ -16,22 +16,21 @@ import dev.breachresponse.keycloak.incident.Decision;
 /**
  * Which factors a flagged user without one may enrol, and what to queue for it. Offered: the allowed factors
  * of the strictest open incident ({@link Decision#factors()}) that are enrollable
- * ({@link RealmSettings#ENROLLABLE}) and whose Keycloak enrolment required action is registered and enabled in
+ * (not a {@link Factor#fallback}) and whose Keycloak enrolment required action is registered and enabled in
  * the realm, phishing-resistant first: passkey, security key, authenticator app. More than one offered →
  * the choice page ({@link BreachChooseFactorActionFactory#ID}); exactly one → its enrolment directly.
  */
 final class FactorChoice {
-
-    /** The display order: passkeys first (they resist phishing, the threat after a contact-data leak). */
-    private static final List<Factor> ORDER = List.of(Factor.WEBAUTHN_PASSWORDLESS, Factor.WEBAUTHN, Factor.OTP);
 
     private FactorChoice() {
     }
 
     /** The factors the choice page offers, in display order; may be empty (then nothing can be enrolled). */
     static List<Factor> offered(KeycloakSession session, RealmModel realm, Decision d) {
-        return ORDER.stream()
-                .filter(f -> d.factors().contains(f.key) && RealmSettings.ENROLLABLE.contains(f.key))
+        // Factor's declaration order is the display order: passkeys first (they resist phishing, the threat after a
+        // contact-data leak)
+        return Arrays.stream(Factor.values())
+                .filter(f -> !f.fallback && d.factors().contains(f.key))
                 .filter(f -> actionAvailable(session, realm, f.enrolAction))
                 .toList();
     }

@@ -1,5 +1,6 @@
 package dev.breachresponse.keycloak.incident;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -34,7 +35,7 @@ public record Actor(Type type, String id) {
 
     /** Stored form, e.g. {@code admin:8f2c…}; parsed back by {@link #parse}. */
     public String asString() {
-        return type.name().toLowerCase(java.util.Locale.ROOT) + ":" + id;
+        return type.name().toLowerCase(Locale.ROOT) + ":" + id;
     }
 
     public static Actor parse(String stored) {
@@ -45,7 +46,7 @@ public record Actor(Type type, String id) {
         if (colon <= 0) {
             return new Actor(Type.SYSTEM, stored);
         }
-        Type t = Type.valueOf(stored.substring(0, colon).toUpperCase(java.util.Locale.ROOT));
+        Type t = Type.valueOf(stored.substring(0, colon).toUpperCase(Locale.ROOT));
         return new Actor(t, stored.substring(colon + 1));
     }
 }

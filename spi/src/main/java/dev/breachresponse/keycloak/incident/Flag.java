@@ -1,5 +1,7 @@
 package dev.breachresponse.keycloak.incident;
 
+import java.util.List;
+
 /** Read-only view of one flag (one user exposed in one incident). */
 public record Flag(
         String id,
@@ -20,6 +22,6 @@ public record Flag(
         String stepUpFactor,
         int graceSkips,
         Long escalatedAt,
-        java.util.List<String> escalatedActions,
+        List<String> escalatedActions,
         long updatedAt) {
 }

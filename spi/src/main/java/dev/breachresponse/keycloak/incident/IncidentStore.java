@@ -1,7 +1,10 @@
 package dev.breachresponse.keycloak.incident;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.Provider;
@@ -60,7 +63,7 @@ public interface IncidentStore extends Provider {
     FlagResult flag(RealmModel realm, Incident incident, String userId, Actor actor, String cause, boolean reflag);
 
     /** States of the flags these users already have in the incident (users without one are absent). */
-    java.util.Map<String, FlagState> flagStates(RealmModel realm, Incident incident, java.util.Collection<String> userIds);
+    Map<String, FlagState> flagStates(RealmModel realm, Incident incident, Collection<String> userIds);
 
     /**
      * Flags many users of one open incident at once (bulk jobs): one query for existing flags, then multi-row
@@ -70,7 +73,7 @@ public interface IncidentStore extends Provider {
      * @return for each distinct user id: {@code null} when newly flagged, else the state of the existing flag
      * @throws IllegalStateException when the incident is closed
      */
-    java.util.Map<String, FlagState> flagBatch(RealmModel realm, Incident incident, java.util.List<String> userIds, Actor actor, String cause);
+    Map<String, FlagState> flagBatch(RealmModel realm, Incident incident, List<String> userIds, Actor actor, String cause);
 
     /**
      * Moves a flag to {@code next}, writing the history entry, or throws {@link IllegalTransitionException}
@@ -172,19 +175,19 @@ public interface IncidentStore extends Provider {
      * {@code USERNAME}, {@code ID}) is one of {@code values} (emails and usernames lower case, as Keycloak stores
      * them), in one query. Several rows can share an email; the caller decides what that means.
      */
-    java.util.List<StoredUser> storedUsers(String realmId, String key, java.util.Collection<String> values);
+    List<StoredUser> storedUsers(String realmId, String key, Collection<String> values);
 
     /**
      * Of these users, those with a session row in Keycloak's session table (online or offline), in one query.
      * Meaningful only where Keycloak keeps sessions in the database (persistent user sessions).
      */
-    java.util.Set<String> usersWithStoredSessions(String realmId, java.util.Collection<String> userIds);
+    Set<String> usersWithStoredSessions(String realmId, Collection<String> userIds);
 
     /**
      * Sets Keycloak's not-before of these users (rows of Keycloak's user table) in one statement; the caller
      * evicts them from Keycloak's user cache. Returns the number of rows changed.
      */
-    int setNotBeforeOfStoredUsers(String realmId, java.util.Collection<String> userIds, int notBefore);
+    int setNotBeforeOfStoredUsers(String realmId, Collection<String> userIds, int notBefore);
 
     /** Back-channel logouts owed to clients of revoked sessions. */
     LogoutOutbox logouts();

@@ -1,6 +1,7 @@
 package dev.breachresponse.keycloak.incident;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What a flagged user must do, per incident. Built by {@link PolicyCodec} from NIST-derived defaults
@@ -17,11 +18,6 @@ public record Policy(
         OnDeadline onDeadline,
         EnforcementMode enforcement) {
 
-    /** Factors that can satisfy step-up. Email and SMS codes are absent on purpose: the leak was of emails. */
-    public static final List<String> KNOWN_FACTORS = List.of("webauthn-passwordless", "webauthn", "otp", "recovery-codes");
-
-    public static final List<String> DEFAULT_FACTORS = List.of("webauthn-passwordless", "webauthn", "otp");
-
     public record Grace(int days, int skips) {
     }
 
@@ -33,7 +29,7 @@ public record Policy(
 
     public Policy {
         allowedFactors = List.copyOf(allowedFactors);
-        java.util.Objects.requireNonNull(enforcement, "enforcement");
+        Objects.requireNonNull(enforcement, "enforcement");
     }
 
     /** An enforcing policy (the default mode). */
@@ -69,7 +65,7 @@ public record Policy(
                 true,
                 secret,
                 true,
-                DEFAULT_FACTORS,
+                Factor.PRIMARY_KEYS,
                 new Grace(0, 0),
                 new Reminders(true, List.of(0, 3, 7, 14)),
                 14,

@@ -1,5 +1,6 @@
 package dev.breachresponse.keycloak.incident;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -129,7 +130,7 @@ public final class PolicyCodec {
     public static Policy fromStored(String json, List<String> exposedData) {
         try {
             return read(MAPPER.readTree(json), Policy.defaultsFor(exposedData));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("stored policy is not JSON", e);
         }
     }
@@ -176,13 +177,13 @@ public final class PolicyCodec {
             return dflt;
         }
         if (!v.isArray()) {
-            throw new IllegalArgumentException("policy.allowedFactors must be an array of " + Policy.KNOWN_FACTORS);
+            throw new IllegalArgumentException("policy.allowedFactors must be an array of " + Factor.KEYS);
         }
         Set<String> out = new LinkedHashSet<>();
         for (JsonNode e : v) {
-            if (!e.isTextual() || !Policy.KNOWN_FACTORS.contains(e.textValue())) {
+            if (!e.isTextual() || !Factor.KEYS.contains(e.textValue())) {
                 throw new IllegalArgumentException("policy.allowedFactors: '" + e.asText()
-                        + "' is not a supported factor; supported: " + Policy.KNOWN_FACTORS
+                        + "' is not a supported factor; supported: " + Factor.KEYS
                         + " (email and SMS codes are never allowed: the leak was of email addresses)");
             }
             out.add(e.textValue());

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Realm defaults of the extension, held in its own table and changed through
@@ -53,15 +54,12 @@ public record RealmSettings(List<String> allowedFactors, Policy.Grace grace, Str
         }
     }
 
-    public static final RealmSettings DEFAULTS = new RealmSettings(Policy.DEFAULT_FACTORS, new Policy.Grace(0, 0), "otp", Map.of(), true,
+    public static final RealmSettings DEFAULTS = new RealmSettings(Factor.PRIMARY_KEYS, new Policy.Grace(0, 0), Factor.OTP.key, Map.of(), true,
             Hygiene.OFF, EnforcementMode.ENFORCE, BreakGlass.NONE);
 
-    /** Factors a user without one may be asked to enrol (recovery codes are a fallback, not a first factor). */
-    public static final List<String> ENROLLABLE = List.of("otp", "webauthn", "webauthn-passwordless");
-
     public RealmSettings {
-        java.util.Objects.requireNonNull(enforcement, "enforcement");
-        java.util.Objects.requireNonNull(breakGlass, "breakGlass");
+        Objects.requireNonNull(enforcement, "enforcement");
+        Objects.requireNonNull(breakGlass, "breakGlass");
         allowedFactors = List.copyOf(allowedFactors);
         noticeText = Map.copyOf(new LinkedHashMap<>(noticeText));
     }

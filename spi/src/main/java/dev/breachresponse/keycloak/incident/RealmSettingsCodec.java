@@ -1,10 +1,13 @@
 package dev.breachresponse.keycloak.incident;
 
+import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,8 +69,8 @@ public final class RealmSettingsCodec {
         String enrol = d.enrolmentFactor();
         JsonNode e = given.get("enrolmentFactor");
         if (e != null) {
-            if (!e.isTextual() || !RealmSettings.ENROLLABLE.contains(e.textValue())) {
-                throw new IllegalArgumentException("enrolmentFactor must be one of " + RealmSettings.ENROLLABLE);
+            if (!e.isTextual() || !Factor.PRIMARY_KEYS.contains(e.textValue())) {
+                throw new IllegalArgumentException("enrolmentFactor must be one of " + Factor.PRIMARY_KEYS);
             }
             enrol = e.textValue();
         }
@@ -130,7 +133,7 @@ public final class RealmSettingsCodec {
         if (!v.isArray() || v.size() > MAX_BREAK_GLASS) {
             throw new IllegalArgumentException(where + " must be an array of at most " + MAX_BREAK_GLASS + " names");
         }
-        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        LinkedHashSet<String> out = new LinkedHashSet<>();
         for (JsonNode e : v) {
             String name = e.isTextual() ? e.textValue().trim() : "";
             boolean ok = !name.isEmpty() && name.length() <= 255 && name.chars().noneMatch(Character::isISOControl)
@@ -194,7 +197,7 @@ public final class RealmSettingsCodec {
         g.put("skips", s.grace().skips());
         n.put("enrolmentFactor", s.enrolmentFactor());
         ObjectNode t = n.putObject("noticeText");
-        new java.util.TreeMap<>(s.noticeText()).forEach(t::put);
+        new TreeMap<>(s.noticeText()).forEach(t::put);
         n.put("remindersEnabled", s.remindersEnabled());
         ObjectNode h = n.putObject("hygiene");
         h.put("mfaNudges", s.hygiene().mfaNudges());
@@ -211,7 +214,7 @@ public final class RealmSettingsCodec {
     public static RealmSettings fromStored(String json) {
         try {
             return read(MAPPER.readTree(json));
-        } catch (java.io.IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("stored realm settings are unreadable", e);
         }
     }

@@ -2,6 +2,7 @@ package dev.breachresponse.keycloak.incident;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import org.keycloak.common.util.Time;
@@ -26,7 +27,8 @@ public final class Remediation {
     }
 
     /**
-     * A factor passed (or was enrolled) at this login: step up every FLAGGED flag, then settle.
+     * A factor passed (or was enrolled) at this login: step up every FLAGGED flag whose policy asks for MFA, then
+     * settle (a flag whose policy does not ask for MFA steps up on the password change there).
      *
      * @return whether a password change is still outstanding (see {@link #settle})
      */
@@ -79,7 +81,7 @@ public final class Remediation {
     public static Optional<Long> passwordChangedAt(UserModel user) {
         return user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE)
                 .map(CredentialModel::getCreatedDate)
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .max(Long::compare);
     }
 

@@ -1,7 +1,10 @@
 package dev.breachresponse.keycloak.incident;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.keycloak.models.RealmModel;
 
@@ -35,16 +38,14 @@ public interface ReminderStore {
     /**
      * Inserts the (flag, step) row; the caller checked {@link #existingSteps}. Written with the transaction; the
      * unique (flag, step) constraint is the backstop should two planners race (that tick then rolls back).
-     *
-     * @return true
      */
-    boolean create(Flag flag, String incidentInternalId, int step, Reminder.Kind kind, Reminder.State state, long dueAt, String detail);
+    void create(Flag flag, String incidentInternalId, int step, Reminder.Kind kind, Reminder.State state, long dueAt, String detail);
 
     /** Of these users, those with a reminder created at or after {@code since} (one query for a page). */
-    java.util.Set<String> remindedSince(String realmId, java.util.Collection<String> userIds, long since);
+    Set<String> remindedSince(String realmId, Collection<String> userIds, long since);
 
     /** Of these flags, the steps that already have a row, as {@code flagId + ":" + step} (one query for a page). */
-    java.util.Set<String> existingSteps(java.util.Collection<String> flagIds);
+    Set<String> existingSteps(Collection<String> flagIds);
 
     /** Ids of rows to send now (of one realm, or all when null): PENDING, or FAILED with attempts left and due. */
     List<String> sendable(String realmId, long now, int maxAttempts, int max);
@@ -61,5 +62,5 @@ public interface ReminderStore {
     List<Reminder> ofIncident(RealmModel realm, String incidentInternalId, Reminder.State state, int first, int max);
 
     /** Rows per state for one incident. */
-    java.util.Map<Reminder.State, Long> countsOfIncident(String incidentInternalId);
+    Map<Reminder.State, Long> countsOfIncident(String incidentInternalId);
 }

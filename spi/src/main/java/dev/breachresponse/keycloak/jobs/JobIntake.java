@@ -1,6 +1,7 @@
 package dev.breachresponse.keycloak.jobs;
 
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -55,7 +56,7 @@ public final class JobIntake {
         // column name can run into the body
         String columnPart = column == null ? "" : "column=" + column.length() + ":" + column + "|";
         digest.update((format.name() + "|" + dryRunParam + "|" + incident.id() + "|" + columnPart)
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                .getBytes(StandardCharsets.UTF_8));
         InputStream hashed = new DigestInputStream(body, digest);
         SubjectReader reader = new SubjectReader(settings.maxSubjects(), settings.maxBodyBytes());
 

@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
@@ -16,6 +16,8 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Job;
 import dev.breachresponse.keycloak.incident.JobState;
+import dev.breachresponse.keycloak.revocation.LogoutSender;
+import dev.breachresponse.keycloak.support.Drain;
 
 /**
  * Runs bulk flag jobs on this node, on its own worker thread (never Keycloak's timer thread). Jobs are claimed
@@ -32,8 +34,7 @@ public final class JobRunner {
     private final String owner;
     private final ChunkProcessor processor;
     private final ExecutorService worker;
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
+    private final Drain drain;
     private volatile long lastPurge;
 
     public JobRunner(KeycloakSessionFactory factory, JobSettings settings) {
@@ -46,6 +47,8 @@ public final class JobRunner {
             t.setDaemon(true);
             return t;
         });
+        this.drain = new Drain(worker, this::runDue,
+                e -> LOG.error("Bulk flag worker stopped on an error; the next poll resumes it", e));
     }
 
     public String owner() {
@@ -54,13 +57,10 @@ public final class JobRunner {
 
     /** Asks the worker to look for work; returns at once. */
     public void kick() {
-        again.set(true);
-        if (draining.compareAndSet(false, true)) {
-            try {
-                worker.submit(this::drain);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                draining.set(false); // shutting down
-            }
+        try {
+            drain.kick();
+        } catch (RejectedExecutionException e) {
+            // shutting down
         }
     }
 
@@ -73,23 +73,15 @@ public final class JobRunner {
         }
     }
 
-    private void drain() {
-        try {
-            do {
-                again.set(false);
-                Optional<Job> job;
-                while ((job = claim()).isPresent() && !Thread.currentThread().isInterrupted()) {
-                    run(job.get());
-                }
-                purgeIfDue();
-                // failed back-channel logouts are retried on the poll
-                dev.breachresponse.keycloak.revocation.BackchannelLogouts.kick(factory);
-            } while (again.get() && !Thread.currentThread().isInterrupted());
-        } catch (Throwable e) { // NOPMD: an Error would otherwise vanish inside the executor's Future
-            LOG.error("Bulk flag worker stopped on an error; the next poll resumes it", e);
-        } finally {
-            draining.set(false);
+    /** One pass: runs every claimable job, purges old items when due, and wakes the back-channel logout sender. */
+    private void runDue() {
+        Optional<Job> job;
+        while ((job = claim()).isPresent() && !Thread.currentThread().isInterrupted()) {
+            run(job.get());
         }
+        purgeIfDue();
+        // failed back-channel logouts are retried on the poll
+        LogoutSender.kick(factory);
     }
 
     private Optional<Job> claim() {

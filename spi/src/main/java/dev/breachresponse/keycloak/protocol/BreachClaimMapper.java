@@ -10,6 +10,7 @@ import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.mappers.AbstractOIDCProtocolMapper;
 import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenMapper;
 import org.keycloak.protocol.oidc.mappers.OIDCAttributeMapperHelper;
@@ -102,7 +103,7 @@ public final class BreachClaimMapper extends AbstractOIDCProtocolMapper
         ProtocolMapperModel m = new ProtocolMapperModel();
         m.setName(name);
         m.setProtocolMapper(ID);
-        m.setProtocol("openid-connect");
+        m.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
         Map<String, String> c = new LinkedHashMap<>();
         c.put(OIDCAttributeMapperHelper.TOKEN_CLAIM_NAME, DEFAULT_CLAIM);
         c.put(OIDCAttributeMapperHelper.INCLUDE_IN_ACCESS_TOKEN, "true");

@@ -1,5 +1,6 @@
 package dev.breachresponse.keycloak.reminder;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.util.JsonSerialization;
 
+import dev.breachresponse.keycloak.incident.BreachResourceType;
+
 /**
  * Admin events of the scheduler (there is no admin request to build them from): resource types
  * {@code BREACH_REMINDER} (one per realm and run, with counts), {@code BREACH_ESCALATION} (one per flag) and
@@ -27,10 +30,6 @@ final class Audit {
 
     private static final Logger LOG = Logger.getLogger(Audit.class);
 
-    static final String RESOURCE_REMINDER = "BREACH_REMINDER";
-    static final String RESOURCE_ESCALATION = "BREACH_ESCALATION";
-    static final String RESOURCE_HYGIENE = "BREACH_HYGIENE";
-
     private final KeycloakSession session;
 
     Audit(KeycloakSession session) {
@@ -38,30 +37,30 @@ final class Audit {
     }
 
     void escalated(RealmModel realm, String incidentId, String userId, List<String> actions) {
-        emit(realm, RESOURCE_ESCALATION, "breach-response/incidents/" + incidentId + "/flags/" + userId,
+        emit(realm, BreachResourceType.BREACH_ESCALATION, "breach-response/incidents/" + incidentId + "/flags/" + userId,
                 Map.of("incidentId", incidentId, "userId", userId, "added", actions));
     }
 
     void sent(RealmModel realm, int sent, int failed) {
-        emit(realm, RESOURCE_REMINDER, "breach-response/reminders", Map.of("sent", sent, "failed", failed));
+        emit(realm, BreachResourceType.BREACH_REMINDER, "breach-response/reminders", Map.of("sent", sent, "failed", failed));
     }
 
     void hygiene(RealmModel realm, int pass, int walked, int queued, boolean passFinished) {
-        emit(realm, RESOURCE_HYGIENE, "breach-response/hygiene",
+        emit(realm, BreachResourceType.BREACH_HYGIENE, "breach-response/hygiene",
                 Map.of("pass", pass, "walked", walked, "queued", queued, "passFinished", passFinished));
     }
 
     void hygieneSent(RealmModel realm, int sent, int failed) {
-        emit(realm, RESOURCE_HYGIENE, "breach-response/hygiene/emails", Map.of("sent", sent, "failed", failed));
+        emit(realm, BreachResourceType.BREACH_HYGIENE, "breach-response/hygiene/emails", Map.of("sent", sent, "failed", failed));
     }
 
-    private void emit(RealmModel realm, String resourceType, String path, Map<String, Object> representation) {
+    private void emit(RealmModel realm, BreachResourceType resourceType, String path, Map<String, Object> representation) {
         AdminEvent ev = new AdminEvent();
         ev.setId(KeycloakModelUtils.generateId());
         ev.setTime(Time.currentTimeMillis());
         ev.setRealmId(realm.getId());
         ev.setOperationType(OperationType.ACTION);
-        ev.setResourceTypeAsString(resourceType);
+        ev.setResourceTypeAsString(resourceType.name());
         ev.setResourcePath(path);
         AuthDetails auth = new AuthDetails();
         auth.setRealmId(realm.getId());
@@ -69,7 +68,7 @@ final class Audit {
         ev.setAuthDetails(auth);
         try {
             ev.setRepresentation(JsonSerialization.writeValueAsString(representation));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         if (realm.isAdminEventsEnabled()) {

@@ -1,6 +1,10 @@
 package dev.breachresponse.keycloak.reminder;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -37,8 +41,8 @@ final class Campaign {
         int queued = 0;
         int deferred = 0;
         int escalated = 0;
-        java.util.Map<String, RealmSettings> settingsByRealm = new java.util.HashMap<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Map<String, RealmSettings> settingsByRealm = new HashMap<>();
+        Set<String> seen = new HashSet<>();
         while (looked < settings.batchSize()) {
             // every flag looked at is rescheduled past now, so a page holds only new flags; should one come back
             // (not rescheduled), it is skipped, and a page of nothing new ends the tick
@@ -48,9 +52,9 @@ final class Campaign {
                 break;
             }
             // one query each for the page: steps already written, users reminded within the gap
-            java.util.Set<String> existing = outbox.existingSteps(page.stream().map(d -> d.flag().id()).toList());
+            Set<String> existing = outbox.existingSteps(page.stream().map(d -> d.flag().id()).toList());
             long gapStart = now - settings.minGapHours() * 3_600_000L;
-            java.util.Map<String, java.util.Set<String>> remindedByRealm = new java.util.HashMap<>();
+            Map<String, Set<String>> remindedByRealm = new HashMap<>();
             for (ReminderStore.Due due : page) {
                 looked++;
                 RealmModel realm = session.realms().getRealm(due.flag().realmId());
@@ -73,9 +77,9 @@ final class Campaign {
                 Schedule.Plan plan = Schedule.plan(due.flag().flaggedAt(), due.incident().policy(), due.flag().escalatedAt() != null, now);
                 Long next = plan.nextDueAt();
                 if (plan.reminderStep() != null && !existing.contains(due.flag().id() + ":" + plan.reminderStep())) {
-                    java.util.Set<String> reminded = remindedByRealm.computeIfAbsent(realm.getId(), id -> settings.minGapHours() == 0
-                            ? new java.util.HashSet<>()
-                            : new java.util.HashSet<>(outbox.remindedSince(id,
+                    Set<String> reminded = remindedByRealm.computeIfAbsent(realm.getId(), id -> settings.minGapHours() == 0
+                            ? new HashSet<>()
+                            : new HashSet<>(outbox.remindedSince(id,
                                     page.stream().filter(d -> d.flag().realmId().equals(id)).map(d -> d.flag().userId()).toList(), gapStart)));
                     if (settings.minGapHours() > 0 && reminded.contains(due.flag().userId())) {
                         // at most one email per user per period: another reminder went out recently (or in this
@@ -83,21 +87,21 @@ final class Campaign {
                         long retry = now + 3_600_000L;
                         next = next == null ? retry : Math.min(next, retry);
                         deferred++;
-                    } else if (outbox.create(due.flag(), due.incident().internalId(), plan.reminderStep(),
-                            Reminder.Kind.REMINDER, Reminder.State.PENDING, now, "step " + (plan.reminderStep() + 1))) {
+                    } else {
+                        outbox.create(due.flag(), due.incident().internalId(), plan.reminderStep(),
+                                Reminder.Kind.REMINDER, Reminder.State.PENDING, now, "step " + (plan.reminderStep() + 1));
                         reminded.add(due.flag().userId());
                         queued++;
                     }
                 }
                 if (plan.escalate() && !existing.contains(due.flag().id() + ":" + Reminder.ESCALATION)) {
                     String enrol = Factor.byKey(rs.enrolmentFactor()).orElse(Factor.OTP).enrolAction;
-                    if (outbox.create(due.flag(), due.incident().internalId(), Reminder.ESCALATION, Reminder.Kind.ESCALATION,
-                            Reminder.State.SENT, now, null)) {
-                        List<String> actions = new Flagging(session, realm, SessionRevoker.byId(session, realm))
-                                .escalate(due.flag(), due.incident().policy(), enrol);
-                        audit.escalated(realm, due.incident().id(), due.flag().userId(), actions);
-                        escalated++;
-                    }
+                    outbox.create(due.flag(), due.incident().internalId(), Reminder.ESCALATION, Reminder.Kind.ESCALATION,
+                            Reminder.State.SENT, now, null);
+                    List<String> actions = new Flagging(session, realm, SessionRevoker.byId(session, realm))
+                            .escalate(due.flag(), due.incident().policy(), enrol);
+                    audit.escalated(realm, due.incident().id(), due.flag().userId(), actions);
+                    escalated++;
                 }
                 outbox.scheduleNext(due.flag().id(), next);
             }

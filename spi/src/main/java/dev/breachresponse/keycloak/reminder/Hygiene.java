@@ -1,9 +1,11 @@
 package dev.breachresponse.keycloak.reminder;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
@@ -41,7 +43,7 @@ final class Hygiene {
         int queued = 0;
         int started = 0;
         int finished = 0;
-        for (Map.Entry<String, String> config : new java.util.TreeMap<>(store.realmConfigs()).entrySet()) {
+        for (Map.Entry<String, String> config : new TreeMap<>(store.realmConfigs()).entrySet()) {
             String realmId = config.getKey();
             if (users >= batch || (onlyRealmId != null && !onlyRealmId.equals(realmId))) {
                 continue;
@@ -101,14 +103,14 @@ final class Hygiene {
 
     /**
      * What a hygiene email would ask of a user with these stored credentials; empty: nothing. Pure logic.
-     * A second factor is any allowed factor but recovery codes (a fallback, not a factor to live on).
+     * A second factor is any allowed factor but a {@link Factor#fallback} (recovery codes).
      */
     static List<String> asks(List<HygieneStore.Credential> creds, RealmSettings rs, long now) {
         List<String> out = new ArrayList<>(2);
         if (rs.hygiene().mfaNudges()) {
-            Set<String> factorTypes = new java.util.HashSet<>();
+            Set<String> factorTypes = new HashSet<>();
             for (String key : rs.allowedFactors()) {
-                Factor.byKey(key).filter(f -> f != Factor.RECOVERY_CODES).ifPresent(f -> factorTypes.add(f.credentialType));
+                Factor.byKey(key).filter(f -> !f.fallback).ifPresent(f -> factorTypes.add(f.credentialType));
             }
             if (creds.stream().noneMatch(c -> factorTypes.contains(c.type()))) {
                 out.add(Nudge.MFA);

@@ -8,6 +8,7 @@ import org.keycloak.common.util.Time;
 import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
@@ -16,6 +17,8 @@ import org.keycloak.provider.ProviderFactory;
 import org.keycloak.services.scheduled.ClusterAwareScheduledTaskRunner;
 import org.keycloak.timer.TimerProvider;
 
+import dev.breachresponse.keycloak.support.AfterCommit;
+import dev.breachresponse.keycloak.support.Drain;
 import dev.breachresponse.keycloak.support.KeycloakVersions;
 
 /**
@@ -33,18 +36,19 @@ public final class ReminderServiceFactory implements ProviderFactory<ReminderSer
 
     private ReminderSettings settings;
 
-    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    /** This node's sender: one drain at a time (so at most one email in flight per node from the scheduled runs). */
+    private volatile Drain sender;
 
     @Override
     public ReminderService create(KeycloakSession session) {
         return new ReminderService() {
             @Override
-            public RunReport runNow(org.keycloak.models.RealmModel realm) {
+            public RunReport runNow(RealmModel realm) {
                 return ReminderServiceFactory.this.runNow(session.getKeycloakSessionFactory(), realm.getId());
             }
 
             @Override
-            public HygieneReport runHygieneNow(org.keycloak.models.RealmModel realm) {
+            public HygieneReport runHygieneNow(RealmModel realm) {
                 return ReminderServiceFactory.this.runHygieneNow(session.getKeycloakSessionFactory(), realm.getId());
             }
 
@@ -93,6 +97,11 @@ public final class ReminderServiceFactory implements ProviderFactory<ReminderSer
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        sender = new Drain(loop -> {
+            try (KeycloakSession s = factory.create()) {
+                s.getProvider(ExecutorsProvider.class).getExecutor(TASK).execute(loop);
+            }
+        }, () -> Sender.drain(factory, null, settings), e -> LOG.errorf(e, "breach-response: reminder sending failed"));
         factory.register(event -> {
             if (event instanceof PostMigrationEvent && KeycloakVersions.mayStartWorkers()) {
                 KeycloakSession session = factory.create();
@@ -117,33 +126,7 @@ public final class ReminderServiceFactory implements ProviderFactory<ReminderSer
 
     /** Wakes the sender once the caller's transaction (which queued rows) has committed; nothing on rollback. */
     void kickSenderAfterCommit(KeycloakSession session) {
-        KeycloakSessionFactory sessionFactory = session.getKeycloakSessionFactory();
-        dev.breachresponse.keycloak.support.AfterCommit.run(session, () -> kickSender(sessionFactory));
-    }
-
-    /** Sends on Keycloak's executor, after the planning transaction committed. */
-    void kickSender(KeycloakSessionFactory factory) {
-        if (!draining.compareAndSet(false, true)) {
-            // one sender per node at a time (so at most one email is in flight per node); the next tick resumes
-            return;
-        }
-        KeycloakSession s = factory.create();
-        try {
-            s.getProvider(ExecutorsProvider.class).getExecutor(TASK).execute(() -> {
-                try {
-                    Sender.drain(factory, null, settings);
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "breach-response: reminder sending failed");
-                } finally {
-                    draining.set(false);
-                }
-            });
-        } catch (RuntimeException e) {
-            draining.set(false);
-            throw e;
-        } finally {
-            s.close();
-        }
+        AfterCommit.run(session, sender::kick);
     }
 
     @Override

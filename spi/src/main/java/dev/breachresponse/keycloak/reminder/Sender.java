@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
@@ -80,7 +82,7 @@ final class Sender {
     }
 
     private static Tally send(KeycloakSessionFactory factory, List<String> ids,
-                              java.util.function.Function<KeycloakSession, java.util.function.Function<String, Outcome>> sender) {
+                              Function<KeycloakSession, Function<String, Outcome>> sender) {
         Tally t = new Tally(new int[3], new HashMap<>());
         for (String id : ids) {
             Outcome o;
@@ -101,7 +103,7 @@ final class Sender {
         return t;
     }
 
-    private static void audit(KeycloakSession s, String realmId, java.util.function.Consumer<Audit> emit) {
+    private static void audit(KeycloakSession s, String realmId, Consumer<Audit> emit) {
         RealmModel realm = s.realms().getRealm(realmId);
         if (realm != null) {
             s.getContext().setRealm(realm);

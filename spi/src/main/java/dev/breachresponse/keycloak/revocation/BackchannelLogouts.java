@@ -2,12 +2,12 @@ package dev.breachresponse.keycloak.revocation;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.http.NameValuePair;
 import org.apache.http.client.entity.UrlEncodedFormEntity;
@@ -20,7 +20,6 @@ import org.keycloak.OAuth2Constants;
 import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.httpclient.HttpClientProvider;
-import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -38,26 +37,21 @@ import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.LogoutOutbox;
 import dev.breachresponse.keycloak.incident.Reminder;
 import dev.breachresponse.keycloak.support.AfterCommit;
-import dev.breachresponse.keycloak.support.KeycloakVersions;
 
 /**
  * OpenID Connect back-channel logout for sessions the extension revokes, sent asynchronously. While a session is
  * revoked (in the revoking transaction, so a bulk job never waits for a client), one outbox row per (client,
  * session) is written for each OIDC client with a back-channel logout URL, holding the logout token's claims as
  * Keycloak builds them (issuer, audience, subject after pairwise mappers, sid when the client wants it). After
- * commit a sender on Keycloak's executor signs a fresh token (new jti, iat, exp in two minutes) and posts it;
+ * commit the node's sender ({@link LogoutSender}, on Keycloak's executor) signs a fresh token (new jti, iat, exp in two minutes) and posts it;
  * failures are retried with a growing wait, up to {@link #MAX_ATTEMPTS} times.
  */
 public final class BackchannelLogouts {
 
     private static final Logger LOG = Logger.getLogger(BackchannelLogouts.class);
 
-    static final String EXECUTOR = "breach-response-logout";
     static final int MAX_ATTEMPTS = 5;
     static final int BATCH = 200;
-
-    private static final AtomicBoolean DRAINING = new AtomicBoolean();
-    private static final AtomicBoolean AGAIN = new AtomicBoolean();
 
     private BackchannelLogouts() {
     }
@@ -105,7 +99,7 @@ public final class BackchannelLogouts {
         }
         if (queued > 0) {
             KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-            AfterCommit.run(session, () -> kick(factory));
+            AfterCommit.run(session, () -> LogoutSender.kick(factory));
         }
         return queued;
     }
@@ -135,33 +129,6 @@ public final class BackchannelLogouts {
             return null;
         }
         return url;
-    }
-
-    /** Wakes the sender on Keycloak's executor (one per node); also called by the job poll for retries. */
-    public static void kick(KeycloakSessionFactory factory) {
-        if (!KeycloakVersions.mayStartWorkers()) {
-            return; // outside the supported Keycloak versions no worker runs (logged once)
-        }
-        AGAIN.set(true);
-        if (!DRAINING.compareAndSet(false, true)) {
-            return;
-        }
-        try (KeycloakSession s = factory.create()) {
-            s.getProvider(ExecutorsProvider.class).getExecutor(EXECUTOR).execute(() -> {
-                try {
-                    while (AGAIN.getAndSet(false)) {
-                        drain(factory);
-                    }
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "breach-response: back-channel logout sending stopped; the next kick resumes it");
-                } finally {
-                    DRAINING.set(false);
-                }
-            });
-        } catch (RuntimeException e) {
-            DRAINING.set(false);
-            LOG.errorf(e, "breach-response: could not start the back-channel logout sender");
-        }
     }
 
     /** Sends what is due now, batch by batch, each row in its own transaction. */
@@ -212,7 +179,7 @@ public final class BackchannelLogouts {
             String jwt = session.tokens().encode(token);
             HttpPost post = new HttpPost(URI.create(l.url()));
             List<NameValuePair> form = List.of(new BasicNameValuePair(OAuth2Constants.LOGOUT_TOKEN, jwt));
-            post.setEntity(new UrlEncodedFormEntity(form, java.nio.charset.StandardCharsets.UTF_8));
+            post.setEntity(new UrlEncodedFormEntity(form, StandardCharsets.UTF_8));
             try (CloseableHttpResponse response = session.getProvider(HttpClientProvider.class).getHttpClient().execute(post)) {
                 int status = response.getStatusLine().getStatusCode();
                 EntityUtils.consumeQuietly(response.getEntity());

@@ -4,13 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.keycloak.authentication.authenticators.resetcred.ResetCredentialEmail;
+import org.keycloak.models.AdminRoles;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.Constants;
 import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RequiredActionProviderModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.mappers.AmrProtocolMapper;
 import dev.breachresponse.keycloak.authn.BreachMailboxActionFactory;
@@ -81,7 +85,7 @@ public final class BreachSetup {
             realm.updateRequiredActionProvider(m);
             changes.add("Enabled required action " + enrol + " (enrolment of the realm's enrolment factor)");
         }
-        if (!realm.getRequiredActionProviderByAlias("UPDATE_PASSWORD").isEnabled()) {
+        if (!realm.getRequiredActionProviderByAlias(UserModel.RequiredAction.UPDATE_PASSWORD.name()).isEnabled()) {
             warnings.add("Required action UPDATE_PASSWORD is disabled: users of incidents that exposed passwords cannot complete remediation.");
         }
     }
@@ -115,7 +119,7 @@ public final class BreachSetup {
             changes.add("Bound direct grant flow '" + realm.getDirectGrantFlow().getAlias() + "'");
         }
         if (!flows.hasStepUp(realm.getResetCredentialsFlow())) {
-            realm.setResetCredentialsFlow(flows.insertAfter(realm.getResetCredentialsFlow(), "reset-credential-email"));
+            realm.setResetCredentialsFlow(flows.insertAfter(realm.getResetCredentialsFlow(), ResetCredentialEmail.PROVIDER_ID));
             changes.add("Bound reset credentials flow '" + realm.getResetCredentialsFlow().getAlias() + "'");
         }
     }
@@ -187,8 +191,8 @@ public final class BreachSetup {
         if (!Enforcement.settings(session, realm).breakGlass().isEmpty()) {
             return;
         }
-        ClientModel management = realm.getClientByClientId(org.keycloak.models.Constants.REALM_MANAGEMENT_CLIENT_ID);
-        var admin = management == null ? null : management.getRole(org.keycloak.models.AdminRoles.REALM_ADMIN);
+        ClientModel management = realm.getClientByClientId(Constants.REALM_MANAGEMENT_CLIENT_ID);
+        var admin = management == null ? null : management.getRole(AdminRoles.REALM_ADMIN);
         long admins = admin == null ? 0 : session.users().getRoleMembersStream(realm, admin, 0, 1000).count();
         warnings.add("No break-glass exclusion is set: flagged realm admins (" + admins + " user(s) hold realm-admin directly) are"
                 + " challenged, escalated and disabled like everyone, so a lost factor can lock every emergency account out. Keep one or"

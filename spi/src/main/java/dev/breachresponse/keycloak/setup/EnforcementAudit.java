@@ -10,6 +10,8 @@ import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RequiredActionProviderModel;
+import org.keycloak.protocol.saml.SamlConfigAttributes;
+import org.keycloak.protocol.saml.SamlProtocol;
 import dev.breachresponse.keycloak.authn.BreachMailboxActionFactory;
 import dev.breachresponse.keycloak.authn.BreachNoticeActionFactory;
 import dev.breachresponse.keycloak.authn.BreachVerifyActionFactory;
@@ -104,7 +106,7 @@ public final class EnforcementAudit {
             out.add(new EntryPoint("protocol", client.getClientId() + "/ciba", null, false,
                     "Client '" + client.getClientId() + "' allows CIBA: CIBA logins are authenticated by an external device, not by a Keycloak flow; flagged users are not stepped up there."));
         }
-        if ("saml".equals(client.getProtocol()) && Boolean.parseBoolean(client.getAttribute("saml.allow.ecp.flow"))) {
+        if (SamlProtocol.LOGIN_PROTOCOL.equals(client.getProtocol()) && Boolean.parseBoolean(client.getAttribute(SamlConfigAttributes.SAML_ALLOW_ECP_FLOW))) {
             out.add(new EntryPoint("protocol", client.getClientId() + "/saml-ecp", null, false,
                     "SAML client '" + client.getClientId() + "' allows the ECP profile, which authenticates without the browser flow: flagged users are not stepped up there."));
         }

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
+import org.keycloak.authentication.AuthenticationFlow;
+import org.keycloak.authentication.authenticators.access.AllowAccessAuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.AuthenticationFlowModel;
@@ -95,7 +98,7 @@ final class FlowSetup {
                 "Breach step-up after every identity-provider login (Breach Response setup)", true);
         // a flow whose only execution is a conditional sub-flow fails when the condition does not hold;
         // Keycloak's "Allow access" gives unflagged users the one successful step the flow needs
-        addExecution(top, "allow-access-authenticator", Requirement.REQUIRED, 0, null);
+        addExecution(top, AllowAccessAuthenticatorFactory.PROVIDER_ID, Requirement.REQUIRED, 0, null);
         addStepUp(top, 10, "post broker login");
         return top;
     }
@@ -162,7 +165,7 @@ final class FlowSetup {
         AuthenticationFlowModel f = new AuthenticationFlowModel();
         f.setAlias(uniqueFlowAlias(alias));
         f.setDescription(description);
-        f.setProviderId("basic-flow");
+        f.setProviderId(AuthenticationFlow.BASIC_FLOW);
         f.setTopLevel(topLevel);
         f.setBuiltIn(false);
         return realm.addAuthenticationFlow(f);
@@ -199,7 +202,7 @@ final class FlowSetup {
         return unique(alias, a -> realm.getAuthenticatorConfigByAlias(a) != null);
     }
 
-    private static String unique(String alias, java.util.function.Predicate<String> taken) {
+    private static String unique(String alias, Predicate<String> taken) {
         String candidate = alias;
         for (int i = 2; taken.test(candidate); i++) {
             candidate = alias + " " + i;

@@ -5,6 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
+import org.keycloak.common.Version;
 
 /**
  * The one place that declares which Keycloak versions the extension supports: from {@link #MINIMUM} (inclusive)
@@ -39,7 +40,7 @@ public final class KeycloakVersions {
     /** The version of the Keycloak this code runs in. */
     public static String running() {
         try {
-            return org.keycloak.common.Version.VERSION;
+            return Version.VERSION;
         } catch (RuntimeException | LinkageError e) {
             return null;
         }

@@ -58,7 +58,7 @@ final class JpaReminderStore implements ReminderStore {
     }
 
     @Override
-    public boolean create(Flag flag, String incidentInternalId, int step, Reminder.Kind kind, Reminder.State state, long dueAt, String detail) {
+    public void create(Flag flag, String incidentInternalId, int step, Reminder.Kind kind, Reminder.State state, long dueAt, String detail) {
         ReminderEntity r = new ReminderEntity();
         r.setId(KeycloakModelUtils.generateId());
         r.setRealmId(flag.realmId());
@@ -76,7 +76,6 @@ final class JpaReminderStore implements ReminderStore {
         }
         r.setDetail(detail);
         em.persist(r);
-        return true;
     }
 
     @Override

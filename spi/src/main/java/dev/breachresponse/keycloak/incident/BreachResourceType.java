@@ -1,0 +1,25 @@
+package dev.breachresponse.keycloak.incident;
+
+/**
+ * The admin-event resource types this extension emits ({@code AdminEvent#getResourceType}, the constant's name as
+ * is): one list for the REST API and the scheduler. Keycloak's own {@code ResourceType} enum is closed, so these go
+ * through {@code AdminEventBuilder#resource(String)} and {@code AdminEvent#setResourceTypeAsString}.
+ */
+public enum BreachResourceType {
+    /** An incident created, updated or closed. */
+    BREACH_INCIDENT,
+    /** One flag set or dismissed. */
+    BREACH_FLAG,
+    /** A bulk flag job accepted or cancelled. */
+    BREACH_FLAG_JOB,
+    /** A reminder run (one per realm and run, with counts). */
+    BREACH_REMINDER,
+    /** An escalation of one flag at its deadline. */
+    BREACH_ESCALATION,
+    /** A hygiene walk slice or send run (one per realm, with counts). */
+    BREACH_HYGIENE,
+    /** {@code POST /setup}. */
+    BREACH_SETUP,
+    /** {@code PUT /config}. */
+    BREACH_CONFIG
+}
