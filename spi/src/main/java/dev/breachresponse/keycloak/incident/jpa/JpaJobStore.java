@@ -233,7 +233,7 @@ final class JpaJobStore implements JobStore {
     @Override
     public void recordChunk(String jobId, List<JobItem> chunk, Job.Counts d, int newProcessed, long leaseUntil) {
         // A range delete and multi-row inserts: far cheaper than one UPDATE per item on every database here.
-        List<Object[]> rows = new java.util.ArrayList<>(chunk.size());
+        List<Object[]> rows = new ArrayList<>(chunk.size());
         for (JobItem i : chunk) {
             rows.add(new Object[] {jobId, i.seq(), i.subjectType(), i.subject(), i.outcome() == null ? null : i.outcome().name(), i.userId(),
                     clip(i.detail(), 255), i.also()});

@@ -15,6 +15,11 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.Reminder;
 import dev.breachresponse.keycloak.incident.ReminderStore;
+import dev.breachresponse.keycloak.incident.Incident;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 
 /** JPA outbox; runs in the caller's transaction. */
 final class JpaReminderStore implements ReminderStore {
@@ -22,7 +27,7 @@ final class JpaReminderStore implements ReminderStore {
     private final EntityManager em;
 
     /** Decoded incidents of this store's pages (the store lives for one session, i.e. one transaction). */
-    private final Map<String, dev.breachresponse.keycloak.incident.Incident> incidents = new java.util.HashMap<>();
+    private final Map<String, Incident> incidents = new HashMap<>();
 
     JpaReminderStore(EntityManager em) {
         this.em = em;
@@ -79,21 +84,21 @@ final class JpaReminderStore implements ReminderStore {
     }
 
     @Override
-    public java.util.Set<String> remindedSince(String realmId, java.util.Collection<String> userIds, long since) {
+    public Set<String> remindedSince(String realmId, Collection<String> userIds, long since) {
         if (userIds.isEmpty()) {
             return java.util.Set.of();
         }
-        return new java.util.HashSet<>(em.createNamedQuery("brRemindedUsersSince", String.class)
+        return new HashSet<>(em.createNamedQuery("brRemindedUsersSince", String.class)
                 .setParameter("realmId", realmId).setParameter("userIds", userIds).setParameter("since", since)
                 .getResultList());
     }
 
     @Override
-    public java.util.Set<String> existingSteps(java.util.Collection<String> flagIds) {
+    public Set<String> existingSteps(Collection<String> flagIds) {
         if (flagIds.isEmpty()) {
             return java.util.Set.of();
         }
-        java.util.Set<String> out = new java.util.HashSet<>();
+        Set<String> out = new HashSet<>();
         for (Object[] row : em.createNamedQuery("brReminderStepsOfFlags", Object[].class).setParameter("flagIds", flagIds).getResultList()) {
             out.add(row[0] + ":" + row[1]);
         }

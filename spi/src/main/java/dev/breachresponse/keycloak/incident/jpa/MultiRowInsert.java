@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -37,9 +38,9 @@ final class MultiRowInsert {
     }
 
     static String sql(String table, List<String> columns, int rows) {
-        String one = "(" + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
+        String one = "(" + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
         return "insert into " + table + " (" + String.join(", ", columns) + ") values "
-                + String.join(", ", java.util.Collections.nCopies(rows, one));
+                + String.join(", ", Collections.nCopies(rows, one));
     }
 
     private static void bind(PreparedStatement ps, int p, Object v) throws SQLException {
