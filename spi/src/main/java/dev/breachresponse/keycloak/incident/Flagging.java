@@ -127,8 +127,8 @@ public final class Flagging {
     public List<String> escalate(Flag flag, Policy policy, String enrolAction) {
         List<String> done = new ArrayList<>();
         // locked first: a dismissal arriving meanwhile waits for this transaction and then undoes what it recorded
-        boolean open = store.lockFlag(realm, flag.id()).map(f -> f.state().isOpen()).orElse(false);
-        UserModel user = open ? session.users().getUserById(realm, flag.userId()) : null;
+        Flag current = store.lockFlag(realm, flag.id()).filter(f -> f.state().isOpen()).orElse(null);
+        UserModel user = current == null ? null : session.users().getUserById(realm, flag.userId());
         if (user == null) {
             // a flag dismissed, remediated or removed since it was read is not escalated: nothing to add, nothing recorded
             return done;
@@ -146,7 +146,7 @@ public final class Flagging {
             if (policy.requireMfa() && !hasFactor && addAction(user, enrolAction)) {
                 done.add(enrolAction);
             }
-            if (policy.requirePasswordChange() && flag.passwordChangedAt() == null
+            if (policy.requirePasswordChange() && current.passwordChangedAt() == null
                     && addAction(user, UserModel.RequiredAction.UPDATE_PASSWORD.name())) {
                 done.add(UserModel.RequiredAction.UPDATE_PASSWORD.name());
             }

@@ -7,6 +7,7 @@ import java.util.List;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 
+import org.hibernate.Session;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -77,7 +78,7 @@ final class FlagWriter {
             history.add(new Object[] {KeycloakModelUtils.generateId(), flagId, FIRST_SEQ, FlagHistoryEntry.Kind.TRANSITION.name(), null,
                     FlagState.INITIAL.name(), now, by, cause});
         }
-        org.hibernate.Session s = em.unwrap(org.hibernate.Session.class);
+        Session s = em.unwrap(Session.class);
         s.doWork(c -> MultiRowInsert.insert(c, "BR_FLAG", FLAG_COLUMNS, flags));
         // each history row's foreign-key check reads BR_FLAG, which this job grows: see CustomPlans
         CustomPlans.around(em, () -> {

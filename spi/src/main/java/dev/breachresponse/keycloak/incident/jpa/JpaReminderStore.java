@@ -8,6 +8,7 @@ import java.util.Optional;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 
+import org.hibernate.Session;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -51,7 +52,7 @@ final class JpaReminderStore implements ReminderStore {
 
     @Override
     public void writeInBatches(int size) {
-        em.unwrap(org.hibernate.Session.class).setJdbcBatchSize(size);
+        em.unwrap(Session.class).setJdbcBatchSize(size);
     }
 
     @Override
