@@ -173,4 +173,13 @@ final class Api {
         }
         return max;
     }
+
+    /** 415 unless the request body is declared as {@code application/json}. */
+    static void requireJson(KeycloakSession session) {
+        MediaType type = session.getContext().getRequestHeaders().getMediaType();
+        if (type == null || !type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+            throw new ApiException(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                    "Send the body as application/json");
+        }
+    }
 }

@@ -2,46 +2,55 @@ package dev.breachresponse.keycloak.api;
 
 import jakarta.ws.rs.Path;
 
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.services.resources.admin.AdminEventBuilder;
-import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
-
-/** Root of the admin API; each sub-resource checks permissions on its first line. */
+/**
+ * Root of the admin API at {@code /admin/realms/{realm}/breach-response}: sub-resource locators only, as Keycloak's
+ * {@code RealmAdminResource} does. Each handler checks the caller's rights on its first line, before any lookup.
+ */
 public final class BreachResponseResource {
 
-    private final KeycloakSession session;
-    private final RealmModel realm;
-    private final AdminPermissionEvaluator auth;
-    private final AdminEventBuilder adminEvent;
-    private final BulkFlags bulk;
+    private final AdminContext ctx;
 
-    BreachResponseResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent,
-                           BulkFlags bulk) {
-        this.session = session;
-        this.realm = realm;
-        this.auth = auth;
-        this.adminEvent = adminEvent;
-        this.bulk = bulk;
+    BreachResponseResource(AdminContext ctx) {
+        this.ctx = ctx;
     }
 
     @Path("incidents")
     public IncidentsResource incidents() {
-        return new IncidentsResource(session, realm, auth, adminEvent, bulk);
+        return new IncidentsResource(ctx);
     }
 
     @Path("jobs")
     public JobsResource jobs() {
-        return new JobsResource(session, realm, auth, adminEvent);
-    }
-
-    @Path("")
-    public SetupResource setup() {
-        return new SetupResource(session, realm, auth, adminEvent);
+        return new JobsResource(ctx);
     }
 
     @Path("users")
     public UserFlagsResource users() {
-        return new UserFlagsResource(session, realm, auth);
+        return new UserFlagsResource(ctx);
+    }
+
+    @Path("reminders")
+    public RemindersResource reminders() {
+        return new RemindersResource(ctx);
+    }
+
+    @Path("setup")
+    public SetupResource setup() {
+        return new SetupResource(ctx);
+    }
+
+    @Path("config")
+    public ConfigResource config() {
+        return new ConfigResource(ctx);
+    }
+
+    @Path("hygiene")
+    public HygieneResource hygiene() {
+        return new HygieneResource(ctx);
+    }
+
+    @Path("logouts")
+    public LogoutsResource logouts() {
+        return new LogoutsResource(ctx);
     }
 }

@@ -3,43 +3,33 @@ package dev.breachresponse.keycloak.api;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.ws.rs.ServiceUnavailableException;
-
-import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
-import org.keycloak.timer.TimerProvider;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
-import dev.breachresponse.keycloak.jobs.JobIntake;
-import dev.breachresponse.keycloak.jobs.JobRunner;
 import dev.breachresponse.keycloak.jobs.JobSettings;
 import dev.breachresponse.keycloak.support.BuildInfo;
 import dev.breachresponse.keycloak.support.KeycloakVersions;
 
-/** Mounts the admin API at {@code /admin/realms/{realm}/breach-response}; Keycloak authenticates the caller. */
+/**
+ * Mounts the admin API at {@code /admin/realms/{realm}/breach-response}; Keycloak authenticates the caller. It holds
+ * no worker: the bulk flag worker belongs to SPI {@code breach-jobs} ({@link dev.breachresponse.keycloak.jobs.JobServiceFactory}),
+ * which reads the bulk options listed here ({@link JobSettings}) from this provider's scope.
+ */
 public final class BreachResponseResourceProviderFactory
         implements AdminRealmResourceProviderFactory, ServerInfoAwareProviderFactory {
 
     public static final String ID = "breach-response";
 
-    private static final Logger LOG = Logger.getLogger(BreachResponseResourceProviderFactory.class);
-
-    private JobSettings settings;
-    private volatile BulkFlags bulk;
-
     /**
-     * A provider per session, distinct from the factory: Keycloak closes providers after every request, and
-     * closing the factory would stop this node's job worker.
+     * A provider per session, distinct from the factory: Keycloak closes providers after every request.
      */
     @Override
     public AdminRealmResourceProvider create(KeycloakSession session) {
@@ -49,11 +39,7 @@ public final class BreachResponseResourceProviderFactory
                 if (!KeycloakVersions.runningSupported()) {
                     return new UnsupportedVersionResource(s, auth);
                 }
-                BulkFlags b = bulk;
-                if (b == null) {
-                    throw new ServiceUnavailableException("Breach Response is still starting");
-                }
-                return new BreachResponseResource(s, realm, auth, adminEvent, b);
+                return new BreachResponseResource(new AdminContext(s, realm, auth, adminEvent));
             }
 
             @Override
@@ -65,34 +51,17 @@ public final class BreachResponseResourceProviderFactory
 
     @Override
     public void init(Config.Scope config) {
-        settings = JobSettings.from(config);
+        // the options are read by the job service (SPI breach-jobs), which refuses out-of-range values at start
     }
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        factory.register(event -> {
-            if (event instanceof PostMigrationEvent && KeycloakVersions.mayStartWorkers()) {
-                JobRunner runner = new JobRunner(factory, settings);
-                bulk = new BulkFlags(new JobIntake(settings), runner);
-                runner.kick();
-                try {
-                    // The timer thread only wakes the worker; the work runs on the worker's own thread.
-                    KeycloakModelUtils.runJobInTransaction(factory, s -> s.getProvider(TimerProvider.class)
-                            .schedule(runner::kick, settings.pollMillis(), "breach-response-job-poll"));
-                    LOG.infof("Breach Response job worker %s started; polling every %d s", runner.owner(), settings.pollMillis() / 1000);
-                } catch (RuntimeException e) {
-                    LOG.error("Breach Response could not schedule its job poll; jobs run only when submitted on this node", e);
-                }
-            }
-        });
+        // nothing to start
     }
 
     @Override
     public void close() {
-        BulkFlags b = bulk;
-        if (b != null) {
-            b.runner().shutdown();
-        }
+        // nothing to stop
     }
 
     @Override

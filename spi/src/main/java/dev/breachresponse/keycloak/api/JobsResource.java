@@ -29,15 +29,15 @@ public final class JobsResource {
     private final KeycloakSession session;
     private final RealmModel realm;
     private final AdminPermissionEvaluator auth;
-    private final AdminEventBuilder adminEvent;
+    private final AdminEventBuilder events;
     private final IncidentStore store;
 
-    JobsResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
-        this.session = session;
-        this.realm = realm;
-        this.auth = auth;
-        this.adminEvent = adminEvent;
-        this.store = session.getProvider(IncidentStore.class);
+    JobsResource(AdminContext ctx) {
+        this.session = ctx.session();
+        this.realm = ctx.realm();
+        this.auth = ctx.auth();
+        this.events = ctx.events(BreachResourceType.BREACH_FLAG_JOB);
+        this.store = ctx.store();
     }
 
     @GET
@@ -82,8 +82,7 @@ public final class JobsResource {
             boolean cancelled = store.jobs().cancel(realm, jobId);
             Job now = store.jobs().find(realm, jobId).orElseThrow();
             if (cancelled) {
-                adminEvent.operation(OperationType.DELETE)
-                        .resource(BreachResourceType.BREACH_FLAG_JOB.name())
+                events.operation(OperationType.DELETE)
                         .resourcePath(session.getContext().getUri())
                         .representation(Json.job(now, incidentKey(now)))
                         .success();

@@ -29,6 +29,10 @@ final class Json {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
+    static ObjectNode object() {
+        return F.objectNode();
+    }
+
     private Json() {
     }
 

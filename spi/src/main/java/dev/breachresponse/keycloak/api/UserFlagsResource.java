@@ -24,10 +24,10 @@ public final class UserFlagsResource {
     private final RealmModel realm;
     private final AdminPermissionEvaluator auth;
 
-    UserFlagsResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth) {
-        this.session = session;
-        this.realm = realm;
-        this.auth = auth;
+    UserFlagsResource(AdminContext ctx) {
+        this.session = ctx.session();
+        this.realm = ctx.realm();
+        this.auth = ctx.auth();
     }
 
     @GET

@@ -8,7 +8,8 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 
 /**
  * Server options of the bulk API, e.g. {@code --spi-admin-realm-restapi-extension--breach-response--max-subjects=50000}.
- * Missing or out-of-range values fall back to the defaults (and are logged by Keycloak's config layer).
+ * Missing values take the defaults; an out-of-range value stops the server at start with an
+ * {@link IllegalArgumentException} naming the option and its range (fail closed rather than run with a guess).
  */
 public record JobSettings(int maxSubjects, long maxBodyBytes, int chunkSize, long leaseMillis, long pollMillis,
                           long itemRetentionMillis) {

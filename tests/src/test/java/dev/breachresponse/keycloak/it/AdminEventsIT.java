@@ -283,6 +283,15 @@ class AdminEventsIT {
     @Test
     void runningTheReminders() {
         incident("leak");
+        BreachApi.Reply r = api.post("/reminders/run", null, "");
+        assertEquals(200, r.status(), r.toString());
+        JsonNode rep = theEvent("BREACH_REMINDER", "ACTION", "breach-response/reminders/run", r);
+        assertTrue(rep.has("looked") && !rep.has("incidentId"), rep.toString());
+    }
+
+    @Test
+    void runningTheRemindersThroughTheDeprecatedIncidentPath() {
+        incident("leak");
         BreachApi.Reply r = api.post("/incidents/leak/reminders/run", null, "");
         assertEquals(200, r.status(), r.toString());
         JsonNode rep = theEvent("BREACH_REMINDER", "ACTION", "breach-response/incidents/leak/reminders/run", r);

@@ -79,7 +79,7 @@ class BrandedThemeIT extends LoginTestBase {
         flag("bob");
         flag("dave"); // reads German
         int before = mail.getReceivedMessages().length;
-        BreachApi.Reply run = api.post("/incidents/leak/reminders/run", null, "");
+        BreachApi.Reply run = api.post("/reminders/run", null, "");
         assertEquals(200, run.status(), run.toString());
         assertEquals(2, run.json().get("sent").asInt(), "no setup, company email theme: both reminders sent " + run);
         assertEquals(0, run.json().get("failed").asInt(), run.toString());

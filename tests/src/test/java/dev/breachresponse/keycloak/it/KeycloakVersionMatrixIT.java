@@ -115,7 +115,7 @@ class KeycloakVersionMatrixIT {
 
         // reminders: day 0 goes out to each flagged user with an email
         int before = mail.getReceivedMessages().length;
-        BreachApi.Reply run = api.post("/incidents/vendor-leak/reminders/run", null, "");
+        BreachApi.Reply run = api.post("/reminders/run", null, "");
         assertEquals(200, run.status(), run.toString());
         assertEquals(3, run.json().get("sent").asInt(), run.toString());
         assertTrue(mail.waitForIncomingEmail(10_000, before + 3), "three reminder emails");

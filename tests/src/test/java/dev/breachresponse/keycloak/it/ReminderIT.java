@@ -73,8 +73,9 @@ class ReminderIT {
         fx.incident(id, "Vendor leak", "[\"email\",\"location\"]", policy);
     }
 
+    /** Runs the realm's campaign now (it covers every incident; the argument names the one the test is about). */
     JsonNode run(String incident) {
-        BreachApi.Reply r = api.post("/incidents/" + incident + "/reminders/run", null, "");
+        BreachApi.Reply r = api.post("/reminders/run", null, "");
         assertEquals(200, r.status(), r.toString());
         return r.json();
     }
@@ -215,4 +216,55 @@ class ReminderIT {
         assertEquals(0, api.get("/incidents/leak/reminders").json().get("reminders").size());
     }
 
+    // --- where the campaign is run from -------------------------------------------------------------------------
+
+    @Test
+    void theRealmLevelRunCoversEveryIncidentAndNamesNone() {
+        incident("leak", null);
+        incident("second-leak", null);
+        fx.flag("leak", "bob");
+        fx.flag("second-leak", "dave");
+        JsonNode r = run("both");
+        assertEquals(2, r.get("sent").asInt(), r.toString());
+        assertFalse(r.has("incidentId"), r.toString());
+        assertEquals(1, api.get("/incidents/leak/reminders").json().at("/counts/SENT").asInt());
+        assertEquals(1, api.get("/incidents/second-leak/reminders").json().at("/counts/SENT").asInt());
+    }
+
+    @Test
+    void theIncidentPathStillRunsTheWholeRealmAndSaysItIsDeprecated() {
+        incident("leak", null);
+        incident("second-leak", null);
+        fx.flag("leak", "bob");
+        fx.flag("second-leak", "dave");
+        BreachApi.Reply r = api.post("/incidents/leak/reminders/run", null, "");
+        assertEquals(200, r.status(), r.toString());
+        assertEquals(2, r.json().get("sent").asInt(), "the realm's campaign, as before: " + r);
+        assertEquals("leak", r.json().get("incidentId").asText());
+        assertEquals("@1796083200", r.header("Deprecation"), "RFC 9745 date of the deprecation");
+        String link = r.header("Link");
+        assertTrue(link != null && link.matches("<https?://[^>]+/admin/realms/" + realm.getName()
+                + "/breach-response/reminders/run>; rel=\"successor-version\""), "Link to the successor: " + link);
+    }
+
+    @Test
+    void theIncidentPathAnswers404ForAnUnknownIncidentAndRunsNothing() {
+        incident("leak", null);
+        fx.flag("leak", "bob");
+        BreachApi.Reply r = api.post("/incidents/nope/reminders/run", null, "");
+        assertEquals(404, r.status(), r.toString());
+        assertEquals("not_found", r.json().get("error").asText());
+        assertEquals(0, api.get("/incidents/leak/reminders").json().get("reminders").size(), "nothing queued");
+    }
+
+    @Test
+    void bothRunPathsNeedManageUsers() {
+        incident("leak", null);
+        String token = Realms.passwordGrant(urls.getBase(), realm.getName(), "alice", Realms.PASSWORD, null).get("access_token").asText();
+        BreachApi alice = new BreachApi(urls.getBase(), realm.getName(), () -> token);
+        assertEquals(403, alice.post("/reminders/run", null, "").status());
+        assertEquals(403, alice.post("/incidents/leak/reminders/run", null, "").status());
+        assertEquals(403, alice.post("/incidents/nope/reminders/run", null, "").status(), "no 404 oracle before the rights check");
+        assertEquals(401, new BreachApi(urls.getBase(), realm.getName(), () -> null).post("/reminders/run", null, "").status());
+    }
 }

@@ -121,7 +121,7 @@ class ReminderTickBench {
         int sent = 0;
         int looked = 0;
         for (int i = 0; i < RUNS; i++) {
-            JsonNode r = api.post("/incidents/tick/reminders/run", null, "").json();
+            JsonNode r = api.post("/reminders/run", null, "").json();
             plan[i] = r.get("planMillis").asLong();
             send += r.get("sendMillis").asLong();
             sent += r.get("sent").asInt();

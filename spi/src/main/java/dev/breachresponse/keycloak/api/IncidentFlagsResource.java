@@ -1,0 +1,123 @@
+package dev.breachresponse.keycloak.api;
+
+import java.io.InputStream;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.ForbiddenException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.breachresponse.keycloak.incident.BreachResourceType;
+import dev.breachresponse.keycloak.incident.FlagState;
+import dev.breachresponse.keycloak.incident.Incident;
+import dev.breachresponse.keycloak.incident.Job;
+import dev.breachresponse.keycloak.jobs.JobIntake;
+import dev.breachresponse.keycloak.jobs.JobService;
+import dev.breachresponse.keycloak.jobs.SubjectReader;
+import dev.breachresponse.keycloak.jobs.SubmitterRights;
+
+/**
+ * {@code /incidents/{id}/flags}: bulk flagging (POST, a job) and the incident's flags (GET, view-users);
+ * {@code /flags/{userId}} leads to {@link FlagResource}.
+ */
+public final class IncidentFlagsResource {
+
+    private final AdminContext ctx;
+    private final KeycloakSession session;
+    private final AdminEventBuilder events;
+    private final String incidentId;
+
+    IncidentFlagsResource(AdminContext ctx, String incidentId) {
+        this.ctx = ctx;
+        this.session = ctx.session();
+        this.events = ctx.events(BreachResourceType.BREACH_FLAG_JOB);
+        this.incidentId = incidentId;
+    }
+
+    /**
+     * Bulk flagging: stores every subject as a job item, answers 202 with the job and its {@code Location}, and lets
+     * the worker flag them in chunks. Callers limited by fine-grained admin permissions may submit; the worker then
+     * flags only users they may manage and reports the others as NOT_FOUND. Body: CSV, NDJSON or a JSON array
+     * (see docs/api.md); 413 beyond the server's caps, 422 for an Idempotency-Key reused with another body.
+     */
+    @POST
+    @Path("")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response bulkFlag(@QueryParam("dryRun") String dryRun, @QueryParam("column") String column,
+                             @HeaderParam("Idempotency-Key") String idempotencyKey, InputStream body) {
+        return Api.respond(session, () -> {
+            if (!SubmitterRights.maySubmit(ctx.auth(), ctx.realm())) {
+                throw new ForbiddenException();
+            }
+            SubjectReader.Format format = BulkRequests.format(session.getContext().getRequestHeaders().getMediaType());
+            Boolean dry = BulkRequests.dryRun(dryRun);
+            String csvColumn = BulkRequests.column(column, format);
+            String key = BulkRequests.idempotencyKey(idempotencyKey);
+            Incident incident = IncidentResource.load(ctx, incidentId);
+            if (!incident.open()) {
+                throw FlagResource.closed(incidentId);
+            }
+            JobService jobs = session.getProvider(JobService.class);
+            if (!jobs.started()) {
+                throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "starting",
+                        "Breach Response is still starting on this node; retry in a moment");
+            }
+            UserModel admin = ctx.auth().adminAuth().getUser();
+            JobIntake.Accepted accepted = jobs.intake().accept(ctx.store().jobs(), ctx.realm(), incident, body, format, dry,
+                    csvColumn, key, Api.actor(ctx.auth()), ctx.auth().adminAuth().getRealm().getId(), admin.getId());
+            Job job = accepted.job();
+            ObjectNode json = Json.job(job, incident.id());
+            if (!accepted.replay()) {
+                ctx.success(events, OperationType.CREATE, json);
+                jobs.kickAfterCommit();
+            }
+            return Response.status(Response.Status.ACCEPTED)
+                    .location(session.getContext().getUri().getBaseUriBuilder()
+                            .path("admin/realms/{realm}/breach-response/jobs/{job}").build(ctx.realm().getName(), job.id()))
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(json.toString())
+                    .build();
+        });
+    }
+
+    /** A page of the incident's flags, optionally of one {@code state}. */
+    @GET
+    @Path("")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response list(@QueryParam("state") String state, @QueryParam("first") Integer first, @QueryParam("max") Integer max) {
+        return Api.respond(session, () -> {
+            ctx.auth().users().requireView();
+            FlagState s = null;
+            if (state != null) {
+                s = FlagState.parse(state);
+                if (s == null) {
+                    throw ApiException.badRequest("state must be one of FLAGGED, STEPPED_UP, REMEDIATED, DISMISSED");
+                }
+            }
+            Incident incident = IncidentResource.load(ctx, incidentId);
+            var page = ctx.store().flagsOfIncident(ctx.realm(), incident.id(), s, Api.first(first),
+                    Api.max(max, 100, IncidentsResource.MAX_PAGE));
+            return AdminContext.ok(Json.flags(page));
+        });
+    }
+
+    @Path("{userId}")
+    public FlagResource flag(@PathParam("userId") String userId) {
+        return new FlagResource(ctx, incidentId, userId);
+    }
+}

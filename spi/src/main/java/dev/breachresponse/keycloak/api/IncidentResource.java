@@ -1,0 +1,141 @@
+package dev.breachresponse.keycloak.api;
+
+import java.io.InputStream;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.breachresponse.keycloak.incident.Actor;
+import dev.breachresponse.keycloak.incident.BreachResourceType;
+import dev.breachresponse.keycloak.incident.Incident;
+import dev.breachresponse.keycloak.incident.Policy;
+import dev.breachresponse.keycloak.incident.PolicyCodec;
+
+/**
+ * {@code /incidents/{id}}: read (view-users), update or close (manage-users), its funnel ({@code /stats}) and
+ * jobs; {@code /flags} and {@code /reminders} lead to {@link IncidentFlagsResource} and
+ * {@link IncidentRemindersResource}. The incident is looked up only after the handler has checked the caller's
+ * rights, so an unknown id answers 404 only to callers who may read incidents.
+ */
+public final class IncidentResource {
+
+    private final AdminContext ctx;
+    private final KeycloakSession session;
+    private final AdminEventBuilder events;
+    private final String id;
+
+    IncidentResource(AdminContext ctx, String id) {
+        this.ctx = ctx;
+        this.session = ctx.session();
+        this.events = ctx.events(BreachResourceType.BREACH_INCIDENT);
+        this.id = id;
+    }
+
+    @GET
+    @Path("")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response get() {
+        return Api.respond(session, () -> {
+            ctx.auth().users().requireView();
+            return AdminContext.ok(Json.incident(load(ctx, id)));
+        });
+    }
+
+    /**
+     * Changes {@code title}, {@code description} or {@code policy} (merged over the current one) of an open
+     * incident, and closes it with {@code "status": "CLOSED"}; 409 {@code incident_closed} for a change to a
+     * closed incident.
+     */
+    @PUT
+    @Path("")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response update(InputStream body) {
+        return Api.respond(session, () -> {
+            ctx.auth().users().requireManage();
+            Api.requireJson(session);
+            Incident current = load(ctx, id);
+            IncidentRequests.Update u = IncidentRequests.update(Api.readSmallJson(body));
+            if (!current.open() && (u.title() != null || u.description() != null || u.policy() != null)) {
+                throw new ApiException(Response.Status.CONFLICT, "incident_closed", "Incident " + id + " is closed and can no longer change");
+            }
+            Policy policy = null;
+            if (u.policy() != null) {
+                try {
+                    policy = PolicyCodec.read(u.policy(), current.policy());
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest(e.getMessage());
+                }
+            }
+            Actor actor = Api.actor(ctx.auth());
+            Incident updated = ctx.store().updateIncident(ctx.realm(), id, u.title(), u.description(), policy, actor);
+            if (u.close()) {
+                updated = ctx.store().closeIncident(ctx.realm(), id, actor);
+            }
+            ObjectNode json = Json.incident(updated);
+            ctx.success(events, OperationType.UPDATE, json);
+            return AdminContext.ok(json);
+        });
+    }
+
+    /** The incident's funnel: flags per state, how they got there, and what logins observed. */
+    @GET
+    @Path("stats")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response stats() {
+        return Api.respond(session, () -> {
+            ctx.auth().users().requireView();
+            Incident incident = load(ctx, id);
+            ObjectNode json = Json.funnel(ctx.store().funnel(ctx.realm(), incident.id()));
+            json.put("incidentId", incident.id());
+            json.put("enforcement", incident.policy().enforcement().key);
+            json.set("observed", Json.observed(ctx.store().observed(ctx.realm(), incident.id())));
+            return AdminContext.ok(json);
+        });
+    }
+
+    /** The incident's bulk flag jobs, newest first. */
+    @GET
+    @Path("jobs")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response jobs(@QueryParam("first") Integer first, @QueryParam("max") Integer max) {
+        return Api.respond(session, () -> {
+            ctx.auth().users().requireView();
+            Incident incident = load(ctx, id);
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            ctx.store().jobs().ofIncident(ctx.realm(), incident.internalId(), Api.first(first),
+                            Api.max(max, 100, IncidentsResource.MAX_PAGE))
+                    .forEach(j -> out.add(Json.job(j, incident.id())));
+            return AdminContext.ok(out);
+        });
+    }
+
+    @Path("flags")
+    public IncidentFlagsResource flags() {
+        return new IncidentFlagsResource(ctx, id);
+    }
+
+    @Path("reminders")
+    public IncidentRemindersResource reminders() {
+        return new IncidentRemindersResource(ctx, id);
+    }
+
+    /** The incident with the caller's key {@code id} in the realm; call only after the rights check. */
+    static Incident load(AdminContext ctx, String id) {
+        return ctx.store().findIncident(ctx.realm(), id).orElseThrow(() -> ApiException.notFound("Incident " + id));
+    }
+}
