@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.breachresponse.keycloak.incident.Reminder;
+import dev.breachresponse.keycloak.incident.OutboxState;
 import dev.breachresponse.keycloak.jobs.BodyRejected;
 import dev.breachresponse.keycloak.jobs.JobIntake;
 import dev.breachresponse.keycloak.incident.Actor;
@@ -143,12 +143,12 @@ final class Api {
     }
 
     /** The {@code state} query parameter of an outbox listing: null when absent, 400 when not a state. */
-    static Reminder.State outboxState(String state) {
+    static OutboxState outboxState(String state) {
         if (state == null) {
             return null;
         }
         try {
-            return Reminder.State.valueOf(state.trim().toUpperCase(Locale.ROOT));
+            return OutboxState.valueOf(state.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("state must be one of PENDING, SENT, FAILED, CANCELLED");
         }

@@ -16,11 +16,11 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.breachresponse.keycloak.incident.OutboxState;
 import dev.breachresponse.keycloak.incident.BreachResourceType;
 import dev.breachresponse.keycloak.reminder.ReminderService;
 import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.HygieneStore;
-import dev.breachresponse.keycloak.incident.Reminder;
 import dev.breachresponse.keycloak.incident.RealmSettings;
 
 /**
@@ -47,7 +47,7 @@ public final class HygieneResource {
                             @QueryParam("max") Integer max) {
         return Api.respond(session, () -> {
             ctx.auth().users().requireView();
-            Reminder.State s = Api.outboxState(state);
+            OutboxState s = Api.outboxState(state);
             HygieneStore store = ctx.store().hygiene();
             ObjectNode out = Json.object();
             RealmSettings.Hygiene h = Enforcement.settings(session, ctx.realm()).hygiene();

@@ -15,9 +15,9 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.breachresponse.keycloak.incident.OutboxState;
 import dev.breachresponse.keycloak.incident.BreachResourceType;
 import dev.breachresponse.keycloak.incident.Incident;
-import dev.breachresponse.keycloak.incident.Reminder;
 
 /**
  * {@code /incidents/{id}/reminders}: the incident's reminder outbox (GET, view-users). {@code POST .../run} is kept
@@ -49,7 +49,7 @@ public final class IncidentRemindersResource {
         return Api.respond(session, () -> {
             ctx.auth().users().requireView();
             Incident incident = IncidentResource.load(ctx, incidentId);
-            Reminder.State s = Api.outboxState(state);
+            OutboxState s = Api.outboxState(state);
             ObjectNode out = Json.object();
             out.put("incidentId", incident.id());
             ObjectNode counts = out.putObject("counts");

@@ -2,7 +2,6 @@ package dev.breachresponse.keycloak.api;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -192,7 +191,7 @@ final class Json {
         for (JobItem i : items) {
             ObjectNode n = a.addObject();
             n.put("seq", i.seq());
-            n.put("subjectType", i.subjectType() == null ? null : i.subjectType().toLowerCase(Locale.ROOT));
+            n.put("subjectType", i.subjectType() == null ? null : i.subjectType().key());
             n.put("subject", i.subject());
             n.put("outcome", i.outcome() == null ? null : i.outcome().name());
             n.put("userId", i.userId());

@@ -13,8 +13,8 @@ import org.keycloak.models.KeycloakSession;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.breachresponse.keycloak.incident.OutboxState;
 import dev.breachresponse.keycloak.incident.LogoutOutbox;
-import dev.breachresponse.keycloak.incident.Reminder;
 
 /**
  * {@code /logouts}: the back-channel logouts owed to clients (GET, view-users).
@@ -41,7 +41,7 @@ public final class LogoutsResource {
                             @QueryParam("max") Integer max) {
         return Api.respond(session, () -> {
             ctx.auth().users().requireView();
-            Reminder.State s = Api.outboxState(state);
+            OutboxState s = Api.outboxState(state);
             LogoutOutbox outbox = ctx.store().logouts();
             ObjectNode out = Json.object();
             ObjectNode counts = out.putObject("counts");

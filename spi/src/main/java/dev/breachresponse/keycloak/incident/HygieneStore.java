@@ -63,7 +63,7 @@ public interface HygieneStore {
 
     void markCancelled(String id, String why);
 
-    Map<Reminder.State, Long> counts(String realmId);
+    Map<OutboxState, Long> counts(String realmId);
 
-    List<Nudge> list(String realmId, Reminder.State state, int first, int max);
+    List<Nudge> list(String realmId, OutboxState state, int first, int max);
 }

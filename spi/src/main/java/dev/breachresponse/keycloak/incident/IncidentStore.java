@@ -175,7 +175,7 @@ public interface IncidentStore extends Provider {
      * {@code USERNAME}, {@code ID}) is one of {@code values} (emails and usernames lower case, as Keycloak stores
      * them), in one query. Several rows can share an email; the caller decides what that means.
      */
-    List<StoredUser> storedUsers(String realmId, String key, Collection<String> values);
+    List<StoredUser> storedUsers(String realmId, SubjectType key, Collection<String> values);
 
     /**
      * Of these users, those with a session row in Keycloak's session table (online or offline), in one query.

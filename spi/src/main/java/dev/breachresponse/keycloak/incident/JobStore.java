@@ -19,8 +19,8 @@ public interface JobStore {
     void addItems(String jobId, int firstSeq, List<NewItem> items);
 
     /** {@code also}: the entry's other identifiers, encoded as {@code Subject.encodedAlso()}, or null. */
-    record NewItem(String subjectType, String subject, String invalidReason, String also) {
-        public NewItem(String subjectType, String subject, String invalidReason) {
+    record NewItem(SubjectType subjectType, String subject, String invalidReason, String also) {
+        public NewItem(SubjectType subjectType, String subject, String invalidReason) {
             this(subjectType, subject, invalidReason, null);
         }
     }

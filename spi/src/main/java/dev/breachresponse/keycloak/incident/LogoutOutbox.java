@@ -12,12 +12,12 @@ import java.util.Optional;
 public interface LogoutOutbox {
 
     /** One row: where to post, and the logout token's claims (JSON). */
-    record Logout(String id, String realmId, String clientId, String userId, String url, String claims, Reminder.State state,
+    record Logout(String id, String realmId, String clientId, String userId, String url, String claims, OutboxState state,
                   int attempts) {
     }
 
     /** One row as an admin sees it (no URL, no claims). */
-    record Entry(String id, String clientId, String userId, Reminder.State state, long createdAt, Long sentAt, int attempts,
+    record Entry(String id, String clientId, String userId, OutboxState state, long createdAt, Long sentAt, int attempts,
                  Long nextAttemptAt, String lastError) {
     }
 
@@ -37,8 +37,8 @@ public interface LogoutOutbox {
     /** Removes finished rows created before {@code before}; returns how many. */
     int purge(long before);
 
-    Map<Reminder.State, Long> counts(String realmId);
+    Map<OutboxState, Long> counts(String realmId);
 
     /** A page of the realm's rows, newest first; {@code state} null for all. */
-    List<Entry> list(String realmId, Reminder.State state, int first, int max);
+    List<Entry> list(String realmId, OutboxState state, int first, int max);
 }

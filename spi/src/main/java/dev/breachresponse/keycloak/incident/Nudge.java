@@ -3,7 +3,7 @@ package dev.breachresponse.keycloak.incident;
 import java.util.List;
 
 /** One hygiene email of one user in one pass of the realm's walk; states as for {@link Reminder}. */
-public record Nudge(String id, String realmId, String userId, int pass, List<String> asks, Reminder.State state, long createdAt,
+public record Nudge(String id, String realmId, String userId, int pass, List<String> asks, OutboxState state, long createdAt,
                     Long sentAt, int attempts, Long nextAttemptAt, String lastError, String detail) {
 
     /** The user has no allowed second factor. */

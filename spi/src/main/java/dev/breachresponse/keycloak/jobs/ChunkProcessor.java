@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -185,7 +184,7 @@ final class ChunkProcessor {
         List<String> naming = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             if (each.get(i).user() != null) {
-                naming.add(ids.get(i).type().toLowerCase(Locale.ROOT));
+                naming.add(ids.get(i).type().key());
             }
         }
         return "identifiers disagree: the " + String.join(" and the ", naming) + " given name different users; none flagged";

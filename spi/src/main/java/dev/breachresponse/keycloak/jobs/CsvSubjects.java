@@ -1,5 +1,6 @@
 package dev.breachresponse.keycloak.jobs;
 
+import dev.breachresponse.keycloak.incident.SubjectType;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -25,15 +26,15 @@ import java.util.function.Consumer;
 final class CsvSubjects {
 
     /** Accepted names, normalised (see {@link #normalise}), by the kind of identifier they hold. */
-    static final Map<String, Subject.Type> NAMES = Map.of(
-            "id", Subject.Type.ID,
-            "username", Subject.Type.USERNAME,
-            "login", Subject.Type.USERNAME,
-            "loginname", Subject.Type.USERNAME,
-            "email", Subject.Type.EMAIL,
-            "emailaddress", Subject.Type.EMAIL,
-            "mail", Subject.Type.EMAIL,
-            "primaryemail", Subject.Type.EMAIL);
+    static final Map<String, SubjectType> NAMES = Map.of(
+            "id", SubjectType.ID,
+            "username", SubjectType.USERNAME,
+            "login", SubjectType.USERNAME,
+            "loginname", SubjectType.USERNAME,
+            "email", SubjectType.EMAIL,
+            "emailaddress", SubjectType.EMAIL,
+            "mail", SubjectType.EMAIL,
+            "primaryemail", SubjectType.EMAIL);
 
     static final String ACCEPTED = "id; username, login, login name; email, e-mail, email address, mail, primary email";
 
@@ -44,10 +45,10 @@ final class CsvSubjects {
     private final char delimiter;
     private final int width;
     /** Identifier columns by kind (precedence order), as cell indexes. */
-    private final Map<Subject.Type, Integer> columns;
+    private final Map<SubjectType, Integer> columns;
     private final List<String> ignored;
 
-    private CsvSubjects(char delimiter, int width, Map<Subject.Type, Integer> columns, List<String> ignored) {
+    private CsvSubjects(char delimiter, int width, Map<SubjectType, Integer> columns, List<String> ignored) {
         this.delimiter = delimiter;
         this.width = width;
         this.columns = columns;
@@ -71,7 +72,7 @@ final class CsvSubjects {
         if (names == null) {
             throw new BodyRejected("The CSV header row has an unclosed quote", false);
         }
-        Map<Subject.Type, Integer> columns = new EnumMap<>(Subject.Type.class);
+        Map<SubjectType, Integer> columns = new EnumMap<>(SubjectType.class);
         List<String> ignored = new ArrayList<>();
         if (column != null) {
             int picked = -1;
@@ -86,7 +87,7 @@ final class CsvSubjects {
             if (picked < 0) {
                 throw new BodyRejected("column: the CSV header has no column '" + column + "' (it has " + list(names) + ")", false);
             }
-            Subject.Type type = NAMES.get(normalise(names.get(picked)));
+            SubjectType type = NAMES.get(normalise(names.get(picked)));
             if (type == null) {
                 throw new BodyRejected("column: '" + column + "' is not an identifier column; name one of " + ACCEPTED, false);
             }
@@ -97,9 +98,9 @@ final class CsvSubjects {
                 }
             }
         } else {
-            Map<Subject.Type, String> seen = new LinkedHashMap<>();
+            Map<SubjectType, String> seen = new LinkedHashMap<>();
             for (int i = 0; i < names.size(); i++) {
-                Subject.Type type = NAMES.get(normalise(names.get(i)));
+                SubjectType type = NAMES.get(normalise(names.get(i)));
                 if (type == null) {
                     ignored.add(names.get(i));
                     continue;
@@ -147,14 +148,14 @@ final class CsvSubjects {
             sink.accept(Subject.invalid(named, "row has " + cells.size() + " cell(s), the header " + width));
             return;
         }
-        Map<Subject.Type, String> given = new EnumMap<>(Subject.Type.class);
+        Map<SubjectType, String> given = new EnumMap<>(SubjectType.class);
         columns.forEach((type, i) -> {
             if (!cells.get(i).isBlank()) {
                 given.put(type, cells.get(i));
             }
         });
         if (given.isEmpty()) {
-            sink.accept(Subject.invalid(named, "no identifier: the " + String.join(", ", columns.keySet().stream().map(Subject.Type::key).toList())
+            sink.accept(Subject.invalid(named, "no identifier: the " + String.join(", ", columns.keySet().stream().map(SubjectType::key).toList())
                     + " cell(s) are empty"));
             return;
         }

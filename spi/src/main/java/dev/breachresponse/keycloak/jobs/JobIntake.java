@@ -79,7 +79,7 @@ public final class JobIntake {
             if (!s.isValid()) {
                 invalid[0]++;
             }
-            batch.add(new JobStore.NewItem(s.type() == null ? null : s.type().name(), s.value(), s.invalid(), s.encodedAlso()));
+            batch.add(new JobStore.NewItem(s.type(), s.value(), s.invalid(), s.encodedAlso()));
             if (batch.size() == BATCH) {
                 jobs.addItems(job.id(), seq[0], batch);
                 seq[0] += batch.size();

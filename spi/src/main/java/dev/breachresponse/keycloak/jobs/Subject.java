@@ -2,8 +2,9 @@ package dev.breachresponse.keycloak.jobs;
 
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
+
+import dev.breachresponse.keycloak.incident.SubjectType;
 
 /**
  * One entry of a bulk flag request, as given. {@code invalid} is a reason when the entry cannot be used;
@@ -12,15 +13,7 @@ import java.util.Map;
  * first given in the precedence id, username, email, and every identifier in {@code also} must name the same
  * user (checked by {@link SubjectResolver} at processing time).
  */
-public record Subject(Type type, String value, String invalid, Map<Type, String> also) {
-
-    /** Identifier kinds, in precedence order (the first given becomes the item's subject). */
-    public enum Type { ID, USERNAME, EMAIL;
-
-        public String key() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
+public record Subject(SubjectType type, String value, String invalid, Map<SubjectType, String> also) {
 
     public static final int MAX_VALUE = 320;
 
@@ -28,11 +21,11 @@ public record Subject(Type type, String value, String invalid, Map<Type, String>
         also = also == null || also.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(also));
     }
 
-    public Subject(Type type, String value, String invalid) {
+    public Subject(SubjectType type, String value, String invalid) {
         this(type, value, invalid, Map.of());
     }
 
-    public static Subject of(Type type, String raw) {
+    public static Subject of(SubjectType type, String raw) {
         String v = raw == null ? "" : raw.strip();
         if (v.isEmpty()) {
             return new Subject(type, null, "empty " + type.key());
@@ -43,7 +36,7 @@ public record Subject(Type type, String value, String invalid, Map<Type, String>
         if (v.chars().anyMatch(c -> c < 0x20)) {
             return new Subject(type, v.replaceAll("\\p{Cntrl}", "?"), "contains control characters");
         }
-        if (type == Type.EMAIL && !v.matches("[^@\\s]+@[^@\\s]+")) {
+        if (type == SubjectType.EMAIL && !v.matches("[^@\\s]+@[^@\\s]+")) {
             return new Subject(type, v, "not an email address");
         }
         return new Subject(type, v, null);
@@ -54,11 +47,11 @@ public record Subject(Type type, String value, String invalid, Map<Type, String>
      * order is the subject; the others go to {@link #also}. An unusable value of any of them makes the entry
      * invalid, the reason naming the identifier.
      */
-    public static Subject of(Map<Type, String> given) {
-        EnumMap<Type, String> sorted = new EnumMap<>(given);
+    public static Subject of(Map<SubjectType, String> given) {
+        EnumMap<SubjectType, String> sorted = new EnumMap<>(given);
         Subject primary = null;
-        EnumMap<Type, String> also = new EnumMap<>(Type.class);
-        for (Map.Entry<Type, String> e : sorted.entrySet()) {
+        EnumMap<SubjectType, String> also = new EnumMap<>(SubjectType.class);
+        for (Map.Entry<SubjectType, String> e : sorted.entrySet()) {
             Subject one = of(e.getKey(), e.getValue());
             if (!one.isValid()) {
                 return new Subject(one.type(), one.value(), sorted.size() == 1 ? one.invalid() : e.getKey().key() + ": " + one.invalid());
@@ -95,14 +88,14 @@ public record Subject(Type type, String value, String invalid, Map<Type, String>
     }
 
     /** The inverse of {@link #encodedAlso()}; empty for null. */
-    public static Map<Type, String> decodeAlso(String stored) {
+    public static Map<SubjectType, String> decodeAlso(String stored) {
         if (stored == null || stored.isEmpty()) {
             return Map.of();
         }
-        EnumMap<Type, String> out = new EnumMap<>(Type.class);
+        EnumMap<SubjectType, String> out = new EnumMap<>(SubjectType.class);
         for (String line : stored.split("\n")) {
             int colon = line.indexOf(':');
-            out.put(Type.valueOf(line.substring(0, colon)), line.substring(colon + 1));
+            out.put(SubjectType.valueOf(line.substring(0, colon)), line.substring(colon + 1));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package dev.breachresponse.keycloak.jobs;
 
+import dev.breachresponse.keycloak.incident.SubjectType;
 import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -166,14 +167,14 @@ public final class SubjectReader {
         if (node.isEmpty()) {
             throw new BodyRejected(where + " names none of email, username, id", false);
         }
-        Map<Subject.Type, String> given = new EnumMap<>(Subject.Type.class);
-        Subject.Type first = null;
+        Map<SubjectType, String> given = new EnumMap<>(SubjectType.class);
+        SubjectType first = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            Subject.Type type = switch (e.getKey()) {
-                case "email" -> Subject.Type.EMAIL;
-                case "username" -> Subject.Type.USERNAME;
-                case "id" -> Subject.Type.ID;
+            SubjectType type = switch (e.getKey()) {
+                case "email" -> SubjectType.EMAIL;
+                case "username" -> SubjectType.USERNAME;
+                case "id" -> SubjectType.ID;
                 default -> throw new BodyRejected(where + ": unknown field '" + clip(e.getKey()) + "'; use email, username or id", false);
             };
             if (!e.getValue().isTextual()) {

@@ -1,6 +1,8 @@
 package dev.breachresponse.keycloak.jobs;
 
+import dev.breachresponse.keycloak.incident.SubjectType;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,30 +50,30 @@ final class SubjectResolver {
     }
 
     /** Pure: what the stored rows matching one subject mean. */
-    static Route route(String subjectType, List<StoredUser> rows, boolean federation) {
+    static Route route(SubjectType subjectType, List<StoredUser> rows, boolean federation) {
         if (rows.size() > 1) {
             return Route.AMBIGUOUS;
         }
         if (rows.size() == 1) {
             return rows.get(0).federationLink() == null ? Route.STORED : Route.KEYCLOAK;
         }
-        return federation || "ID".equals(subjectType) ? Route.KEYCLOAK : Route.NOT_FOUND;
+        return federation || subjectType == SubjectType.ID ? Route.KEYCLOAK : Route.NOT_FOUND;
     }
 
     /** Keycloak stores emails and usernames in lower case and compares them so; ids are taken as given. */
-    static String key(String subjectType, String subject) {
-        return "ID".equals(subjectType) ? subject : subject.toLowerCase();
+    static String key(SubjectType subjectType, String subject) {
+        return subjectType == SubjectType.ID ? subject : subject.toLowerCase();
     }
 
     /** An item's identifiers in precedence order: its subject, then the other identifiers the entry gave. */
-    record Identifier(String type, String value) {
+    record Identifier(SubjectType type, String value) {
     }
 
     static List<Identifier> identifiers(JobItem item) {
-        Map<Subject.Type, String> also = Subject.decodeAlso(item.also());
+        Map<SubjectType, String> also = Subject.decodeAlso(item.also());
         List<Identifier> out = new ArrayList<>(1 + also.size());
         out.add(new Identifier(item.subjectType(), item.subject()));
-        also.forEach((t, v) -> out.add(new Identifier(t.name(), v)));
+        also.forEach((t, v) -> out.add(new Identifier(t, v)));
         return out;
     }
 
@@ -110,7 +112,7 @@ final class SubjectResolver {
         IncidentStore store = session.getProvider(IncidentStore.class);
         boolean federation = realm.getComponentsStream(realm.getId(), UserStorageProvider.class.getName()).findAny().isPresent();
         Map<Integer, List<Identifier>> byItem = new HashMap<>();
-        Map<String, Set<String>> wanted = new HashMap<>();
+        Map<SubjectType, Set<String>> wanted = new EnumMap<>(SubjectType.class);
         for (JobItem item : items) {
             List<Identifier> ids = identifiers(item);
             byItem.put(item.seq(), ids);
@@ -118,14 +120,14 @@ final class SubjectResolver {
                 wanted.computeIfAbsent(i.type(), t -> new LinkedHashSet<>()).add(key(i.type(), i.value()));
             }
         }
-        Map<String, Map<String, List<StoredUser>>> rows = new HashMap<>();
+        Map<SubjectType, Map<String, List<StoredUser>>> rows = new EnumMap<>(SubjectType.class);
         wanted.forEach((type, values) -> {
             Map<String, List<StoredUser>> byValue = new HashMap<>();
             for (StoredUser u : store.storedUsers(realm.getId(), type, values)) {
                 String v = switch (type) {
-                    case "EMAIL" -> u.email();
-                    case "USERNAME" -> u.username();
-                    default -> u.id();
+                    case EMAIL -> u.email();
+                    case USERNAME -> u.username();
+                    case ID -> u.id();
                 };
                 byValue.computeIfAbsent(v, k -> new ArrayList<>(1)).add(u);
             }
@@ -156,10 +158,9 @@ final class SubjectResolver {
         UserModel user;
         try {
             user = switch (item.type()) {
-                case "EMAIL" -> session.users().getUserByEmail(realm, item.value());
-                case "USERNAME" -> session.users().getUserByUsername(realm, item.value());
-                case "ID" -> session.users().getUserById(realm, item.value());
-                default -> null;
+                case EMAIL -> session.users().getUserByEmail(realm, item.value());
+                case USERNAME -> session.users().getUserByUsername(realm, item.value());
+                case ID -> session.users().getUserById(realm, item.value());
             };
         } catch (ModelDuplicateException e) {
             return new Found(Route.AMBIGUOUS, null);

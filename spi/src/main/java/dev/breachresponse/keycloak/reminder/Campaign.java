@@ -9,6 +9,7 @@ import java.util.Set;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
+import dev.breachresponse.keycloak.incident.OutboxState;
 import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.Factor;
 import dev.breachresponse.keycloak.incident.Flagging;
@@ -89,7 +90,7 @@ final class Campaign {
                         deferred++;
                     } else {
                         outbox.create(due.flag(), due.incident().internalId(), plan.reminderStep(),
-                                Reminder.Kind.REMINDER, Reminder.State.PENDING, now, "step " + (plan.reminderStep() + 1));
+                                Reminder.Kind.REMINDER, OutboxState.PENDING, now, "step " + (plan.reminderStep() + 1));
                         reminded.add(due.flag().userId());
                         queued++;
                     }
@@ -97,7 +98,7 @@ final class Campaign {
                 if (plan.escalate() && !existing.contains(due.flag().id() + ":" + Reminder.ESCALATION)) {
                     String enrol = Factor.byKey(rs.enrolmentFactor()).orElse(Factor.OTP).enrolAction;
                     outbox.create(due.flag(), due.incident().internalId(), Reminder.ESCALATION, Reminder.Kind.ESCALATION,
-                            Reminder.State.SENT, now, null);
+                            OutboxState.SENT, now, null);
                     List<String> actions = new Flagging(session, realm, SessionRevoker.byId(session, realm))
                             .escalate(due.flag(), due.incident().policy(), enrol);
                     audit.escalated(realm, due.incident().id(), due.flag().userId(), actions);

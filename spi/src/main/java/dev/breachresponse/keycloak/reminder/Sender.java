@@ -20,6 +20,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import dev.breachresponse.keycloak.incident.OutboxState;
 import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.Factor;
 import dev.breachresponse.keycloak.incident.Flag;
@@ -124,7 +125,7 @@ final class Sender {
             return new Outcome(OutcomeKind.SKIPPED, null);
         }
         Reminder r = locked.get();
-        if (r.state() != Reminder.State.PENDING && r.state() != Reminder.State.FAILED) {
+        if (r.state() != OutboxState.PENDING && r.state() != OutboxState.FAILED) {
             // another node sent it while we waited for the lock
             return new Outcome(OutcomeKind.SKIPPED, r.realmId());
         }
@@ -178,7 +179,7 @@ final class Sender {
             return new Outcome(OutcomeKind.SKIPPED, null);
         }
         Nudge n = locked.get();
-        if (n.state() != Reminder.State.PENDING && n.state() != Reminder.State.FAILED) {
+        if (n.state() != OutboxState.PENDING && n.state() != OutboxState.FAILED) {
             return new Outcome(OutcomeKind.SKIPPED, n.realmId());
         }
         RealmModel realm = session.realms().getRealm(n.realmId());

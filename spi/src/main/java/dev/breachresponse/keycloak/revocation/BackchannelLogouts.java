@@ -33,9 +33,9 @@ import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.representations.LogoutToken;
 import org.keycloak.util.JsonSerialization;
 
+import dev.breachresponse.keycloak.incident.OutboxState;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.LogoutOutbox;
-import dev.breachresponse.keycloak.incident.Reminder;
 import dev.breachresponse.keycloak.support.AfterCommit;
 
 /**
@@ -158,7 +158,7 @@ public final class BackchannelLogouts {
     private static void sendOne(KeycloakSession session, String id) {
         LogoutOutbox outbox = session.getProvider(IncidentStore.class).logouts();
         Optional<LogoutOutbox.Logout> locked = outbox.lock(id);
-        if (locked.isEmpty() || locked.get().state() == Reminder.State.SENT || locked.get().state() == Reminder.State.CANCELLED) {
+        if (locked.isEmpty() || locked.get().state() == OutboxState.SENT || locked.get().state() == OutboxState.CANCELLED) {
             return;
         }
         LogoutOutbox.Logout l = locked.get();

@@ -1,5 +1,6 @@
 package dev.breachresponse.keycloak.jobs;
 
+import dev.breachresponse.keycloak.incident.SubjectType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -27,11 +28,11 @@ class SubjectReaderTest {
         assertEquals(Boolean.TRUE, env.dryRun());
         assertEquals(5, env.count());
         assertEquals(List.of(), env.ignoredColumns());
-        assertEquals(new Subject(Subject.Type.EMAIL, "A@x.io", null), got.get(0));
-        assertEquals(Subject.Type.USERNAME, got.get(1).type());
-        assertEquals(Subject.Type.ID, got.get(2).type());
+        assertEquals(new Subject(SubjectType.EMAIL, "A@x.io", null), got.get(0));
+        assertEquals(SubjectType.USERNAME, got.get(1).type());
+        assertEquals(SubjectType.ID, got.get(2).type());
         assertEquals("not an email address", got.get(3).invalid());
-        assertEquals(new Subject(Subject.Type.USERNAME, "jane", null, Map.of(Subject.Type.EMAIL, "j@x.io")), got.get(4),
+        assertEquals(new Subject(SubjectType.USERNAME, "jane", null, Map.of(SubjectType.EMAIL, "j@x.io")), got.get(4),
                 "several identifiers: username first, the email must name the same user");
     }
 
@@ -52,7 +53,7 @@ class SubjectReaderTest {
         reader.read(in("{\"email\":\"\"}\n{\"username\":\" \",\"email\":\"a@x.io\"}\n{\"username\":\"jane\",\"email\":\"nope\"}\n"),
                 SubjectReader.Format.NDJSON, got::add);
         assertEquals("empty email", got.get(0).invalid());
-        assertEquals(new Subject(Subject.Type.EMAIL, "a@x.io", null), got.get(1), "a blank identifier beside a filled one is not given");
+        assertEquals(new Subject(SubjectType.EMAIL, "a@x.io", null), got.get(1), "a blank identifier beside a filled one is not given");
         assertEquals("email: not an email address", got.get(2).invalid());
     }
 
@@ -72,7 +73,7 @@ class SubjectReaderTest {
         SubjectReader.Envelope env = reader.read(in("{\"email\":\"a@x.io\"}\n\n{\"username\":\"b\"}\r\n{\"id\":\"5\"}\n"), SubjectReader.Format.NDJSON, got::add);
         assertNull(env.dryRun());
         assertEquals(3, got.size());
-        assertEquals(new Subject(Subject.Type.ID, "5", null), got.get(2));
+        assertEquals(new Subject(SubjectType.ID, "5", null), got.get(2));
         assertRejected("{\"id\":5}\n", SubjectReader.Format.NDJSON, "line 1.id must be a string");
         assertRejected("{\"email\":\"a@x.io\"}\n{oops\n", SubjectReader.Format.NDJSON, "Line 2");
     }
@@ -82,9 +83,9 @@ class SubjectReaderTest {
         List<Subject> got = new ArrayList<>();
         reader.read(in("\uFEFFEmail,username\n\"a,b\"@x.io,\nc@x.io,carol\n,dave\nonly-one-cell\n,\n \"\" , \n"), SubjectReader.Format.CSV, got::add);
         assertEquals(4, got.size(), "rows of empty cells are skipped like blank lines");
-        assertEquals(new Subject(Subject.Type.EMAIL, "a,b@x.io", null), got.get(0));
-        assertEquals(new Subject(Subject.Type.USERNAME, "carol", null, Map.of(Subject.Type.EMAIL, "c@x.io")), got.get(1));
-        assertEquals(new Subject(Subject.Type.USERNAME, "dave", null), got.get(2));
+        assertEquals(new Subject(SubjectType.EMAIL, "a,b@x.io", null), got.get(0));
+        assertEquals(new Subject(SubjectType.USERNAME, "carol", null, Map.of(SubjectType.EMAIL, "c@x.io")), got.get(1));
+        assertEquals(new Subject(SubjectType.USERNAME, "dave", null), got.get(2));
         assertEquals("row has 1 cell(s), the header 2", got.get(3).invalid());
         assertEquals("data row 4", got.get(3).value(), "a refused row is named, not stored as given");
         got.clear();
@@ -99,7 +100,7 @@ class SubjectReaderTest {
     void csvUsernameAndEmailBothFilledAsOktaAndKeycloakExportsHaveThem() {
         List<Subject> got = new ArrayList<>();
         reader.read(in("username,email\r\njane,jane.doe@example.com\r\n"), SubjectReader.Format.CSV, got::add);
-        assertEquals(List.of(new Subject(Subject.Type.USERNAME, "jane", null, Map.of(Subject.Type.EMAIL, "jane.doe@example.com"))), got);
+        assertEquals(List.of(new Subject(SubjectType.USERNAME, "jane", null, Map.of(SubjectType.EMAIL, "jane.doe@example.com"))), got);
         assertEquals("EMAIL:jane.doe@example.com", got.get(0).encodedAlso());
         assertEquals(got.get(0).also(), Subject.decodeAlso(got.get(0).encodedAlso()));
     }
@@ -108,9 +109,9 @@ class SubjectReaderTest {
     void csvPrecedenceIsIdThenUsernameThenEmailWhateverTheColumnOrder() {
         List<Subject> got = new ArrayList<>();
         reader.read(in("email,username,id\nj@x.io,jane,u-1\nk@x.io,kim,\nl@x.io,,\n"), SubjectReader.Format.CSV, got::add);
-        assertEquals(new Subject(Subject.Type.ID, "u-1", null, Map.of(Subject.Type.USERNAME, "jane", Subject.Type.EMAIL, "j@x.io")), got.get(0));
-        assertEquals(new Subject(Subject.Type.USERNAME, "kim", null, Map.of(Subject.Type.EMAIL, "k@x.io")), got.get(1));
-        assertEquals(new Subject(Subject.Type.EMAIL, "l@x.io", null), got.get(2));
+        assertEquals(new Subject(SubjectType.ID, "u-1", null, Map.of(SubjectType.USERNAME, "jane", SubjectType.EMAIL, "j@x.io")), got.get(0));
+        assertEquals(new Subject(SubjectType.USERNAME, "kim", null, Map.of(SubjectType.EMAIL, "k@x.io")), got.get(1));
+        assertEquals(new Subject(SubjectType.EMAIL, "l@x.io", null), got.get(2));
         assertEquals("USERNAME:jane\nEMAIL:j@x.io", got.get(0).encodedAlso());
     }
 
@@ -120,9 +121,9 @@ class SubjectReaderTest {
         SubjectReader.Envelope env = reader.read(in("First name,Last name,E-mail Address,Login,Status\nJane,Doe,jane.doe@example.com,jane,ACTIVE\n"),
                 SubjectReader.Format.CSV, got::add);
         assertEquals(List.of("First name", "Last name", "Status"), env.ignoredColumns());
-        assertEquals(new Subject(Subject.Type.USERNAME, "jane", null, Map.of(Subject.Type.EMAIL, "jane.doe@example.com")), got.get(0));
-        assertEquals(Subject.Type.EMAIL, CsvSubjects.NAMES.get(CsvSubjects.normalise(" Primary_Email ")));
-        assertEquals(Subject.Type.EMAIL, CsvSubjects.NAMES.get(CsvSubjects.normalise("mail")));
+        assertEquals(new Subject(SubjectType.USERNAME, "jane", null, Map.of(SubjectType.EMAIL, "jane.doe@example.com")), got.get(0));
+        assertEquals(SubjectType.EMAIL, CsvSubjects.NAMES.get(CsvSubjects.normalise(" Primary_Email ")));
+        assertEquals(SubjectType.EMAIL, CsvSubjects.NAMES.get(CsvSubjects.normalise("mail")));
         assertNull(CsvSubjects.NAMES.get(CsvSubjects.normalise("User ID")), "a User ID column is often another system's id: not recognised");
     }
 
@@ -132,7 +133,7 @@ class SubjectReaderTest {
         SubjectReader.Envelope env = reader.read(in("\uFEFFName;Email\r\n\"Doe; Jane\";jane.doe@example.com\r\n\"Roe, Rick\";\"rick@example.com\"\r\n"),
                 SubjectReader.Format.CSV, got::add);
         assertEquals(List.of("Name"), env.ignoredColumns());
-        assertEquals(List.of(new Subject(Subject.Type.EMAIL, "jane.doe@example.com", null), new Subject(Subject.Type.EMAIL, "rick@example.com", null)), got);
+        assertEquals(List.of(new Subject(SubjectType.EMAIL, "jane.doe@example.com", null), new Subject(SubjectType.EMAIL, "rick@example.com", null)), got);
         assertEquals(';', CsvSubjects.delimiter("a;b;c"));
         assertEquals(',', CsvSubjects.delimiter("\"a;b;c\",d"), "semicolons inside quotes do not count");
         assertEquals(',', CsvSubjects.delimiter("email"));
@@ -143,7 +144,7 @@ class SubjectReaderTest {
         List<Subject> got = new ArrayList<>();
         SubjectReader.Envelope env = reader.read(in("Username,Email Address,Department\njane,jane.doe@example.com,Sales\n"),
                 SubjectReader.Format.CSV, "email address", got::add);
-        assertEquals(List.of(new Subject(Subject.Type.EMAIL, "jane.doe@example.com", null)), got);
+        assertEquals(List.of(new Subject(SubjectType.EMAIL, "jane.doe@example.com", null)), got);
         assertEquals(List.of("Username", "Department"), env.ignoredColumns());
         assertRejected("Username,Email\njane,j@x.io\n", "Email Address", "column: the CSV header has no column 'Email Address'");
         assertRejected("Username,Department\njane,Sales\n", "Department", "column: 'Department' is not an identifier column");
@@ -186,10 +187,10 @@ class SubjectReaderTest {
 
     @Test
     void subjectValidation() {
-        assertEquals("empty email", Subject.of(Subject.Type.EMAIL, "  ").invalid());
-        assertTrue(Subject.of(Subject.Type.USERNAME, "x".repeat(400)).invalid().contains("longer"));
-        assertTrue(Subject.of(Subject.Type.ID, "a\u0001b").invalid().contains("control"));
-        assertTrue(Subject.of(Subject.Type.EMAIL, "dev@example.com").isValid());
+        assertEquals("empty email", Subject.of(SubjectType.EMAIL, "  ").invalid());
+        assertTrue(Subject.of(SubjectType.USERNAME, "x".repeat(400)).invalid().contains("longer"));
+        assertTrue(Subject.of(SubjectType.ID, "a\u0001b").invalid().contains("control"));
+        assertTrue(Subject.of(SubjectType.EMAIL, "dev@example.com").isValid());
     }
 
     private void assertRejected(String body, SubjectReader.Format f, String messagePart) {

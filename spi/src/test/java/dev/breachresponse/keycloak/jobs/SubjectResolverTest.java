@@ -1,5 +1,6 @@
 package dev.breachresponse.keycloak.jobs;
 
+import dev.breachresponse.keycloak.incident.SubjectType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -18,38 +19,38 @@ class SubjectResolverTest {
 
     @Test
     void oneLocalRowIsAnsweredFromTheTable() {
-        assertEquals(Route.STORED, SubjectResolver.route("EMAIL", List.of(LOCAL), false));
-        assertEquals(Route.STORED, SubjectResolver.route("USERNAME", List.of(LOCAL), true));
-        assertEquals(Route.STORED, SubjectResolver.route("ID", List.of(LOCAL), true));
+        assertEquals(Route.STORED, SubjectResolver.route(SubjectType.EMAIL, List.of(LOCAL), false));
+        assertEquals(Route.STORED, SubjectResolver.route(SubjectType.USERNAME, List.of(LOCAL), true));
+        assertEquals(Route.STORED, SubjectResolver.route(SubjectType.ID, List.of(LOCAL), true));
     }
 
     @Test
     void aRowLinkedToAFederationProviderGoesThroughKeycloak() {
-        assertEquals(Route.KEYCLOAK, SubjectResolver.route("EMAIL", List.of(IMPORTED), false));
-        assertEquals(Route.KEYCLOAK, SubjectResolver.route("ID", List.of(IMPORTED), true));
+        assertEquals(Route.KEYCLOAK, SubjectResolver.route(SubjectType.EMAIL, List.of(IMPORTED), false));
+        assertEquals(Route.KEYCLOAK, SubjectResolver.route(SubjectType.ID, List.of(IMPORTED), true));
     }
 
     @Test
     void severalRowsAreAmbiguousWhereverTheyCameFrom() {
-        assertEquals(Route.AMBIGUOUS, SubjectResolver.route("EMAIL", List.of(LOCAL, IMPORTED), true));
-        assertEquals(Route.AMBIGUOUS, SubjectResolver.route("EMAIL", List.of(LOCAL, LOCAL), false));
+        assertEquals(Route.AMBIGUOUS, SubjectResolver.route(SubjectType.EMAIL, List.of(LOCAL, IMPORTED), true));
+        assertEquals(Route.AMBIGUOUS, SubjectResolver.route(SubjectType.EMAIL, List.of(LOCAL, LOCAL), false));
     }
 
     @Test
     void noRowIsNotFoundUnlessADirectoryOrAnIdLookupMayKnowIt() {
-        assertEquals(Route.NOT_FOUND, SubjectResolver.route("EMAIL", List.of(), false));
-        assertEquals(Route.NOT_FOUND, SubjectResolver.route("USERNAME", List.of(), false));
-        assertEquals(Route.KEYCLOAK, SubjectResolver.route("EMAIL", List.of(), true));
-        assertEquals(Route.KEYCLOAK, SubjectResolver.route("USERNAME", List.of(), true));
+        assertEquals(Route.NOT_FOUND, SubjectResolver.route(SubjectType.EMAIL, List.of(), false));
+        assertEquals(Route.NOT_FOUND, SubjectResolver.route(SubjectType.USERNAME, List.of(), false));
+        assertEquals(Route.KEYCLOAK, SubjectResolver.route(SubjectType.EMAIL, List.of(), true));
+        assertEquals(Route.KEYCLOAK, SubjectResolver.route(SubjectType.USERNAME, List.of(), true));
         // federated ids (f:provider:external) and transient users have no row
-        assertEquals(Route.KEYCLOAK, SubjectResolver.route("ID", List.of(), false));
+        assertEquals(Route.KEYCLOAK, SubjectResolver.route(SubjectType.ID, List.of(), false));
     }
 
     @Test
     void emailsAndUsernamesCompareInLowerCaseIdsAsGiven() {
-        assertEquals("dev@x.io", SubjectResolver.key("EMAIL", "Dev@X.io"));
-        assertEquals("bob", SubjectResolver.key("USERNAME", "BOB"));
-        assertEquals("AbC-1", SubjectResolver.key("ID", "AbC-1"));
+        assertEquals("dev@x.io", SubjectResolver.key(SubjectType.EMAIL, "Dev@X.io"));
+        assertEquals("bob", SubjectResolver.key(SubjectType.USERNAME, "BOB"));
+        assertEquals("AbC-1", SubjectResolver.key(SubjectType.ID, "AbC-1"));
     }
 
     private static final SubjectResolver.Found JANE = new SubjectResolver.Found(Route.STORED, new Target("u-jane", "jane", "j@x.io", null));
@@ -81,12 +82,12 @@ class SubjectResolverTest {
 
     @Test
     void anItemsIdentifiersAreItsSubjectThenTheOthersInPrecedenceOrder() {
-        JobItem item = new JobItem(0, "USERNAME", "jane", null, null, null, "EMAIL:j@x.io");
-        assertEquals(List.of(new SubjectResolver.Identifier("USERNAME", "jane"), new SubjectResolver.Identifier("EMAIL", "j@x.io")),
+        JobItem item = new JobItem(0, SubjectType.USERNAME, "jane", null, null, null, "EMAIL:j@x.io");
+        assertEquals(List.of(new SubjectResolver.Identifier(SubjectType.USERNAME, "jane"), new SubjectResolver.Identifier(SubjectType.EMAIL, "j@x.io")),
                 SubjectResolver.identifiers(item));
         assertEquals("identifiers disagree: the username and the email given name different users; none flagged",
                 ChunkProcessor.conflict(item, List.of(JANE, BOB)));
-        assertEquals(List.of(new SubjectResolver.Identifier("EMAIL", "a@x.io")),
-                SubjectResolver.identifiers(new JobItem(1, "EMAIL", "a@x.io", null, null, null)));
+        assertEquals(List.of(new SubjectResolver.Identifier(SubjectType.EMAIL, "a@x.io")),
+                SubjectResolver.identifiers(new JobItem(1, SubjectType.EMAIL, "a@x.io", null, null, null)));
     }
 }

@@ -16,10 +16,10 @@ import jakarta.persistence.LockModeType;
 
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import dev.breachresponse.keycloak.incident.OutboxState;
 import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.HygieneStore;
 import dev.breachresponse.keycloak.incident.Nudge;
-import dev.breachresponse.keycloak.incident.Reminder;
 
 /**
  * JPA hygiene store. The user pages read Keycloak's own USER_ENTITY and CREDENTIAL tables (its JPA entities,
@@ -137,7 +137,7 @@ final class JpaHygieneStore implements HygieneStore {
         n.setUserId(userId);
         n.setPass(pass);
         n.setAsks(String.join(",", asks));
-        n.setState(Reminder.State.PENDING.name());
+        n.setState(OutboxState.PENDING.name());
         n.setCreatedAt(now);
         em.persist(n);
     }
@@ -175,19 +175,19 @@ final class JpaHygieneStore implements HygieneStore {
     }
 
     @Override
-    public Map<Reminder.State, Long> counts(String realmId) {
-        Map<Reminder.State, Long> out = new EnumMap<>(Reminder.State.class);
-        for (Reminder.State s : Reminder.State.values()) {
+    public Map<OutboxState, Long> counts(String realmId) {
+        Map<OutboxState, Long> out = new EnumMap<>(OutboxState.class);
+        for (OutboxState s : OutboxState.values()) {
             out.put(s, 0L);
         }
         for (Object[] row : em.createNamedQuery("brNudgeCounts", Object[].class).setParameter("realmId", realmId).getResultList()) {
-            out.put(Reminder.State.valueOf((String) row[0]), ((Number) row[1]).longValue());
+            out.put(OutboxState.valueOf((String) row[0]), ((Number) row[1]).longValue());
         }
         return out;
     }
 
     @Override
-    public List<Nudge> list(String realmId, Reminder.State state, int first, int max) {
+    public List<Nudge> list(String realmId, OutboxState state, int first, int max) {
         var q = state == null
                 ? em.createNamedQuery("brNudgesOfRealm", NudgeEntity.class)
                 : em.createNamedQuery("brNudgesOfRealmByState", NudgeEntity.class).setParameter("state", state.name());
@@ -197,7 +197,7 @@ final class JpaHygieneStore implements HygieneStore {
 
     static Nudge toNudge(NudgeEntity n) {
         return new Nudge(n.getId(), n.getRealmId(), n.getUserId(), n.getPass(), List.copyOf(Arrays.asList(n.getAsks().split(","))),
-                Reminder.State.valueOf(n.getState()), n.getCreatedAt(), n.getSentAt(), n.getAttempts(), n.getNextAttemptAt(),
+                OutboxState.valueOf(n.getState()), n.getCreatedAt(), n.getSentAt(), n.getAttempts(), n.getNextAttemptAt(),
                 n.getLastError(), n.getDetail());
     }
 }

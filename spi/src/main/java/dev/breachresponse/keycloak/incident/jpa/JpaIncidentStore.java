@@ -10,6 +10,7 @@ import jakarta.persistence.EntityManager;
 
 import org.keycloak.models.RealmModel;
 
+import dev.breachresponse.keycloak.incident.SubjectType;
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.EnforcementGaps;
 import dev.breachresponse.keycloak.incident.Flag;
@@ -196,7 +197,7 @@ final class JpaIncidentStore implements IncidentStore {
     // Keycloak's own tables
 
     @Override
-    public List<StoredUser> storedUsers(String realmId, String key, Collection<String> values) {
+    public List<StoredUser> storedUsers(String realmId, SubjectType key, Collection<String> values) {
         return keycloak.storedUsers(realmId, key, values);
     }
 

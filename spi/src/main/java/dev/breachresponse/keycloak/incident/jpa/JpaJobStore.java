@@ -1,5 +1,6 @@
 package dev.breachresponse.keycloak.incident.jpa;
 
+import dev.breachresponse.keycloak.incident.SubjectType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Types;
@@ -67,7 +68,7 @@ final class JpaJobStore implements JobStore {
                 for (NewItem i : items) {
                     ps.setString(1, jobId);
                     ps.setInt(2, seq++);
-                    ps.setString(3, i.subjectType());
+                    ps.setString(3, i.subjectType() == null ? null : i.subjectType().name());
                     ps.setString(4, i.subject());
                     if (i.invalidReason() == null) {
                         ps.setNull(5, Types.VARCHAR);
@@ -235,7 +236,7 @@ final class JpaJobStore implements JobStore {
         // A range delete and multi-row inserts: far cheaper than one UPDATE per item on every database here.
         List<Object[]> rows = new ArrayList<>(chunk.size());
         for (JobItem i : chunk) {
-            rows.add(new Object[] {jobId, i.seq(), i.subjectType(), i.subject(), i.outcome() == null ? null : i.outcome().name(), i.userId(),
+            rows.add(new Object[] {jobId, i.seq(), i.subjectType() == null ? null : i.subjectType().name(), i.subject(), i.outcome() == null ? null : i.outcome().name(), i.userId(),
                     clip(i.detail(), 255), i.also()});
         }
         em.unwrap(Session.class).doWork(c -> {
@@ -293,7 +294,8 @@ final class JpaJobStore implements JobStore {
 
     private static JobItem item(ResultSet rs) throws java.sql.SQLException {
         String outcome = rs.getString(4);
-        return new JobItem(rs.getInt(1), rs.getString(2), rs.getString(3),
+        String type = rs.getString(2);
+        return new JobItem(rs.getInt(1), type == null ? null : SubjectType.valueOf(type), rs.getString(3),
                 outcome == null ? null : ItemOutcome.valueOf(outcome), rs.getString(5), rs.getString(6), rs.getString(7));
     }
 

@@ -10,8 +10,8 @@ import jakarta.persistence.LockModeType;
 
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import dev.breachresponse.keycloak.incident.OutboxState;
 import dev.breachresponse.keycloak.incident.LogoutOutbox;
-import dev.breachresponse.keycloak.incident.Reminder;
 
 /** JPA back-channel logout outbox; runs in the caller's transaction. */
 final class JpaLogoutOutbox implements LogoutOutbox {
@@ -31,7 +31,7 @@ final class JpaLogoutOutbox implements LogoutOutbox {
         l.setUserId(userId);
         l.setUrl(url);
         l.setClaims(claims);
-        l.setState(Reminder.State.PENDING.name());
+        l.setState(OutboxState.PENDING.name());
         l.setCreatedAt(now);
         em.persist(l);
     }
@@ -46,7 +46,7 @@ final class JpaLogoutOutbox implements LogoutOutbox {
     public Optional<Logout> lock(String id) {
         return Optional.ofNullable(em.find(LogoutEntity.class, id, LockModeType.PESSIMISTIC_WRITE))
                 .map(l -> new Logout(l.getId(), l.getRealmId(), l.getClientId(), l.getUserId(), l.getUrl(), l.getClaims(),
-                        Reminder.State.valueOf(l.getState()), l.getAttempts()));
+                        OutboxState.valueOf(l.getState()), l.getAttempts()));
     }
 
     @Override
@@ -75,24 +75,24 @@ final class JpaLogoutOutbox implements LogoutOutbox {
     }
 
     @Override
-    public Map<Reminder.State, Long> counts(String realmId) {
-        Map<Reminder.State, Long> out = new EnumMap<>(Reminder.State.class);
-        for (Reminder.State s : Reminder.State.values()) {
+    public Map<OutboxState, Long> counts(String realmId) {
+        Map<OutboxState, Long> out = new EnumMap<>(OutboxState.class);
+        for (OutboxState s : OutboxState.values()) {
             out.put(s, 0L);
         }
         for (Object[] row : em.createNamedQuery("brLogoutCounts", Object[].class).setParameter("realmId", realmId).getResultList()) {
-            out.put(Reminder.State.valueOf((String) row[0]), ((Number) row[1]).longValue());
+            out.put(OutboxState.valueOf((String) row[0]), ((Number) row[1]).longValue());
         }
         return out;
     }
 
     @Override
-    public List<Entry> list(String realmId, Reminder.State state, int first, int max) {
+    public List<Entry> list(String realmId, OutboxState state, int first, int max) {
         var q = state == null
                 ? em.createNamedQuery("brLogoutsOfRealm", LogoutEntity.class)
                 : em.createNamedQuery("brLogoutsOfRealmByState", LogoutEntity.class).setParameter("state", state.name());
         return q.setParameter("realmId", realmId).setFirstResult(first).setMaxResults(max).getResultStream()
-                .map(l -> new Entry(l.getId(), l.getClientId(), l.getUserId(), Reminder.State.valueOf(l.getState()), l.getCreatedAt(),
+                .map(l -> new Entry(l.getId(), l.getClientId(), l.getUserId(), OutboxState.valueOf(l.getState()), l.getCreatedAt(),
                         l.getSentAt(), l.getAttempts(), l.getNextAttemptAt(), l.getLastError()))
                 .toList();
     }

@@ -13,6 +13,7 @@ import org.keycloak.common.util.Time;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import dev.breachresponse.keycloak.incident.OutboxState;
 import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.Reminder;
 import dev.breachresponse.keycloak.incident.ReminderStore;
@@ -64,7 +65,7 @@ final class JpaReminderStore implements ReminderStore {
     }
 
     @Override
-    public void create(Flag flag, String incidentInternalId, int step, Reminder.Kind kind, Reminder.State state, long dueAt, String detail) {
+    public void create(Flag flag, String incidentInternalId, int step, Reminder.Kind kind, OutboxState state, long dueAt, String detail) {
         ReminderEntity r = new ReminderEntity();
         r.setId(KeycloakModelUtils.generateId());
         r.setRealmId(flag.realmId());
@@ -77,7 +78,7 @@ final class JpaReminderStore implements ReminderStore {
         r.setDueAt(dueAt);
         long now = Time.currentTimeMillis();
         r.setCreatedAt(now);
-        if (state == Reminder.State.SENT) {
+        if (state == OutboxState.SENT) {
             r.setSentAt(now);
         }
         r.setDetail(detail);
@@ -138,7 +139,7 @@ final class JpaReminderStore implements ReminderStore {
     }
 
     @Override
-    public List<Reminder> ofIncident(RealmModel realm, String incidentInternalId, Reminder.State state, int first, int max) {
+    public List<Reminder> ofIncident(RealmModel realm, String incidentInternalId, OutboxState state, int first, int max) {
         var q = state == null
                 ? em.createNamedQuery("brRemindersOfIncident", ReminderEntity.class)
                 : em.createNamedQuery("brRemindersOfIncidentByState", ReminderEntity.class).setParameter("state", state.name());
@@ -148,20 +149,20 @@ final class JpaReminderStore implements ReminderStore {
     }
 
     @Override
-    public Map<Reminder.State, Long> countsOfIncident(String incidentInternalId) {
-        Map<Reminder.State, Long> out = new EnumMap<>(Reminder.State.class);
-        for (Reminder.State s : Reminder.State.values()) {
+    public Map<OutboxState, Long> countsOfIncident(String incidentInternalId) {
+        Map<OutboxState, Long> out = new EnumMap<>(OutboxState.class);
+        for (OutboxState s : OutboxState.values()) {
             out.put(s, 0L);
         }
         for (Object[] row : em.createNamedQuery("brReminderCounts", Object[].class).setParameter("incidentId", incidentInternalId).getResultList()) {
-            out.put(Reminder.State.valueOf((String) row[0]), ((Number) row[1]).longValue());
+            out.put(OutboxState.valueOf((String) row[0]), ((Number) row[1]).longValue());
         }
         return out;
     }
 
     static Reminder toReminder(ReminderEntity r) {
         return new Reminder(r.getId(), r.getRealmId(), r.getFlagId(), r.getIncidentId(), r.getUserId(), r.getStep(),
-                Reminder.Kind.valueOf(r.getKind()), Reminder.State.valueOf(r.getState()), r.getDueAt(), r.getCreatedAt(),
+                Reminder.Kind.valueOf(r.getKind()), OutboxState.valueOf(r.getState()), r.getDueAt(), r.getCreatedAt(),
                 r.getSentAt(), r.getAttempts(), r.getNextAttemptAt(), r.getLastError(), r.getDetail());
     }
 }

@@ -1,5 +1,6 @@
 package dev.breachresponse.keycloak.incident.jpa;
 
+import dev.breachresponse.keycloak.incident.SubjectType;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -22,7 +23,7 @@ final class KeycloakTables {
         this.em = em;
     }
 
-    public List<IncidentStore.StoredUser> storedUsers(String realmId, String key, Collection<String> values) {
+    public List<IncidentStore.StoredUser> storedUsers(String realmId, SubjectType key, Collection<String> values) {
         if (values.isEmpty()) {
             return List.of();
         }
@@ -30,10 +31,9 @@ final class KeycloakTables {
         // plan may walk the realm's (REALM_ID, EMAIL_CONSTRAINT) index); usernames are unique per realm and
         // their index leads with the realm, so both columns go to the database.
         String where = switch (key) {
-            case "EMAIL" -> "u.email in :v";
-            case "ID" -> "u.id in :v";
-            case "USERNAME" -> "u.realmId = :realmId and u.username in :v";
-            default -> throw new IllegalArgumentException("unknown subject key " + key);
+            case EMAIL -> "u.email in :v";
+            case ID -> "u.id in :v";
+            case USERNAME -> "u.realmId = :realmId and u.username in :v";
         };
         var q = em.createQuery("select u.id, u.username, u.email, u.federationLink, u.serviceAccountClientLink, u.realmId from UserEntity u where "
                 + where, Object[].class).setParameter("v", values);

@@ -4,7 +4,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Id;
 import jakarta.persistence.MappedSuperclass;
 
-import dev.breachresponse.keycloak.incident.Reminder;
+import dev.breachresponse.keycloak.incident.OutboxState;
 
 /**
  * What the three outboxes (reminders, hygiene emails, back-channel logouts) share: one row per message, PENDING →
@@ -40,7 +40,7 @@ public abstract class OutboxRow {
 
     /** Delivered: SENT, counted as an attempt, nothing left to retry. */
     void delivered(long at) {
-        state = Reminder.State.SENT.name();
+        state = OutboxState.SENT.name();
         sentAt = at;
         attempts++;
         nextAttemptAt = null;
@@ -49,14 +49,14 @@ public abstract class OutboxRow {
 
     /** Not delivered: FAILED with the error (clipped to the column), tried again from {@code retryAt}. */
     void failed(String error, long retryAt) {
-        state = Reminder.State.FAILED.name();
+        state = OutboxState.FAILED.name();
         attempts++;
         nextAttemptAt = retryAt;
         lastError = error == null ? null : error.substring(0, Math.min(255, error.length()));
     }
 
     void cancelled() {
-        state = Reminder.State.CANCELLED.name();
+        state = OutboxState.CANCELLED.name();
     }
 
     public String getId() { return id; }
