@@ -16,6 +16,7 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.BreachResourceType;
 import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.Flagging;
@@ -35,10 +36,10 @@ public final class FlagResource {
     private final AdminContext ctx;
     private final KeycloakSession session;
     private final AdminEventBuilder events;
-    private final String incidentId;
+    private final IncidentKey incidentId;
     private final String userId;
 
-    FlagResource(AdminContext ctx, String incidentId, String userId) {
+    FlagResource(AdminContext ctx, IncidentKey incidentId, String userId) {
         this.ctx = ctx;
         this.session = ctx.session();
         this.events = ctx.events(BreachResourceType.BREACH_FLAG);
@@ -122,7 +123,7 @@ public final class FlagResource {
     }
 
     private Flag find(Incident incident) {
-        return ctx.store().findFlag(ctx.realm(), incident.id(), userId)
+        return ctx.store().findFlag(ctx.realm(), incident.key(), userId)
                 .orElseThrow(() -> ApiException.notFound("A flag of user " + userId + " in incident " + incidentId));
     }
 
@@ -130,7 +131,7 @@ public final class FlagResource {
         return new Flagging(session, ctx.realm(), SessionRevoker.byId(session, ctx.realm()));
     }
 
-    static ApiException closed(String incidentId) {
+    static ApiException closed(IncidentKey incidentId) {
         return new ApiException(Response.Status.CONFLICT, "incident_closed", "Incident " + incidentId + " is closed: it takes no new flags");
     }
 }

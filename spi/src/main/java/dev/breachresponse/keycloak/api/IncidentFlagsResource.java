@@ -21,6 +21,7 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.BreachResourceType;
 import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.Incident;
@@ -39,9 +40,9 @@ public final class IncidentFlagsResource {
     private final AdminContext ctx;
     private final KeycloakSession session;
     private final AdminEventBuilder events;
-    private final String incidentId;
+    private final IncidentKey incidentId;
 
-    IncidentFlagsResource(AdminContext ctx, String incidentId) {
+    IncidentFlagsResource(AdminContext ctx, IncidentKey incidentId) {
         this.ctx = ctx;
         this.session = ctx.session();
         this.events = ctx.events(BreachResourceType.BREACH_FLAG_JOB);
@@ -81,7 +82,7 @@ public final class IncidentFlagsResource {
             JobIntake.Accepted accepted = jobs.intake().accept(ctx.store().jobs(), ctx.realm(), incident, body, format, dry,
                     csvColumn, key, Api.actor(ctx.auth()), ctx.auth().adminAuth().getRealm().getId(), admin.getId());
             Job job = accepted.job();
-            ObjectNode json = Json.job(job, incident.id());
+            ObjectNode json = Json.job(job, incident.key());
             if (!accepted.replay()) {
                 ctx.success(events, OperationType.CREATE, json);
                 jobs.kickAfterCommit();
@@ -110,7 +111,7 @@ public final class IncidentFlagsResource {
                 }
             }
             Incident incident = IncidentResource.load(ctx, incidentId);
-            var page = ctx.store().flagsOfIncident(ctx.realm(), incident.id(), s, Api.first(first),
+            var page = ctx.store().flagsOfIncident(ctx.realm(), incident.key(), s, Api.first(first),
                     Api.max(max, 100, IncidentsResource.MAX_PAGE));
             return AdminContext.ok(Json.flags(page));
         });

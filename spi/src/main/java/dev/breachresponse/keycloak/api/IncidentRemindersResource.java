@@ -15,6 +15,7 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.OutboxState;
 import dev.breachresponse.keycloak.incident.BreachResourceType;
 import dev.breachresponse.keycloak.incident.Incident;
@@ -32,9 +33,9 @@ public final class IncidentRemindersResource {
     private final AdminContext ctx;
     private final KeycloakSession session;
     private final AdminEventBuilder events;
-    private final String incidentId;
+    private final IncidentKey incidentId;
 
-    IncidentRemindersResource(AdminContext ctx, String incidentId) {
+    IncidentRemindersResource(AdminContext ctx, IncidentKey incidentId) {
         this.ctx = ctx;
         this.session = ctx.session();
         this.events = ctx.events(BreachResourceType.BREACH_REMINDER);
@@ -51,11 +52,11 @@ public final class IncidentRemindersResource {
             Incident incident = IncidentResource.load(ctx, incidentId);
             OutboxState s = Api.outboxState(state);
             ObjectNode out = Json.object();
-            out.put("incidentId", incident.id());
+            out.put("incidentId", incident.key().value());
             ObjectNode counts = out.putObject("counts");
-            ctx.store().reminders().countsOfIncident(incident.internalId()).forEach((k, v) -> counts.put(k.name(), v));
+            ctx.store().reminders().countsOfIncident(incident.rowId()).forEach((k, v) -> counts.put(k.name(), v));
             ArrayNode items = out.putArray("reminders");
-            ctx.store().reminders().ofIncident(ctx.realm(), incident.internalId(), s, Api.first(first),
+            ctx.store().reminders().ofIncident(ctx.realm(), incident.rowId(), s, Api.first(first),
                             Api.max(max, 100, IncidentsResource.MAX_PAGE))
                     .forEach(r -> items.add(Json.reminder(r)));
             return AdminContext.ok(out);
@@ -75,7 +76,7 @@ public final class IncidentRemindersResource {
             ctx.auth().users().requireManage();
             Incident incident = IncidentResource.load(ctx, incidentId);
             ObjectNode out = RemindersResource.run(ctx);
-            out.put("incidentId", incident.id());
+            out.put("incidentId", incident.key().value());
             ctx.success(events, OperationType.ACTION, out);
             String successor = session.getContext().getUri().getBaseUriBuilder()
                     .path("admin/realms/{realm}/breach-response/reminders/run").build(ctx.realm().getName()).toString();

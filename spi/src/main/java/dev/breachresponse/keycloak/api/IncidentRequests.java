@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.ExposedData;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.NewIncident;
@@ -64,7 +65,7 @@ final class IncidentRequests {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        return new NewIncident(id, title, description, exposed, policy, hash(id, title, description, exposed, policy));
+        return new NewIncident(new IncidentKey(id), title, description, exposed, policy, hash(id, title, description, exposed, policy));
     }
 
     static Update update(JsonNode body) {

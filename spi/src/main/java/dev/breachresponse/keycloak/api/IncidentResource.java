@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.BreachResourceType;
 import dev.breachresponse.keycloak.incident.Incident;
@@ -36,13 +37,13 @@ public final class IncidentResource {
     private final AdminContext ctx;
     private final KeycloakSession session;
     private final AdminEventBuilder events;
-    private final String id;
+    private final IncidentKey key;
 
-    IncidentResource(AdminContext ctx, String id) {
+    IncidentResource(AdminContext ctx, IncidentKey key) {
         this.ctx = ctx;
         this.session = ctx.session();
         this.events = ctx.events(BreachResourceType.BREACH_INCIDENT);
-        this.id = id;
+        this.key = key;
     }
 
     @GET
@@ -51,7 +52,7 @@ public final class IncidentResource {
     public Response get() {
         return Api.respond(session, () -> {
             ctx.auth().users().requireView();
-            return AdminContext.ok(Json.incident(load(ctx, id)));
+            return AdminContext.ok(Json.incident(load(ctx, key)));
         });
     }
 
@@ -68,10 +69,10 @@ public final class IncidentResource {
         return Api.respond(session, () -> {
             ctx.auth().users().requireManage();
             Api.requireJson(session);
-            Incident current = load(ctx, id);
+            Incident current = load(ctx, key);
             IncidentRequests.Update u = IncidentRequests.update(Api.readSmallJson(body));
             if (!current.open() && (u.title() != null || u.description() != null || u.policy() != null)) {
-                throw new ApiException(Response.Status.CONFLICT, "incident_closed", "Incident " + id + " is closed and can no longer change");
+                throw new ApiException(Response.Status.CONFLICT, "incident_closed", "Incident " + key + " is closed and can no longer change");
             }
             Policy policy = null;
             if (u.policy() != null) {
@@ -82,9 +83,9 @@ public final class IncidentResource {
                 }
             }
             Actor actor = Api.actor(ctx.auth());
-            Incident updated = ctx.store().updateIncident(ctx.realm(), id, u.title(), u.description(), policy, actor);
+            Incident updated = ctx.store().updateIncident(ctx.realm(), key, u.title(), u.description(), policy, actor);
             if (u.close()) {
-                updated = ctx.store().closeIncident(ctx.realm(), id, actor);
+                updated = ctx.store().closeIncident(ctx.realm(), key, actor);
             }
             ObjectNode json = Json.incident(updated);
             ctx.success(events, OperationType.UPDATE, json);
@@ -99,11 +100,11 @@ public final class IncidentResource {
     public Response stats() {
         return Api.respond(session, () -> {
             ctx.auth().users().requireView();
-            Incident incident = load(ctx, id);
-            ObjectNode json = Json.funnel(ctx.store().funnel(ctx.realm(), incident.id()));
-            json.put("incidentId", incident.id());
+            Incident incident = load(ctx, key);
+            ObjectNode json = Json.funnel(ctx.store().funnel(ctx.realm(), incident.key()));
+            json.put("incidentId", incident.key().value());
             json.put("enforcement", incident.policy().enforcement().key);
-            json.set("observed", Json.observed(ctx.store().observed(ctx.realm(), incident.id())));
+            json.set("observed", Json.observed(ctx.store().observed(ctx.realm(), incident.key())));
             return AdminContext.ok(json);
         });
     }
@@ -115,27 +116,27 @@ public final class IncidentResource {
     public Response jobs(@QueryParam("first") Integer first, @QueryParam("max") Integer max) {
         return Api.respond(session, () -> {
             ctx.auth().users().requireView();
-            Incident incident = load(ctx, id);
+            Incident incident = load(ctx, key);
             ArrayNode out = JsonNodeFactory.instance.arrayNode();
-            ctx.store().jobs().ofIncident(ctx.realm(), incident.internalId(), Api.first(first),
+            ctx.store().jobs().ofIncident(ctx.realm(), incident.rowId(), Api.first(first),
                             Api.max(max, 100, IncidentsResource.MAX_PAGE))
-                    .forEach(j -> out.add(Json.job(j, incident.id())));
+                    .forEach(j -> out.add(Json.job(j, incident.key())));
             return AdminContext.ok(out);
         });
     }
 
     @Path("flags")
     public IncidentFlagsResource flags() {
-        return new IncidentFlagsResource(ctx, id);
+        return new IncidentFlagsResource(ctx, key);
     }
 
     @Path("reminders")
     public IncidentRemindersResource reminders() {
-        return new IncidentRemindersResource(ctx, id);
+        return new IncidentRemindersResource(ctx, key);
     }
 
-    /** The incident with the caller's key {@code id} in the realm; call only after the rights check. */
-    static Incident load(AdminContext ctx, String id) {
-        return ctx.store().findIncident(ctx.realm(), id).orElseThrow(() -> ApiException.notFound("Incident " + id));
+    /** The incident with the caller's {@code key} in the realm, else 404; call only after the rights check. */
+    static Incident load(AdminContext ctx, IncidentKey key) {
+        return ctx.store().findIncident(ctx.realm(), key).orElseThrow(() -> ApiException.notFound("Incident " + key));
     }
 }

@@ -18,6 +18,7 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.BreachResourceType;
 import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.IncidentStore;
@@ -59,15 +60,15 @@ public final class IncidentsResource {
             return switch (result.outcome()) {
                 case CREATED -> {
                     events.operation(OperationType.CREATE)
-                            .resourcePath(session.getContext().getUri(), request.id())
+                            .resourcePath(session.getContext().getUri(), request.key().value())
                             .representation(json)
                             .success();
-                    yield Response.created(session.getContext().getUri().getAbsolutePathBuilder().path(request.id()).build())
+                    yield Response.created(session.getContext().getUri().getAbsolutePathBuilder().path(request.key().value()).build())
                             .type(MediaType.APPLICATION_JSON_TYPE).entity(json.toString()).build();
                 }
                 case REPLAYED -> AdminContext.ok(json);
                 case CONFLICT -> throw new ApiException(Response.Status.CONFLICT, "conflict",
-                        "Incident " + request.id() + " already exists with a different body");
+                        "Incident " + request.key() + " already exists with a different body");
             };
         });
     }
@@ -89,6 +90,6 @@ public final class IncidentsResource {
     /** One incident; nothing is looked up here, so that every handler checks the caller's rights first. */
     @Path("{id}")
     public IncidentResource incident(@PathParam("id") String id) {
-        return new IncidentResource(ctx, id);
+        return new IncidentResource(ctx, new IncidentKey(id));
     }
 }

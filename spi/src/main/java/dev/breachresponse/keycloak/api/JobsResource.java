@@ -15,6 +15,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
+import dev.breachresponse.keycloak.incident.Incident;
+import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.BreachResourceType;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.ItemOutcome;
@@ -104,7 +106,7 @@ public final class JobsResource {
         return job;
     }
 
-    private String incidentKey(Job job) {
-        return store.findIncidentByInternalId(realm, job.incidentId()).map(i -> i.id()).orElse(null);
+    private IncidentKey incidentKey(Job job) {
+        return store.findIncident(realm, job.incidentRowId()).map(Incident::key).orElse(null);
     }
 }

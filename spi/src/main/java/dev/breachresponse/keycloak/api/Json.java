@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.FlagHistoryEntry;
@@ -37,7 +38,7 @@ final class Json {
 
     static ObjectNode incident(Incident i) {
         ObjectNode n = F.objectNode();
-        n.put("id", i.id());
+        n.put("id", i.key().value());
         n.put("title", i.title());
         n.put("description", i.description());
         ArrayNode exposed = n.putArray("exposedData");
@@ -60,7 +61,7 @@ final class Json {
 
     static ObjectNode flag(Flag f) {
         ObjectNode n = F.objectNode();
-        n.put("incidentId", f.incidentId());
+        n.put("incidentId", f.incidentKey().value());
         n.put("userId", f.userId());
         n.put("state", f.state().name());
         n.put("incidentOpen", f.incidentOpen());
@@ -161,10 +162,10 @@ final class Json {
         return a;
     }
 
-    static ObjectNode job(Job j, String incidentKey) {
+    static ObjectNode job(Job j, IncidentKey incidentKey) {
         ObjectNode n = F.objectNode();
         n.put("id", j.id());
-        n.put("incidentId", incidentKey);
+        n.put("incidentId", incidentKey == null ? null : incidentKey.value());
         n.put("state", j.state().name());
         n.put("dryRun", j.dryRun());
         ObjectNode c = n.putObject("counts");

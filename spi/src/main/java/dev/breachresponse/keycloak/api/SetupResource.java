@@ -97,7 +97,7 @@ public final class SetupResource {
             ArrayNode reportOnly = json.putArray("reportOnlyIncidents");
             store.listIncidents(ctx.realm(), 0, 1000).stream()
                     .filter(i -> i.open() && i.policy().reportOnly())
-                    .forEach(i -> reportOnly.add(i.id()));
+                    .forEach(i -> reportOnly.add(i.key().value()));
             ObjectNode breakGlass = json.putObject("breakGlass");
             settings.breakGlass().roles().forEach(breakGlass.putArray("roles")::add);
             settings.breakGlass().groups().forEach(breakGlass.putArray("groups")::add);

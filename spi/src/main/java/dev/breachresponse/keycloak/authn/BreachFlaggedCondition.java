@@ -48,7 +48,7 @@ final class BreachFlaggedCondition implements ConditionalAuthenticator {
 
     private static boolean matches(Exposure e, BreachFlaggedConditionConfig config) {
         return config.states().contains(e.flag().state())
-                && (config.incidents().isEmpty() || config.incidents().contains(e.incident().id()));
+                && (config.incidents().isEmpty() || config.incidents().contains(e.incident().key().value()));
     }
 
     @Override

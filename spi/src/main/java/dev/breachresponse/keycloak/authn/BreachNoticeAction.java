@@ -97,6 +97,6 @@ final class BreachNoticeAction extends BreachRequiredAction {
 
     /** What the notice and email templates show of an incident (a map: FreeMarker reads its keys). */
     static Map<String, Object> noticeIncident(Incident i) {
-        return Map.of("id", i.id(), "title", i.title(), "exposedData", i.exposedData());
+        return Map.of("id", i.key().value(), "title", i.title(), "exposedData", i.exposedData());
     }
 }

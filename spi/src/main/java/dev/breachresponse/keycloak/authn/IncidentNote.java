@@ -8,6 +8,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
+import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Decision;
@@ -36,7 +37,7 @@ final class IncidentNote {
             return out;
         }
         IncidentStore store = session.getProvider(IncidentStore.class);
-        Arrays.stream(note.split("\n")).forEach(id -> store.findIncident(realm, id).ifPresent(out::add));
+        Arrays.stream(note.split("\n")).forEach(id -> store.findIncident(realm, new IncidentKey(id)).ifPresent(out::add));
         return out;
     }
 }

@@ -92,6 +92,6 @@ public record Decision(boolean enforced, boolean requireMfa, boolean requirePass
 
     /** Incident ids, for notes and events. */
     public List<String> incidentIds() {
-        return exposures.stream().map(e -> e.incident().id()).distinct().toList();
+        return exposures.stream().map(e -> e.incident().key().value()).distinct().toList();
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 public record Flag(
         String id,
         String realmId,
-        String incidentId,
+        IncidentKey incidentKey,
         boolean incidentOpen,
         String userId,
         FlagState state,

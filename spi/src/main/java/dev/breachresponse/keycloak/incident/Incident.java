@@ -2,11 +2,14 @@ package dev.breachresponse.keycloak.incident;
 
 import java.util.List;
 
-/** Read-only view of an incident as the store returns it. {@code id} is the caller-chosen key. */
+/**
+ * Read-only view of an incident as the store returns it: {@code rowId} is the store's id (what flags, jobs and
+ * reminders reference), {@code key} the caller-chosen key ({@code "id"} in the admin API).
+ */
 public record Incident(
-        String internalId,
+        IncidentRowId rowId,
         String realmId,
-        String id,
+        IncidentKey key,
         String title,
         String description,
         List<String> exposedData,

@@ -39,20 +39,20 @@ public interface IncidentStore extends Provider {
 
     CreateResult createIncident(RealmModel realm, NewIncident incident, Actor actor);
 
-    Optional<Incident> findIncident(RealmModel realm, String id);
+    Optional<Incident> findIncident(RealmModel realm, IncidentKey key);
 
     /** By the store's own id (what jobs record), not the caller's key. */
-    Optional<Incident> findIncidentByInternalId(RealmModel realm, String internalId);
+    Optional<Incident> findIncident(RealmModel realm, IncidentRowId rowId);
 
     List<Incident> listIncidents(RealmModel realm, int first, int max);
 
     long countIncidents(RealmModel realm);
 
     /** Changes title, description and policy (null: unchanged). */
-    Incident updateIncident(RealmModel realm, String id, String title, String description, Policy policy, Actor actor);
+    Incident updateIncident(RealmModel realm, IncidentKey key, String title, String description, Policy policy, Actor actor);
 
     /** Closes an open incident: no new flags, no new reminders; open flags stay enforced. No-op when closed. */
-    Incident closeIncident(RealmModel realm, String id, Actor actor);
+    Incident closeIncident(RealmModel realm, IncidentKey key, Actor actor);
 
     /**
      * Flags one user in an open incident. Idempotent: an open flag gives ALREADY_FLAGGED; a dismissed or
@@ -84,7 +84,7 @@ public interface IncidentStore extends Provider {
      */
     Flag transition(RealmModel realm, String flagId, FlagState next, Actor actor, String cause, String detail);
 
-    Optional<Flag> findFlag(RealmModel realm, String incidentId, String userId);
+    Optional<Flag> findFlag(RealmModel realm, IncidentKey incident, String userId);
 
     /**
      * The flag read afresh under a row lock held until the caller's transaction ends, so that a concurrent writer
@@ -132,12 +132,12 @@ public interface IncidentStore extends Provider {
     void saveRealmConfig(RealmModel realm, String json, Actor actor);
 
     /** Flags of one incident, optionally of one state, oldest first. */
-    List<Flag> flagsOfIncident(RealmModel realm, String incidentId, FlagState state, int first, int max);
+    List<Flag> flagsOfIncident(RealmModel realm, IncidentKey incident, FlagState state, int first, int max);
 
     List<FlagHistoryEntry> history(String flagId);
 
     /** Counts for {@code GET /incidents/{id}/stats}. */
-    Funnel funnel(RealmModel realm, String incidentId);
+    Funnel funnel(RealmModel realm, IncidentKey incident);
 
     /**
      * Flags whose user login let through although it would have asked something: {@code reason}
@@ -152,7 +152,7 @@ public interface IncidentStore extends Provider {
     void recordObserved(RealmModel realm, List<String> flagIds, String reason, String ask);
 
     /** The incident's let-through logins, by reason and ask (for {@code GET /incidents/{id}/stats}). */
-    List<Observed> observed(RealmModel realm, String incidentId);
+    List<Observed> observed(RealmModel realm, IncidentKey incident);
 
     /** Bulk flag jobs. */
     JobStore jobs();

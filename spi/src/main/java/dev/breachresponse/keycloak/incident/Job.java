@@ -6,7 +6,7 @@ import java.util.List;
 public record Job(
         String id,
         String realmId,
-        String incidentId,
+        IncidentRowId incidentRowId,
         JobState state,
         boolean dryRun,
         String idempotencyKey,

@@ -35,7 +35,7 @@ public interface JobStore {
 
     Optional<Job> findByIdempotencyKey(RealmModel realm, String key);
 
-    List<Job> ofIncident(RealmModel realm, String incidentKey, int first, int max);
+    List<Job> ofIncident(RealmModel realm, IncidentRowId incident, int first, int max);
 
     List<JobItem> items(String jobId, ItemOutcome outcome, int first, int max);
 

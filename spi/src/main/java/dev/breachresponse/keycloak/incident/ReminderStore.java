@@ -39,7 +39,7 @@ public interface ReminderStore {
      * Inserts the (flag, step) row; the caller checked {@link #existingSteps}. Written with the transaction; the
      * unique (flag, step) constraint is the backstop should two planners race (that tick then rolls back).
      */
-    void create(Flag flag, String incidentInternalId, int step, Reminder.Kind kind, OutboxState state, long dueAt, String detail);
+    void create(Flag flag, IncidentRowId incident, int step, Reminder.Kind kind, OutboxState state, long dueAt, String detail);
 
     /** Of these users, those with a reminder created at or after {@code since} (one query for a page). */
     Set<String> remindedSince(String realmId, Collection<String> userIds, long since);
@@ -59,8 +59,8 @@ public interface ReminderStore {
 
     void markCancelled(String id, String why);
 
-    List<Reminder> ofIncident(RealmModel realm, String incidentInternalId, OutboxState state, int first, int max);
+    List<Reminder> ofIncident(RealmModel realm, IncidentRowId incident, OutboxState state, int first, int max);
 
     /** Rows per state for one incident. */
-    Map<OutboxState, Long> countsOfIncident(String incidentInternalId);
+    Map<OutboxState, Long> countsOfIncident(IncidentRowId incident);
 }

@@ -61,7 +61,7 @@ final class ChunkProcessor {
             return Result.LOST; // realm deleted: its jobs went with it
         }
         session.getContext().setRealm(realm);
-        Optional<Incident> incident = store.findIncidentByInternalId(realm, job.incidentId());
+        Optional<Incident> incident = store.findIncident(realm, job.incidentRowId());
         if (incident.isEmpty()) {
             jobs.complete(jobId, JobState.FAILED, "the incident no longer exists");
             return Result.DONE;

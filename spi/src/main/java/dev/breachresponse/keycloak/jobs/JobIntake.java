@@ -55,7 +55,7 @@ public final class JobIntake {
         // without a column the hash is what it was before ?column= existed; with one, length-prefixed so that no
         // column name can run into the body
         String columnPart = column == null ? "" : "column=" + column.length() + ":" + column + "|";
-        digest.update((format.name() + "|" + dryRunParam + "|" + incident.id() + "|" + columnPart)
+        digest.update((format.name() + "|" + dryRunParam + "|" + incident.key().value() + "|" + columnPart)
                 .getBytes(StandardCharsets.UTF_8));
         InputStream hashed = new DigestInputStream(body, digest);
         SubjectReader reader = new SubjectReader(settings.maxSubjects(), settings.maxBodyBytes());

@@ -17,6 +17,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.util.JsonSerialization;
 
+import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.BreachResourceType;
 
 /**
@@ -36,9 +37,9 @@ final class Audit {
         this.session = session;
     }
 
-    void escalated(RealmModel realm, String incidentId, String userId, List<String> actions) {
-        emit(realm, BreachResourceType.BREACH_ESCALATION, "breach-response/incidents/" + incidentId + "/flags/" + userId,
-                Map.of("incidentId", incidentId, "userId", userId, "added", actions));
+    void escalated(RealmModel realm, IncidentKey incident, String userId, List<String> actions) {
+        emit(realm, BreachResourceType.BREACH_ESCALATION, "breach-response/incidents/" + incident.value() + "/flags/" + userId,
+                Map.of("incidentId", incident.value(), "userId", userId, "added", actions));
     }
 
     void sent(RealmModel realm, int sent, int failed) {

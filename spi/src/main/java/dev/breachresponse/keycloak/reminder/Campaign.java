@@ -89,7 +89,7 @@ final class Campaign {
                         next = next == null ? retry : Math.min(next, retry);
                         deferred++;
                     } else {
-                        outbox.create(due.flag(), due.incident().internalId(), plan.reminderStep(),
+                        outbox.create(due.flag(), due.incident().rowId(), plan.reminderStep(),
                                 Reminder.Kind.REMINDER, OutboxState.PENDING, now, "step " + (plan.reminderStep() + 1));
                         reminded.add(due.flag().userId());
                         queued++;
@@ -97,11 +97,11 @@ final class Campaign {
                 }
                 if (plan.escalate() && !existing.contains(due.flag().id() + ":" + Reminder.ESCALATION)) {
                     String enrol = Factor.byKey(rs.enrolmentFactor()).orElse(Factor.OTP).enrolAction;
-                    outbox.create(due.flag(), due.incident().internalId(), Reminder.ESCALATION, Reminder.Kind.ESCALATION,
+                    outbox.create(due.flag(), due.incident().rowId(), Reminder.ESCALATION, Reminder.Kind.ESCALATION,
                             OutboxState.SENT, now, null);
                     List<String> actions = new Flagging(session, realm, SessionRevoker.byId(session, realm))
                             .escalate(due.flag(), due.incident().policy(), enrol);
-                    audit.escalated(realm, due.incident().id(), due.flag().userId(), actions);
+                    audit.escalated(realm, due.incident().key(), due.flag().userId(), actions);
                     escalated++;
                 }
                 outbox.scheduleNext(due.flag().id(), next);

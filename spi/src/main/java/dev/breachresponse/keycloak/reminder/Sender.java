@@ -130,8 +130,8 @@ final class Sender {
             return new Outcome(OutcomeKind.SKIPPED, r.realmId());
         }
         RealmModel realm = session.realms().getRealm(r.realmId());
-        Incident incident = realm == null ? null : store.findIncidentByInternalId(realm, r.incidentInternalId()).orElse(null);
-        Flag flag = incident == null ? null : store.findFlag(realm, incident.id(), r.userId()).orElse(null);
+        Incident incident = realm == null ? null : store.findIncident(realm, r.incidentRowId()).orElse(null);
+        Flag flag = incident == null ? null : store.findFlag(realm, incident.key(), r.userId()).orElse(null);
         if (flag == null || !flag.state().isOpen() || !incident.open()) {
             store.reminders().markCancelled(id, "flag no longer open");
             return new Outcome(OutcomeKind.CANCELLED, r.realmId());

@@ -18,8 +18,8 @@ class DecisionTest {
     static final long DAY = Decision.DAY_MILLIS;
 
     static Exposure exposure(String id, Policy policy, FlagState state, long flaggedAt, int skips, Long passwordChangedAt) {
-        Incident i = new Incident("i-" + id, "r", id, "t", null, List.of("email"), policy, true, 0, Actor.SYSTEM, 0, null, null);
-        Flag f = new Flag("f-" + id, "r", id, true, "u", state, flaggedAt, Actor.SYSTEM, null, passwordChangedAt, null, null, null, null,
+        Incident i = new Incident(new IncidentRowId("i-" + id), "r", new IncidentKey(id), "t", null, List.of("email"), policy, true, 0, Actor.SYSTEM, 0, null, null);
+        Flag f = new Flag("f-" + id, "r", new IncidentKey(id), true, "u", state, flaggedAt, Actor.SYSTEM, null, passwordChangedAt, null, null, null, null,
                 null, null, skips, null, List.of(), flaggedAt);
         return new Exposure(f, i);
     }

@@ -24,6 +24,7 @@ import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.Flagging;
 import dev.breachresponse.keycloak.incident.IllegalTransitionException;
+import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Remediation;
@@ -67,9 +68,10 @@ public final class FlagWritersFactory implements RealmResourceProviderFactory {
         @POST
         @Path("incidents/{key}/users/{userId}/{writer}")
         @Produces(MediaType.APPLICATION_JSON)
-        public Response write(@PathParam("key") String key, @PathParam("userId") String userId, @PathParam("writer") String writer) {
+        public Response write(@PathParam("key") String keyParam, @PathParam("userId") String userId, @PathParam("writer") String writer) {
             RealmModel realm = session.getContext().getRealm();
             IncidentStore store = session.getProvider(IncidentStore.class);
+            IncidentKey key = new IncidentKey(keyParam);
             Incident incident = store.findIncident(realm, key).orElseThrow(NotFoundException::new);
             Flag flag = store.findFlag(realm, key, userId).orElseThrow(NotFoundException::new);
             Actor user = Actor.user(userId);

@@ -16,6 +16,7 @@ import jakarta.persistence.EntityManager;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.RealmModel;
 
+import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.FlagHistoryEntry;
@@ -70,7 +71,7 @@ final class JpaFlags {
                 .setParameter("ids", userIds)
                 .getResultList()
                 .stream()
-                .filter(row -> incident.internalId().equals(row[2]) && realm.getId().equals(row[3]))
+                .filter(row -> incident.rowId().value().equals(row[2]) && realm.getId().equals(row[3]))
                 .forEach(row -> result.put((String) row[0], FlagState.valueOf((String) row[1])));
         return result;
     }
@@ -140,8 +141,8 @@ final class JpaFlags {
         return toFlag(writer.note(f, actor, FlagHistoryEntry.ESCALATED, String.join(",", actions)));
     }
 
-    public Optional<Flag> findFlag(RealmModel realm, String incidentId, String userId) {
-        IncidentEntity ie = incidents.incidentEntity(realm, incidentId);
+    public Optional<Flag> findFlag(RealmModel realm, IncidentKey incident, String userId) {
+        IncidentEntity ie = incidents.incidentEntity(realm, incident);
         if (ie == null) {
             return Optional.empty();
         }
@@ -179,8 +180,8 @@ final class JpaFlags {
                 .toList();
     }
 
-    public List<Flag> flagsOfIncident(RealmModel realm, String incidentId, FlagState state, int first, int max) {
-        IncidentEntity ie = incidents.incidentEntity(realm, incidentId);
+    public List<Flag> flagsOfIncident(RealmModel realm, IncidentKey incident, FlagState state, int first, int max) {
+        IncidentEntity ie = incidents.incidentEntity(realm, incident);
         if (ie == null) {
             return List.of();
         }
@@ -211,8 +212,8 @@ final class JpaFlags {
                 .toList();
     }
 
-    public Funnel funnel(RealmModel realm, String incidentId) {
-        IncidentEntity ie = incidents.requireIncident(realm, incidentId);
+    public Funnel funnel(RealmModel realm, IncidentKey incident) {
+        IncidentEntity ie = incidents.requireIncident(realm, incident);
         EnumMap<FlagState, Long> byState = new EnumMap<>(FlagState.class);
         long total = 0;
         long steppedUp = 0;
@@ -248,8 +249,8 @@ final class JpaFlags {
                 .executeUpdate();
     }
 
-    public List<IncidentStore.Observed> observed(RealmModel realm, String incidentId) {
-        IncidentEntity ie = incidents.requireIncident(realm, incidentId);
+    public List<IncidentStore.Observed> observed(RealmModel realm, IncidentKey incident) {
+        IncidentEntity ie = incidents.requireIncident(realm, incident);
         return em.createNamedQuery("brFlagObserved", Object[].class).setParameter("incidentId", ie.getId()).getResultStream()
                 .map(row -> new IncidentStore.Observed((String) row[0], (String) row[1], ((Number) row[2]).longValue(),
                         row[3] == null ? 0 : ((Number) row[3]).longValue()))
@@ -274,9 +275,9 @@ final class JpaFlags {
                 .executeUpdate();
     }
 
-    private FlagEntity flagEntity(String incidentInternalId, String userId) {
+    private FlagEntity flagEntity(String incidentRowId, String userId) {
         return em.createNamedQuery("brFlagByIncidentAndUser", FlagEntity.class)
-                .setParameter("incidentId", incidentInternalId)
+                .setParameter("incidentId", incidentRowId)
                 .setParameter("userId", userId)
                 .getResultStream()
                 .findFirst()
@@ -288,7 +289,7 @@ final class JpaFlags {
         return new Flag(
                 f.getId(),
                 f.getRealmId(),
-                i.getIncidentKey(),
+                new IncidentKey(i.getIncidentKey()),
                 JpaIncidents.OPEN.equals(i.getStatus()),
                 f.getUserId(),
                 FlagState.valueOf(f.getState()),

@@ -10,6 +10,8 @@ import jakarta.persistence.EntityManager;
 
 import org.keycloak.models.RealmModel;
 
+import dev.breachresponse.keycloak.incident.IncidentKey;
+import dev.breachresponse.keycloak.incident.IncidentRowId;
 import dev.breachresponse.keycloak.incident.SubjectType;
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.EnforcementGaps;
@@ -58,13 +60,13 @@ final class JpaIncidentStore implements IncidentStore {
     }
 
     @Override
-    public Optional<Incident> findIncident(RealmModel realm, String id) {
-        return incidents.findIncident(realm, id);
+    public Optional<Incident> findIncident(RealmModel realm, IncidentKey key) {
+        return incidents.findIncident(realm, key);
     }
 
     @Override
-    public Optional<Incident> findIncidentByInternalId(RealmModel realm, String internalId) {
-        return incidents.findIncidentByInternalId(realm, internalId);
+    public Optional<Incident> findIncident(RealmModel realm, IncidentRowId rowId) {
+        return incidents.findIncident(realm, rowId);
     }
 
     @Override
@@ -78,13 +80,13 @@ final class JpaIncidentStore implements IncidentStore {
     }
 
     @Override
-    public Incident updateIncident(RealmModel realm, String id, String title, String description, Policy policy, Actor actor) {
-        return incidents.updateIncident(realm, id, title, description, policy, actor);
+    public Incident updateIncident(RealmModel realm, IncidentKey key, String title, String description, Policy policy, Actor actor) {
+        return incidents.updateIncident(realm, key, title, description, policy, actor);
     }
 
     @Override
-    public Incident closeIncident(RealmModel realm, String id, Actor actor) {
-        return incidents.closeIncident(realm, id, actor);
+    public Incident closeIncident(RealmModel realm, IncidentKey key, Actor actor) {
+        return incidents.closeIncident(realm, key, actor);
     }
 
     @Override
@@ -140,8 +142,8 @@ final class JpaIncidentStore implements IncidentStore {
     }
 
     @Override
-    public Optional<Flag> findFlag(RealmModel realm, String incidentId, String userId) {
-        return flags.findFlag(realm, incidentId, userId);
+    public Optional<Flag> findFlag(RealmModel realm, IncidentKey incident, String userId) {
+        return flags.findFlag(realm, incident, userId);
     }
 
     @Override
@@ -165,8 +167,8 @@ final class JpaIncidentStore implements IncidentStore {
     }
 
     @Override
-    public List<Flag> flagsOfIncident(RealmModel realm, String incidentId, FlagState state, int first, int max) {
-        return flags.flagsOfIncident(realm, incidentId, state, first, max);
+    public List<Flag> flagsOfIncident(RealmModel realm, IncidentKey incident, FlagState state, int first, int max) {
+        return flags.flagsOfIncident(realm, incident, state, first, max);
     }
 
     @Override
@@ -175,8 +177,8 @@ final class JpaIncidentStore implements IncidentStore {
     }
 
     @Override
-    public Funnel funnel(RealmModel realm, String incidentId) {
-        return flags.funnel(realm, incidentId);
+    public Funnel funnel(RealmModel realm, IncidentKey incident) {
+        return flags.funnel(realm, incident);
     }
 
     @Override
@@ -185,8 +187,8 @@ final class JpaIncidentStore implements IncidentStore {
     }
 
     @Override
-    public List<Observed> observed(RealmModel realm, String incidentId) {
-        return flags.observed(realm, incidentId);
+    public List<Observed> observed(RealmModel realm, IncidentKey incident) {
+        return flags.observed(realm, incident);
     }
 
     @Override

@@ -11,6 +11,8 @@ import org.keycloak.common.util.Time;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import dev.breachresponse.keycloak.incident.IncidentKey;
+import dev.breachresponse.keycloak.incident.IncidentRowId;
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.IncidentStore;
@@ -30,13 +32,13 @@ final class JpaIncidents {
         this.em = em;
     }
 
-    public Optional<Incident> findIncidentByInternalId(RealmModel realm, String internalId) {
-        IncidentEntity e = em.find(IncidentEntity.class, internalId);
+    public Optional<Incident> findIncident(RealmModel realm, IncidentRowId rowId) {
+        IncidentEntity e = em.find(IncidentEntity.class, rowId.value());
         return e == null || !e.getRealmId().equals(realm.getId()) ? Optional.empty() : Optional.of(toIncident(e));
     }
 
     public IncidentStore.CreateResult createIncident(RealmModel realm, NewIncident n, Actor actor) {
-        IncidentEntity existing = incidentEntity(realm, n.id());
+        IncidentEntity existing = incidentEntity(realm, n.key());
         if (existing != null) {
             boolean same = n.requestHash() != null && n.requestHash().equals(existing.getRequestHash());
             return new IncidentStore.CreateResult(same ? IncidentStore.CreateOutcome.REPLAYED : IncidentStore.CreateOutcome.CONFLICT, toIncident(existing));
@@ -45,7 +47,7 @@ final class JpaIncidents {
         IncidentEntity e = new IncidentEntity();
         e.setId(KeycloakModelUtils.generateId());
         e.setRealmId(realm.getId());
-        e.setIncidentKey(n.id());
+        e.setIncidentKey(n.key().value());
         e.setTitle(n.title());
         e.setDescription(n.description());
         e.setExposedData(String.join(",", n.exposedData()));
@@ -60,8 +62,8 @@ final class JpaIncidents {
         return new IncidentStore.CreateResult(IncidentStore.CreateOutcome.CREATED, toIncident(e));
     }
 
-    public Optional<Incident> findIncident(RealmModel realm, String id) {
-        return Optional.ofNullable(incidentEntity(realm, id)).map(JpaIncidents::toIncident);
+    public Optional<Incident> findIncident(RealmModel realm, IncidentKey key) {
+        return Optional.ofNullable(incidentEntity(realm, key)).map(JpaIncidents::toIncident);
     }
 
     public List<Incident> listIncidents(RealmModel realm, int first, int max) {
@@ -80,8 +82,8 @@ final class JpaIncidents {
                 .getSingleResult();
     }
 
-    public Incident updateIncident(RealmModel realm, String id, String title, String description, Policy policy, Actor actor) {
-        IncidentEntity e = requireIncident(realm, id);
+    public Incident updateIncident(RealmModel realm, IncidentKey key, String title, String description, Policy policy, Actor actor) {
+        IncidentEntity e = requireIncident(realm, key);
         if (title != null) {
             e.setTitle(title);
         }
@@ -96,8 +98,8 @@ final class JpaIncidents {
         return toIncident(e);
     }
 
-    public Incident closeIncident(RealmModel realm, String id, Actor actor) {
-        IncidentEntity e = requireIncident(realm, id);
+    public Incident closeIncident(RealmModel realm, IncidentKey key, Actor actor) {
+        IncidentEntity e = requireIncident(realm, key);
         if (OPEN.equals(e.getStatus())) {
             long now = Time.currentTimeMillis();
             e.setStatus(CLOSED);
@@ -129,10 +131,10 @@ final class JpaIncidents {
         em.flush();
     }
 
-    IncidentEntity incidentEntity(RealmModel realm, String id) {
+    IncidentEntity incidentEntity(RealmModel realm, IncidentKey key) {
         return em.createNamedQuery("brIncidentByKey", IncidentEntity.class)
                 .setParameter("realmId", realm.getId())
-                .setParameter("key", id)
+                .setParameter("key", key.value())
                 .getResultStream()
                 .findFirst()
                 .orElse(null);
@@ -140,20 +142,20 @@ final class JpaIncidents {
 
     /** The incident's row, refusing one of another realm or one that is closed (it takes no new flags). */
     IncidentEntity openIncidentEntity(RealmModel realm, Incident incident) {
-        IncidentEntity ie = em.find(IncidentEntity.class, incident.internalId());
+        IncidentEntity ie = em.find(IncidentEntity.class, incident.rowId().value());
         if (ie == null || !ie.getRealmId().equals(realm.getId())) {
-            throw new IllegalArgumentException("incident " + incident.id() + " is not in realm " + realm.getName());
+            throw new IllegalArgumentException("incident " + incident.key() + " is not in realm " + realm.getName());
         }
         if (!OPEN.equals(ie.getStatus())) {
-            throw new IllegalStateException("incident " + incident.id() + " is closed: it takes no new flags");
+            throw new IllegalStateException("incident " + incident.key() + " is closed: it takes no new flags");
         }
         return ie;
     }
 
-    IncidentEntity requireIncident(RealmModel realm, String id) {
-        IncidentEntity e = incidentEntity(realm, id);
+    IncidentEntity requireIncident(RealmModel realm, IncidentKey key) {
+        IncidentEntity e = incidentEntity(realm, key);
         if (e == null) {
-            throw new IllegalArgumentException("no incident " + id + " in realm " + realm.getName());
+            throw new IllegalArgumentException("no incident " + key + " in realm " + realm.getName());
         }
         return e;
     }
@@ -161,9 +163,9 @@ final class JpaIncidents {
     static Incident toIncident(IncidentEntity e) {
         List<String> exposed = Arrays.asList(e.getExposedData().split(","));
         return new Incident(
-                e.getId(),
+                new IncidentRowId(e.getId()),
                 e.getRealmId(),
-                e.getIncidentKey(),
+                new IncidentKey(e.getIncidentKey()),
                 e.getTitle(),
                 e.getDescription(),
                 List.copyOf(exposed),

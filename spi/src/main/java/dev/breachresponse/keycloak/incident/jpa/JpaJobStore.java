@@ -1,5 +1,6 @@
 package dev.breachresponse.keycloak.incident.jpa;
 
+import dev.breachresponse.keycloak.incident.IncidentRowId;
 import dev.breachresponse.keycloak.incident.SubjectType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -43,7 +44,7 @@ final class JpaJobStore implements JobStore {
         JobEntity j = new JobEntity();
         j.id = KeycloakModelUtils.generateId();
         j.realmId = realm.getId();
-        j.incidentId = incident.internalId();
+        j.incidentId = incident.rowId().value();
         j.state = JobState.QUEUED.name();
         j.dryRun = dryRun;
         j.idempotencyKey = idempotencyKey;
@@ -119,9 +120,9 @@ final class JpaJobStore implements JobStore {
     }
 
     @Override
-    public List<Job> ofIncident(RealmModel realm, String incidentInternalId, int first, int max) {
+    public List<Job> ofIncident(RealmModel realm, IncidentRowId incident, int first, int max) {
         return em.createQuery("select j from JobEntity j where j.realmId = :r and j.incidentId = :i order by j.createdAt desc, j.id", JobEntity.class)
-                .setParameter("r", realm.getId()).setParameter("i", incidentInternalId)
+                .setParameter("r", realm.getId()).setParameter("i", incident.value())
                 .setFirstResult(first).setMaxResults(max)
                 .getResultStream().map(JpaJobStore::toJob).toList();
     }
@@ -304,7 +305,7 @@ final class JpaJobStore implements JobStore {
     }
 
     static Job toJob(JobEntity j) {
-        return new Job(j.id, j.realmId, j.incidentId, JobState.valueOf(j.state), j.dryRun, j.idempotencyKey, j.requestHash,
+        return new Job(j.id, j.realmId, new IncidentRowId(j.incidentId), JobState.valueOf(j.state), j.dryRun, j.idempotencyKey, j.requestHash,
                 j.createdAt, Actor.parse(j.createdBy), j.adminRealmId, j.adminUserId, j.startedAt, j.finishedAt,
                 new Job.Counts(j.submitted, j.flagged, j.alreadyFlagged, j.notFound, j.invalid, j.ambiguous, j.sessionsRevoked),
                 j.processed, j.error, j.ignoredColumns == null ? List.of() : List.of(j.ignoredColumns.split("\n")));

@@ -13,6 +13,7 @@ import org.keycloak.common.util.Time;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import dev.breachresponse.keycloak.incident.IncidentRowId;
 import dev.breachresponse.keycloak.incident.OutboxState;
 import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.Reminder;
@@ -65,12 +66,12 @@ final class JpaReminderStore implements ReminderStore {
     }
 
     @Override
-    public void create(Flag flag, String incidentInternalId, int step, Reminder.Kind kind, OutboxState state, long dueAt, String detail) {
+    public void create(Flag flag, IncidentRowId incident, int step, Reminder.Kind kind, OutboxState state, long dueAt, String detail) {
         ReminderEntity r = new ReminderEntity();
         r.setId(KeycloakModelUtils.generateId());
         r.setRealmId(flag.realmId());
         r.setFlagId(flag.id());
-        r.setIncidentId(incidentInternalId);
+        r.setIncidentId(incident.value());
         r.setUserId(flag.userId());
         r.setStep(step);
         r.setKind(kind.name());
@@ -139,29 +140,29 @@ final class JpaReminderStore implements ReminderStore {
     }
 
     @Override
-    public List<Reminder> ofIncident(RealmModel realm, String incidentInternalId, OutboxState state, int first, int max) {
+    public List<Reminder> ofIncident(RealmModel realm, IncidentRowId incident, OutboxState state, int first, int max) {
         var q = state == null
                 ? em.createNamedQuery("brRemindersOfIncident", ReminderEntity.class)
                 : em.createNamedQuery("brRemindersOfIncidentByState", ReminderEntity.class).setParameter("state", state.name());
-        return q.setParameter("realmId", realm.getId()).setParameter("incidentId", incidentInternalId)
+        return q.setParameter("realmId", realm.getId()).setParameter("incidentId", incident.value())
                 .setFirstResult(first).setMaxResults(max)
                 .getResultStream().map(JpaReminderStore::toReminder).toList();
     }
 
     @Override
-    public Map<OutboxState, Long> countsOfIncident(String incidentInternalId) {
+    public Map<OutboxState, Long> countsOfIncident(IncidentRowId incident) {
         Map<OutboxState, Long> out = new EnumMap<>(OutboxState.class);
         for (OutboxState s : OutboxState.values()) {
             out.put(s, 0L);
         }
-        for (Object[] row : em.createNamedQuery("brReminderCounts", Object[].class).setParameter("incidentId", incidentInternalId).getResultList()) {
+        for (Object[] row : em.createNamedQuery("brReminderCounts", Object[].class).setParameter("incidentId", incident.value()).getResultList()) {
             out.put(OutboxState.valueOf((String) row[0]), ((Number) row[1]).longValue());
         }
         return out;
     }
 
     static Reminder toReminder(ReminderEntity r) {
-        return new Reminder(r.getId(), r.getRealmId(), r.getFlagId(), r.getIncidentId(), r.getUserId(), r.getStep(),
+        return new Reminder(r.getId(), r.getRealmId(), r.getFlagId(), new IncidentRowId(r.getIncidentId()), r.getUserId(), r.getStep(),
                 Reminder.Kind.valueOf(r.getKind()), OutboxState.valueOf(r.getState()), r.getDueAt(), r.getCreatedAt(),
                 r.getSentAt(), r.getAttempts(), r.getNextAttemptAt(), r.getLastError(), r.getDetail());
     }
