@@ -37,7 +37,7 @@ final class KeycloakTables {
         };
         var q = em.createQuery("select u.id, u.username, u.email, u.federationLink, u.serviceAccountClientLink, u.realmId from UserEntity u where "
                 + where, Object[].class).setParameter("v", values);
-        if ("USERNAME".equals(key)) {
+        if (key == SubjectType.USERNAME) {
             q.setParameter("realmId", realmId);
         }
         List<IncidentStore.StoredUser> out = new ArrayList<>(values.size());
