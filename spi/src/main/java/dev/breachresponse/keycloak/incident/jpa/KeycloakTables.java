@@ -3,8 +3,10 @@ package dev.breachresponse.keycloak.incident.jpa;
 import dev.breachresponse.keycloak.incident.SubjectType;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.persistence.EntityManager;
@@ -16,6 +18,19 @@ import dev.breachresponse.keycloak.incident.IncidentStore;
  * sessions), set-based for the bulk worker's chunks; part of {@link JpaIncidentStore}.
  */
 final class KeycloakTables {
+
+    /**
+     * SQL of the ids of the realm's users whose username or email starts with a prefix (parameters
+     * {@code :realmId}, and {@code :prefix} as {@link #likePrefix} makes it), for a join. Each arm of the union
+     * can use one of the user table's own indexes: the unique (REALM_ID, USERNAME) and IDX_USER_EMAIL (EMAIL).
+     * Keycloak stores both lower case, so the columns are compared as they are (a lower() would hide the
+     * indexes), as Keycloak's own user search does. The union (not an OR) removes a user matched by both and
+     * lets the database drive the join from the few matching users rather than from every flag.
+     * PostgreSQL uses a btree index for {@code LIKE 'prefix%'} only with the "C" collation (or a pattern_ops
+     * index); see docs/performance.md.
+     */
+    static final String USERS_BY_PREFIX_SQL = "select u.ID from USER_ENTITY u where u.REALM_ID = :realmId and u.USERNAME like :prefix escape '!'"
+            + " union select u.ID from USER_ENTITY u where u.EMAIL like :prefix escape '!' and u.REALM_ID = :realmId";
 
     private final EntityManager em;
 
@@ -44,6 +59,33 @@ final class KeycloakTables {
         for (Object[] row : q.getResultList()) {
             if (realmId.equals(row[5])) {
                 out.add(new IncidentStore.StoredUser((String) row[0], (String) row[1], (String) row[2], (String) row[3], row[4] != null));
+            }
+        }
+        return out;
+    }
+
+    /** The LIKE pattern of {@link #USERS_BY_PREFIX_SQL} for a lower-case prefix: {@code !}, {@code %}, {@code _} escaped. */
+    static String likePrefix(String prefix) {
+        return prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+    }
+
+    /** A user's username and email as Keycloak stores them (lower case; email may be null). */
+    record Names(String username, String email) {
+    }
+
+    /**
+     * Username and email of those of {@code userIds} that have a row in the realm, by primary key in one query (the
+     * realm checked here, see {@link #storedUsers}). Users without a row are absent from the map.
+     */
+    public Map<String, Names> names(String realmId, Collection<String> userIds) {
+        if (userIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Names> out = new HashMap<>();
+        for (Object[] row : em.createQuery("select u.id, u.username, u.email, u.realmId from UserEntity u where u.id in :ids", Object[].class)
+                .setParameter("ids", userIds).getResultList()) {
+            if (realmId.equals(row[3])) {
+                out.put((String) row[0], new Names((String) row[1], (String) row[2]));
             }
         }
         return out;
