@@ -200,6 +200,14 @@ final class Api {
         return p.toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * A query parameter as sent: {@code ""} for {@code ?q=}, which {@code @QueryParam} hands over as null, so that an
+     * empty value is refused rather than taken for an absent one; null when absent.
+     */
+    static String rawQueryParam(KeycloakSession session, String name) {
+        return session.getContext().getUri().getQueryParameters().getFirst(name);
+    }
+
     static int first(Integer first) {
         if (first == null) {
             return 0;

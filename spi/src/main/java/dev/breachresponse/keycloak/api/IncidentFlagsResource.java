@@ -111,11 +111,10 @@ public final class IncidentFlagsResource {
     @GET
     @Path("")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response list(@QueryParam("state") String state, @QueryParam("q") String q, @QueryParam("first") Integer first,
-                         @QueryParam("max") Integer max) {
+    public Response list(@QueryParam("state") String state, @QueryParam("first") Integer first, @QueryParam("max") Integer max) {
         return Api.respond(session, () -> {
             ctx.auth().users().requireView();
-            FlagFilter filter = new FlagFilter(Api.flagStates(state), Api.prefix(q));
+            FlagFilter filter = new FlagFilter(Api.flagStates(state), Api.prefix(Api.rawQueryParam(session, "q")));
             int from = Api.first(first);
             int size = Api.max(max, 100, IncidentsResource.MAX_PAGE);
             Incident incident = IncidentResource.load(ctx, incidentId);

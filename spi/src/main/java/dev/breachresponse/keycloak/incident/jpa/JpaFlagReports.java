@@ -40,41 +40,66 @@ final class JpaFlagReports {
     }
 
     /**
+     * Users a prefix may list by id before a join does better: up to this many per kind (username, email), so at
+     * most twice as many ids go into one IN list.
+     */
+    static final int LISTED_USERS = 500;
+
+    /**
      * Without a prefix: the incident's flags through IDX_BR_FLAG_INCIDENT_STATE (incident, state, flagged at). With
-     * one: the matching users first ({@link KeycloakTables#USERS_BY_PREFIX_SQL}, through the user table's indexes),
-     * joined to the incident's flags through UK_BR_FLAG_INCIDENT_USER (incident, user), so the work grows with the
-     * users that match, not with the incident's flags.
+     * one, the matching users first, through the user table's own indexes ({@link KeycloakTables#usersByPrefix}),
+     * then their flags through UK_BR_FLAG_INCIDENT_USER (incident, user): the work grows with the users that match,
+     * not with the incident's flags, which is what a name typed into a search box needs. A prefix that matches more
+     * than {@value #LISTED_USERS} users of one kind is joined instead ({@link KeycloakTables#USERS_BY_PREFIX_SQL}),
+     * and the database picks the side to start from.
      */
     List<ListedFlag> listFlags(RealmModel realm, Incident incident, FlagFilter filter, int first, int max) {
-        List<FlagEntity> page;
         if (filter.prefix() == null) {
-            TypedQuery<FlagEntity> q = em.createQuery("select f from FlagEntity f join fetch f.incident where f.incident.id = :incidentId"
-                    + (filter.states().isEmpty() ? "" : " and f.state in :states") + " order by f.flaggedAt, f.id", FlagEntity.class);
-            bindStates(q, filter.states());
-            page = q.setParameter("incidentId", incident.rowId().value()).setFirstResult(first).setMaxResults(max).getResultList();
-        } else {
-            page = CustomPlans.around(em, () -> {
-                @SuppressWarnings("unchecked")
-                List<FlagEntity> rows = prefixQuery("select f.*", realm, incident, filter, " order by f.FLAGGED_AT, f.ID", FlagEntity.class)
-                        .setFirstResult(first).setMaxResults(max).getResultList();
-                return rows;
-            });
+            return withNames(realm.getId(), flags(incident, filter.states(), null, first, max));
         }
+        List<FlagEntity> page = CustomPlans.around(em, () -> {
+            Set<String> users = keycloak.usersByPrefix(realm.getId(), filter.prefix(), LISTED_USERS);
+            if (users != null) {
+                return users.isEmpty() ? List.<FlagEntity>of() : flags(incident, filter.states(), users, first, max);
+            }
+            @SuppressWarnings("unchecked")
+            List<FlagEntity> rows = joined("select f.*", realm, incident, filter, " order by f.FLAGGED_AT, f.ID", FlagEntity.class)
+                    .setFirstResult(first).setMaxResults(max).getResultList();
+            return rows;
+        });
         return withNames(realm.getId(), page);
     }
 
     long countFlags(RealmModel realm, Incident incident, FlagFilter filter, long atMost) {
         if (filter.prefix() == null) {
-            // an index-only count over IDX_BR_FLAG_INCIDENT_STATE
-            TypedQuery<Long> q = em.createQuery("select count(f) from FlagEntity f where f.incident.id = :incidentId"
-                    + (filter.states().isEmpty() ? "" : " and f.state in :states"), Long.class);
-            bindStates(q, filter.states());
-            return Math.min(atMost, q.setParameter("incidentId", incident.rowId().value()).getSingleResult());
+            return Math.min(atMost, count(incident, filter.states(), null));
         }
-        // stops after atMost rows: a short prefix can match most of a large realm
-        int limit = (int) Math.min(Integer.MAX_VALUE, atMost);
-        return CustomPlans.around(em, () -> (long) prefixQuery("select f.ID", realm, incident, filter, "", null)
-                .setMaxResults(limit).getResultList().size());
+        return CustomPlans.around(em, () -> {
+            Set<String> users = keycloak.usersByPrefix(realm.getId(), filter.prefix(), LISTED_USERS);
+            if (users != null) {
+                return users.isEmpty() ? 0L : Math.min(atMost, count(incident, filter.states(), users));
+            }
+            // stops after atMost rows: a short prefix can match most of a large realm
+            int limit = (int) Math.min(Integer.MAX_VALUE, atMost);
+            return (long) joined("select f.ID", realm, incident, filter, "", null).setMaxResults(limit).getResultList().size();
+        });
+    }
+
+    /** A page of the incident's flags in {@code states} (all when empty) of {@code users} (any when null), oldest first. */
+    private List<FlagEntity> flags(Incident incident, Set<FlagState> states, Set<String> users, int first, int max) {
+        TypedQuery<FlagEntity> q = em.createQuery("select f from FlagEntity f join fetch f.incident where f.incident.id = :incidentId"
+                + (states.isEmpty() ? "" : " and f.state in :states") + (users == null ? "" : " and f.userId in :users")
+                + " order by f.flaggedAt, f.id", FlagEntity.class);
+        bind(q, states, users);
+        return q.setParameter("incidentId", incident.rowId().value()).setFirstResult(first).setMaxResults(max).getResultList();
+    }
+
+    /** How many flags {@link #flags} selects: index-only over IDX_BR_FLAG_INCIDENT_STATE, or by user over UK_BR_FLAG_INCIDENT_USER. */
+    private long count(Incident incident, Set<FlagState> states, Set<String> users) {
+        TypedQuery<Long> q = em.createQuery("select count(f) from FlagEntity f where f.incident.id = :incidentId"
+                + (states.isEmpty() ? "" : " and f.state in :states") + (users == null ? "" : " and f.userId in :users"), Long.class);
+        bind(q, states, users);
+        return q.setParameter("incidentId", incident.rowId().value()).getSingleResult();
     }
 
     /**
@@ -86,7 +111,7 @@ final class JpaFlagReports {
         TypedQuery<FlagEntity> q = em.createQuery("select f from FlagEntity f join fetch f.incident where f.incident.id = :incidentId"
                 + " and f.realmId = :realmId" + (states.isEmpty() ? "" : " and f.state in :states")
                 + (afterUserId == null ? "" : " and f.userId > :after") + " order by f.userId", FlagEntity.class);
-        bindStates(q, states);
+        bind(q, states, null);
         if (afterUserId != null) {
             q.setParameter("after", afterUserId);
         }
@@ -153,8 +178,8 @@ final class JpaFlagReports {
         return out;
     }
 
-    /** The incident's flags whose user matches the filter's prefix: {@code select} (a column list of f) + the join. */
-    private Query prefixQuery(String select, RealmModel realm, Incident incident, FlagFilter filter, String orderBy, Class<?> entity) {
+    /** The incident's flags whose user matches the filter's prefix, by a join: {@code select} (columns of f) + the rest. */
+    private Query joined(String select, RealmModel realm, Incident incident, FlagFilter filter, String orderBy, Class<?> entity) {
         String sql = select + " from BR_FLAG f join (" + KeycloakTables.USERS_BY_PREFIX_SQL + ") m on m.ID = f.USER_ID"
                 + " where f.INCIDENT_ID = :incidentId" + (filter.states().isEmpty() ? "" : " and f.STATE in (:states)") + orderBy;
         Query q = entity == null ? em.createNativeQuery(sql) : em.createNativeQuery(sql, entity);
@@ -167,9 +192,12 @@ final class JpaFlagReports {
         return q;
     }
 
-    private static void bindStates(Query q, Set<FlagState> states) {
+    private static void bind(Query q, Set<FlagState> states, Set<String> users) {
         if (!states.isEmpty()) {
             q.setParameter("states", states.stream().map(Enum::name).toList());
+        }
+        if (users != null) {
+            q.setParameter("users", users);
         }
     }
 

@@ -21,13 +21,9 @@ final class KeycloakTables {
 
     /**
      * SQL of the ids of the realm's users whose username or email starts with a prefix (parameters
-     * {@code :realmId}, and {@code :prefix} as {@link #likePrefix} makes it), for a join. Each arm of the union
-     * can use one of the user table's own indexes: the unique (REALM_ID, USERNAME) and IDX_USER_EMAIL (EMAIL).
-     * Keycloak stores both lower case, so the columns are compared as they are (a lower() would hide the
-     * indexes), as Keycloak's own user search does. The union (not an OR) removes a user matched by both and
-     * lets the database drive the join from the few matching users rather than from every flag.
-     * PostgreSQL uses a btree index for {@code LIKE 'prefix%'} only with the "C" collation (or a pattern_ops
-     * index); see docs/performance.md.
+     * {@code :realmId}, and {@code :prefix} as {@link #likePrefix} makes it), for a join when a prefix matches
+     * too many users to list them ({@link #usersByPrefix}). The union (not an OR) lists a user matched by both
+     * once and leaves each arm one of the user table's indexes to use.
      */
     static final String USERS_BY_PREFIX_SQL = "select u.ID from USER_ENTITY u where u.REALM_ID = :realmId and u.USERNAME like :prefix escape '!'"
             + " union select u.ID from USER_ENTITY u where u.EMAIL like :prefix escape '!' and u.REALM_ID = :realmId";
@@ -64,7 +60,40 @@ final class KeycloakTables {
         return out;
     }
 
-    /** The LIKE pattern of {@link #USERS_BY_PREFIX_SQL} for a lower-case prefix: {@code !}, {@code %}, {@code _} escaped. */
+    /**
+     * Ids of the realm's users whose username or email starts with {@code prefix} (lower case), or {@code null}
+     * when more than {@code limit} users match either (then a join does better than a list of ids). Two range reads
+     * of the user table's own indexes, each stopping after {@code limit + 1} rows: usernames through the unique
+     * (REALM_ID, USERNAME), emails through IDX_USER_EMAIL (EMAIL), by email alone with the realm checked here
+     * (with the realm in the WHERE clause, H2 and PostgreSQL's generic plans prefer the realm's
+     * (REALM_ID, EMAIL_CONSTRAINT) index and walk all its users). Keycloak stores both lower case, so the columns
+     * are compared as they are (a lower() would hide the indexes), as Keycloak's own user search does.
+     * PostgreSQL uses a btree index for {@code LIKE 'prefix%'} only under the "C" collation or with a
+     * {@code varchar_pattern_ops} index, and only when it plans with the value (see {@link CustomPlans});
+     * docs/performance.md says how to add those indexes.
+     */
+    public Set<String> usersByPrefix(String realmId, String prefix, int limit) {
+        String pattern = likePrefix(prefix);
+        List<String> byUsername = em.createQuery("select u.id from UserEntity u where u.realmId = :realmId and u.username like :p escape '!'",
+                String.class).setParameter("realmId", realmId).setParameter("p", pattern).setMaxResults(limit + 1).getResultList();
+        if (byUsername.size() > limit) {
+            return null;
+        }
+        List<Object[]> byEmail = em.createQuery("select u.id, u.realmId from UserEntity u where u.email like :p escape '!'", Object[].class)
+                .setParameter("p", pattern).setMaxResults(limit + 1).getResultList();
+        if (byEmail.size() > limit) {
+            return null;
+        }
+        Set<String> ids = new HashSet<>(byUsername);
+        for (Object[] row : byEmail) {
+            if (realmId.equals(row[1])) {
+                ids.add((String) row[0]);
+            }
+        }
+        return ids;
+    }
+
+    /** The LIKE pattern of a lower-case prefix: {@code !}, {@code %}, {@code _} escaped with {@code !}. */
     static String likePrefix(String prefix) {
         return prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
     }
