@@ -118,11 +118,11 @@ public final class IncidentFlagsResource {
             int from = Api.first(first);
             int size = Api.max(max, 100, IncidentsResource.MAX_PAGE);
             Incident incident = IncidentResource.load(ctx, incidentId);
-            var page = ctx.store().listFlags(ctx.realm(), incident, filter, from, size);
-            long total = ctx.store().countFlags(ctx.realm(), incident, filter, filter.prefix() == null ? Long.MAX_VALUE : COUNT_CAP + 1);
-            boolean capped = filter.prefix() != null && total > COUNT_CAP;
-            Response.ResponseBuilder ok = Response.ok(Json.listedFlags(page).toString(), MediaType.APPLICATION_JSON_TYPE)
-                    .header("X-Total-Count", capped ? COUNT_CAP : total);
+            var page = ctx.store().listFlags(ctx.realm(), incident, filter, from, size,
+                    filter.prefix() == null ? Long.MAX_VALUE : COUNT_CAP + 1);
+            boolean capped = page.total() > COUNT_CAP && filter.prefix() != null;
+            Response.ResponseBuilder ok = Response.ok(Json.listedFlags(page.flags()).toString(), MediaType.APPLICATION_JSON_TYPE)
+                    .header("X-Total-Count", capped ? COUNT_CAP : page.total());
             if (capped) {
                 ok.header("X-Total-Count-Capped", "true");
             }

@@ -131,13 +131,18 @@ public interface IncidentStore extends Provider {
 
     void saveRealmConfig(RealmModel realm, String json, Actor actor);
 
+    /** One page of flags and how many the same filter selects in all (counted up to a cap the caller chose). */
+    record FlagPage(List<ListedFlag> flags, long total) {
+    }
+
     /**
      * A page of the flags of one incident that {@code filter} selects, oldest first (by flagged at, then flag id),
-     * each with the user's username and email from Keycloak's user table. A prefix filter resolves the matching
-     * users through the user table's own indexes (username per realm, email) and probes the incident's flags by
-     * user; see docs/architecture.md, Data.
+     * each with the user's username and email from Keycloak's user table, and their number, counted up to
+     * {@code countAtMost} (the total is {@code countAtMost} when there are that many or more). A prefix filter
+     * resolves the matching users once, through the user table's own indexes (username per realm, email), and
+     * probes the incident's flags by user; see docs/architecture.md, Data.
      */
-    List<ListedFlag> listFlags(RealmModel realm, Incident incident, FlagFilter filter, int first, int max);
+    FlagPage listFlags(RealmModel realm, Incident incident, FlagFilter filter, int first, int max, long countAtMost);
 
     /**
      * How many flags of the incident {@code filter} selects, counting at most {@code atMost} (the answer is

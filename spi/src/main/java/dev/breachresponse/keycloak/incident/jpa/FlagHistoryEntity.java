@@ -32,9 +32,10 @@ public class FlagHistoryEntity {
     /**
      * The flag's incident (BR_INCIDENT.ID), copied from the flag, which never changes incident: lets the daily
      * funnel and the incidents' last activity read one incident's history through IDX_BR_FLAG_HISTORY_INCIDENT
-     * without a join over its flags.
+     * without a join over its flags. Written on every insert; null only on rows an older version wrote after a
+     * rollback (docs/upgrading.md).
      */
-    @Column(name = "INCIDENT_ID", length = 36, nullable = false)
+    @Column(name = "INCIDENT_ID", length = 36)
     private String incidentId;
 
     /** 0, 1, 2, … per flag, without gaps, in the order written. */

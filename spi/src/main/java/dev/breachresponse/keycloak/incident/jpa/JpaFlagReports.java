@@ -20,6 +20,7 @@ import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.IncidentActivity;
 import dev.breachresponse.keycloak.incident.IncidentRowId;
+import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.ListedFlag;
 
 /**
@@ -53,21 +54,25 @@ final class JpaFlagReports {
      * than {@value #LISTED_USERS} users of one kind is joined instead ({@link KeycloakTables#USERS_BY_PREFIX_SQL}),
      * and the database picks the side to start from.
      */
-    List<ListedFlag> listFlags(RealmModel realm, Incident incident, FlagFilter filter, int first, int max) {
+    IncidentStore.FlagPage listFlags(RealmModel realm, Incident incident, FlagFilter filter, int first, int max, long countAtMost) {
         if (filter.prefix() == null) {
-            return withNames(realm.getId(), flags(incident, filter.states(), null, first, max));
+            return new IncidentStore.FlagPage(withNames(realm.getId(), flags(incident, filter.states(), null, first, max)),
+                    Math.min(countAtMost, count(incident, filter.states(), null)));
         }
-        List<FlagEntity> page = CustomPlans.around(em, () -> {
+        return CustomPlans.around(em, () -> {
             Set<String> users = keycloak.usersByPrefix(realm.getId(), filter.prefix(), LISTED_USERS);
+            if (users != null && users.isEmpty()) {
+                return new IncidentStore.FlagPage(List.of(), 0);
+            }
             if (users != null) {
-                return users.isEmpty() ? List.<FlagEntity>of() : flags(incident, filter.states(), users, first, max);
+                return new IncidentStore.FlagPage(withNames(realm.getId(), flags(incident, filter.states(), users, first, max)),
+                        Math.min(countAtMost, count(incident, filter.states(), users)));
             }
             @SuppressWarnings("unchecked")
-            List<FlagEntity> rows = joined("select f.*", realm, incident, filter, " order by f.FLAGGED_AT, f.ID", FlagEntity.class)
+            List<FlagEntity> page = joined("select f.*", realm, incident, filter, " order by f.FLAGGED_AT, f.ID", FlagEntity.class)
                     .setFirstResult(first).setMaxResults(max).getResultList();
-            return rows;
+            return new IncidentStore.FlagPage(withNames(realm.getId(), page), joinedCount(realm, incident, filter, countAtMost));
         });
-        return withNames(realm.getId(), page);
     }
 
     long countFlags(RealmModel realm, Incident incident, FlagFilter filter, long atMost) {
@@ -79,10 +84,14 @@ final class JpaFlagReports {
             if (users != null) {
                 return users.isEmpty() ? 0L : Math.min(atMost, count(incident, filter.states(), users));
             }
-            // stops after atMost rows: a short prefix can match most of a large realm
-            int limit = (int) Math.min(Integer.MAX_VALUE, atMost);
-            return (long) joined("select f.ID", realm, incident, filter, "", null).setMaxResults(limit).getResultList().size();
+            return joinedCount(realm, incident, filter, atMost);
         });
+    }
+
+    /** Counts by the join, stopping after {@code atMost} rows: a short prefix can match most of a large realm. */
+    private long joinedCount(RealmModel realm, Incident incident, FlagFilter filter, long atMost) {
+        int limit = (int) Math.min(Integer.MAX_VALUE, atMost);
+        return joined("select f.ID", realm, incident, filter, "", null).setMaxResults(limit).getResultList().size();
     }
 
     /** A page of the incident's flags in {@code states} (all when empty) of {@code users} (any when null), oldest first. */

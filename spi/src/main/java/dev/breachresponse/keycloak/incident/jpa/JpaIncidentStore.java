@@ -176,8 +176,8 @@ final class JpaIncidentStore implements IncidentStore {
     // what the incident console reads
 
     @Override
-    public List<ListedFlag> listFlags(RealmModel realm, Incident incident, FlagFilter filter, int first, int max) {
-        return reports.listFlags(realm, incident, filter, first, max);
+    public FlagPage listFlags(RealmModel realm, Incident incident, FlagFilter filter, int first, int max, long countAtMost) {
+        return reports.listFlags(realm, incident, filter, first, max, countAtMost);
     }
 
     @Override

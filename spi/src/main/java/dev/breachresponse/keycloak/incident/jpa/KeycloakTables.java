@@ -69,8 +69,8 @@ final class KeycloakTables {
      * (REALM_ID, EMAIL_CONSTRAINT) index and walk all its users). Keycloak stores both lower case, so the columns
      * are compared as they are (a lower() would hide the indexes), as Keycloak's own user search does.
      * PostgreSQL uses a btree index for {@code LIKE 'prefix%'} only under the "C" collation or with a
-     * {@code varchar_pattern_ops} index, and only when it plans with the value (see {@link CustomPlans});
-     * docs/performance.md says how to add those indexes.
+     * {@code varchar_pattern_ops} index, and only when it plans with the value (the caller wraps this in
+     * {@link CustomPlans}): the changelog adds two such indexes there (2026-12-02-incident-console.xml).
      */
     public Set<String> usersByPrefix(String realmId, String prefix, int limit) {
         String pattern = likePrefix(prefix);
