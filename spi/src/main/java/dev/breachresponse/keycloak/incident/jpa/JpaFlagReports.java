@@ -41,8 +41,8 @@ final class JpaFlagReports {
     }
 
     /**
-     * Users a prefix may list by id before a join does better: up to this many per kind (username, email), so at
-     * most twice as many ids go into one IN list.
+     * Users a prefix may list by id: up to this many per kind (username, email), so at most twice as many ids go
+     * into one IN list. A prefix that matches more is checked per flag instead.
      */
     static final int LISTED_USERS = 500;
 
@@ -51,64 +51,95 @@ final class JpaFlagReports {
      * one, the matching users first, through the user table's own indexes ({@link KeycloakTables#usersByPrefix}),
      * then their flags through UK_BR_FLAG_INCIDENT_USER (incident, user): the work grows with the users that match,
      * not with the incident's flags, which is what a name typed into a search box needs. A prefix that matches more
-     * than {@value #LISTED_USERS} users of one kind is joined instead ({@link KeycloakTables#USERS_BY_PREFIX_SQL}),
-     * and the database picks the side to start from.
+     * than {@value #LISTED_USERS} users of one kind ("a") is checked on each of the incident's flags by the user
+     * table's primary key ({@link KeycloakTables#userMatchesPrefix}): linear in the incident's flags, never worse,
+     * whatever the planner's statistics (a join with the matching users, planned without statistics, was a nested
+     * loop comparing every flag with every user).
      */
     IncidentStore.FlagPage listFlags(RealmModel realm, Incident incident, FlagFilter filter, int first, int max, long countAtMost) {
         if (filter.prefix() == null) {
-            return new IncidentStore.FlagPage(withNames(realm.getId(), flags(incident, filter.states(), null, first, max)),
-                    Math.min(countAtMost, count(incident, filter.states(), null)));
+            return page(realm, incident, filter.states(), Users.ANY, first, max, countAtMost);
         }
         return CustomPlans.around(em, () -> {
-            Set<String> users = keycloak.usersByPrefix(realm.getId(), filter.prefix(), LISTED_USERS);
-            if (users != null && users.isEmpty()) {
-                return new IncidentStore.FlagPage(List.of(), 0);
-            }
-            if (users != null) {
-                return new IncidentStore.FlagPage(withNames(realm.getId(), flags(incident, filter.states(), users, first, max)),
-                        Math.min(countAtMost, count(incident, filter.states(), users)));
-            }
-            @SuppressWarnings("unchecked")
-            List<FlagEntity> page = joined("select f.*", realm, incident, filter, " order by f.FLAGGED_AT, f.ID", FlagEntity.class)
-                    .setFirstResult(first).setMaxResults(max).getResultList();
-            return new IncidentStore.FlagPage(withNames(realm.getId(), page), joinedCount(realm, incident, filter, countAtMost));
+            Users users = users(realm, filter.prefix());
+            return users.none() ? new IncidentStore.FlagPage(List.of(), 0)
+                    : page(realm, incident, filter.states(), users, first, max, countAtMost);
         });
     }
 
     long countFlags(RealmModel realm, Incident incident, FlagFilter filter, long atMost) {
         if (filter.prefix() == null) {
-            return Math.min(atMost, count(incident, filter.states(), null));
+            return count(incident, filter.states(), Users.ANY, atMost);
         }
         return CustomPlans.around(em, () -> {
-            Set<String> users = keycloak.usersByPrefix(realm.getId(), filter.prefix(), LISTED_USERS);
-            if (users != null) {
-                return users.isEmpty() ? 0L : Math.min(atMost, count(incident, filter.states(), users));
-            }
-            return joinedCount(realm, incident, filter, atMost);
+            Users users = users(realm, filter.prefix());
+            return users.none() ? 0L : count(incident, filter.states(), users, atMost);
         });
     }
 
-    /** Counts by the join, stopping after {@code atMost} rows: a short prefix can match most of a large realm. */
-    private long joinedCount(RealmModel realm, Incident incident, FlagFilter filter, long atMost) {
-        int limit = (int) Math.min(Integer.MAX_VALUE, atMost);
-        return joined("select f.ID", realm, incident, filter, "", null).setMaxResults(limit).getResultList().size();
+    /** Which users' flags a query keeps: any, these ids, or (a broad prefix) those whose stored row matches. */
+    private record Users(Set<String> ids, String prefix, String realmId) {
+
+        static final Users ANY = new Users(null, null, null);
+
+        boolean none() {
+            return ids != null && ids.isEmpty();
+        }
+
+        /** Whether counting may stop early: checked per flag, an exact count would read every flag. */
+        boolean perFlag() {
+            return prefix != null;
+        }
+
+        String where() {
+            if (ids != null) {
+                return " and f.userId in :users";
+            }
+            return prefix == null ? "" : " and " + KeycloakTables.userMatchesPrefix("f");
+        }
+
+        void bind(Query q) {
+            if (ids != null) {
+                q.setParameter("users", ids);
+            } else if (prefix != null) {
+                q.setParameter("realmId", realmId).setParameter("prefix", KeycloakTables.likePrefix(prefix));
+            }
+        }
     }
 
-    /** A page of the incident's flags in {@code states} (all when empty) of {@code users} (any when null), oldest first. */
-    private List<FlagEntity> flags(Incident incident, Set<FlagState> states, Set<String> users, int first, int max) {
+    private Users users(RealmModel realm, String prefix) {
+        Set<String> ids = keycloak.usersByPrefix(realm.getId(), prefix, LISTED_USERS);
+        return ids != null ? new Users(ids, null, null) : new Users(null, prefix, realm.getId());
+    }
+
+    private IncidentStore.FlagPage page(RealmModel realm, Incident incident, Set<FlagState> states, Users users, int first, int max,
+                                        long countAtMost) {
         TypedQuery<FlagEntity> q = em.createQuery("select f from FlagEntity f join fetch f.incident where f.incident.id = :incidentId"
-                + (states.isEmpty() ? "" : " and f.state in :states") + (users == null ? "" : " and f.userId in :users")
-                + " order by f.flaggedAt, f.id", FlagEntity.class);
-        bind(q, states, users);
-        return q.setParameter("incidentId", incident.rowId().value()).setFirstResult(first).setMaxResults(max).getResultList();
+                + (states.isEmpty() ? "" : " and f.state in :states") + users.where() + " order by f.flaggedAt, f.id", FlagEntity.class);
+        bind(q, states);
+        users.bind(q);
+        List<FlagEntity> flags = q.setParameter("incidentId", incident.rowId().value()).setFirstResult(first).setMaxResults(max)
+                .getResultList();
+        return new IncidentStore.FlagPage(withNames(realm.getId(), flags), count(incident, states, users, countAtMost));
     }
 
-    /** How many flags {@link #flags} selects: index-only over IDX_BR_FLAG_INCIDENT_STATE, or by user over UK_BR_FLAG_INCIDENT_USER. */
-    private long count(Incident incident, Set<FlagState> states, Set<String> users) {
-        TypedQuery<Long> q = em.createQuery("select count(f) from FlagEntity f where f.incident.id = :incidentId"
-                + (states.isEmpty() ? "" : " and f.state in :states") + (users == null ? "" : " and f.userId in :users"), Long.class);
-        bind(q, states, users);
-        return q.setParameter("incidentId", incident.rowId().value()).getSingleResult();
+    /**
+     * How many flags {@link #page} selects, at most {@code atMost}: an index-only count over IDX_BR_FLAG_INCIDENT_STATE,
+     * or by user over UK_BR_FLAG_INCIDENT_USER; checked per flag, the ids of at most {@code atMost} flags are read.
+     */
+    private long count(Incident incident, Set<FlagState> states, Users users, long atMost) {
+        String where = " where f.incident.id = :incidentId" + (states.isEmpty() ? "" : " and f.state in :states") + users.where();
+        if (users.perFlag()) {
+            TypedQuery<String> q = em.createQuery("select f.id from FlagEntity f" + where, String.class);
+            bind(q, states);
+            users.bind(q);
+            return q.setParameter("incidentId", incident.rowId().value()).setMaxResults((int) Math.min(Integer.MAX_VALUE, atMost))
+                    .getResultList().size();
+        }
+        TypedQuery<Long> q = em.createQuery("select count(f) from FlagEntity f" + where, Long.class);
+        bind(q, states);
+        users.bind(q);
+        return Math.min(atMost, q.setParameter("incidentId", incident.rowId().value()).getSingleResult());
     }
 
     /**
@@ -120,7 +151,7 @@ final class JpaFlagReports {
         TypedQuery<FlagEntity> q = em.createQuery("select f from FlagEntity f join fetch f.incident where f.incident.id = :incidentId"
                 + " and f.realmId = :realmId" + (states.isEmpty() ? "" : " and f.state in :states")
                 + (afterUserId == null ? "" : " and f.userId > :after") + " order by f.userId", FlagEntity.class);
-        bind(q, states, null);
+        bind(q, states);
         if (afterUserId != null) {
             q.setParameter("after", afterUserId);
         }
@@ -187,26 +218,9 @@ final class JpaFlagReports {
         return out;
     }
 
-    /** The incident's flags whose user matches the filter's prefix, by a join: {@code select} (columns of f) + the rest. */
-    private Query joined(String select, RealmModel realm, Incident incident, FlagFilter filter, String orderBy, Class<?> entity) {
-        String sql = select + " from BR_FLAG f join (" + KeycloakTables.USERS_BY_PREFIX_SQL + ") m on m.ID = f.USER_ID"
-                + " where f.INCIDENT_ID = :incidentId" + (filter.states().isEmpty() ? "" : " and f.STATE in (:states)") + orderBy;
-        Query q = entity == null ? em.createNativeQuery(sql) : em.createNativeQuery(sql, entity);
-        q.setParameter("incidentId", incident.rowId().value())
-                .setParameter("realmId", realm.getId())
-                .setParameter("prefix", KeycloakTables.likePrefix(filter.prefix()));
-        if (!filter.states().isEmpty()) {
-            q.setParameter("states", filter.states().stream().map(Enum::name).toList());
-        }
-        return q;
-    }
-
-    private static void bind(Query q, Set<FlagState> states, Set<String> users) {
+    private static void bind(Query q, Set<FlagState> states) {
         if (!states.isEmpty()) {
             q.setParameter("states", states.stream().map(Enum::name).toList());
-        }
-        if (users != null) {
-            q.setParameter("users", users);
         }
     }
 

@@ -19,15 +19,6 @@ import dev.breachresponse.keycloak.incident.IncidentStore;
  */
 final class KeycloakTables {
 
-    /**
-     * SQL of the ids of the realm's users whose username or email starts with a prefix (parameters
-     * {@code :realmId}, and {@code :prefix} as {@link #likePrefix} makes it), for a join when a prefix matches
-     * too many users to list them ({@link #usersByPrefix}). The union (not an OR) lists a user matched by both
-     * once and leaves each arm one of the user table's indexes to use.
-     */
-    static final String USERS_BY_PREFIX_SQL = "select u.ID from USER_ENTITY u where u.REALM_ID = :realmId and u.USERNAME like :prefix escape '!'"
-            + " union select u.ID from USER_ENTITY u where u.EMAIL like :prefix escape '!' and u.REALM_ID = :realmId";
-
     private final EntityManager em;
 
     KeycloakTables(EntityManager em) {
@@ -62,7 +53,7 @@ final class KeycloakTables {
 
     /**
      * Ids of the realm's users whose username or email starts with {@code prefix} (lower case), or {@code null}
-     * when more than {@code limit} users match either (then a join does better than a list of ids). Two range reads
+     * when more than {@code limit} users match either (then {@link #userMatchesPrefix} does better). Two range reads
      * of the user table's own indexes, each stopping after {@code limit + 1} rows: usernames through the unique
      * (REALM_ID, USERNAME), emails through IDX_USER_EMAIL (EMAIL), by email alone with the realm checked here
      * (with the realm in the WHERE clause, H2 and PostgreSQL's generic plans prefer the realm's
@@ -91,6 +82,17 @@ final class KeycloakTables {
             }
         }
         return ids;
+    }
+
+    /**
+     * A JPQL condition on the flag alias {@code flag}: its user has a row in the realm (parameter {@code :realmId})
+     * whose username or email starts with the prefix (parameter {@code :prefix}, as {@link #likePrefix} makes it),
+     * checked by the user table's primary key, once per flag. For a prefix too broad to list its users
+     * ({@link #usersByPrefix} answered null).
+     */
+    static String userMatchesPrefix(String flag) {
+        return "exists (select 1 from UserEntity u where u.id = " + flag + ".userId and u.realmId = :realmId"
+                + " and (u.username like :prefix escape '!' or u.email like :prefix escape '!'))";
     }
 
     /** The LIKE pattern of a lower-case prefix: {@code !}, {@code %}, {@code _} escaped with {@code !}. */
