@@ -52,9 +52,8 @@ final class JpaFlagReports {
      * then their flags through UK_BR_FLAG_INCIDENT_USER (incident, user): the work grows with the users that match,
      * not with the incident's flags, which is what a name typed into a search box needs. A prefix that matches more
      * than {@value #LISTED_USERS} users of one kind ("a") is checked on each of the incident's flags by the user
-     * table's primary key ({@link KeycloakTables#userMatchesPrefix}): linear in the incident's flags, never worse,
-     * whatever the planner's statistics (a join with the matching users, planned without statistics, was a nested
-     * loop comparing every flag with every user).
+     * table's primary key ({@link KeycloakTables#userMatchesPrefix}): linear in the incident's flags whatever the
+     * planner's statistics, and the count stops after the cap.
      */
     IncidentStore.FlagPage listFlags(RealmModel realm, Incident incident, FlagFilter filter, int first, int max, long countAtMost) {
         if (filter.prefix() == null) {
@@ -78,9 +77,9 @@ final class JpaFlagReports {
     }
 
     /** Which users' flags a query keeps: any, these ids, or (a broad prefix) those whose stored row matches. */
-    private record Users(Set<String> ids, String prefix, String realmId) {
+    private record Users(Set<String> ids, String prefix) {
 
-        static final Users ANY = new Users(null, null, null);
+        static final Users ANY = new Users(null, null);
 
         boolean none() {
             return ids != null && ids.isEmpty();
@@ -102,14 +101,14 @@ final class JpaFlagReports {
             if (ids != null) {
                 q.setParameter("users", ids);
             } else if (prefix != null) {
-                q.setParameter("realmId", realmId).setParameter("prefix", KeycloakTables.likePrefix(prefix));
+                q.setParameter("prefix", KeycloakTables.likePrefix(prefix));
             }
         }
     }
 
     private Users users(RealmModel realm, String prefix) {
         Set<String> ids = keycloak.usersByPrefix(realm.getId(), prefix, LISTED_USERS);
-        return ids != null ? new Users(ids, null, null) : new Users(null, prefix, realm.getId());
+        return ids != null ? new Users(ids, null) : new Users(null, prefix);
     }
 
     private IncidentStore.FlagPage page(RealmModel realm, Incident incident, Set<FlagState> states, Users users, int first, int max,
