@@ -15,7 +15,9 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import dev.breachresponse.keycloak.incident.FlagFilter;
 import dev.breachresponse.keycloak.incident.FlagState;
+import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.IncidentRowId;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.ListedFlag;
@@ -26,8 +28,8 @@ import dev.breachresponse.keycloak.incident.ListedFlag;
  * a {@link StreamingOutput} after the resource method has returned, when the request's transaction is over, so
  * each page of {@value #PAGE} flags is read in its own short transaction ({@link KeycloakModelUtils#runJobInTransactionWithResult})
  * by keyset ({@link IncidentStore#flagsAfter}): memory stays flat whatever the number of flags, and no
- * transaction stays open while the client reads. The caller's rights and the incident are checked before the
- * response is built; the export is not a snapshot (a flag that changes state meanwhile is listed as it was read,
+ * transaction stays open while the client reads ({@link #start} finds the incident the same way). The caller's
+ * rights and the incident are checked before the response is built; the export is not a snapshot (a flag that changes state meanwhile is listed as it was read,
  * never twice). Cells are safe to open in a spreadsheet: see {@link #cell}.
  */
 final class FlagsCsv implements StreamingOutput {
@@ -43,6 +45,29 @@ final class FlagsCsv implements StreamingOutput {
     private final String realmId;
     private final IncidentRowId incident;
     private final Set<FlagState> states;
+
+    /** The incident to export (its row and its key as stored) and how many flags the export holds as it starts. */
+    record Start(IncidentRowId incident, IncidentKey key, long total) {
+    }
+
+    /**
+     * Finds the incident and counts its flags in {@code states} in a short transaction of its own, so that the
+     * request's own transaction, which Keycloak ends only after the body is written, need not touch the database
+     * and hold a connection while the client downloads. Null when the realm has no such incident.
+     */
+    static Start start(KeycloakSessionFactory factory, String realmId, IncidentKey key, Set<FlagState> states) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+            RealmModel realm = s.realms().getRealm(realmId);
+            if (realm == null) {
+                return null;
+            }
+            s.getContext().setRealm(realm);
+            IncidentStore store = s.getProvider(IncidentStore.class);
+            return store.findIncident(realm, key)
+                    .map(i -> new Start(i.rowId(), i.key(), store.countFlags(realm, i, FlagFilter.states(states), Long.MAX_VALUE)))
+                    .orElse(null);
+        });
+    }
 
     /** Holds no session: only what a fresh transaction needs to find the realm and the incident again. */
     FlagsCsv(KeycloakSessionFactory factory, String realmId, IncidentRowId incident, Set<FlagState> states) {

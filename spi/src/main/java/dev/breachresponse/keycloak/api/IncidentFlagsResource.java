@@ -143,13 +143,15 @@ public final class IncidentFlagsResource {
         return Api.respond(session, () -> {
             ctx.auth().users().requireView();
             Set<FlagState> states = Api.flagStates(state);
-            Incident incident = IncidentResource.load(ctx, incidentId);
-            long total = ctx.store().countFlags(ctx.realm(), incident, FlagFilter.states(states), Long.MAX_VALUE);
-            return Response.ok(new FlagsCsv(session.getKeycloakSessionFactory(), ctx.realm().getId(), incident.rowId(), states))
+            FlagsCsv.Start start = FlagsCsv.start(session.getKeycloakSessionFactory(), ctx.realm().getId(), incidentId, states);
+            if (start == null) {
+                throw ApiException.notFound("Incident " + incidentId);
+            }
+            return Response.ok(new FlagsCsv(session.getKeycloakSessionFactory(), ctx.realm().getId(), start.incident(), states))
                     .type(FlagsCsv.MEDIA_TYPE + "; charset=utf-8")
-                    .header("Content-Disposition", "attachment; filename=\"" + incident.key().value() + "-flags.csv\"")
+                    .header("Content-Disposition", "attachment; filename=\"" + start.key().value() + "-flags.csv\"")
                     .header("Cache-Control", "no-store")
-                    .header("X-Total-Count", total)
+                    .header("X-Total-Count", start.total())
                     .build();
         });
     }

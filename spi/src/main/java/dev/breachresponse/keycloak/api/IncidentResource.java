@@ -109,10 +109,10 @@ public final class IncidentResource {
         return Api.respond(session, () -> {
             ctx.auth().users().requireView();
             Incident incident = load(ctx, key);
-            ObjectNode json = Json.funnel(ctx.store().funnel(ctx.realm(), incident.key()));
+            ObjectNode json = StatsJson.funnel(ctx.store().funnel(ctx.realm(), incident.key()));
             json.put("incidentId", incident.key().value());
             json.put("enforcement", incident.policy().enforcement().key);
-            json.set("observed", Json.observed(ctx.store().observed(ctx.realm(), incident.key())));
+            json.set("observed", StatsJson.observed(ctx.store().observed(ctx.realm(), incident.key())));
             return AdminContext.ok(json);
         });
     }
@@ -133,7 +133,7 @@ public final class IncidentResource {
             long origin = DailyFunnel.originOf(incident.createdAt());
             DailyFunnel funnel = DailyFunnel.of(incident.createdAt(), Time.currentTimeMillis(),
                     ctx.store().dailyTransitions(ctx.realm(), incident, origin));
-            return AdminContext.ok(Json.dailyFunnel(incident.key(), funnel));
+            return AdminContext.ok(StatsJson.dailyFunnel(incident.key(), funnel));
         });
     }
 
