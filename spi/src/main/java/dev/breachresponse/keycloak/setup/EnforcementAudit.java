@@ -3,8 +3,10 @@ package dev.breachresponse.keycloak.setup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.keycloak.models.AuthenticationFlowModel;
+import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
@@ -12,10 +14,14 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.protocol.saml.SamlConfigAttributes;
 import org.keycloak.protocol.saml.SamlProtocol;
+
+import dev.breachresponse.keycloak.authn.BreachFlaggedConditionFactory;
 import dev.breachresponse.keycloak.authn.BreachMailboxActionFactory;
 import dev.breachresponse.keycloak.authn.BreachNoticeActionFactory;
 import dev.breachresponse.keycloak.authn.BreachVerifyActionFactory;
 import dev.breachresponse.keycloak.authn.EnforcementBackstopFactory;
+import dev.breachresponse.keycloak.incident.IncidentKey;
+import dev.breachresponse.keycloak.incident.IncidentStore;
 
 /**
  * Checks, as the realm is now, every entry point a login can take for the breach step-up: the realm's browser,
@@ -58,6 +64,7 @@ public final class EnforcementAudit {
         binding(out, "resetCredentials", realm.getResetCredentialsFlow());
         session.identityProviders().getAllStream().forEach(idp -> identityProvider(out, idp));
         realm.getClientsStream().forEach(client -> client(out, client));
+        conditions(out);
         requiredAction(out, EnforcementBackstopFactory.ID, "the backstop that refuses flagged users on paths without the step-up");
         requiredAction(out, BreachNoticeActionFactory.ID, "the breach notice page");
         requiredAction(out, BreachVerifyActionFactory.ID, "the verification after enrolment");
@@ -110,6 +117,29 @@ public final class EnforcementAudit {
             out.add(new EntryPoint("protocol", client.getClientId() + "/saml-ecp", null, false,
                     "SAML client '" + client.getClientId() + "' allows the ECP profile, which authenticates without the browser flow: flagged users are not stepped up there."));
         }
+    }
+
+    /**
+     * A "Condition - breach flagged" limited to incidents none of which exists in the realm never holds: every
+     * flagged user passes that flow without the step-up, and the backstop lets them through because the condition
+     * ran. Reported as an entry point of kind {@code condition} that is not covered; conditions without a limit or
+     * naming at least one existing incident are not listed.
+     */
+    private void conditions(List<EntryPoint> out) {
+        IncidentStore store = session.getProvider(IncidentStore.class);
+        realm.getAuthenticationFlowsStream().forEach(flow -> realm.getAuthenticationExecutionsStream(flow.getId())
+                .filter(e -> BreachFlaggedConditionFactory.ID.equals(e.getAuthenticator()) && e.getAuthenticatorConfig() != null)
+                .forEach(e -> {
+                    AuthenticatorConfigModel config = realm.getAuthenticatorConfigById(e.getAuthenticatorConfig());
+                    Set<String> named = BreachFlaggedConditionFactory.incidentsOf(config);
+                    if (named.isEmpty() || named.stream().anyMatch(k -> store.findIncident(realm, new IncidentKey(k)).isPresent())) {
+                        return;
+                    }
+                    out.add(new EntryPoint("condition", config == null ? e.getId() : config.getAlias(), flow.getAlias(), false,
+                            "The breach condition in flow '" + flow.getAlias() + "' counts only incidents " + named
+                                    + ", none of which exists in this realm: it never holds, so flagged users pass this flow"
+                                    + " without the step-up. Correct the list, or leave it empty to count every incident."));
+                }));
     }
 
     private void requiredAction(List<EntryPoint> out, String alias, String what) {

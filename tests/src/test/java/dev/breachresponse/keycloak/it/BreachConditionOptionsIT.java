@@ -29,6 +29,8 @@ import org.keycloak.testframework.ui.webdriver.ManagedWebDriver;
 import org.keycloak.testsuite.util.oauth.AccessTokenResponse;
 import org.openqa.selenium.By;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * The options of the "Condition - breach flagged" execution, set as an admin sets them (the authentication
  * execution config of the condition that {@code POST .../breach-response/setup} put in the realm's flows), on real
@@ -178,6 +180,28 @@ class BreachConditionOptionsIT {
         assertTrue(gotACode(), "the browser flow lets bob in too (no breach notice, no backstop refusal): " + pageText());
         assertFalse(onPage("breach-notice"));
         assertEquals("FLAGGED", flagState("leak", "bob"), "scoping out is no remediation");
+    }
+
+    @Test
+    void setupStatusReportsAConditionLimitedToIncidentsThatDoNotExist() {
+        configureCondition(Map.of("incidents", "canary"));
+        JsonNode status = api.get("/setup").json();
+        assertFalse(status.get("enforcedEverywhere").asBoolean(), status.toString());
+        JsonNode gap = null;
+        for (JsonNode g : status.get("gaps")) {
+            if ("condition".equals(g.get("kind").asText())) {
+                gap = g;
+            }
+        }
+        assertNotNull(gap, "a gap of kind condition: " + status);
+        assertTrue(gap.get("detail").asText().contains("[canary]"), gap.toString());
+
+        // once the named incident exists, the condition can hold again and is no gap
+        assertEquals(201, api.postJson("/incidents", "{\"id\":\"canary\",\"title\":\"Canary\",\"exposedData\":[\"email\"]}").status());
+        JsonNode after = api.get("/setup").json();
+        for (JsonNode g : after.get("gaps")) {
+            assertFalse("condition".equals(g.get("kind").asText()), "no condition gap any more: " + after);
+        }
     }
 
     @Test
