@@ -184,7 +184,7 @@ class BreachConditionOptionsIT {
 
     @Test
     void setupStatusReportsAConditionLimitedToIncidentsThatDoNotExist() {
-        configureCondition(Map.of("incidents", "canary"));
+        configureCondition(Map.of("incidents", "typo-leak"));
         JsonNode status = api.get("/setup").json();
         assertFalse(status.get("enforcedEverywhere").asBoolean(), status.toString());
         JsonNode gap = null;
@@ -194,10 +194,10 @@ class BreachConditionOptionsIT {
             }
         }
         assertNotNull(gap, "a gap of kind condition: " + status);
-        assertTrue(gap.get("detail").asText().contains("[canary]"), gap.toString());
+        assertTrue(gap.get("detail").asText().contains("[typo-leak]"), gap.toString());
 
         // once the named incident exists, the condition can hold again and is no gap
-        assertEquals(201, api.postJson("/incidents", "{\"id\":\"canary\",\"title\":\"Canary\",\"exposedData\":[\"email\"]}").status());
+        incident("typo-leak", "[\"email\"]");
         JsonNode after = api.get("/setup").json();
         for (JsonNode g : after.get("gaps")) {
             assertFalse("condition".equals(g.get("kind").asText()), "no condition gap any more: " + after);
