@@ -75,8 +75,9 @@ public final class IncidentFlagsResource {
             }
             JobService jobs = session.getProvider(JobService.class);
             if (!jobs.started()) {
-                throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "starting",
-                        "Breach Response is still starting on this node; retry in a moment");
+                session.getTransactionManager().setRollbackOnly();
+                return Response.fromResponse(Api.error(503, "starting",
+                        "Breach Response is still starting on this node; retry in a moment")).header("Retry-After", "5").build();
             }
             UserModel admin = ctx.auth().adminAuth().getUser();
             JobIntake.Accepted accepted = jobs.intake().accept(ctx.store().jobs(), ctx.realm(), incident, body, format, dry,

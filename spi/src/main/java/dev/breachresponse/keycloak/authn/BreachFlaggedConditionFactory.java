@@ -44,6 +44,11 @@ public final class BreachFlaggedConditionFactory implements ConditionalAuthentic
         return BreachFlaggedConditionConfig.from(config).incidents();
     }
 
+    /** Whether the condition's config inverts it ({@code negate}); {@code config} may be null (not negated). */
+    public static boolean negated(AuthenticatorConfigModel config) {
+        return BreachFlaggedConditionConfig.from(config).negate();
+    }
+
     @Override
     public String getId() {
         return ID;

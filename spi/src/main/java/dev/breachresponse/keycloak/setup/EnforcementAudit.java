@@ -1,10 +1,16 @@
 package dev.breachresponse.keycloak.setup;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
+import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.ClientModel;
@@ -36,9 +42,10 @@ public final class EnforcementAudit {
      * One entry point.
      *
      * @param kind    {@code flow-binding}, {@code identity-provider}, {@code client-override}, {@code required-action},
-     *                {@code protocol}
+     *                {@code protocol}, {@code condition}
      * @param name    the binding ({@code browser}, {@code directGrant}, {@code resetCredentials}), the identity
-     *                provider alias, {@code clientId/binding}, the required action alias or the protocol
+     *                provider alias, {@code clientId/binding}, the required action alias, the protocol, or the
+     *                condition's config alias
      * @param flow    the flow alias it runs, when it runs one
      * @param covered true when the breach step-up runs there (or, for a required action, it is registered and enabled)
      * @param detail  what the admin should do, when not covered
@@ -64,7 +71,7 @@ public final class EnforcementAudit {
         binding(out, "resetCredentials", realm.getResetCredentialsFlow());
         session.identityProviders().getAllStream().forEach(idp -> identityProvider(out, idp));
         realm.getClientsStream().forEach(client -> client(out, client));
-        conditions(out);
+        conditions(out, entryFlows());
         requiredAction(out, EnforcementBackstopFactory.ID, "the backstop that refuses flagged users on paths without the step-up");
         requiredAction(out, BreachNoticeActionFactory.ID, "the breach notice page");
         requiredAction(out, BreachVerifyActionFactory.ID, "the verification after enrolment");
@@ -75,6 +82,24 @@ public final class EnforcementAudit {
                             + "', which runs neither the breach step-up nor required actions: flagged users are not stepped up there."));
         }
         return out;
+    }
+
+    /** The flows a login starts in: the realm's bindings, identity providers' login flows, clients' overrides. */
+    private List<AuthenticationFlowModel> entryFlows() {
+        List<AuthenticationFlowModel> out = new ArrayList<>();
+        out.add(realm.getBrowserFlow());
+        out.add(realm.getDirectGrantFlow());
+        out.add(realm.getResetCredentialsFlow());
+        session.identityProviders().getAllStream().forEach(idp -> {
+            out.add(flowById(idp.getFirstBrokerLoginFlowId()));
+            out.add(flowById(idp.getPostBrokerLoginFlowId()));
+        });
+        realm.getClientsStream().forEach(c -> c.getAuthenticationFlowBindingOverrides().values().forEach(id -> out.add(flowById(id))));
+        return out;
+    }
+
+    private AuthenticationFlowModel flowById(String id) {
+        return id == null || id.isBlank() ? null : realm.getAuthenticationFlowById(id);
     }
 
     /** The entry points without the step-up. */
@@ -122,24 +147,47 @@ public final class EnforcementAudit {
     /**
      * A "Condition - breach flagged" limited to incidents none of which exists in the realm never holds: every
      * flagged user passes that flow without the step-up, and the backstop lets them through because the condition
-     * ran. Reported as an entry point of kind {@code condition} that is not covered; conditions without a limit or
-     * naming at least one existing incident are not listed.
+     * ran. Reported as an entry point of kind {@code condition} that is not covered. Only conditions a login can
+     * reach are looked at (the flows of {@code entryFlows} and their enabled sub-flows, enabled executions); negated
+     * conditions (which then always hold), conditions without a limit and those naming at least one existing
+     * incident are not listed.
      */
-    private void conditions(List<EntryPoint> out) {
+    private void conditions(List<EntryPoint> out, Collection<AuthenticationFlowModel> entryFlows) {
         IncidentStore store = session.getProvider(IncidentStore.class);
-        realm.getAuthenticationFlowsStream().forEach(flow -> realm.getAuthenticationExecutionsStream(flow.getId())
-                .filter(e -> BreachFlaggedConditionFactory.ID.equals(e.getAuthenticator()) && e.getAuthenticatorConfig() != null)
-                .forEach(e -> {
-                    AuthenticatorConfigModel config = realm.getAuthenticatorConfigById(e.getAuthenticatorConfig());
-                    Set<String> named = BreachFlaggedConditionFactory.incidentsOf(config);
-                    if (named.isEmpty() || named.stream().anyMatch(k -> store.findIncident(realm, new IncidentKey(k)).isPresent())) {
-                        return;
-                    }
-                    out.add(new EntryPoint("condition", config == null ? e.getId() : config.getAlias(), flow.getAlias(), false,
-                            "The breach condition in flow '" + flow.getAlias() + "' counts only incidents " + named
-                                    + ", none of which exists in this realm: it never holds, so flagged users pass this flow"
-                                    + " without the step-up. Correct the list, or leave it empty to count every incident."));
-                }));
+        Set<String> seen = new HashSet<>();
+        Deque<AuthenticationFlowModel> todo = new ArrayDeque<>();
+        entryFlows.stream().filter(Objects::nonNull).forEach(todo::add);
+        while (!todo.isEmpty()) {
+            AuthenticationFlowModel flow = todo.pop();
+            if (!seen.add(flow.getId())) {
+                continue;
+            }
+            realm.getAuthenticationExecutionsStream(flow.getId())
+                    .filter(e -> e.getRequirement() != Requirement.DISABLED)
+                    .forEach(e -> {
+                        if (e.isAuthenticatorFlow()) {
+                            AuthenticationFlowModel sub = realm.getAuthenticationFlowById(e.getFlowId());
+                            if (sub != null) {
+                                todo.add(sub);
+                            }
+                            return;
+                        }
+                        if (!BreachFlaggedConditionFactory.ID.equals(e.getAuthenticator()) || e.getAuthenticatorConfig() == null) {
+                            return;
+                        }
+                        AuthenticatorConfigModel config = realm.getAuthenticatorConfigById(e.getAuthenticatorConfig());
+                        Set<String> named = BreachFlaggedConditionFactory.incidentsOf(config);
+                        if (config == null || BreachFlaggedConditionFactory.negated(config) || named.isEmpty()
+                                || named.stream().anyMatch(k -> store.findIncident(realm, new IncidentKey(k)).isPresent())) {
+                            return;
+                        }
+                        out.add(new EntryPoint("condition", config.getAlias(), flow.getAlias(), false,
+                                "The breach condition '" + config.getAlias() + "' in flow '" + flow.getAlias()
+                                        + "' counts only incidents " + named + ", none of which exists in this realm: it never"
+                                        + " holds, so flagged users pass this flow without the step-up. Correct the list, or"
+                                        + " leave it empty to count every incident."));
+                    });
+        }
     }
 
     private void requiredAction(List<EntryPoint> out, String alias, String what) {

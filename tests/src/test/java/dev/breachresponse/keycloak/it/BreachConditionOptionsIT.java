@@ -205,6 +205,18 @@ class BreachConditionOptionsIT {
     }
 
     @Test
+    void aNegatedConditionNamingNoIncidentIsNoGap() {
+        // negated, it holds for everyone without a flag in typo-leak, i.e. for every flagged user: the step-up runs
+        configureCondition(Map.of("incidents", "typo-leak", "negate", "true"));
+        JsonNode status = api.get("/setup").json();
+        for (JsonNode g : status.get("gaps")) {
+            assertFalse("condition".equals(g.get("kind").asText()), "a negated condition is no gap: " + status);
+        }
+        flag("leak", "bob");
+        assertSteppedUpByDirectGrant("bob");
+    }
+
+    @Test
     void aFlagInAListedIncidentStepsUp() {
         // Keycloak stores a multivalued option as "a##b": the second value must count as much as the first
         configureCondition(Map.of("incidents", "canary##leak"));
