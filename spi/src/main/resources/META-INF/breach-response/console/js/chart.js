@@ -1,0 +1,52 @@
+// The funnel over time: uPlot (a small canvas chart library, webjar org.webjars.npm:uplot) drawing the cumulative
+// series of GET /incidents/{id}/stats/daily, one line per state, days on the x axis.
+
+import uPlot from '../vendor/uPlot.esm.js';
+import {h} from './dom.js';
+import {t, num} from './i18n.js';
+
+const SERIES = [
+    ['flagged', '#c9190b'],
+    ['steppedUp', '#f0ab00'],
+    ['remediated', '#3e8635'],
+    ['dismissed', '#6a6e73']
+];
+
+/**
+ * Draws into container; returns the uPlot instance (or null for no days). daily: the API's answer; its
+ * "cumulative" holds running totals per day.
+ */
+export function funnelChart(container, daily) {
+    const days = (daily.cumulative || daily.days || []);
+    if (!days.length) {
+        return null;
+    }
+    const xs = days.map((d) => Date.parse(d.day + 'T00:00:00Z') / 1000);
+    const data = [xs].concat(SERIES.map(([key]) => days.map((d) => d[key] || 0)));
+    const width = Math.max(320, Math.min(1100, container.clientWidth || 800));
+    const opts = {
+        width,
+        height: 280,
+        tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+        scales: {x: {time: true}, y: {range: (u, min, max) => [0, Math.max(1, max)]}},
+        axes: [{}, {values: (u, vals) => vals.map((v) => num(v))}],
+        series: [{label: t('chart.day')}].concat(SERIES.map(([key, color]) => ({
+            label: t('funnel.' + key),
+            stroke: color,
+            width: 2,
+            value: (u, v) => v === null || v === undefined ? '\u2014' : num(v)
+        })))
+    };
+    const last = days[days.length - 1];
+    const summary = t('chart.summary', {
+        days: days.length,
+        flagged: last.flagged || 0,
+        steppedUp: last.steppedUp || 0,
+        remediated: last.remediated || 0,
+        dismissed: last.dismissed || 0
+    });
+    const figure = h('figure', {class: 'br-chart', role: 'img', 'aria-label': summary});
+    container.appendChild(figure);
+    container.appendChild(h('p', {class: 'pf-v5-screen-reader'}, summary));
+    return new uPlot(opts, data, figure);
+}
