@@ -48,10 +48,14 @@ public final class ConsoleResource {
     public Response get(@PathParam("path") String path, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         // the server's own headers would overwrite ours (the realm's CSP allows frames of the same origin)
         session.getProvider(SecurityHeadersProvider.class).options().skipHeaders();
-        if ("console".equals(path)) {
-            URI to = session.getContext().getUri().getRequestUriBuilder().replaceQuery(null)
-                    .replacePath(session.getContext().getUri().getRequestUri().getRawPath() + "/").build();
-            return secured(Response.seeOther(to)).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+        String rawPath = session.getContext().getUri().getRequestUri().getRawPath();
+        if ("console".equals(path) || "console/".equals(path)) {
+            // the router hands "console" for both console and console/: the raw path tells them apart
+            if (!rawPath.endsWith("/")) {
+                URI to = session.getContext().getUri().getRequestUriBuilder().replaceQuery(null).replacePath(rawPath + "/").build();
+                return secured(Response.seeOther(to)).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+            }
+            path = "console/";
         }
         String file = path.substring("console/".length());
         if (file.isEmpty() || ConsoleFiles.INDEX.equals(file)) {
