@@ -1,6 +1,6 @@
 // What the signed-in admin may do in a realm, to hide the controls they may not use (the API enforces the rights
 // all the same). From GET .../breach-response/me; where that endpoint does not exist (an older server answers
-// 404), from the token's realm-management roles, with view-users confirmed by reading the incident list.
+// 404 or 405), from the token's realm-management roles, with view-users confirmed by reading the incident list.
 
 import {clientRoles} from './auth.js';
 import {get} from './api.js';
@@ -13,7 +13,7 @@ export const NONE = {viewUsers: false, manageUsers: false, viewRealm: false, man
 export async function rightsIn(realm, signInRealm) {
     let me;
     try {
-        me = await get(realm, '/me', {accept: [404]});
+        me = await get(realm, '/me', {accept: [404, 405]});
     } catch (e) {
         if (e.status === 403) {
             return Object.assign({realm}, NONE);

@@ -166,7 +166,21 @@ class ConsoleBrowserIT {
     }
 
     static WebDriverWait wait(ChromeDriver chrome) {
-        return new WebDriverWait(chrome, WAIT);
+        return (WebDriverWait) new WebDriverWait(chrome, WAIT).withMessage(() -> diagnosis(chrome));
+    }
+
+    /** For a failed wait: where the browser is, what it shows and what it logged. */
+    static String diagnosis(ChromeDriver chrome) {
+        StringBuilder b = new StringBuilder("\nURL ").append(chrome.getCurrentUrl()).append("\nPAGE:\n");
+        try {
+            b.append(chrome.findElement(By.tagName("body")).getText());
+            for (LogEntry e : chrome.manage().logs().get(LogType.BROWSER)) {
+                b.append("\nLOG ").append(e.getLevel()).append(' ').append(e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            b.append("(").append(e).append(")");
+        }
+        return b.toString();
     }
 
     static String text(ChromeDriver chrome, String id) {

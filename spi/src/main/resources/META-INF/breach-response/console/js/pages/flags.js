@@ -179,8 +179,8 @@ async function exportCsv(ctx, incident, state, status, trigger) {
     status.textContent = t('flags.export.starting');
     try {
         const r = await call(ctx.realm, 'GET', '/incidents/' + enc(incident.id) + '/flags/export?state=' + enc(state),
-            {raw: true, headers: {Accept: 'text/csv'}, accept: [404]});
-        if (r.status === 404) {
+            {raw: true, headers: {Accept: 'text/csv'}, accept: [404, 405]});
+        if (r.status === 404 || r.status === 405) {
             status.textContent = t('flags.export.unavailable');
             return;
         }

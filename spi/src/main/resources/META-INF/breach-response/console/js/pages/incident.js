@@ -55,11 +55,11 @@ export async function render(ctx, incidentId) {
     body.appendChild(card(t('incident.about'), about(incident), {id: 'br-about'}));
     fill(ctx.main, incidentHeading(ctx, incident, 'overview'), body);
     try {
-        const daily = await get(ctx.realm, '/incidents/' + enc(incident.id) + '/stats/daily', {accept: [404]});
+        const daily = await get(ctx.realm, '/incidents/' + enc(incident.id) + '/stats/daily', {accept: [404, 405]});
         if (!ctx.current()) {
             return;
         }
-        if (daily.status === 404 || !daily.body || !daily.body.days) {
+        if (daily.status === 404 || daily.status === 405 || !daily.body || !daily.body.days) {
             chartCard.remove();
         } else if (!funnelChart(chartBody, daily.body)) {
             chartBody.appendChild(h('p', {}, t('chart.empty')));
