@@ -33,6 +33,7 @@ import org.keycloak.testframework.annotations.InjectKeycloakUrls;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
 import org.keycloak.testframework.server.KeycloakUrls;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
@@ -232,7 +233,13 @@ class ConsoleBrowserIT {
         assertEquals("[]", String.valueOf(result), name + ": axe-core serious/critical violations");
         Path dir = Path.of("target", "screenshots");
         Files.createDirectories(dir);
+        // the whole page: the window grows to the height of the scrolling main area for the shot
+        Object height = ((JavascriptExecutor) chrome).executeScript(
+                "var m = document.getElementById('br-main'); return m ? m.scrollHeight + m.getBoundingClientRect().top : 1000;");
+        int h = Math.max(1000, Math.min(3000, ((Number) height).intValue() + 20));
+        chrome.manage().window().setSize(new Dimension(1400, h));
         Files.write(dir.resolve("console-" + name + ".png"), chrome.getScreenshotAs(OutputType.BYTES));
+        chrome.manage().window().setSize(new Dimension(1400, 1000));
     }
 
     private static String axeSource;
