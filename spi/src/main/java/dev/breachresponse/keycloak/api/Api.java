@@ -3,8 +3,10 @@ package dev.breachresponse.keycloak.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.SQLIntegrityConstraintViolationException;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import jakarta.persistence.PersistenceException;
@@ -25,6 +27,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.OutboxState;
 import dev.breachresponse.keycloak.jobs.BodyRejected;
 import dev.breachresponse.keycloak.jobs.JobIntake;
@@ -41,6 +44,12 @@ final class Api {
 
     /** Small JSON bodies (incident create/update). Bulk flag bodies are streamed elsewhere. */
     static final int MAX_SMALL_BODY_BYTES = 64 * 1024;
+
+    /** The {@code state} value that selects the open flags (FLAGGED and STEPPED_UP). */
+    static final String OPEN_STATES = "open";
+
+    /** Longest {@code q} (username or email prefix) a flag listing takes. */
+    static final int MAX_PREFIX = 100;
 
     static final ObjectMapper STRICT = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -152,6 +161,51 @@ final class Api {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("state must be one of PENDING, SENT, FAILED, CANCELLED");
         }
+    }
+
+    /**
+     * The {@code state} query parameter of a flag listing or export: absent → every state (an empty set),
+     * {@code open} → FLAGGED and STEPPED_UP, else one state by name (case-insensitive); anything else 400.
+     */
+    static Set<FlagState> flagStates(String state) {
+        if (state == null) {
+            return Set.of();
+        }
+        if (OPEN_STATES.equalsIgnoreCase(state.trim())) {
+            return FlagState.OPEN;
+        }
+        FlagState s = FlagState.parse(state);
+        if (s == null) {
+            throw ApiException.badRequest("state must be one of open, FLAGGED, STEPPED_UP, REMEDIATED, DISMISSED");
+        }
+        return EnumSet.of(s);
+    }
+
+    /**
+     * The {@code q} query parameter of a flag listing, a username or email prefix: absent → null; else trimmed, 1
+     * to {@value #MAX_PREFIX} characters without control characters, lower case (as Keycloak stores usernames and
+     * emails); anything else 400.
+     */
+    static String prefix(String q) {
+        if (q == null) {
+            return null;
+        }
+        String p = q.strip();
+        if (p.isEmpty() || p.length() > MAX_PREFIX) {
+            throw ApiException.badRequest("q must be 1 to " + MAX_PREFIX + " characters: the start of a username or email");
+        }
+        if (p.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("q must not contain control characters");
+        }
+        return p.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * A query parameter as sent: {@code ""} for {@code ?q=}, which {@code @QueryParam} hands over as null, so that an
+     * empty value is refused rather than taken for an absent one; null when absent.
+     */
+    static String rawQueryParam(KeycloakSession session, String name) {
+        return session.getContext().getUri().getQueryParameters().getFirst(name);
     }
 
     static int first(Integer first) {

@@ -14,6 +14,11 @@ public final class BreachResponseResource {
         this.ctx = ctx;
     }
 
+    @Path("me")
+    public MeResource me() {
+        return new MeResource(ctx);
+    }
+
     @Path("incidents")
     public IncidentsResource incidents() {
         return new IncidentsResource(ctx);

@@ -1,6 +1,7 @@
 package dev.breachresponse.keycloak.api;
 
 import java.io.InputStream;
+import java.util.Set;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.ForbiddenException;
@@ -23,6 +24,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.BreachResourceType;
+import dev.breachresponse.keycloak.incident.FlagFilter;
 import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.Job;
@@ -32,10 +34,13 @@ import dev.breachresponse.keycloak.jobs.SubjectReader;
 import dev.breachresponse.keycloak.jobs.SubmitterRights;
 
 /**
- * {@code /incidents/{id}/flags}: bulk flagging (POST, a job) and the incident's flags (GET, view-users);
- * {@code /flags/{userId}} leads to {@link FlagResource}.
+ * {@code /incidents/{id}/flags}: bulk flagging (POST, a job), the incident's flags (GET, view-users) and their CSV
+ * export ({@code /flags/export}, view-users); {@code /flags/{userId}} leads to {@link FlagResource}.
  */
 public final class IncidentFlagsResource {
+
+    /** Where a count filtered by {@code q} stops (then {@code X-Total-Count-Capped: true}). */
+    static final long COUNT_CAP = 10_000;
 
     private final AdminContext ctx;
     private final KeycloakSession session;
@@ -96,24 +101,56 @@ public final class IncidentFlagsResource {
         });
     }
 
-    /** A page of the incident's flags, optionally of one {@code state}. */
+    /**
+     * A page of the incident's flags, oldest first, each with the user's {@code username} and {@code email}:
+     * {@code state} one state or {@code open} (FLAGGED and STEPPED_UP), {@code q} a case-insensitive prefix of the
+     * username or email (1 to {@value Api#MAX_PREFIX} characters). {@code X-Total-Count} counts the flags the same
+     * filter selects; with {@code q} the count stops at {@value #COUNT_CAP} and {@code X-Total-Count-Capped: true}
+     * says there are more (a one-letter prefix can match most of a large realm).
+     */
     @GET
     @Path("")
     @Produces(MediaType.APPLICATION_JSON)
     public Response list(@QueryParam("state") String state, @QueryParam("first") Integer first, @QueryParam("max") Integer max) {
         return Api.respond(session, () -> {
             ctx.auth().users().requireView();
-            FlagState s = null;
-            if (state != null) {
-                s = FlagState.parse(state);
-                if (s == null) {
-                    throw ApiException.badRequest("state must be one of FLAGGED, STEPPED_UP, REMEDIATED, DISMISSED");
-                }
-            }
+            FlagFilter filter = new FlagFilter(Api.flagStates(state), Api.prefix(Api.rawQueryParam(session, "q")));
+            int from = Api.first(first);
+            int size = Api.max(max, 100, IncidentsResource.MAX_PAGE);
             Incident incident = IncidentResource.load(ctx, incidentId);
-            var page = ctx.store().flagsOfIncident(ctx.realm(), incident.key(), s, Api.first(first),
-                    Api.max(max, 100, IncidentsResource.MAX_PAGE));
-            return AdminContext.ok(Json.flags(page));
+            var page = ctx.store().listFlags(ctx.realm(), incident, filter, from, size);
+            long total = ctx.store().countFlags(ctx.realm(), incident, filter, filter.prefix() == null ? Long.MAX_VALUE : COUNT_CAP + 1);
+            boolean capped = filter.prefix() != null && total > COUNT_CAP;
+            Response.ResponseBuilder ok = Response.ok(Json.listedFlags(page).toString(), MediaType.APPLICATION_JSON_TYPE)
+                    .header("X-Total-Count", capped ? COUNT_CAP : total);
+            if (capped) {
+                ok.header("X-Total-Count-Capped", "true");
+            }
+            return ok.build();
+        });
+    }
+
+    /**
+     * The incident's flags as a CSV download for outreach ({@link FlagsCsv}: {@code userId,username,email,state,
+     * flaggedAt}, streamed in keyset pages with flat memory), optionally of one {@code state} or the {@code open}
+     * ones; {@code X-Total-Count} is how many the export holds as it starts. Rights, parameters and the incident
+     * are checked before anything is streamed; errors are JSON.
+     */
+    @GET
+    @Path("export")
+    @Produces({FlagsCsv.MEDIA_TYPE, MediaType.APPLICATION_JSON})
+    public Response export(@QueryParam("state") String state) {
+        return Api.respond(session, () -> {
+            ctx.auth().users().requireView();
+            Set<FlagState> states = Api.flagStates(state);
+            Incident incident = IncidentResource.load(ctx, incidentId);
+            long total = ctx.store().countFlags(ctx.realm(), incident, FlagFilter.states(states), Long.MAX_VALUE);
+            return Response.ok(new FlagsCsv(session.getKeycloakSessionFactory(), ctx.realm().getId(), incident.rowId(), states))
+                    .type(FlagsCsv.MEDIA_TYPE + "; charset=utf-8")
+                    .header("Content-Disposition", "attachment; filename=\"" + incident.key().value() + "-flags.csv\"")
+                    .header("Cache-Control", "no-store")
+                    .header("X-Total-Count", total)
+                    .build();
         });
     }
 

@@ -1,6 +1,7 @@
 package dev.breachresponse.keycloak.api;
 
 import java.io.InputStream;
+import java.util.List;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.keycloak.common.util.Time;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
@@ -22,13 +24,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.BreachResourceType;
+import dev.breachresponse.keycloak.incident.DailyFunnel;
 import dev.breachresponse.keycloak.incident.Incident;
+import dev.breachresponse.keycloak.incident.IncidentActivity;
 import dev.breachresponse.keycloak.incident.Policy;
 import dev.breachresponse.keycloak.incident.PolicyCodec;
 
 /**
- * {@code /incidents/{id}}: read (view-users), update or close (manage-users), its funnel ({@code /stats}) and
- * jobs; {@code /flags} and {@code /reminders} lead to {@link IncidentFlagsResource} and
+ * {@code /incidents/{id}}: read (view-users), update or close (manage-users), its funnel ({@code /stats}, and per
+ * day {@code /stats/daily}) and jobs; {@code /flags} and {@code /reminders} lead to {@link IncidentFlagsResource} and
  * {@link IncidentRemindersResource}. The incident is looked up only after the handler has checked the caller's
  * rights, so an unknown id answers 404 only to callers who may read incidents.
  */
@@ -46,13 +50,17 @@ public final class IncidentResource {
         this.key = key;
     }
 
+    /** The incident with its flags per state, the share remediated and its last activity ({@link Json#incident(Incident, IncidentActivity)}). */
     @GET
     @Path("")
     @Produces(MediaType.APPLICATION_JSON)
     public Response get() {
         return Api.respond(session, () -> {
             ctx.auth().users().requireView();
-            return AdminContext.ok(Json.incident(load(ctx, key)));
+            Incident incident = load(ctx, key);
+            IncidentActivity activity = ctx.store().activity(ctx.realm(), List.of(incident))
+                    .getOrDefault(incident.rowId(), IncidentActivity.NONE);
+            return AdminContext.ok(Json.incident(incident, activity));
         });
     }
 
@@ -106,6 +114,26 @@ public final class IncidentResource {
             json.put("enforcement", incident.policy().enforcement().key);
             json.set("observed", Json.observed(ctx.store().observed(ctx.realm(), incident.key())));
             return AdminContext.ok(json);
+        });
+    }
+
+    /**
+     * The funnel over time: per UTC day since the incident was created, how many flags entered each state that day
+     * (grouped in the database from the flags' history), zeros included, up to today and at most
+     * {@value DailyFunnel#MAX_DAYS} days (the newest), with the running totals. Times are Keycloak's
+     * ({@link Time}), so its time offset moves "today".
+     */
+    @GET
+    @Path("stats/daily")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response daily() {
+        return Api.respond(session, () -> {
+            ctx.auth().users().requireView();
+            Incident incident = load(ctx, key);
+            long origin = DailyFunnel.originOf(incident.createdAt());
+            DailyFunnel funnel = DailyFunnel.of(incident.createdAt(), Time.currentTimeMillis(),
+                    ctx.store().dailyTransitions(ctx.realm(), incident, origin));
+            return AdminContext.ok(Json.dailyFunnel(incident.key(), funnel));
         });
     }
 

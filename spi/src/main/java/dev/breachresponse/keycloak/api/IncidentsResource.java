@@ -73,7 +73,11 @@ public final class IncidentsResource {
         });
     }
 
-    /** A page of the realm's incidents, newest first; {@code X-Total-Count} gives how many there are. */
+    /**
+     * A page of the realm's incidents, newest first, each with its flags per state, the share remediated and its
+     * last activity (read for the whole page at once, {@link IncidentStore#activity}); {@code X-Total-Count} gives
+     * how many incidents there are.
+     */
     @GET
     @Path("")
     @Produces(MediaType.APPLICATION_JSON)
@@ -81,7 +85,8 @@ public final class IncidentsResource {
         return Api.respond(session, () -> {
             ctx.auth().users().requireView();
             var page = ctx.store().listIncidents(ctx.realm(), Api.first(first), Api.max(max, 100, MAX_PAGE));
-            return Response.ok(Json.incidents(page).toString(), MediaType.APPLICATION_JSON_TYPE)
+            var activity = ctx.store().activity(ctx.realm(), page);
+            return Response.ok(Json.incidents(page, activity).toString(), MediaType.APPLICATION_JSON_TYPE)
                     .header("X-Total-Count", ctx.store().countIncidents(ctx.realm()))
                     .build();
         });

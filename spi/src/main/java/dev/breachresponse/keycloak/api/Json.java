@@ -2,6 +2,7 @@ package dev.breachresponse.keycloak.api;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -9,6 +10,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.Actor;
+import dev.breachresponse.keycloak.incident.DailyFunnel;
+import dev.breachresponse.keycloak.incident.IncidentActivity;
+import dev.breachresponse.keycloak.incident.IncidentRowId;
+import dev.breachresponse.keycloak.incident.ListedFlag;
 import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.FlagHistoryEntry;
 import dev.breachresponse.keycloak.incident.FlagState;
@@ -53,9 +58,64 @@ final class Json {
         return n;
     }
 
-    static ArrayNode incidents(List<Incident> list) {
+    /**
+     * The incident as {@link #incident(Incident)} plus how far it got: {@code "counts"} (flags per state, every
+     * state present), {@code "remediatedPercent"} (0 to 100, one decimal, of the flags not dismissed) and
+     * {@code "lastActivityAt"} (ISO-8601: the newest history entry of its flags, or the incident's own last change
+     * when newer).
+     */
+    static ObjectNode incident(Incident i, IncidentActivity activity) {
+        ObjectNode n = incident(i);
+        ObjectNode counts = n.putObject("counts");
+        for (FlagState s : FlagState.values()) {
+            counts.put(s.name(), activity.count(s));
+        }
+        n.put("remediatedPercent", activity.remediatedPercent());
+        n.put("lastActivityAt", time(activity.lastActivityAt(i.updatedAt())));
+        return n;
+    }
+
+    static ArrayNode incidents(List<Incident> list, Map<IncidentRowId, IncidentActivity> activity) {
         ArrayNode a = F.arrayNode();
-        list.forEach(i -> a.add(incident(i)));
+        list.forEach(i -> a.add(incident(i, activity.getOrDefault(i.rowId(), IncidentActivity.NONE))));
+        return a;
+    }
+
+    /** Flags as {@link #flag} plus the user's {@code "username"} and {@code "email"} (null without a stored user). */
+    static ArrayNode listedFlags(List<ListedFlag> list) {
+        ArrayNode a = F.arrayNode();
+        for (ListedFlag f : list) {
+            ObjectNode n = flag(f.flag());
+            n.put("username", f.username());
+            n.put("email", f.email());
+            a.add(n);
+        }
+        return a;
+    }
+
+    /**
+     * {@code {"incidentId", "from": "YYYY-MM-DD", "days": [day…], "cumulative": [day…]}}, a day being
+     * {@code {"day": "YYYY-MM-DD", "flagged", "steppedUp", "remediated", "dismissed"}} (UTC days).
+     */
+    static ObjectNode dailyFunnel(IncidentKey key, DailyFunnel funnel) {
+        ObjectNode n = F.objectNode();
+        n.put("incidentId", key.value());
+        n.put("from", funnel.from().toString());
+        n.set("days", days(funnel.days()));
+        n.set("cumulative", days(funnel.cumulative()));
+        return n;
+    }
+
+    private static ArrayNode days(List<DailyFunnel.Day> days) {
+        ArrayNode a = F.arrayNode();
+        for (DailyFunnel.Day d : days) {
+            ObjectNode n = a.addObject();
+            n.put("day", d.day().toString());
+            n.put("flagged", d.flagged());
+            n.put("steppedUp", d.steppedUp());
+            n.put("remediated", d.remediated());
+            n.put("dismissed", d.dismissed());
+        }
         return a;
     }
 

@@ -131,8 +131,39 @@ public interface IncidentStore extends Provider {
 
     void saveRealmConfig(RealmModel realm, String json, Actor actor);
 
-    /** Flags of one incident, optionally of one state, oldest first. */
-    List<Flag> flagsOfIncident(RealmModel realm, IncidentKey incident, FlagState state, int first, int max);
+    /**
+     * A page of the flags of one incident that {@code filter} selects, oldest first (by flagged at, then flag id),
+     * each with the user's username and email from Keycloak's user table. A prefix filter resolves the matching
+     * users through the user table's own indexes (username per realm, email) and probes the incident's flags by
+     * user; see docs/architecture.md, Data.
+     */
+    List<ListedFlag> listFlags(RealmModel realm, Incident incident, FlagFilter filter, int first, int max);
+
+    /**
+     * How many flags of the incident {@code filter} selects, counting at most {@code atMost} (the answer is
+     * {@code atMost} when there are that many or more), so that a caller can cap an expensive count.
+     */
+    long countFlags(RealmModel realm, Incident incident, FlagFilter filter, long atMost);
+
+    /**
+     * Keyset paging over the flags of one incident in {@code states} (all when empty), ordered by user id: the
+     * first {@code max} with a user id after {@code afterUserId} ({@code null}: from the start), each with the
+     * user's username and email. Each call is one short read, so a caller can export a million flags in pages,
+     * each in its own transaction, with flat memory.
+     */
+    List<ListedFlag> flagsAfter(RealmModel realm, IncidentRowId incident, Set<FlagState> states, String afterUserId, int max);
+
+    /**
+     * Flags per state and the time of the newest history entry of each incident's flags, for a page of incidents in
+     * a fixed number of queries (never one per incident); incidents without flags map to {@link IncidentActivity#NONE}.
+     */
+    Map<IncidentRowId, IncidentActivity> activity(RealmModel realm, Collection<Incident> incidents);
+
+    /**
+     * The incident's history transitions (not notes) grouped in the database by UTC day, counted from
+     * {@code origin} (epoch ms of a UTC midnight, {@link DailyFunnel#originOf}), and by the state entered.
+     */
+    List<DailyFunnel.Transitions> dailyTransitions(RealmModel realm, Incident incident, long origin);
 
     List<FlagHistoryEntry> history(String flagId);
 

@@ -9,6 +9,12 @@ import org.keycloak.provider.Provider;
  */
 public interface JobService extends Provider {
 
+    /**
+     * The bulk API's server options in force ({@link JobSettings}: caps per request, chunk size, …), read at start;
+     * available before the worker starts.
+     */
+    JobSettings settings();
+
     /** Whether this node's worker has started (it starts after Keycloak's migration). */
     boolean started();
 

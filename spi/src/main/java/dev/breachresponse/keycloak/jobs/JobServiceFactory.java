@@ -33,6 +33,11 @@ public final class JobServiceFactory implements ProviderFactory<JobService> {
     public JobService create(KeycloakSession session) {
         return new JobService() {
             @Override
+            public JobSettings settings() {
+                return settings;
+            }
+
+            @Override
             public boolean started() {
                 return runner != null;
             }

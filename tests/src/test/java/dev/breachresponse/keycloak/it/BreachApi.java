@@ -92,7 +92,16 @@ public final class BreachApi {
         return send(builder(path).PUT(HttpRequest.BodyPublishers.noBody()));
     }
 
-    /** Polls a bulk job until it leaves QUEUED/RUNNING; fails on timeout or when the job does not exist. */
+    /**
+     * TEST ONLY: {@code POST /realms/{realm}/br-test-writers/incidents/{incident}/users/{userId}/{writer}}, the
+     * test-only endpoint of {@link FlagWritersFactory} that calls the store method one writer of the product calls
+     * ({@code step-up}, {@code remediate}, {@code reopen}, {@code escalate}, …) on that user's flag.
+     */
+    public Reply testWriter(String incident, String userId, String writer) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/realms/" + realm + "/" + FlagWritersFactory.ID + "/incidents/"
+                + incident + "/users/" + userId + "/" + writer)).timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     /** The claims of a JWT (not verified: tests read what the server issued). */
     public static JsonNode jwtPayload(String jwt) {
         try {
@@ -102,6 +111,7 @@ public final class BreachApi {
         }
     }
 
+    /** Polls a bulk job until it leaves QUEUED/RUNNING; fails on timeout or when the job does not exist. */
     public JsonNode awaitJob(String jobId, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode job;

@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +32,6 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 @KeycloakIntegrationTest(config = BreachServerConfig.class)
 class FlagWritersIT {
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @InjectAdminClient
     Keycloak admin;
@@ -245,16 +239,6 @@ class FlagWritersIT {
 
     /** {@code POST /realms/{realm}/br-test-writers/incidents/leak/users/{id}/{writer}}: see FlagWritersFactory. */
     private BreachApi.Reply write(String userId, String writer) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(urls.getBase() + "/realms/" + realm + "/" + FlagWritersFactory.ID
-                + "/incidents/leak/users/" + userId + "/" + writer)).POST(HttpRequest.BodyPublishers.noBody()).build();
-        try {
-            HttpResponse<String> resp = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
-            return new BreachApi.Reply(resp.statusCode(), resp.body(), resp);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return api.testWriter("leak", userId, writer);
     }
 }

@@ -29,6 +29,14 @@ public class FlagHistoryEntity {
     @Column(name = "FLAG_ID", length = 36, nullable = false)
     private String flagId;
 
+    /**
+     * The flag's incident (BR_INCIDENT.ID), copied from the flag, which never changes incident: lets the daily
+     * funnel and the incidents' last activity read one incident's history through IDX_BR_FLAG_HISTORY_INCIDENT
+     * without a join over its flags.
+     */
+    @Column(name = "INCIDENT_ID", length = 36, nullable = false)
+    private String incidentId;
+
     /** 0, 1, 2, … per flag, without gaps, in the order written. */
     @Column(name = "SEQ", nullable = false)
     private int seq;
@@ -59,6 +67,8 @@ public class FlagHistoryEntity {
     public void setId(String id) { this.id = id; }
     public String getFlagId() { return flagId; }
     public void setFlagId(String flagId) { this.flagId = flagId; }
+    public String getIncidentId() { return incidentId; }
+    public void setIncidentId(String incidentId) { this.incidentId = incidentId; }
     public int getSeq() { return seq; }
     public void setSeq(int seq) { this.seq = seq; }
     public String getKind() { return kind; }

@@ -32,8 +32,8 @@ final class FlagWriter {
 
     private static final List<String> FLAG_COLUMNS = List.of("ID", "REALM_ID", "INCIDENT_ID", "USER_ID", "STATE", "FLAGGED_AT",
             "FLAGGED_BY", "UPDATED_AT", "VERSION", "NEXT_DUE_AT");
-    private static final List<String> HISTORY_COLUMNS = List.of("ID", "FLAG_ID", "SEQ", "KIND", "FROM_STATE", "TO_STATE",
-            "CHANGED_AT", "ACTOR", "CAUSE");
+    private static final List<String> HISTORY_COLUMNS = List.of("ID", "FLAG_ID", "INCIDENT_ID", "SEQ", "KIND", "FROM_STATE",
+            "TO_STATE", "CHANGED_AT", "ACTOR", "CAUSE");
 
     private final EntityManager em;
 
@@ -55,7 +55,7 @@ final class FlagWriter {
         f.setUpdatedAt(now);
         f.setNextDueAt(now);
         em.persist(f);
-        history(f.getId(), FIRST_SEQ, FlagHistoryEntry.Kind.TRANSITION, null, FlagState.INITIAL, now, actor, cause, null);
+        history(f, FIRST_SEQ, FlagHistoryEntry.Kind.TRANSITION, null, FlagState.INITIAL, now, actor, cause, null);
         em.flush();
         return f;
     }
@@ -75,8 +75,8 @@ final class FlagWriter {
         for (String userId : userIds) {
             String flagId = KeycloakModelUtils.generateId();
             flags.add(new Object[] {flagId, realmId, incident.getId(), userId, FlagState.INITIAL.name(), now, by, now, 0L, now});
-            history.add(new Object[] {KeycloakModelUtils.generateId(), flagId, FIRST_SEQ, FlagHistoryEntry.Kind.TRANSITION.name(), null,
-                    FlagState.INITIAL.name(), now, by, cause});
+            history.add(new Object[] {KeycloakModelUtils.generateId(), flagId, incident.getId(), FIRST_SEQ,
+                    FlagHistoryEntry.Kind.TRANSITION.name(), null, FlagState.INITIAL.name(), now, by, cause});
         }
         Session s = em.unwrap(Session.class);
         s.doWork(c -> MultiRowInsert.insert(c, "BR_FLAG", FLAG_COLUMNS, flags));
@@ -136,7 +136,7 @@ final class FlagWriter {
             }
         }
         f.setUpdatedAt(now);
-        history(f.getId(), nextSeq(f.getId()), FlagHistoryEntry.Kind.TRANSITION, current, next, now, actor, cause, detail);
+        history(f, nextSeq(f.getId()), FlagHistoryEntry.Kind.TRANSITION, current, next, now, actor, cause, detail);
         em.flush();
         return f;
     }
@@ -145,7 +145,7 @@ final class FlagWriter {
     FlagEntity note(FlagEntity f, Actor actor, String cause, String detail) {
         long now = Time.currentTimeMillis();
         f.setUpdatedAt(now);
-        history(f.getId(), nextSeq(f.getId()), FlagHistoryEntry.Kind.NOTE, null, null, now, actor, cause, detail);
+        history(f, nextSeq(f.getId()), FlagHistoryEntry.Kind.NOTE, null, null, now, actor, cause, detail);
         em.flush();
         return f;
     }
@@ -158,11 +158,16 @@ final class FlagWriter {
         return max == null ? FIRST_SEQ : max + 1;
     }
 
-    private void history(String flagId, int seq, FlagHistoryEntry.Kind kind, FlagState from, FlagState to, long at, Actor actor,
+    /**
+     * Writes one history entry of {@code f} at {@code at}; every caller sets the flag's UPDATED_AT to the same
+     * {@code at}, so UPDATED_AT is always the time of the flag's newest history entry.
+     */
+    private void history(FlagEntity f, int seq, FlagHistoryEntry.Kind kind, FlagState from, FlagState to, long at, Actor actor,
                          String cause, String detail) {
         FlagHistoryEntity h = new FlagHistoryEntity();
         h.setId(KeycloakModelUtils.generateId());
-        h.setFlagId(flagId);
+        h.setFlagId(f.getId());
+        h.setIncidentId(f.getIncident().getId());
         h.setSeq(seq);
         h.setKind(kind.name());
         h.setFromState(from == null ? null : from.name());

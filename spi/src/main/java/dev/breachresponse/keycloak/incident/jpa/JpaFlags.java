@@ -180,22 +180,6 @@ final class JpaFlags {
                 .toList();
     }
 
-    public List<Flag> flagsOfIncident(RealmModel realm, IncidentKey incident, FlagState state, int first, int max) {
-        IncidentEntity ie = incidents.incidentEntity(realm, incident);
-        if (ie == null) {
-            return List.of();
-        }
-        var q = state == null
-                ? em.createNamedQuery("brFlagsByIncident", FlagEntity.class)
-                : em.createNamedQuery("brFlagsByIncidentAndState", FlagEntity.class).setParameter("state", state.name());
-        return q.setParameter("incidentId", ie.getId())
-                .setFirstResult(first)
-                .setMaxResults(max)
-                .getResultStream()
-                .map(JpaFlags::toFlag)
-                .toList();
-    }
-
     public List<FlagHistoryEntry> history(String flagId) {
         return em.createNamedQuery("brHistoryByFlag", FlagHistoryEntity.class)
                 .setParameter("flagId", flagId)

@@ -14,6 +14,10 @@ import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.IncidentRowId;
 import dev.breachresponse.keycloak.incident.SubjectType;
 import dev.breachresponse.keycloak.incident.Actor;
+import dev.breachresponse.keycloak.incident.DailyFunnel;
+import dev.breachresponse.keycloak.incident.FlagFilter;
+import dev.breachresponse.keycloak.incident.IncidentActivity;
+import dev.breachresponse.keycloak.incident.ListedFlag;
 import dev.breachresponse.keycloak.incident.EnforcementGaps;
 import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.FlagHistoryEntry;
@@ -31,8 +35,9 @@ import dev.breachresponse.keycloak.incident.ReminderStore;
 /**
  * JPA implementation of the incident store, in the calling session's transaction: the SPI's one entry point,
  * handing each concern to a cohesive store: {@link JpaIncidents} (incidents, realm defaults), {@link JpaFlags}
- * (flags and history, all changes through {@link FlagWriter}), {@link KeycloakTables} (Keycloak's own user and
- * session tables), and the job, reminder, hygiene, gap and logout stores.
+ * (flags and history, all changes through {@link FlagWriter}), {@link JpaFlagReports} (the console's listings,
+ * counts, exports and time series), {@link KeycloakTables} (Keycloak's own user and session tables), and the job,
+ * reminder, hygiene, gap and logout stores.
  */
 final class JpaIncidentStore implements IncidentStore {
 
@@ -42,6 +47,7 @@ final class JpaIncidentStore implements IncidentStore {
     private final KeycloakTables keycloak;
     private final JpaJobStore jobs;
     private final JpaReminderStore reminders;
+    private final JpaFlagReports reports;
 
     JpaIncidentStore(EntityManager em) {
         this.em = em;
@@ -50,6 +56,7 @@ final class JpaIncidentStore implements IncidentStore {
         this.keycloak = new KeycloakTables(em);
         this.jobs = new JpaJobStore(em);
         this.reminders = new JpaReminderStore(em);
+        this.reports = new JpaFlagReports(em, keycloak);
     }
 
     // incidents and realm defaults
@@ -166,9 +173,34 @@ final class JpaIncidentStore implements IncidentStore {
         return flags.loginExposures(realm, userId);
     }
 
+    // what the incident console reads
+
     @Override
-    public List<Flag> flagsOfIncident(RealmModel realm, IncidentKey incident, FlagState state, int first, int max) {
-        return flags.flagsOfIncident(realm, incident, state, first, max);
+    public List<ListedFlag> listFlags(RealmModel realm, Incident incident, FlagFilter filter, int first, int max) {
+        return reports.listFlags(realm, incident, filter, first, max);
+    }
+
+    @Override
+    public long countFlags(RealmModel realm, Incident incident, FlagFilter filter, long atMost) {
+        return reports.countFlags(realm, incident, filter, atMost);
+    }
+
+    @Override
+    public List<ListedFlag> flagsAfter(RealmModel realm, IncidentRowId incident, Set<FlagState> states, String afterUserId, int max) {
+        return reports.flagsAfter(realm, incident, states, afterUserId, max);
+    }
+
+    @Override
+    public Map<IncidentRowId, IncidentActivity> activity(RealmModel realm, Collection<Incident> incidents) {
+        return reports.activity(realm, incidents);
+    }
+
+    @Override
+    public List<DailyFunnel.Transitions> dailyTransitions(RealmModel realm, Incident incident, long origin) {
+        if (!incident.realmId().equals(realm.getId())) {
+            throw new IllegalArgumentException("incident " + incident.key() + " is not of realm " + realm.getName());
+        }
+        return reports.dailyTransitions(incident, origin);
     }
 
     @Override

@@ -3,8 +3,10 @@ package dev.breachresponse.keycloak.incident.jpa;
 import dev.breachresponse.keycloak.incident.SubjectType;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.persistence.EntityManager;
@@ -16,6 +18,15 @@ import dev.breachresponse.keycloak.incident.IncidentStore;
  * sessions), set-based for the bulk worker's chunks; part of {@link JpaIncidentStore}.
  */
 final class KeycloakTables {
+
+    /**
+     * SQL of the ids of the realm's users whose username or email starts with a prefix (parameters
+     * {@code :realmId}, and {@code :prefix} as {@link #likePrefix} makes it), for a join when a prefix matches
+     * too many users to list them ({@link #usersByPrefix}). The union (not an OR) lists a user matched by both
+     * once and leaves each arm one of the user table's indexes to use.
+     */
+    static final String USERS_BY_PREFIX_SQL = "select u.ID from USER_ENTITY u where u.REALM_ID = :realmId and u.USERNAME like :prefix escape '!'"
+            + " union select u.ID from USER_ENTITY u where u.EMAIL like :prefix escape '!' and u.REALM_ID = :realmId";
 
     private final EntityManager em;
 
@@ -44,6 +55,66 @@ final class KeycloakTables {
         for (Object[] row : q.getResultList()) {
             if (realmId.equals(row[5])) {
                 out.add(new IncidentStore.StoredUser((String) row[0], (String) row[1], (String) row[2], (String) row[3], row[4] != null));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Ids of the realm's users whose username or email starts with {@code prefix} (lower case), or {@code null}
+     * when more than {@code limit} users match either (then a join does better than a list of ids). Two range reads
+     * of the user table's own indexes, each stopping after {@code limit + 1} rows: usernames through the unique
+     * (REALM_ID, USERNAME), emails through IDX_USER_EMAIL (EMAIL), by email alone with the realm checked here
+     * (with the realm in the WHERE clause, H2 and PostgreSQL's generic plans prefer the realm's
+     * (REALM_ID, EMAIL_CONSTRAINT) index and walk all its users). Keycloak stores both lower case, so the columns
+     * are compared as they are (a lower() would hide the indexes), as Keycloak's own user search does.
+     * PostgreSQL uses a btree index for {@code LIKE 'prefix%'} only under the "C" collation or with a
+     * {@code varchar_pattern_ops} index, and only when it plans with the value (see {@link CustomPlans});
+     * docs/performance.md says how to add those indexes.
+     */
+    public Set<String> usersByPrefix(String realmId, String prefix, int limit) {
+        String pattern = likePrefix(prefix);
+        List<String> byUsername = em.createQuery("select u.id from UserEntity u where u.realmId = :realmId and u.username like :p escape '!'",
+                String.class).setParameter("realmId", realmId).setParameter("p", pattern).setMaxResults(limit + 1).getResultList();
+        if (byUsername.size() > limit) {
+            return null;
+        }
+        List<Object[]> byEmail = em.createQuery("select u.id, u.realmId from UserEntity u where u.email like :p escape '!'", Object[].class)
+                .setParameter("p", pattern).setMaxResults(limit + 1).getResultList();
+        if (byEmail.size() > limit) {
+            return null;
+        }
+        Set<String> ids = new HashSet<>(byUsername);
+        for (Object[] row : byEmail) {
+            if (realmId.equals(row[1])) {
+                ids.add((String) row[0]);
+            }
+        }
+        return ids;
+    }
+
+    /** The LIKE pattern of a lower-case prefix: {@code !}, {@code %}, {@code _} escaped with {@code !}. */
+    static String likePrefix(String prefix) {
+        return prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+    }
+
+    /** A user's username and email as Keycloak stores them (lower case; email may be null). */
+    record Names(String username, String email) {
+    }
+
+    /**
+     * Username and email of those of {@code userIds} that have a row in the realm, by primary key in one query (the
+     * realm checked here, see {@link #storedUsers}). Users without a row are absent from the map.
+     */
+    public Map<String, Names> names(String realmId, Collection<String> userIds) {
+        if (userIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Names> out = new HashMap<>();
+        for (Object[] row : em.createQuery("select u.id, u.username, u.email, u.realmId from UserEntity u where u.id in :ids", Object[].class)
+                .setParameter("ids", userIds).getResultList()) {
+            if (realmId.equals(row[3])) {
+                out.put((String) row[0], new Names((String) row[1], (String) row[2]));
             }
         }
         return out;
