@@ -28,12 +28,17 @@ export function funnelChart(container, daily) {
         width,
         height: 280,
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-        scales: {x: {time: true}, y: {range: (u, min, max) => [0, Math.max(1, max)]}},
+        // at least a week on the x axis (one day alone would make uPlot span years), headroom above the top line
+        scales: {
+            x: {time: true, range: () => [xs[0] - 43200, Math.max(xs[xs.length - 1], xs[0] + 6 * 86400) + 43200]},
+            y: {range: (u, min, max) => [0, Math.max(1, Math.ceil(max * 1.1))]}
+        },
         axes: [{}, {values: (u, vals) => vals.map((v) => num(v))}],
         series: [{label: t('chart.day')}].concat(SERIES.map(([key, color]) => ({
             label: t('funnel.' + key),
             stroke: color,
             width: 2,
+            points: {show: days.length <= 31, size: 6},
             value: (u, v) => v === null || v === undefined ? '\u2014' : num(v)
         })))
     };

@@ -235,7 +235,8 @@ class ConsoleBrowserIT {
         Files.createDirectories(dir);
         // the whole page: the window grows to the height of the scrolling main area for the shot
         Object height = ((JavascriptExecutor) chrome).executeScript(
-                "var m = document.getElementById('br-main'); return m ? m.scrollHeight + m.getBoundingClientRect().top : 1000;");
+                "var m = document.getElementById('br-main'); if (!m) { return 1000; } m.scrollTop = 0;"
+                + " return m.scrollHeight + m.getBoundingClientRect().top;");
         int h = Math.max(1000, Math.min(3000, ((Number) height).intValue() + 20));
         chrome.manage().window().setSize(new Dimension(1400, h));
         Files.write(dir.resolve("console-" + name + ".png"), chrome.getScreenshotAs(OutputType.BYTES));

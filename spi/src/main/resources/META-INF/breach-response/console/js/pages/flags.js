@@ -21,7 +21,8 @@ export async function render(ctx, incidentId) {
     const results = h('div', {class: 'br-flags-results', id: 'br-flags-results'});
     const panel = h('aside', {class: 'br-side', id: 'br-side', 'aria-label': t('flags.panel'), hidden: true});
     const search = textField(t('flags.search'), {type: 'search', id: 'br-flags-q', maxlength: '100', autocomplete: 'off'}, t('flags.search.help'));
-    const state = selectField(t('flags.state'), [['', t('flags.state.all')]].concat(STATES.map((s) => [s, t('state.' + s)])), '', {id: 'br-flags-state'});
+    const state = selectField(t('flags.state'), [['', t('flags.state.all')], ['open', t('flags.export.open')]]
+        .concat(STATES.map((s) => [s, t('state.' + s)])), '', {id: 'br-flags-state'});
     let timer = null;
     search.input.addEventListener('input', () => {
         clearTimeout(timer);
@@ -130,7 +131,7 @@ export async function render(ctx, incidentId) {
                 details([
                     [t('flags.col.state'), stateLabel(f.state)],
                     [t('flags.userId'), f.userId],
-                    [t('flags.col.email'), f.email || '\u2014'],
+                    [t('flags.col.email'), f.email || flag.email || '\u2014'],
                     [t('flags.col.flagged'), time(f.flaggedAt)],
                     [t('flags.dismissReason'), f.dismissReason || '\u2014']
                 ]),

@@ -141,10 +141,10 @@ async function firstItems(ctx, jobs, outcome, n) {
     return out;
 }
 
-function countsTable(jobs, idPrefix) {
+function countsTable(jobs, idPrefix, dryRun) {
     const keys = ['flagged', 'alreadyFlagged', 'notFound', 'ambiguous', 'invalid'];
     return h('dl', {class: 'br-counts'}, keys.map((k) => h('div', {class: 'br-count'},
-        h('dt', {}, t('outcome.' + k)),
+        h('dt', {}, t(dryRun && k === 'flagged' ? 'outcome.wouldFlag' : 'outcome.' + k)),
         h('dd', {id: idPrefix + k}, num(sum(jobs, k))))));
 }
 
@@ -165,7 +165,7 @@ async function preview(ctx, incident, plan, dry, area) {
     const again = button(t('load.another'), () => ctx.go('#/incident/' + enc(incident.id) + '/load?again=' + Date.now()), 'link');
     return card(t('load.preview'), [
         failed.length ? alert('danger', t('load.dryFailed'), failed.map((j) => j.error).filter(Boolean).join(' ')) : null,
-        countsTable(dry, 'br-preview-'),
+        countsTable(dry, 'br-preview-', true),
         ignored.length ? h('p', {class: 'br-explain'}, t('load.ignored', {columns: ignored.join(', ')})) : null,
         notFound.length ? [h('h3', {class: 'pf-v5-c-title pf-m-md'}, t('load.firstNotFound')),
             table(t('load.firstNotFound'), cols, itemRows(notFound), {id: 'br-preview-notfound-rows'})] : null,
@@ -192,7 +192,7 @@ async function flagForReal(ctx, incident, plan, result) {
     bar.finish(ok ? 'success' : 'danger');
     result.appendChild(alert(ok ? 'success' : 'danger', ok ? t('load.done', {n: sum(jobs, 'flagged')}) : t('load.partly'),
         ok ? null : jobs.map((j) => j.error).filter(Boolean).join(' '), {id: 'br-load-done'}));
-    result.appendChild(countsTable(jobs, 'br-result-'));
+    result.appendChild(countsTable(jobs, 'br-result-', false));
     const misses = sum(jobs, 'notFound') + sum(jobs, 'ambiguous') + sum(jobs, 'invalid');
     result.appendChild(h('div', {class: 'br-actions'},
         misses ? button(t('load.downloadMisses', {n: misses}), () => downloadMisses(ctx, incident, jobs), 'secondary', {id: 'br-download-misses'}) : null,
