@@ -3,7 +3,7 @@
 
 import uPlot from '../vendor/uPlot.esm.js';
 import {h} from './dom.js';
-import {t, num} from './i18n.js';
+import {t, num, language} from './i18n.js';
 
 const SERIES = [
     ['flagged', '#c9190b'],
@@ -23,6 +23,7 @@ export function funnelChart(container, daily) {
     }
     const xs = days.map((d) => Date.parse(d.day + 'T00:00:00Z') / 1000);
     const data = [xs].concat(SERIES.map(([key]) => days.map((d) => d[key] || 0)));
+    const dayFormat = new Intl.DateTimeFormat(language(), {month: 'short', day: 'numeric', timeZone: 'UTC'});
     const width = Math.max(320, Math.min(1100, container.clientWidth || 800));
     const opts = {
         width,
@@ -33,7 +34,11 @@ export function funnelChart(container, daily) {
             x: {time: true, range: () => [xs[0] - 43200, Math.max(xs[xs.length - 1], xs[0] + 6 * 86400) + 43200]},
             y: {range: (u, min, max) => [0, Math.max(1, Math.ceil(max * 1.1))]}
         },
-        axes: [{}, {values: (u, vals) => vals.map((v) => num(v))}],
+        // ticks on whole UTC days (1, 2, 7, 30, 90 days apart), labelled as dates in the page's language
+        axes: [{
+            incrs: [86400, 2 * 86400, 7 * 86400, 30 * 86400, 90 * 86400],
+            values: (u, vals) => vals.map((v) => dayFormat.format(new Date(v * 1000)))
+        }, {values: (u, vals) => vals.map((v) => num(v))}],
         series: [{label: t('chart.day')}].concat(SERIES.map(([key, color]) => ({
             label: t('funnel.' + key),
             stroke: color,

@@ -86,6 +86,7 @@ class ReleaseArtifactsTest {
                     "SBOM lists a library the jar does not ship: " + c.path("purl").asText());
             assertEquals("org.webjars.npm", group, "only the console's webjars besides the jar: " + c.path("purl").asText());
             webjars.add(c.path("name").asText());
+            assertEquals("required", c.path("scope").asText("required"), "shipped in the jar: " + c.path("purl").asText());
         }
         assertEquals(List.of("keycloak-js", "uplot"), webjars.stream().sorted().toList(), "the console's webjars");
     }

@@ -517,4 +517,60 @@ class ConsoleBrowserIT {
             chrome.quit();
         }
     }
+
+    /**
+     * The page's splitter (js/split.js, as the browser runs it): a CSV over the caps becomes parts within them, each
+     * repeating the header line; NDJSON by lines; a JSON envelope into envelopes; a file within the caps goes as it is;
+     * the idempotency key is the part's hex SHA-256 (Web Crypto) behind the incident and, for dry runs, "dry-run".
+     */
+    @Test
+    @Order(7)
+    void largeFilesAreSplitInTheBrowserWithTheHeaderInEveryCsvPart() throws Exception {
+        ChromeDriver chrome = signIn("viewer", null);
+        try {
+            Object result = ((JavascriptExecutor) chrome).executeAsyncScript(
+                    "var done = arguments[arguments.length - 1];"
+                    + "import('./js/split.js').then(async function (m) {"
+                    + "  var enc = new TextEncoder(); var out = {};"
+                    + "  var rows = []; for (var i = 0; i < 25; i++) { rows.push('u' + i + '@x.test,N' + i); }"
+                    + "  var csv = 'email,name\\n' + rows.join('\\n') + '\\n';"
+                    + "  var r = m.split(csv, enc.encode(csv), m.kindOf('list.csv', csv), {maxSubjects: 10, maxBodyBytes: 100000});"
+                    + "  var dec = new TextDecoder();"
+                    + "  out.csvParts = r.parts.map(function (p) { return p.subjects; });"
+                    + "  out.csvHeaders = r.parts.map(function (p) { return dec.decode(p.bytes).split('\\n')[0]; });"
+                    + "  out.csvLast = dec.decode(r.parts[2].bytes);"
+                    + "  var big = 'email\\n'; for (var j = 0; j < 400; j++) { big += 'someone-' + j + '@example.test\\n'; }"
+                    + "  var b = m.split(big, enc.encode(big), 'csv', {maxSubjects: 100000, maxBodyBytes: 4096 + 2000});"
+                    + "  out.byteParts = b.parts.length; out.byteMax = Math.max.apply(null, b.parts.map(function (p) { return p.bytes.length; }));"
+                    + "  out.byteSubjects = b.parts.reduce(function (a, p) { return a + p.subjects; }, 0);"
+                    + "  var nd = '{\"email\":\"a@x\"}\\n{\"email\":\"b@x\"}\\n{\"email\":\"c@x\"}\\n';"
+                    + "  out.ndjson = m.split(nd, enc.encode(nd), m.kindOf('x.ndjson', nd), {maxSubjects: 2, maxBodyBytes: 100000}).parts.map(function (p) { return dec.decode(p.bytes); });"
+                    + "  var js = JSON.stringify({subjects: [{email: 'a@x'}, {email: 'b@x'}, {email: 'c@x'}]});"
+                    + "  out.json = m.split(js, enc.encode(js), 'json', {maxSubjects: 2, maxBodyBytes: 100000}).parts.map(function (p) { return dec.decode(p.bytes); });"
+                    + "  var small = m.split(csv, enc.encode(csv), 'csv', {maxSubjects: 100, maxBodyBytes: 100000});"
+                    + "  out.asIs = small.parts.length === 1 && dec.decode(small.parts[0].bytes) === csv;"
+                    + "  out.key = m.idempotencyKey('leak', await m.sha256Hex(enc.encode('abc')), false);"
+                    + "  out.dryKey = m.idempotencyKey('leak', 'ab', true);"
+                    + "  done(JSON.stringify(out));"
+                    + "}).catch(function (e) { done('failed: ' + e); });");
+            JsonNode out = BreachApi.JSON.readTree(String.valueOf(result));
+            assertAll("split.js in the browser: " + out,
+                    () -> assertEquals("[10,10,5]", out.get("csvParts").toString()),
+                    () -> assertEquals("[\"email,name\",\"email,name\",\"email,name\"]", out.get("csvHeaders").toString(), "the header in every part"),
+                    () -> assertTrue(out.get("csvLast").asText().startsWith("email,name\nu20@x.test,N20\n"), out.get("csvLast").asText()),
+                    () -> assertTrue(out.get("byteParts").asInt() > 1, "split by bytes too"),
+                    () -> assertTrue(out.get("byteMax").asInt() <= 2000, "each part within the byte cap less the margin"),
+                    () -> assertEquals(400, out.get("byteSubjects").asInt(), "no line lost"),
+                    () -> assertEquals("[\"{\\\"email\\\":\\\"a@x\\\"}\\n{\\\"email\\\":\\\"b@x\\\"}\\n\",\"{\\\"email\\\":\\\"c@x\\\"}\\n\"]",
+                            out.get("ndjson").toString()),
+                    () -> assertEquals(2, out.get("json").size()),
+                    () -> assertEquals("{\"subjects\":[{\"email\":\"c@x\"}]}", out.get("json").get(1).asText()),
+                    () -> assertTrue(out.get("asIs").asBoolean(), "a file within the caps goes unchanged"),
+                    () -> assertEquals("leak:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", out.get("key").asText(),
+                            "SHA-256 of the part (FIPS 180-2 test vector for 'abc')"),
+                    () -> assertEquals("leak:dry-run:ab", out.get("dryKey").asText()));
+        } finally {
+            chrome.quit();
+        }
+    }
 }
