@@ -348,7 +348,20 @@ class ConsoleBrowserIT {
             wait(user).until(ExpectedConditions.presenceOfElementLocated(By.id("kc-login")));
             LoginPages pages = new LoginPages(user);
             pages.submitPassword("stepper");
+            // each page is waited for: the checks of LoginPages look at the page as it is at that moment
+            wait(user).until(ExpectedConditions.presenceOfElementLocated(By.id("breach-notice")));
             pages.continueNotice();
+            wait(user).until(ExpectedConditions.or(
+                    ExpectedConditions.presenceOfElementLocated(By.id("kc-breach-choice-form")),
+                    ExpectedConditions.presenceOfElementLocated(By.id("mode-manual")),
+                    ExpectedConditions.presenceOfElementLocated(By.id("kc-totp-secret-key"))));
+            if (pages.onPage("kc-breach-choice-form")) {
+                user.findElement(By.id("breach-factor-otp")).click();
+                user.findElement(By.id("kc-breach-choose")).click();
+                wait(user).until(ExpectedConditions.or(
+                        ExpectedConditions.presenceOfElementLocated(By.id("mode-manual")),
+                        ExpectedConditions.presenceOfElementLocated(By.id("kc-totp-secret-key"))));
+            }
             pages.enrolTotp();
             wait(user).until(ExpectedConditions.urlContains("/account"));
         } finally {
