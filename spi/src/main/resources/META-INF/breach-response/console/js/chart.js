@@ -38,7 +38,11 @@ export function funnelChart(container, daily) {
         axes: [{
             incrs: [86400, 2 * 86400, 7 * 86400, 30 * 86400, 90 * 86400],
             values: (u, vals) => vals.map((v) => dayFormat.format(new Date(v * 1000)))
-        }, {values: (u, vals) => vals.map((v) => num(v))}],
+        }, {
+            // whole users only
+            incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000, 500000, 1000000],
+            values: (u, vals) => vals.map((v) => num(v))
+        }],
         series: [{label: t('chart.day')}].concat(SERIES.map(([key, color]) => ({
             label: t('funnel.' + key),
             stroke: color,

@@ -61,7 +61,7 @@ export async function render(ctx, incidentId) {
         }
         if (daily.status === 404 || daily.status === 405 || !daily.body || !daily.body.days) {
             chartCard.remove();
-        } else if (!funnelChart(chartBody, daily.body)) {
+        } else if (!(daily.body.cumulative || []).some((d) => d.flagged > 0) || !funnelChart(chartBody, daily.body)) {
             chartBody.appendChild(h('p', {}, t('chart.empty')));
         }
     } catch (e) {
