@@ -464,6 +464,23 @@ class ConsoleBrowserIT {
             noAlert(chrome);
             check(chrome, "xss");
 
+            // edit (only what changed is sent) and close, through the page
+            chrome.findElement(By.id("br-edit-incident")).click();
+            WebElement description = wait(chrome).until(ExpectedConditions.presenceOfElementLocated(By.id("br-incident-description")));
+            description.sendKeys("Titled with HTML on purpose.");
+            chrome.findElement(By.id("br-edit-submit")).click();
+            waitText(chrome, "br-page-title", XSS_TITLE);
+            JsonNode edited = api.get("/incidents/xss").json();
+            assertEquals("Titled with HTML on purpose.", edited.get("description").asText(), edited.toString());
+            assertEquals(XSS_TITLE, edited.get("title").asText(), "the title was not sent back altered");
+            chrome.findElement(By.id("br-close-incident")).click();
+            wait(chrome).until(ExpectedConditions.elementToBeClickable(By.id("br-close-confirm"))).click();
+            wait(chrome).until(ExpectedConditions.invisibilityOfElementLocated(By.id("br-close-incident")));
+            assertEquals("CLOSED", api.get("/incidents/xss").json().get("status").asText());
+            assertTrue(chrome.findElement(By.className("br-incident-head")).getText().contains("Closed"));
+            assertEquals(0, chrome.findElements(By.id("br-tab-load")).size(), "a closed incident takes no list");
+            noAlert(chrome);
+
             chrome.get(consoleUrl() + "#/realm");
             wait(chrome).until(ExpectedConditions.presenceOfElementLocated(By.id("br-run-setup"))).click();
             wait(chrome).until(ExpectedConditions.presenceOfElementLocated(By.id("br-setup-result")));
