@@ -45,13 +45,13 @@ public final class IncidentFlagsResource {
     private final AdminContext ctx;
     private final KeycloakSession session;
     private final AdminEventBuilder events;
-    private final IncidentKey incidentId;
+    private final IncidentKey incidentKey;
 
-    IncidentFlagsResource(AdminContext ctx, IncidentKey incidentId) {
+    IncidentFlagsResource(AdminContext ctx, IncidentKey incidentKey) {
         this.ctx = ctx;
         this.session = ctx.session();
         this.events = ctx.events(BreachResourceType.BREACH_FLAG_JOB);
-        this.incidentId = incidentId;
+        this.incidentKey = incidentKey;
     }
 
     /**
@@ -74,9 +74,9 @@ public final class IncidentFlagsResource {
             Boolean dry = BulkRequests.dryRun(dryRun);
             String csvColumn = BulkRequests.column(column, format);
             String key = BulkRequests.idempotencyKey(idempotencyKey);
-            Incident incident = IncidentResource.load(ctx, incidentId);
+            Incident incident = IncidentResource.load(ctx, incidentKey);
             if (!incident.open()) {
-                throw FlagResource.closed(incidentId);
+                throw FlagResource.closed(incidentKey);
             }
             JobService jobs = session.getProvider(JobService.class);
             if (!jobs.started()) {
@@ -118,7 +118,7 @@ public final class IncidentFlagsResource {
             FlagFilter filter = new FlagFilter(Api.flagStates(state), Api.prefix(Api.rawQueryParam(session, "q")));
             int from = Api.first(first);
             int size = Api.max(max, 100, IncidentsResource.MAX_PAGE);
-            Incident incident = IncidentResource.load(ctx, incidentId);
+            Incident incident = IncidentResource.load(ctx, incidentKey);
             var page = ctx.store().listFlags(ctx.realm(), incident, filter, from, size,
                     filter.prefix() == null ? Long.MAX_VALUE : COUNT_CAP + 1);
             boolean capped = page.total() > COUNT_CAP && filter.prefix() != null;
@@ -144,7 +144,7 @@ public final class IncidentFlagsResource {
         return Api.respond(session, () -> {
             ctx.auth().users().requireView();
             Set<FlagState> states = Api.flagStates(state);
-            Incident incident = IncidentResource.load(ctx, incidentId);
+            Incident incident = IncidentResource.load(ctx, incidentKey);
             long total = ctx.store().countFlags(ctx.realm(), incident, FlagFilter.states(states), Long.MAX_VALUE);
             return Response.ok(new FlagsCsv(session.getKeycloakSessionFactory(), ctx.realm().getId(), incident.rowId(), states))
                     .type(FlagsCsv.MEDIA_TYPE + "; charset=utf-8")
@@ -157,6 +157,6 @@ public final class IncidentFlagsResource {
 
     @Path("{userId}")
     public FlagResource flag(@PathParam("userId") String userId) {
-        return new FlagResource(ctx, incidentId, userId);
+        return new FlagResource(ctx, incidentKey, userId);
     }
 }
