@@ -36,14 +36,14 @@ public final class FlagResource {
     private final AdminContext ctx;
     private final KeycloakSession session;
     private final AdminEventBuilder events;
-    private final IncidentKey incidentId;
+    private final IncidentKey incidentKey;
     private final String userId;
 
-    FlagResource(AdminContext ctx, IncidentKey incidentId, String userId) {
+    FlagResource(AdminContext ctx, IncidentKey incidentKey, String userId) {
         this.ctx = ctx;
         this.session = ctx.session();
         this.events = ctx.events(BreachResourceType.BREACH_FLAG);
-        this.incidentId = incidentId;
+        this.incidentKey = incidentKey;
         this.userId = userId;
     }
 
@@ -53,7 +53,7 @@ public final class FlagResource {
     public Response get() {
         return Api.respond(session, () -> {
             ctx.auth().users().requireView();
-            Flag f = find(IncidentResource.load(ctx, incidentId));
+            Flag f = find(IncidentResource.load(ctx, incidentKey));
             ObjectNode json = Json.flag(f);
             json.set("history", Json.history(ctx.store().history(f.id())));
             return AdminContext.ok(json);
@@ -70,14 +70,14 @@ public final class FlagResource {
     public Response flag() {
         return Api.respond(session, () -> {
             ctx.auth().users().requireManage();
-            Incident incident = IncidentResource.load(ctx, incidentId);
+            Incident incident = IncidentResource.load(ctx, incidentKey);
             UserModel user = session.users().getUserById(ctx.realm(), userId);
             if (user == null) {
                 throw ApiException.notFound("User " + userId);
             }
             ctx.auth().users().requireManage(user);
             if (!incident.open()) {
-                throw closed(incidentId);
+                throw closed(incidentKey);
             }
             Flagging.Flagged flagged = flagging().flag(incident, user.getId(), Api.actor(ctx.auth()), "admin-api");
             IncidentStore.FlagResult result = flagged.result();
@@ -108,7 +108,7 @@ public final class FlagResource {
             if (reason.length() > MAX_REASON) {
                 throw ApiException.badRequest("reason must be at most " + MAX_REASON + " characters");
             }
-            Incident incident = IncidentResource.load(ctx, incidentId);
+            Incident incident = IncidentResource.load(ctx, incidentKey);
             UserModel user = session.users().getUserById(ctx.realm(), userId);
             if (user != null) {
                 ctx.auth().users().requireManage(user);
@@ -124,14 +124,14 @@ public final class FlagResource {
 
     private Flag find(Incident incident) {
         return ctx.store().findFlag(ctx.realm(), incident.key(), userId)
-                .orElseThrow(() -> ApiException.notFound("A flag of user " + userId + " in incident " + incidentId));
+                .orElseThrow(() -> ApiException.notFound("A flag of user " + userId + " in incident " + incidentKey));
     }
 
     private Flagging flagging() {
         return new Flagging(session, ctx.realm(), SessionRevoker.byId(session, ctx.realm()));
     }
 
-    static ApiException closed(IncidentKey incidentId) {
-        return new ApiException(Response.Status.CONFLICT, "incident_closed", "Incident " + incidentId + " is closed: it takes no new flags");
+    static ApiException closed(IncidentKey incidentKey) {
+        return new ApiException(Response.Status.CONFLICT, "incident_closed", "Incident " + incidentKey + " is closed: it takes no new flags");
     }
 }

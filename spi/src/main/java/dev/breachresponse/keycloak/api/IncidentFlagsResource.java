@@ -45,13 +45,13 @@ public final class IncidentFlagsResource {
     private final AdminContext ctx;
     private final KeycloakSession session;
     private final AdminEventBuilder events;
-    private final IncidentKey incidentId;
+    private final IncidentKey incidentKey;
 
-    IncidentFlagsResource(AdminContext ctx, IncidentKey incidentId) {
+    IncidentFlagsResource(AdminContext ctx, IncidentKey incidentKey) {
         this.ctx = ctx;
         this.session = ctx.session();
         this.events = ctx.events(BreachResourceType.BREACH_FLAG_JOB);
-        this.incidentId = incidentId;
+        this.incidentKey = incidentKey;
     }
 
     /**
@@ -74,14 +74,15 @@ public final class IncidentFlagsResource {
             Boolean dry = BulkRequests.dryRun(dryRun);
             String csvColumn = BulkRequests.column(column, format);
             String key = BulkRequests.idempotencyKey(idempotencyKey);
-            Incident incident = IncidentResource.load(ctx, incidentId);
+            Incident incident = IncidentResource.load(ctx, incidentKey);
             if (!incident.open()) {
-                throw FlagResource.closed(incidentId);
+                throw FlagResource.closed(incidentKey);
             }
             JobService jobs = session.getProvider(JobService.class);
             if (!jobs.started()) {
-                throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "starting",
-                        "Breach Response is still starting on this node; retry in a moment");
+                session.getTransactionManager().setRollbackOnly();
+                return Response.fromResponse(Api.error(503, "starting",
+                        "Breach Response is still starting on this node; retry in a moment")).header("Retry-After", "5").build();
             }
             UserModel admin = ctx.auth().adminAuth().getUser();
             JobIntake.Accepted accepted = jobs.intake().accept(ctx.store().jobs(), ctx.realm(), incident, body, format, dry,
@@ -117,7 +118,7 @@ public final class IncidentFlagsResource {
             FlagFilter filter = new FlagFilter(Api.flagStates(state), Api.prefix(Api.rawQueryParam(session, "q")));
             int from = Api.first(first);
             int size = Api.max(max, 100, IncidentsResource.MAX_PAGE);
-            Incident incident = IncidentResource.load(ctx, incidentId);
+            Incident incident = IncidentResource.load(ctx, incidentKey);
             var page = ctx.store().listFlags(ctx.realm(), incident, filter, from, size,
                     filter.prefix() == null ? Long.MAX_VALUE : COUNT_CAP + 1);
             boolean capped = page.total() > COUNT_CAP && filter.prefix() != null;
@@ -143,9 +144,9 @@ public final class IncidentFlagsResource {
         return Api.respond(session, () -> {
             ctx.auth().users().requireView();
             Set<FlagState> states = Api.flagStates(state);
-            FlagsCsv.Start start = FlagsCsv.start(session.getKeycloakSessionFactory(), ctx.realm().getId(), incidentId, states);
+            FlagsCsv.Start start = FlagsCsv.start(session.getKeycloakSessionFactory(), ctx.realm().getId(), incidentKey, states);
             if (start == null) {
-                throw ApiException.notFound("Incident " + incidentId);
+                throw ApiException.notFound("Incident " + incidentKey);
             }
             return Response.ok(new FlagsCsv(session.getKeycloakSessionFactory(), ctx.realm().getId(), start.incident(), states))
                     .type(FlagsCsv.MEDIA_TYPE + "; charset=utf-8")
@@ -158,6 +159,6 @@ public final class IncidentFlagsResource {
 
     @Path("{userId}")
     public FlagResource flag(@PathParam("userId") String userId) {
-        return new FlagResource(ctx, incidentId, userId);
+        return new FlagResource(ctx, incidentKey, userId);
     }
 }

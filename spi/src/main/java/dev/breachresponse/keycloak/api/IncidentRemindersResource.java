@@ -33,13 +33,13 @@ public final class IncidentRemindersResource {
     private final AdminContext ctx;
     private final KeycloakSession session;
     private final AdminEventBuilder events;
-    private final IncidentKey incidentId;
+    private final IncidentKey incidentKey;
 
-    IncidentRemindersResource(AdminContext ctx, IncidentKey incidentId) {
+    IncidentRemindersResource(AdminContext ctx, IncidentKey incidentKey) {
         this.ctx = ctx;
         this.session = ctx.session();
         this.events = ctx.events(BreachResourceType.BREACH_REMINDER);
-        this.incidentId = incidentId;
+        this.incidentKey = incidentKey;
     }
 
     /** The reminder outbox of one incident: what was sent, what is pending, what failed (newest first). */
@@ -49,7 +49,7 @@ public final class IncidentRemindersResource {
     public Response list(@QueryParam("state") String state, @QueryParam("first") Integer first, @QueryParam("max") Integer max) {
         return Api.respond(session, () -> {
             ctx.auth().users().requireView();
-            Incident incident = IncidentResource.load(ctx, incidentId);
+            Incident incident = IncidentResource.load(ctx, incidentKey);
             OutboxState s = Api.outboxState(state);
             ObjectNode out = Json.object();
             out.put("incidentId", incident.key().value());
@@ -65,7 +65,7 @@ public final class IncidentRemindersResource {
 
     /**
      * Deprecated: use {@code POST /reminders/run}. Runs the realm's campaign (all incidents, not only this one) and
-     * answers as that does, plus {@code incidentId}; 404 when the incident does not exist.
+     * answers as that does, plus {@code incidentKey}; 404 when the incident does not exist.
      */
     @Deprecated
     @POST
@@ -74,7 +74,7 @@ public final class IncidentRemindersResource {
     public Response run() {
         return Api.respond(session, () -> {
             ctx.auth().users().requireManage();
-            Incident incident = IncidentResource.load(ctx, incidentId);
+            Incident incident = IncidentResource.load(ctx, incidentKey);
             ObjectNode out = RemindersResource.run(ctx);
             out.put("incidentId", incident.key().value());
             ctx.success(events, OperationType.ACTION, out);

@@ -58,6 +58,7 @@ public final class JobsResource {
     public Response items(@PathParam("jobId") String jobId, @QueryParam("outcome") String outcome,
                           @QueryParam("first") Integer first, @QueryParam("max") Integer max) {
         return Api.respond(session, () -> {
+            requireAnyUserRight();
             ItemOutcome o = null;
             if (outcome != null) {
                 o = ItemOutcome.parse(outcome);
@@ -95,15 +96,20 @@ public final class JobsResource {
 
     /** Permission first (view-users, or any user-admin right for the submitter's own job), then lookup. */
     private Job readable(String jobId) {
+        requireAnyUserRight();
         boolean viewAll = auth.users().canView();
-        if (!viewAll && !auth.users().canQuery()) {
-            throw new ApiException(Response.Status.FORBIDDEN, "forbidden", "The caller lacks the permission this operation needs");
-        }
         Job job = store.jobs().find(realm, jobId).orElseThrow(() -> ApiException.notFound("Job " + jobId));
         if (!viewAll && !Api.actor(auth).equals(job.createdBy())) {
             throw ApiException.notFound("Job " + jobId);
         }
         return job;
+    }
+
+    /** 403 unless the caller may view users, or query them (what a submitter without view-users holds). */
+    private void requireAnyUserRight() {
+        if (!auth.users().canView() && !auth.users().canQuery()) {
+            throw new ApiException(Response.Status.FORBIDDEN, "forbidden", "The caller lacks the permission this operation needs");
+        }
     }
 
     private IncidentKey incidentKey(Job job) {

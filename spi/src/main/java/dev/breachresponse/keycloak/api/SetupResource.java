@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.breachresponse.keycloak.incident.BreachResourceType;
 import dev.breachresponse.keycloak.setup.BreachSetup;
+import dev.breachresponse.keycloak.setup.ConsoleClient;
 import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.setup.EnforcementAudit;
 import dev.breachresponse.keycloak.incident.EnforcementGaps;
@@ -54,6 +55,7 @@ public final class SetupResource {
             json.put("adminEventsEnabled", report.adminEventsEnabled());
             ObjectNode flows = json.putObject("flows");
             report.flows().forEach(flows::put);
+            json.put("consoleUrl", report.consoleUrl());
             if (!report.changes().isEmpty()) {
                 ctx.success(events, OperationType.UPDATE, json);
             }
@@ -64,8 +66,9 @@ public final class SetupResource {
     /**
      * Setup status (view-realm): every login entry point of the realm as it is now and whether the breach step-up
      * runs there ({@link EnforcementAudit}), and the paths where the backstop refused a flagged user's login
-     * (newest first, at most 100). Shape: {@code {"enforcedEverywhere": bool, "gaps": [entry], "entryPoints":
-     * [entry], "refusedLogins": [{"path", "firstSeenAt", "lastSeenAt", "refused"}]}}, an entry being
+     * (newest first, at most 100), and the incident console ({@link ConsoleClient}). Shape: {@code {"enforcedEverywhere":
+     * bool, "gaps": [entry], "entryPoints": [entry], "refusedLogins": [{"path", "firstSeenAt", "lastSeenAt", "refused"}],
+     * "console": {"client": bool, "url": string}}}, an entry being
      * {@code {"kind", "name", "flow", "covered", "detail"}}; times in epoch milliseconds.
      */
     @GET
@@ -106,6 +109,8 @@ public final class SetupResource {
                 refused.addObject().put("path", g.path()).put("firstSeenAt", g.firstSeenAt())
                         .put("lastSeenAt", g.lastSeenAt()).put("refused", g.refused());
             }
+            ConsoleClient.Status console = ConsoleClient.status(session, ctx.realm());
+            json.putObject("console").put("client", console.client()).put("url", console.url());
             return Response.ok(json.toString(), MediaType.APPLICATION_JSON_TYPE).build();
         });
     }

@@ -64,6 +64,10 @@ public final class JobServiceFactory implements ProviderFactory<JobService> {
     @Override
     public void init(Config.Scope config) {
         settings = JobSettings.from(Config.scope(OPTIONS_SPI, OPTIONS_PROVIDER));
+        if (!config.getPropertyNames().isEmpty()) {
+            LOG.warnf("Breach Response ignores options %s of spi-%s--default: the bulk options are read from spi-%s--%s",
+                    config.getPropertyNames(), JobSpi.NAME, OPTIONS_SPI, OPTIONS_PROVIDER);
+        }
     }
 
     @Override

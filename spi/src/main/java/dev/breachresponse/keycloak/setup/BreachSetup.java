@@ -35,8 +35,12 @@ public final class BreachSetup {
 
     public static final String CLIENT_SCOPE = "breach-response";
 
-    /** What setup did; {@code changes} is empty on a second run. */
-    public record Report(List<String> changes, List<String> warnings, boolean adminEventsEnabled, Map<String, String> flows) {
+    /**
+     * What setup did; {@code changes} is empty on a second run. {@code consoleUrl}: where the realm's incident console
+     * is served (its client's one redirect URI, {@link ConsoleClient#url}).
+     */
+    public record Report(List<String> changes, List<String> warnings, boolean adminEventsEnabled, Map<String, String> flows,
+                         String consoleUrl) {
     }
 
     private final KeycloakSession session;
@@ -54,6 +58,8 @@ public final class BreachSetup {
         flows();
         identityProviders();
         smtp();
+        // before clientScope(), so that a new console client gets the breach-response scope in this same run
+        String consoleUrl = ConsoleClient.ensure(session, realm, changes);
         clientScope();
         for (EnforcementAudit.EntryPoint gap : new EnforcementAudit(session, realm).gaps()) {
             warnings.add(gap.detail());
@@ -65,7 +71,7 @@ public final class BreachSetup {
         return new Report(List.copyOf(changes), List.copyOf(warnings), realm.isAdminEventsEnabled(), Map.of(
                 "browser", realm.getBrowserFlow().getAlias(),
                 "directGrant", realm.getDirectGrantFlow().getAlias(),
-                "resetCredentials", realm.getResetCredentialsFlow().getAlias()));
+                "resetCredentials", realm.getResetCredentialsFlow().getAlias()), consoleUrl);
     }
 
     private void requiredActions() {

@@ -1,10 +1,18 @@
 package dev.breachresponse.keycloak.setup;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
+import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.AuthenticationFlowModel;
+import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
@@ -12,10 +20,14 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.protocol.saml.SamlConfigAttributes;
 import org.keycloak.protocol.saml.SamlProtocol;
+
+import dev.breachresponse.keycloak.authn.BreachFlaggedConditionFactory;
 import dev.breachresponse.keycloak.authn.BreachMailboxActionFactory;
 import dev.breachresponse.keycloak.authn.BreachNoticeActionFactory;
 import dev.breachresponse.keycloak.authn.BreachVerifyActionFactory;
 import dev.breachresponse.keycloak.authn.EnforcementBackstopFactory;
+import dev.breachresponse.keycloak.incident.IncidentKey;
+import dev.breachresponse.keycloak.incident.IncidentStore;
 
 /**
  * Checks, as the realm is now, every entry point a login can take for the breach step-up: the realm's browser,
@@ -30,9 +42,10 @@ public final class EnforcementAudit {
      * One entry point.
      *
      * @param kind    {@code flow-binding}, {@code identity-provider}, {@code client-override}, {@code required-action},
-     *                {@code protocol}
+     *                {@code protocol}, {@code condition}
      * @param name    the binding ({@code browser}, {@code directGrant}, {@code resetCredentials}), the identity
-     *                provider alias, {@code clientId/binding}, the required action alias or the protocol
+     *                provider alias, {@code clientId/binding}, the required action alias, the protocol, or the
+     *                condition's config alias
      * @param flow    the flow alias it runs, when it runs one
      * @param covered true when the breach step-up runs there (or, for a required action, it is registered and enabled)
      * @param detail  what the admin should do, when not covered
@@ -58,6 +71,7 @@ public final class EnforcementAudit {
         binding(out, "resetCredentials", realm.getResetCredentialsFlow());
         session.identityProviders().getAllStream().forEach(idp -> identityProvider(out, idp));
         realm.getClientsStream().forEach(client -> client(out, client));
+        conditions(out, entryFlows());
         requiredAction(out, EnforcementBackstopFactory.ID, "the backstop that refuses flagged users on paths without the step-up");
         requiredAction(out, BreachNoticeActionFactory.ID, "the breach notice page");
         requiredAction(out, BreachVerifyActionFactory.ID, "the verification after enrolment");
@@ -68,6 +82,24 @@ public final class EnforcementAudit {
                             + "', which runs neither the breach step-up nor required actions: flagged users are not stepped up there."));
         }
         return out;
+    }
+
+    /** The flows a login starts in: the realm's bindings, identity providers' login flows, clients' overrides. */
+    private List<AuthenticationFlowModel> entryFlows() {
+        List<AuthenticationFlowModel> out = new ArrayList<>();
+        out.add(realm.getBrowserFlow());
+        out.add(realm.getDirectGrantFlow());
+        out.add(realm.getResetCredentialsFlow());
+        session.identityProviders().getAllStream().forEach(idp -> {
+            out.add(flowById(idp.getFirstBrokerLoginFlowId()));
+            out.add(flowById(idp.getPostBrokerLoginFlowId()));
+        });
+        realm.getClientsStream().forEach(c -> c.getAuthenticationFlowBindingOverrides().values().forEach(id -> out.add(flowById(id))));
+        return out;
+    }
+
+    private AuthenticationFlowModel flowById(String id) {
+        return id == null || id.isBlank() ? null : realm.getAuthenticationFlowById(id);
     }
 
     /** The entry points without the step-up. */
@@ -109,6 +141,52 @@ public final class EnforcementAudit {
         if (SamlProtocol.LOGIN_PROTOCOL.equals(client.getProtocol()) && Boolean.parseBoolean(client.getAttribute(SamlConfigAttributes.SAML_ALLOW_ECP_FLOW))) {
             out.add(new EntryPoint("protocol", client.getClientId() + "/saml-ecp", null, false,
                     "SAML client '" + client.getClientId() + "' allows the ECP profile, which authenticates without the browser flow: flagged users are not stepped up there."));
+        }
+    }
+
+    /**
+     * A "Condition - breach flagged" limited to incidents none of which exists in the realm never holds: every
+     * flagged user passes that flow without the step-up, and the backstop lets them through because the condition
+     * ran. Reported as an entry point of kind {@code condition} that is not covered. Only conditions a login can
+     * reach are looked at (the flows of {@code entryFlows} and their enabled sub-flows, enabled executions); negated
+     * conditions (which then always hold), conditions without a limit and those naming at least one existing
+     * incident are not listed.
+     */
+    private void conditions(List<EntryPoint> out, Collection<AuthenticationFlowModel> entryFlows) {
+        IncidentStore store = session.getProvider(IncidentStore.class);
+        Set<String> seen = new HashSet<>();
+        Deque<AuthenticationFlowModel> todo = new ArrayDeque<>();
+        entryFlows.stream().filter(Objects::nonNull).forEach(todo::add);
+        while (!todo.isEmpty()) {
+            AuthenticationFlowModel flow = todo.pop();
+            if (!seen.add(flow.getId())) {
+                continue;
+            }
+            realm.getAuthenticationExecutionsStream(flow.getId())
+                    .filter(e -> e.getRequirement() != Requirement.DISABLED)
+                    .forEach(e -> {
+                        if (e.isAuthenticatorFlow()) {
+                            AuthenticationFlowModel sub = realm.getAuthenticationFlowById(e.getFlowId());
+                            if (sub != null) {
+                                todo.add(sub);
+                            }
+                            return;
+                        }
+                        if (!BreachFlaggedConditionFactory.ID.equals(e.getAuthenticator()) || e.getAuthenticatorConfig() == null) {
+                            return;
+                        }
+                        AuthenticatorConfigModel config = realm.getAuthenticatorConfigById(e.getAuthenticatorConfig());
+                        Set<String> named = BreachFlaggedConditionFactory.incidentsOf(config);
+                        if (config == null || BreachFlaggedConditionFactory.negated(config) || named.isEmpty()
+                                || named.stream().anyMatch(k -> store.findIncident(realm, new IncidentKey(k)).isPresent())) {
+                            return;
+                        }
+                        out.add(new EntryPoint("condition", config.getAlias(), flow.getAlias(), false,
+                                "The breach condition '" + config.getAlias() + "' in flow '" + flow.getAlias()
+                                        + "' counts only incidents " + named + ", none of which exists in this realm: it never"
+                                        + " holds, so flagged users pass this flow without the step-up. Correct the list, or"
+                                        + " leave it empty to count every incident."));
+                    });
         }
     }
 

@@ -30,6 +30,7 @@ class LayeringTest {
     void packagesUseOnlyTheLayersBelowThem() {
         layeredArchitecture().consideringOnlyDependenciesInAnyPackage(ROOT + "..")
                 .layer("api").definedBy(ROOT + ".api..")
+                .layer("console").definedBy(ROOT + ".console..")
                 .layer("setup").definedBy(ROOT + ".setup..")
                 .layer("authn").definedBy(ROOT + ".authn..")
                 .layer("protocol").definedBy(ROOT + ".protocol..")
@@ -40,7 +41,8 @@ class LayeringTest {
                 .layer("domain").definedBy(ROOT + ".incident")
                 .layer("support").definedBy(ROOT + ".support..")
                 .whereLayer("api").mayNotBeAccessedByAnyLayer()
-                .whereLayer("setup").mayOnlyBeAccessedByLayers("api")
+                .whereLayer("console").mayNotBeAccessedByAnyLayer()
+                .whereLayer("setup").mayOnlyBeAccessedByLayers("api", "console")
                 .whereLayer("authn").mayOnlyBeAccessedByLayers("api", "setup")
                 .whereLayer("protocol").mayOnlyBeAccessedByLayers("setup")
                 .whereLayer("jobs").mayOnlyBeAccessedByLayers("api")
@@ -49,7 +51,7 @@ class LayeringTest {
                 .whereLayer("store").mayNotBeAccessedByAnyLayer()
                 .whereLayer("domain").mayOnlyBeAccessedByLayers("api", "setup", "authn", "protocol", "jobs", "reminder",
                         "revocation", "store")
-                .whereLayer("support").mayOnlyBeAccessedByLayers("api", "setup", "authn", "protocol", "jobs", "reminder",
+                .whereLayer("support").mayOnlyBeAccessedByLayers("api", "console", "setup", "authn", "protocol", "jobs", "reminder",
                         "revocation", "store", "domain")
                 .check(classes);
     }

@@ -77,11 +77,37 @@ class ReleaseArtifactsTest {
         assertTrue(product.path("purl").asText().startsWith("pkg:maven/" + GROUP + "/" + ARTIFACT + "@" + version),
                 "purl " + product.path("purl").asText());
 
-        // Keycloak provides every library at runtime and nothing is shaded: none belongs in the jar's SBOM.
+        // Keycloak provides every Java library at runtime and none is shaded: none belongs in the jar's SBOM. The
+        // incident console's browser files come from two webjars, which it lists.
+        List<String> webjars = new java.util.ArrayList<>();
         for (JsonNode c : bom.path("components")) {
             String group = c.path("group").asText();
             assertFalse(group.startsWith("org.keycloak") || group.startsWith("io.quarkus") || group.startsWith("org.junit"),
                     "SBOM lists a library the jar does not ship: " + c.path("purl").asText());
+            assertEquals("org.webjars.npm", group, "only the console's webjars besides the jar: " + c.path("purl").asText());
+            webjars.add(c.path("name").asText());
+            assertEquals("required", c.path("scope").asText("required"), "shipped in the jar: " + c.path("purl").asText());
+        }
+        assertEquals(List.of("keycloak-js", "uplot"), webjars.stream().sorted().toList(), "the console's webjars");
+    }
+
+    @Test
+    void theJarCarriesTheConsoleWithItsVendorFilesAndTheirLicences() throws Exception {
+        Path jar = spiTarget.resolve(jarName);
+        assertTrue(Files.isRegularFile(jar), "the build wrote " + jar);
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            for (String entry : List.of("META-INF/breach-response/console/index.html",
+                    "META-INF/breach-response/console/js/app.js",
+                    "META-INF/breach-response/console/vendor/keycloak.js",
+                    "META-INF/breach-response/console/vendor/uPlot.esm.js",
+                    "META-INF/breach-response/console/vendor/uPlot.min.css",
+                    "META-INF/breach-response/licenses/keycloak-js/LICENSE.txt",
+                    "META-INF/breach-response/licenses/uplot/LICENSE",
+                    "META-INF/services/org.keycloak.services.resource.RealmResourceProviderFactory")) {
+                assertNotNull(zip.getEntry(entry), "the jar holds " + entry);
+            }
+            assertTrue(zip.stream().noneMatch(e -> e.getName().startsWith("META-INF/resources/webjars/")),
+                    "nothing of the webjars but the unpacked files");
         }
     }
 

@@ -29,6 +29,8 @@ import org.keycloak.testframework.ui.webdriver.ManagedWebDriver;
 import org.keycloak.testsuite.util.oauth.AccessTokenResponse;
 import org.openqa.selenium.By;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * The options of the "Condition - breach flagged" execution, set as an admin sets them (the authentication
  * execution config of the condition that {@code POST .../breach-response/setup} put in the realm's flows), on real
@@ -178,6 +180,40 @@ class BreachConditionOptionsIT {
         assertTrue(gotACode(), "the browser flow lets bob in too (no breach notice, no backstop refusal): " + pageText());
         assertFalse(onPage("breach-notice"));
         assertEquals("FLAGGED", flagState("leak", "bob"), "scoping out is no remediation");
+    }
+
+    @Test
+    void setupStatusReportsAConditionLimitedToIncidentsThatDoNotExist() {
+        configureCondition(Map.of("incidents", "typo-leak"));
+        JsonNode status = api.get("/setup").json();
+        assertFalse(status.get("enforcedEverywhere").asBoolean(), status.toString());
+        JsonNode gap = null;
+        for (JsonNode g : status.get("gaps")) {
+            if ("condition".equals(g.get("kind").asText())) {
+                gap = g;
+            }
+        }
+        assertNotNull(gap, "a gap of kind condition: " + status);
+        assertTrue(gap.get("detail").asText().contains("[typo-leak]"), gap.toString());
+
+        // once the named incident exists, the condition can hold again and is no gap
+        incident("typo-leak", "[\"email\"]");
+        JsonNode after = api.get("/setup").json();
+        for (JsonNode g : after.get("gaps")) {
+            assertFalse("condition".equals(g.get("kind").asText()), "no condition gap any more: " + after);
+        }
+    }
+
+    @Test
+    void aNegatedConditionNamingNoIncidentIsNoGap() {
+        // negated, it holds for everyone without a flag in typo-leak, i.e. for every flagged user: the step-up runs
+        configureCondition(Map.of("incidents", "typo-leak", "negate", "true"));
+        JsonNode status = api.get("/setup").json();
+        for (JsonNode g : status.get("gaps")) {
+            assertFalse("condition".equals(g.get("kind").asText()), "a negated condition is no gap: " + status);
+        }
+        flag("leak", "bob");
+        assertSteppedUpByDirectGrant("bob");
     }
 
     @Test

@@ -73,8 +73,8 @@ class ReminderIT {
         fx.incident(id, "Vendor leak", "[\"email\",\"location\"]", policy);
     }
 
-    /** Runs the realm's campaign now (it covers every incident; the argument names the one the test is about). */
-    JsonNode run(String incident) {
+    /** Runs the realm's campaign now (it covers every incident). */
+    JsonNode run() {
         BreachApi.Reply r = api.post("/reminders/run", null, "");
         assertEquals(200, r.status(), r.toString());
         return r.json();
@@ -111,7 +111,7 @@ class ReminderIT {
         fx.flag("leak", "bob");
         fx.flag("leak", "dave");
         int before = mail.getReceivedMessages().length;
-        JsonNode first = run("leak");
+        JsonNode first = run();
         assertEquals(2, first.get("sent").asInt(), first.toString());
         List<MimeMessage> sent = newMail(before);
         assertEquals(2, sent.size());
@@ -129,10 +129,10 @@ class ReminderIT {
             assertFalse(text.contains("http://") || text.contains("https://"), "no link in a reminder: " + text);
         }
 
-        assertEquals(0, run("leak").get("sent").asInt(), "nothing more is due today");
+        assertEquals(0, run().get("sent").asInt(), "nothing more is due today");
         timeOffSet.set(3 * DAY + 60);
-        assertEquals(2, run("leak").get("sent").asInt(), "the day-3 step");
-        assertEquals(0, run("leak").get("sent").asInt(), "and only once");
+        assertEquals(2, run().get("sent").asInt(), "the day-3 step");
+        assertEquals(0, run().get("sent").asInt(), "and only once");
 
         JsonNode outbox = api.get("/incidents/leak/reminders").json();
         assertEquals(4, outbox.at("/counts/SENT").asInt(), outbox.toString());
@@ -153,7 +153,7 @@ class ReminderIT {
         assertEquals("REMEDIATED", api.get("/incidents/leak/flags/" + fx.userId("carol")).json().get("state").asText());
         assertEquals(200, api.delete("/incidents/leak/flags/" + fx.userId("bob") + "?reason=not-exposed").status());
         int before = mail.getReceivedMessages().length;
-        JsonNode r = run("leak");
+        JsonNode r = run();
         assertEquals(0, r.get("sent").asInt(), r.toString());
         assertEquals(0, newMail(before).size());
     }
@@ -165,18 +165,18 @@ class ReminderIT {
         bob.setRequiredActions(List.of("TERMS_AND_CONDITIONS"));
         realm.admin().users().get(bob.getId()).update(bob);
         fx.flag("strict", "bob");
-        run("strict");
+        run();
         assertEquals(List.of("TERMS_AND_CONDITIONS"), realm.admin().users().get(bob.getId()).toRepresentation().getRequiredActions());
 
         timeOffSet.set(2 * DAY + 60);
-        JsonNode r = run("strict");
+        JsonNode r = run();
         assertEquals(1, r.get("escalated").asInt(), r.toString());
         List<String> actions = realm.admin().users().get(bob.getId()).toRepresentation().getRequiredActions();
         assertTrue(actions.contains("CONFIGURE_TOTP") && actions.contains("TERMS_AND_CONDITIONS"), actions.toString());
         JsonNode f = api.get("/incidents/strict/flags/" + bob.getId()).json();
         assertEquals("[\"CONFIGURE_TOTP\",\"SESSIONS_REVOKED\"]", f.get("escalatedActions").toString(), f.toString());
         assertTrue(f.get("history").toString().contains("escalated"), f.toString());
-        assertEquals(0, run("strict").get("escalated").asInt(), "escalation happens once");
+        assertEquals(0, run().get("escalated").asInt(), "escalation happens once");
 
         assertEquals(200, api.delete("/incidents/strict/flags/" + bob.getId() + "?reason=false-positive").status());
         assertEquals(List.of("TERMS_AND_CONDITIONS"), realm.admin().users().get(bob.getId()).toRepresentation().getRequiredActions(),
@@ -191,7 +191,7 @@ class ReminderIT {
         incident("leak", null);
         fx.flag("leak", "bob");
         int before = mail.getReceivedMessages().length;
-        JsonNode down = run("leak");
+        JsonNode down = run();
         assertEquals(1, down.get("failed").asInt(), down.toString());
         JsonNode outbox = api.get("/incidents/leak/reminders?state=FAILED").json();
         assertEquals(1, outbox.get("reminders").get(0).get("attempts").asInt());
@@ -199,10 +199,10 @@ class ReminderIT {
 
         rep.setSmtpServer(Map.of("host", "localhost", "port", "3025", "from", "breach@example.test"));
         realm.admin().update(rep);
-        assertEquals(0, run("leak").get("sent").asInt(), "not before the retry time");
+        assertEquals(0, run().get("sent").asInt(), "not before the retry time");
         timeOffSet.set(301);
-        assertEquals(1, run("leak").get("sent").asInt());
-        assertEquals(0, run("leak").get("sent").asInt());
+        assertEquals(1, run().get("sent").asInt());
+        assertEquals(0, run().get("sent").asInt());
         assertEquals(1, newMail(before).size(), "exactly one email reached the user");
         assertEquals(1, api.get("/incidents/leak/reminders").json().at("/counts/SENT").asInt());
     }
@@ -212,7 +212,7 @@ class ReminderIT {
         assertEquals(200, api.putJson("/config", "{\"remindersEnabled\":false}").status());
         incident("leak", null);
         fx.flag("leak", "bob");
-        assertEquals(0, run("leak").get("queued").asInt());
+        assertEquals(0, run().get("queued").asInt());
         assertEquals(0, api.get("/incidents/leak/reminders").json().get("reminders").size());
     }
 
@@ -224,7 +224,7 @@ class ReminderIT {
         incident("second-leak", null);
         fx.flag("leak", "bob");
         fx.flag("second-leak", "dave");
-        JsonNode r = run("both");
+        JsonNode r = run();
         assertEquals(2, r.get("sent").asInt(), r.toString());
         assertFalse(r.has("incidentId"), r.toString());
         assertEquals(1, api.get("/incidents/leak/reminders").json().at("/counts/SENT").asInt());

@@ -1,0 +1,221 @@
+// The realm: whether login enforcement is set up and what setup could not patch (one button runs setup), the
+// realm defaults (/config), reminders and the hygiene campaign with their outbox state, and the back-channel
+// logouts owed to clients. Each part needs its own right; a part the admin may not read says so.
+
+import {get, post, put, ApiError} from '../api.js';
+import {h, fill} from '../dom.js';
+import {t, num, time} from '../i18n.js';
+import {alert, button, card, checkbox, checkGroup, details, selectField, table, textField} from '../format.js';
+
+const FACTORS = ['webauthn-passwordless', 'webauthn', 'otp', 'recovery-codes'];
+const PRIMARY_FACTORS = ['webauthn-passwordless', 'webauthn', 'otp'];
+
+export async function render(ctx) {
+    const setup = h('div', {id: 'br-setup-body'});
+    const config = h('div', {id: 'br-config-body'});
+    const outbox = h('div', {id: 'br-outbox-body'});
+    const logouts = h('div', {id: 'br-logouts-body'});
+    fill(ctx.main, ctx.heading(t('realm.title', {realm: ctx.realm}), h('p', {class: 'br-lead'}, t('realm.lead'))),
+        h('section', {class: 'pf-v5-c-page__main-section br-stack'},
+            card(t('setup.title'), setup, {id: 'br-setup'}),
+            card(t('config.title'), config, {id: 'br-config'}),
+            card(t('outbox.title'), outbox, {id: 'br-outbox'}),
+            card(t('logouts.title'), logouts, {id: 'br-logouts'})));
+    await Promise.all([renderSetup(ctx, setup), renderConfig(ctx, config), renderOutbox(ctx, outbox), renderLogouts(ctx, logouts)]);
+}
+
+function forbidden(el, right) {
+    fill(el, h('p', {class: 'br-explain'}, t('realm.needs', {right})));
+}
+
+function failed(el, e) {
+    fill(el, alert('danger', t('error.title'), e instanceof ApiError ? e.message : t('error.network')));
+}
+
+async function renderSetup(ctx, el, report) {
+    if (!ctx.rights.viewRealm) {
+        forbidden(el, 'view-realm');
+        return;
+    }
+    let s;
+    try {
+        s = (await get(ctx.realm, '/setup')).body;
+    } catch (e) {
+        failed(el, e);
+        return;
+    }
+    const gaps = s.gaps || [];
+    const parts = [
+        s.enforcedEverywhere ? alert('success', t('setup.everywhere'), null, {id: 'br-setup-state'})
+            : alert('warning', t('setup.gaps', {n: gaps.length}), null, {id: 'br-setup-state'})
+    ];
+    if (gaps.length) {
+        parts.push(table(t('setup.gapsCaption'), [{text: t('setup.col.kind')}, {text: t('setup.col.name')}, {text: t('setup.col.detail')}],
+            gaps.map((g) => [g.kind, g.name, g.detail || '']), {id: 'br-setup-gaps'}));
+    }
+    const consoleInfo = s.console;
+    parts.push(details([
+        [t('setup.default'), s.enforcementDefault === 'report-only' ? t('policy.enforcement.reportOnly') : t('policy.enforcement.enforce')],
+        [t('setup.reportOnly'), (s.reportOnlyIncidents || []).join(', ') || '\u2014'],
+        [t('setup.breakGlass'), [...((s.breakGlass || {}).roles || []), ...((s.breakGlass || {}).groups || [])].join(', ') || '\u2014'],
+        [t('setup.console'), consoleInfo ? (consoleInfo.client ? t('setup.console.yes') : t('setup.console.no')) : '\u2014']
+    ]));
+    if ((s.refusedLogins || []).length) {
+        parts.push(h('h3', {class: 'pf-v5-c-title pf-m-md'}, t('setup.refused')));
+        parts.push(table(t('setup.refused'), [{text: t('setup.col.path')}, {text: t('setup.col.refused')}, {text: t('setup.col.last')}],
+            s.refusedLogins.map((r) => [r.path, num(r.refused), time(r.lastSeenAt)])));
+    }
+    if (report) {
+        parts.push(report);
+    }
+    if (ctx.rights.manageRealm) {
+        const run = button(t('setup.run'), async () => {
+            run.disabled = true;
+            try {
+                const r = (await post(ctx.realm, '/setup')).body;
+                const result = h('div', {class: 'br-stack', id: 'br-setup-result'},
+                    alert(r.changed ? 'success' : 'info', r.changed ? t('setup.changed', {n: r.changes.length}) : t('setup.unchanged')),
+                    r.changes.length ? h('ul', {class: 'br-list'}, r.changes.map((c) => h('li', {}, c))) : null,
+                    r.notPatched.length ? [h('h3', {class: 'pf-v5-c-title pf-m-md'}, t('setup.notPatched')),
+                        h('ul', {class: 'br-list'}, r.notPatched.map((c) => h('li', {}, c)))] : null);
+                await renderSetup(ctx, el, result);
+            } catch (e) {
+                run.disabled = false;
+                el.appendChild(alert('danger', t('error.title'), e instanceof ApiError ? e.message : t('error.network')));
+            }
+        }, 'primary', {id: 'br-run-setup'});
+        parts.push(h('div', {class: 'br-actions'}, run, h('span', {class: 'br-explain'}, t('setup.runHelp'))));
+    }
+    fill(el, parts);
+}
+
+async function renderConfig(ctx, el) {
+    if (!ctx.rights.viewRealm) {
+        forbidden(el, 'view-realm');
+        return;
+    }
+    let c;
+    try {
+        c = (await get(ctx.realm, '/config')).body;
+    } catch (e) {
+        failed(el, e);
+        return;
+    }
+    const ro = !ctx.rights.manageRealm;
+    const message = h('div', {'aria-live': 'polite'});
+    const factors = checkGroup(t('policy.allowedFactors'), FACTORS.map((f) => [f, t('factor.' + f)]), c.allowedFactors, {idPrefix: 'br-config-factor-'});
+    const enrol = selectField(t('config.enrolmentFactor'), PRIMARY_FACTORS.map((f) => [f, t('factor.' + f)]), c.enrolmentFactor, {id: 'br-config-enrol'});
+    const graceDays = textField(t('policy.graceDays'), {type: 'number', min: '0', max: '365', value: String(c.grace.days), id: 'br-config-grace-days'});
+    const graceSkips = textField(t('policy.graceSkips'), {type: 'number', min: '0', max: '100', value: String(c.grace.skips), id: 'br-config-grace-skips'});
+    const enforcement = selectField(t('config.enforcement'), [['enforce', t('policy.enforcement.enforce')], ['report-only', t('policy.enforcement.reportOnly')]],
+        c.enforcement, {id: 'br-config-enforcement'});
+    const reminders = checkbox(t('config.reminders'), c.remindersEnabled, {id: 'br-config-reminders'});
+    const nudges = checkbox(t('config.mfaNudges'), c.hygiene.mfaNudges, {id: 'br-config-nudges'});
+    const everyDays = textField(t('config.everyDays'), {type: 'number', min: '1', max: '365', value: String(c.hygiene.everyDays), id: 'br-config-every'});
+    const passwordAge = textField(t('config.passwordAgeDays'), {type: 'number', min: '0', max: '3650', value: String(c.hygiene.passwordAgeDays), id: 'br-config-password-age'}, t('config.passwordAgeDays.help'));
+    const roles = textField(t('config.breakGlassRoles'), {value: (c.breakGlass.roles || []).join(', '), id: 'br-config-roles'}, t('config.list.help'));
+    const groups = textField(t('config.breakGlassGroups'), {value: (c.breakGlass.groups || []).join(', '), id: 'br-config-groups'}, t('config.list.help'));
+    const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
+    const form = h('form', {class: 'pf-v5-c-form', novalidate: true, id: 'br-config-form'},
+        factors.group, enrol.group, h('div', {class: 'br-row'}, graceDays.group, graceSkips.group), enforcement.group,
+        h('div', {class: 'pf-v5-c-form__group'}, h('div', {class: 'pf-v5-c-form__group-control'}, reminders.el, nudges.el)),
+        h('div', {class: 'br-row'}, everyDays.group, passwordAge.group), roles.group, groups.group,
+        ro ? h('p', {class: 'br-explain'}, t('realm.needs', {right: 'manage-realm'})) : h('div', {class: 'pf-v5-c-form__group pf-m-action'},
+            h('div', {class: 'pf-v5-c-form__actions'}, h('button', {type: 'submit', class: 'pf-v5-c-button pf-m-primary', id: 'br-config-save'}, t('action.save')))));
+    if (ro) {
+        form.querySelectorAll('input, select, textarea').forEach((x) => { x.disabled = true; });
+    }
+    form.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        const body = {
+            allowedFactors: factors.values(),
+            grace: {days: Number(graceDays.input.value), skips: Number(graceSkips.input.value)},
+            enrolmentFactor: enrol.select.value,
+            noticeText: c.noticeText || {},
+            remindersEnabled: reminders.input.checked,
+            hygiene: {mfaNudges: nudges.input.checked, everyDays: Number(everyDays.input.value), passwordAgeDays: Number(passwordAge.input.value)},
+            enforcement: enforcement.select.value,
+            breakGlass: {roles: list(roles.input.value), groups: list(groups.input.value)}
+        };
+        try {
+            c = (await put(ctx.realm, '/config', {json: body})).body;
+            fill(message, alert('success', t('config.saved')));
+        } catch (err) {
+            fill(message, alert('danger', t('config.failed'), err instanceof ApiError ? err.message : t('error.network')));
+        }
+    });
+    fill(el, message, form);
+}
+
+async function renderOutbox(ctx, el) {
+    if (!ctx.rights.viewUsers) {
+        forbidden(el, 'view-users');
+        return;
+    }
+    let hygiene;
+    try {
+        hygiene = (await get(ctx.realm, '/hygiene?max=5')).body;
+    } catch (e) {
+        failed(el, e);
+        return;
+    }
+    const message = h('div', {'aria-live': 'polite'});
+    const counts = hygiene.counts || {};
+    const walk = hygiene.walk || {};
+    const parts = [message, details([
+        [t('outbox.hygiene'), hygiene.enabled ? t('common.on') : t('common.off')],
+        [t('outbox.walk'), walk.walking ? t('outbox.walking', {pass: walk.pass, walked: walk.walked}) : t('outbox.idle', {pass: walk.pass || 0})],
+        [t('outbox.emails'), ['PENDING', 'SENT', 'FAILED', 'CANCELLED'].map((s) => t('outbox.state.' + s) + ' ' + num(counts[s] || 0)).join(' \u00b7 ')]
+    ], {id: 'br-hygiene'})];
+    if (ctx.rights.manageUsers) {
+        const runReminders = button(t('outbox.runReminders'), async () => {
+            runReminders.disabled = true;
+            try {
+                const r = (await post(ctx.realm, '/reminders/run')).body;
+                fill(message, alert('success', t('outbox.remindersRan', {queued: r.queued, sent: r.sent, failed: r.failed})));
+            } catch (e) {
+                fill(message, alert('danger', t('error.title'), e instanceof ApiError ? e.message : t('error.network')));
+            } finally {
+                runReminders.disabled = false;
+            }
+        }, 'secondary', {id: 'br-run-reminders'});
+        const runHygiene = hygiene.enabled ? button(t('outbox.runHygiene'), async () => {
+            runHygiene.disabled = true;
+            try {
+                const r = (await post(ctx.realm, '/hygiene/run')).body;
+                fill(message, alert('success', t('outbox.hygieneRan', {walked: r.walked, queued: r.queued, sent: r.sent})));
+            } catch (e) {
+                fill(message, alert('danger', t('error.title'), e instanceof ApiError ? e.message : t('error.network')));
+            } finally {
+                runHygiene.disabled = false;
+            }
+        }, 'secondary', {id: 'br-run-hygiene'}) : null;
+        parts.push(h('div', {class: 'br-actions'}, runReminders, runHygiene));
+    }
+    fill(el, parts);
+}
+
+async function renderLogouts(ctx, el) {
+    if (!ctx.rights.viewUsers) {
+        forbidden(el, 'view-users');
+        return;
+    }
+    let l;
+    try {
+        l = (await get(ctx.realm, '/logouts?state=FAILED&max=10')).body;
+    } catch (e) {
+        failed(el, e);
+        return;
+    }
+    const counts = l.counts || {};
+    const owed = (counts.PENDING || 0) + (counts.FAILED || 0);
+    const parts = [
+        h('p', {id: 'br-logouts-summary'}, owed ? t('logouts.owed', {n: owed, failed: counts.FAILED || 0}) : t('logouts.none')),
+        details(['PENDING', 'SENT', 'FAILED', 'CANCELLED'].map((s) => [t('outbox.state.' + s), num(counts[s] || 0)]))
+    ];
+    if ((l.logouts || []).length) {
+        parts.push(table(t('logouts.failedCaption'), [{text: t('logouts.col.client')}, {text: t('logouts.col.attempts')}, {text: t('logouts.col.next')}, {text: t('logouts.col.error')}],
+            l.logouts.map((x) => [x.client || '\u2014', num(x.attempts), time(x.nextAttemptAt), x.lastError || ''])));
+    }
+    fill(el, parts);
+}
