@@ -68,7 +68,9 @@ final class Api {
             return action.get();
         } catch (ApiException e) {
             session.getTransactionManager().setRollbackOnly();
-            return error(e.status(), e.code(), e.getMessage());
+            Response r = error(e.status(), e.code(), e.getMessage());
+            return e.retryAfterSeconds() == null ? r
+                    : Response.fromResponse(r).header("Retry-After", e.retryAfterSeconds()).build();
         } catch (ForbiddenException e) {
             session.getTransactionManager().setRollbackOnly();
             return error(403, "forbidden", "The caller lacks the permission this operation needs");

@@ -9,15 +9,21 @@ final class ApiException extends RuntimeException {
 
     private final int status;
     private final String code;
+    private final Integer retryAfterSeconds;
 
     ApiException(Response.Status status, String code, String message) {
         this(status.getStatusCode(), code, message);
     }
 
     ApiException(int status, String code, String message) {
+        this(status, code, message, null);
+    }
+
+    private ApiException(int status, String code, String message, Integer retryAfterSeconds) {
         super(message);
         this.status = status;
         this.code = code;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     int status() {
@@ -26,6 +32,16 @@ final class ApiException extends RuntimeException {
 
     String code() {
         return code;
+    }
+
+    /** Seconds for a {@code Retry-After} header (RFC 9110 §10.2.3), or null for none. */
+    Integer retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    /** 503 with {@code Retry-After}: the node cannot serve this yet, the same request will do later. */
+    static ApiException unavailable(String code, String message, int retryAfterSeconds) {
+        return new ApiException(Response.Status.SERVICE_UNAVAILABLE.getStatusCode(), code, message, retryAfterSeconds);
     }
 
     static ApiException badRequest(String message) {

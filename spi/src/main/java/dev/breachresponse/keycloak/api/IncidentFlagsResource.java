@@ -80,9 +80,7 @@ public final class IncidentFlagsResource {
             }
             JobService jobs = session.getProvider(JobService.class);
             if (!jobs.started()) {
-                session.getTransactionManager().setRollbackOnly();
-                return Response.fromResponse(Api.error(503, "starting",
-                        "Breach Response is still starting on this node; retry in a moment")).header("Retry-After", "5").build();
+                throw ApiException.unavailable("starting", "Breach Response is still starting on this node; retry in a moment", 5);
             }
             UserModel admin = ctx.auth().adminAuth().getUser();
             JobIntake.Accepted accepted = jobs.intake().accept(ctx.store().jobs(), ctx.realm(), incident, body, format, dry,

@@ -47,7 +47,7 @@ public final class JobsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response get(@PathParam("jobId") String jobId) {
         return Api.respond(session, () -> {
-            Job job = readable(jobId);
+            Job job = readable(requireReader(), jobId);
             return Response.ok(Json.job(job, incidentKey(job)).toString(), MediaType.APPLICATION_JSON_TYPE).build();
         });
     }
@@ -58,7 +58,7 @@ public final class JobsResource {
     public Response items(@PathParam("jobId") String jobId, @QueryParam("outcome") String outcome,
                           @QueryParam("first") Integer first, @QueryParam("max") Integer max) {
         return Api.respond(session, () -> {
-            requireAnyUserRight();
+            boolean viewAll = requireReader();
             ItemOutcome o = null;
             if (outcome != null) {
                 o = ItemOutcome.parse(outcome);
@@ -68,7 +68,7 @@ public final class JobsResource {
             }
             int f = Api.first(first);
             int m = Api.max(max, 100, IncidentsResource.MAX_PAGE);
-            Job job = readable(jobId);
+            Job job = readable(viewAll, jobId);
             return Response.ok(Json.items(store.jobs().items(job.id(), o, f, m)).toString(), MediaType.APPLICATION_JSON_TYPE).build();
         });
     }
@@ -78,7 +78,7 @@ public final class JobsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response cancel(@PathParam("jobId") String jobId) {
         return Api.respond(session, () -> {
-            Job job = readable(jobId);
+            Job job = readable(requireReader(), jobId);
             if (!auth.users().canManage() && !Api.actor(auth).equals(job.createdBy())) {
                 throw new ApiException(Response.Status.FORBIDDEN, "forbidden", "The caller lacks the permission this operation needs");
             }
@@ -94,10 +94,8 @@ public final class JobsResource {
         });
     }
 
-    /** Permission first (view-users, or any user-admin right for the submitter's own job), then lookup. */
-    private Job readable(String jobId) {
-        requireAnyUserRight();
-        boolean viewAll = auth.users().canView();
+    /** The job, after {@link #requireReader()}: any job with view-users ({@code viewAll}), else only the caller's own. */
+    private Job readable(boolean viewAll, String jobId) {
         Job job = store.jobs().find(realm, jobId).orElseThrow(() -> ApiException.notFound("Job " + jobId));
         if (!viewAll && !Api.actor(auth).equals(job.createdBy())) {
             throw ApiException.notFound("Job " + jobId);
@@ -105,11 +103,16 @@ public final class JobsResource {
         return job;
     }
 
-    /** 403 unless the caller may view users, or query them (what a submitter without view-users holds). */
-    private void requireAnyUserRight() {
-        if (!auth.users().canView() && !auth.users().canQuery()) {
+    /**
+     * Permission first: 403 unless the caller may view users, or query them (what a submitter without view-users
+     * holds); answers whether the caller may view users (and so every job).
+     */
+    private boolean requireReader() {
+        boolean viewAll = auth.users().canView();
+        if (!viewAll && !auth.users().canQuery()) {
             throw new ApiException(Response.Status.FORBIDDEN, "forbidden", "The caller lacks the permission this operation needs");
         }
+        return viewAll;
     }
 
     private IncidentKey incidentKey(Job job) {
