@@ -104,8 +104,10 @@ public final class IncidentFlagsResource {
      * A page of the incident's flags, oldest first, each with the user's {@code username} and {@code email}:
      * {@code state} one state or {@code open} (FLAGGED and STEPPED_UP), {@code q} a case-insensitive prefix of the
      * username or email (1 to {@value Api#MAX_PREFIX} characters). {@code X-Total-Count} counts the flags the same
-     * filter selects; with {@code q} the count stops at {@value #COUNT_CAP} and {@code X-Total-Count-Capped: true}
-     * says there are more (a one-letter prefix can match most of a large realm).
+     * filter selects; with {@code q} the count stops at {@value #COUNT_CAP}, and for a {@code q} that matches more
+     * than 500 users by username or by email (a one-letter prefix in a large
+     * realm) it is not counted past this page. {@code X-Total-Count-Capped: true} says that there are more than
+     * {@code X-Total-Count} (for the broad search: that another page follows).
      */
     @GET
     @Path("")
@@ -119,9 +121,9 @@ public final class IncidentFlagsResource {
             Incident incident = IncidentResource.load(ctx, incidentKey);
             var page = ctx.store().listFlags(ctx.realm(), incident, filter, from, size,
                     filter.prefix() == null ? Long.MAX_VALUE : COUNT_CAP + 1);
-            boolean capped = page.total() > COUNT_CAP && filter.prefix() != null;
+            boolean capped = page.capped();
             Response.ResponseBuilder ok = Response.ok(Json.listedFlags(page.flags()).toString(), MediaType.APPLICATION_JSON_TYPE)
-                    .header("X-Total-Count", capped ? COUNT_CAP : page.total());
+                    .header("X-Total-Count", filter.prefix() == null ? page.total() : Math.min(page.total(), COUNT_CAP));
             if (capped) {
                 ok.header("X-Total-Count-Capped", "true");
             }

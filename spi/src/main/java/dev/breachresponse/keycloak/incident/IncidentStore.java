@@ -131,16 +131,21 @@ public interface IncidentStore extends Provider {
 
     void saveRealmConfig(RealmModel realm, String json, Actor actor);
 
-    /** One page of flags and how many the same filter selects in all (counted up to a cap the caller chose). */
-    record FlagPage(List<ListedFlag> flags, long total) {
+    /**
+     * One page of flags and how many the same filter selects in all: exact, or when {@code capped} there are more
+     * than {@code total} (the count stopped at the cap the caller chose, or, for a search too broad to list its users,
+     * at the end of this page).
+     */
+    record FlagPage(List<ListedFlag> flags, long total, boolean capped) {
     }
 
     /**
      * A page of the flags of one incident that {@code filter} selects, oldest first (by flagged at, then flag id),
      * each with the user's username and email from Keycloak's user table, and their number, counted up to
-     * {@code countAtMost} (the total is {@code countAtMost} when there are that many or more). A prefix filter
-     * resolves the matching users once, through the user table's own indexes (username per realm, email), and
-     * probes the incident's flags by user; see docs/architecture.md, Data.
+     * {@code countAtMost} (then {@code capped}). A prefix filter resolves the matching users once, through the user
+     * table's own indexes (username per realm, email), and probes the incident's flags by user; a prefix that
+     * matches too many users to list is checked on the incident's flags in listing order until the page is full,
+     * and its count says only whether more follow (the end of the page, {@code capped}); see docs/architecture.md, Data.
      */
     FlagPage listFlags(RealmModel realm, Incident incident, FlagFilter filter, int first, int max, long countAtMost);
 

@@ -36,6 +36,11 @@ public final class JobRunner {
     private final ExecutorService worker;
     private final Drain drain;
     private volatile long lastPurge;
+    private volatile Thread workerThread;
+    /** The job whose chunk runs now and since when (0: none), for {@link #warnIfStalled}. */
+    private volatile String chunkJob;
+    private volatile long chunkSince;
+    private volatile long lastStallWarning;
 
     public JobRunner(KeycloakSessionFactory factory, JobSettings settings) {
         this.factory = factory;
@@ -45,6 +50,7 @@ public final class JobRunner {
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "breach-response-jobs");
             t.setDaemon(true);
+            workerThread = t;
             return t;
         });
         this.drain = new Drain(worker, this::runDue,
@@ -55,8 +61,9 @@ public final class JobRunner {
         return owner;
     }
 
-    /** Asks the worker to look for work; returns at once. */
+    /** Asks the worker to look for work; returns at once. Also tells of a chunk that runs past its lease. */
     public void kick() {
+        warnIfStalled(Time.currentTimeMillis());
         try {
             drain.kick();
         } catch (RejectedExecutionException e) {
@@ -95,6 +102,8 @@ public final class JobRunner {
         int failures = 0;
         while (!Thread.currentThread().isInterrupted()) {
             ChunkProcessor.Result r;
+            chunkJob = job.id();
+            chunkSince = Time.currentTimeMillis();
             try {
                 r = KeycloakModelUtils.runJobInTransactionWithResult(factory,
                         s -> processor.process(s, job.id(), Time.currentTimeMillis()));
@@ -108,11 +117,38 @@ public final class JobRunner {
                     return;
                 }
                 continue;
+            } finally {
+                chunkSince = 0;
+            }
+            if (r == ChunkProcessor.Result.LOST) {
+                LOG.infof("Bulk flag job %s is no longer this node's (cancelled, its realm removed, or taken over after the lease ran out)",
+                        job.id());
             }
             if (r != ChunkProcessor.Result.MORE) {
                 return;
             }
         }
+    }
+
+    /**
+     * A chunk that has run longer than the lease is stuck (a chunk is one bounded transaction; seconds, not
+     * minutes): its lease ran out, so another node may take the job over, but this node's worker stays blocked.
+     * Logs the worker thread's stack (code locations only, no data) at most once per lease period, so the cause
+     * (a lock wait, a hung connection) can be found.
+     */
+    private void warnIfStalled(long now) {
+        long since = chunkSince;
+        Thread t = workerThread;
+        if (since == 0 || t == null || now - since <= settings.leaseMillis() || now - lastStallWarning <= settings.leaseMillis()) {
+            return;
+        }
+        lastStallWarning = now;
+        StringBuilder stack = new StringBuilder();
+        for (StackTraceElement e : t.getStackTrace()) {
+            stack.append(System.lineSeparator()).append("\tat ").append(e);
+        }
+        LOG.warnf("Bulk flag job %s: a chunk has run for %d s, longer than the lease of %d s; the worker thread %s is %s:%s", chunkJob,
+                (now - since) / 1000, settings.leaseMillis() / 1000, t.getName(), t.getState(), stack);
     }
 
     private void purgeIfDue() {

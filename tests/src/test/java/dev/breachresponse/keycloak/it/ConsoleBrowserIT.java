@@ -37,6 +37,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -138,17 +139,25 @@ class ConsoleBrowserIT {
     // --- browser -------------------------------------------------------------------------------------------
 
     static ChromeDriver chromium(Path downloads) {
+        return chromium(downloads, "en-US");
+    }
+
+    /** Headless Chromium whose languages (navigator.languages, Accept-Language) are {@code lang}. */
+    static ChromeDriver chromium(Path downloads, String lang) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/lib/chromium/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1400,1000", "--lang=en-US");
+                "--window-size=1400,1000", "--lang=" + lang);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
+        Map<String, Object> prefs = new java.util.HashMap<>();
+        prefs.put("intl.accept_languages", lang);
         if (downloads != null) {
-            options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toAbsolutePath().toString(),
-                    "download.prompt_for_download", false));
+            prefs.put("download.default_directory", downloads.toAbsolutePath().toString());
+            prefs.put("download.prompt_for_download", false);
         }
+        options.setExperimentalOption("prefs", prefs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).usingAnyFreePort().build();
         return new ChromeDriver(service, options);
@@ -156,8 +165,12 @@ class ConsoleBrowserIT {
 
     /** Opens the console, signs in on Keycloak's login page and waits for the console's main area. */
     ChromeDriver signIn(String username, Path downloads) {
-        ChromeDriver chrome = chromium(downloads);
-        chrome.get(consoleUrl());
+        return signIn(consoleUrl(), chromium(downloads), username);
+    }
+
+    /** Opens {@code console} in {@code chrome}, signs in as {@code username} and waits for the console's main area. */
+    static ChromeDriver signIn(String console, ChromeDriver chrome, String username) {
+        chrome.get(console);
         wait(chrome).until(ExpectedConditions.presenceOfElementLocated(By.id("kc-login")));
         new LoginPages(chrome).submitPassword(username);
         wait(chrome).until(ExpectedConditions.presenceOfElementLocated(By.id("br-main")));
@@ -167,7 +180,8 @@ class ConsoleBrowserIT {
     }
 
     static WebDriverWait wait(ChromeDriver chrome) {
-        return (WebDriverWait) new WebDriverWait(chrome, WAIT).withMessage(() -> diagnosis(chrome));
+        return (WebDriverWait) new WebDriverWait(chrome, WAIT).withMessage(() -> diagnosis(chrome))
+                .ignoring(StaleElementReferenceException.class);
     }
 
     /** For a failed wait: where the browser is, what it shows and what it logged. */
@@ -284,7 +298,8 @@ class ConsoleBrowserIT {
     @Test
     @Order(1)
     void realmAdminCreatesAnIncidentLoadsTheListAndSeesTheFunnel() throws Exception {
-        ChromeDriver chrome = signIn("manager", null);
+        Path downloads = Files.createTempDirectory("console-misses");
+        ChromeDriver chrome = signIn("manager", downloads);
         try {
             waitTitle(chrome);
             assertTrue(chrome.findElements(By.id("br-incidents-empty")).size() == 1, "no incidents yet: the empty state says what to do");
@@ -329,6 +344,17 @@ class ConsoleBrowserIT {
             wait(chrome).until(ExpectedConditions.visibilityOfElementLocated(By.id("br-load-done")));
             assertEquals("988", text(chrome, "br-result-flagged"));
             check(chrome, "load-done");
+
+            // the rows that were not flagged, as CSV for the vendor or the responder
+            chrome.findElement(By.id("br-download-misses")).click();
+            Path misses = downloads.resolve("vendor-leak-not-flagged.csv");
+            wait(chrome).until(d -> Files.exists(misses));
+            List<String> rows = Files.readAllLines(misses);
+            assertEquals("subjectType,subject,outcome,detail", rows.get(0), rows.toString());
+            assertEquals(10, rows.stream().filter(r -> r.contains(",NOT_FOUND")).count(), rows.toString());
+            assertEquals(2, rows.stream().filter(r -> r.contains(",AMBIGUOUS")).count(), rows.toString());
+            assertEquals(13, rows.size(), "header, 10 not found, 2 ambiguous: " + rows);
+            assertTrue(rows.stream().anyMatch(r -> r.contains("stranger1@elsewhere.test")), rows.toString());
 
             chrome.findElement(By.id("br-tab-overview")).click();
             waitText(chrome, "br-funnel-flagged", "988");
@@ -395,7 +421,9 @@ class ConsoleBrowserIT {
             if (named) {
                 // the q filter (username or email prefix) and the username holding HTML, shown as text
                 chrome.findElement(By.id("br-flags-q")).sendKeys("user0001");
-                wait(chrome).until(ExpectedConditions.textToBePresentInElementLocated(By.id("br-flags"), XSS_USER));
+                // the unfiltered first page holds this user too: wait for the filtered table (search is debounced)
+                wait(chrome).until(d -> d.findElements(By.cssSelector("#br-flags tbody tr")).size() == 1
+                        && d.findElement(By.id("br-flags")).getText().contains(XSS_USER));
                 noAlert(chrome);
                 assertEquals(1, chrome.findElements(By.cssSelector("#br-flags tbody tr")).size(), "one user matches user0001");
                 target = userId(XSS_USER);
@@ -440,6 +468,14 @@ class ConsoleBrowserIT {
             } else {
                 assertEquals("This server has no export yet.", status, "the page says so when the server has no export");
             }
+
+            // a dismissal by mistake is undone by re-flagging: the user is FLAGGED again, with the history kept
+            chrome.findElement(By.id("br-reflag")).click();
+            wait(chrome).until(ExpectedConditions.textToBePresentInElementLocated(By.id("br-main"), "The user is flagged again."));
+            JsonNode again = api.get("/incidents/vendor-leak/flags/" + target).json();
+            assertEquals("FLAGGED", again.get("state").asText(), again.toString());
+            assertTrue(again.get("history").toString().contains("DISMISSED"), "the dismissal stays in the history: " + again);
+            noAlert(chrome);
         } finally {
             chrome.quit();
         }
@@ -601,6 +637,101 @@ class ConsoleBrowserIT {
                     () -> assertEquals("leak:dry-run:ab", out.get("dryKey").asText()));
         } finally {
             chrome.quit();
+        }
+    }
+
+    @Test
+    @Order(8)
+    void realmAdminSavesTheRealmDefaultsAndSeesARefusalExplained() throws Exception {
+        ChromeDriver chrome = signIn("manager", null);
+        try {
+            chrome.get(consoleUrl() + "#/realm");
+            WebElement days = wait(chrome).until(ExpectedConditions.visibilityOfElementLocated(By.id("br-config-grace-days")));
+            days.clear();
+            days.sendKeys("3");
+            chrome.findElement(By.id("br-config-save")).click();
+            wait(chrome).until(ExpectedConditions.textToBePresentInElementLocated(By.id("br-config"), "The realm defaults are saved."));
+            assertEquals(3, api.get("/config").json().at("/grace/days").asInt(), api.get("/config").toString());
+            check(chrome, "realm-saved");
+
+            // out of range: the API refuses it, the page says why, and nothing changed
+            days = chrome.findElement(By.id("br-config-grace-days"));
+            days.clear();
+            days.sendKeys("400");
+            chrome.findElement(By.id("br-config-save")).click();
+            wait(chrome).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#br-config .pf-v5-c-alert.pf-m-danger")));
+            String refusal = chrome.findElement(By.cssSelector("#br-config .pf-v5-c-alert.pf-m-danger")).getText();
+            assertTrue(refusal.contains("grace"), "the API's reason is shown: " + refusal);
+            assertEquals(3, api.get("/config").json().at("/grace/days").asInt(), "the refused value was not saved");
+        } finally {
+            chrome.quit();
+        }
+    }
+
+    @Test
+    @Order(9)
+    void aGermanBrowserGetsTheConsoleInGerman() throws Exception {
+        ChromeDriver chrome = signIn(consoleUrl(), chromium(null, "de-DE"), "viewer");
+        try {
+            wait(chrome).until(ExpectedConditions.titleIs("Breach Response – Vorfallkonsole"));
+            wait(chrome).until(ExpectedConditions.presenceOfElementLocated(By.id("br-incidents")));
+            String nav = chrome.findElement(By.tagName("nav")).getText();
+            assertTrue(nav.contains("Vorfälle"), "the navigation in German: " + nav);
+            assertEquals("de", chrome.findElement(By.tagName("html")).getAttribute("lang"), "the page says its language");
+            check(chrome, "incidents-de");
+        } finally {
+            chrome.quit();
+        }
+    }
+
+    /**
+     * A master-realm admin opens the console of the master realm and picks the realm to work on. The console's client
+     * is registered in master by hand here (POST /setup on master would also patch the shared server's master flows).
+     */
+    @Test
+    @Order(10)
+    void aMasterRealmAdminPicksTheRealmToWorkOn() throws Exception {
+        String master = urls.getBase() + "/realms/master/breach-response/console/";
+        org.keycloak.representations.idm.ClientRepresentation client = new org.keycloak.representations.idm.ClientRepresentation();
+        client.setClientId("breach-response-console");
+        client.setPublicClient(true);
+        client.setStandardFlowEnabled(true);
+        client.setDirectAccessGrantsEnabled(false);
+        client.setFullScopeAllowed(true);
+        client.setRedirectUris(List.of(master));
+        client.setWebOrigins(List.of("+"));
+        client.setAttributes(Map.of("pkce.code.challenge.method", "S256", "post.logout.redirect.uris", master));
+        String username = "br-console-" + realm.toLowerCase(java.util.Locale.ROOT);
+        String clientId = null;
+        String userId = null;
+        try (jakarta.ws.rs.core.Response created = admin.realm("master").clients().create(client)) {
+            assertEquals(201, created.getStatus());
+            clientId = org.keycloak.admin.client.CreatedResponseUtil.getCreatedId(created);
+        }
+        ChromeDriver chrome = null;
+        try {
+            try (jakarta.ws.rs.core.Response created = admin.realm("master").users().create(Realms.user(null, username))) {
+                assertEquals(201, created.getStatus());
+                userId = org.keycloak.admin.client.CreatedResponseUtil.getCreatedId(created);
+            }
+            admin.realm("master").users().get(userId).roles().realmLevel()
+                    .add(List.of(admin.realm("master").roles().get("admin").toRepresentation()));
+            chrome = signIn(master, chromium(null), username);
+            WebElement picker = wait(chrome).until(ExpectedConditions.presenceOfElementLocated(By.id("br-realm-picker")));
+            Select realms = new Select(picker);
+            assertTrue(realms.getOptions().stream().anyMatch(o -> o.getText().equals(realm)), "the test realm is offered");
+            assertTrue(realms.getOptions().stream().anyMatch(o -> o.getText().equals("master")), "and master");
+            realms.selectByVisibleText(realm);
+            wait(chrome).until(ExpectedConditions.textToBePresentInElementLocated(By.id("br-incidents"), "Vendor leak of contact data"));
+            check(chrome, "master-picker");
+        } finally {
+            if (chrome != null) {
+                chrome.quit();
+            }
+            if (userId != null) {
+                admin.realm("master").users().delete(userId).close();
+            }
+            admin.realm("master").clients().get(clientId).remove();
         }
     }
 }

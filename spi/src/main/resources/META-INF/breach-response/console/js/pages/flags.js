@@ -90,7 +90,8 @@ export async function render(ctx, incidentId) {
         const to = view.first + flags.length;
         const range = total === null ? t('pager.rangeOpen', {from, to}) : capped
             ? t('pager.rangeCapped', {from, to, total}) : t('pager.range', {from, to, total});
-        const hasNext = total === null ? flags.length === PAGE : view.first + flags.length < total;
+        // capped: there are more than total (a broad search is not counted past the page)
+        const hasNext = capped || (total === null ? flags.length === PAGE : view.first + flags.length < total);
         fill(results, table(t('flags.caption'), columns, rows, {id: 'br-flags'}),
             h('div', {class: 'br-pager'},
                 h('span', {class: 'br-pager-range', id: 'br-flags-range'}, range),
