@@ -11,7 +11,15 @@ export function consoleUrl() {
     return location.origin + location.pathname.replace(/[^/]*$/, '');
 }
 
+/** A console route (#/incident/x/flags …) as a bookmark holds it; not keycloak-js's callback (#state=…&code=…). */
+const ROUTE = /^#\/[A-Za-z0-9\-._~%/]{0,300}$/;
+
 export async function signIn(config) {
+    // The sign-in leaves the page and comes back to the client's one redirect URI, without the fragment: keep the
+    // route this tab was opened on (a bookmark of an incident) and go back to it once signed in.
+    if (ROUTE.test(location.hash)) {
+        sessionStorage.setItem('br.route', location.hash);
+    }
     // eslint-disable-next-line no-undef
     kc = new Keycloak({url: config.server, realm: config.realm, clientId: config.clientId});
     const options = {
@@ -26,6 +34,11 @@ export async function signIn(config) {
     const ok = await kc.init(options);
     if (!ok) {
         await kc.login({redirectUri: consoleUrl()});
+    }
+    const route = sessionStorage.getItem('br.route');
+    sessionStorage.removeItem('br.route');
+    if (route && ROUTE.test(route) && !ROUTE.test(location.hash)) {
+        history.replaceState(null, '', consoleUrl() + route);
     }
     return kc;
 }

@@ -118,6 +118,31 @@ final class BenchSupport {
         }
     }
 
+    /**
+     * The server's live objects by class (jcmd GC.class_histogram, which collects first): total live bytes and the
+     * first {@code top} lines (the largest classes).
+     */
+    record Histogram(long liveBytes, String top) {
+    }
+
+    static Histogram histogram(long pid, int top) throws Exception {
+        String[] lines = run("jcmd", Long.toString(pid), "GC.class_histogram").split("\n");
+        long total = 0;
+        StringBuilder head = new StringBuilder();
+        int shown = 0;
+        for (String line : lines) {
+            String t = line.trim();
+            if (t.startsWith("Total")) {
+                String[] f = t.split("\\s+");
+                total = Long.parseLong(f[f.length - 1]);
+            } else if (t.matches("\\d+:\\s+\\d+\\s+\\d+.*") && shown < top) {
+                head.append(System.lineSeparator()).append("    ").append(t);
+                shown++;
+            }
+        }
+        return new Histogram(total, head.toString());
+    }
+
     private static String run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

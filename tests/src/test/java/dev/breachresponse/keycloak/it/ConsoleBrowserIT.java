@@ -670,10 +670,16 @@ class ConsoleBrowserIT {
 
     @Test
     @Order(9)
-    void aGermanBrowserGetsTheConsoleInGerman() throws Exception {
-        ChromeDriver chrome = signIn(consoleUrl(), chromium(null, "de-DE"), "viewer");
+    void aGermanBrowserOpensABookmarkOfAnIncidentAndGetsItInGerman() throws Exception {
+        // a fresh browser on a bookmark of the incident: after the sign-in (which returns to the console's one
+        // redirect URI, without the fragment) it lands on that incident, not on the list
+        ChromeDriver chrome = signIn(consoleUrl() + "#/incident/vendor-leak", chromium(null, "de-DE"), "viewer");
         try {
             wait(chrome).until(ExpectedConditions.titleIs("Breach Response – Vorfallkonsole"));
+            waitText(chrome, "br-funnel-flagged", "988");
+            assertTrue(chrome.getCurrentUrl().endsWith("#/incident/vendor-leak"), chrome.getCurrentUrl());
+            check(chrome, "incident-de");
+            chrome.findElement(By.cssSelector("a[data-nav='incidents']")).click();
             wait(chrome).until(ExpectedConditions.presenceOfElementLocated(By.id("br-incidents")));
             String nav = chrome.findElement(By.tagName("nav")).getText();
             assertTrue(nav.contains("Vorfälle"), "the navigation in German: " + nav);

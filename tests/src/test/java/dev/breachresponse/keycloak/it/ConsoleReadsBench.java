@@ -219,21 +219,28 @@ class ConsoleReadsBench {
         out("export: %d rows (%d MB) in %.1f s = %.0f rows/s, first line after %.2f s; heap used (garbage included) peak %d MB,"
                 + " %d MB over the baseline after GC (%d MB)", (long) timed[0], (long) timed[1] >> 20, timed[2], timed[0] / timed[2], timed[3],
                 peak.get() >> 20, (peak.get() - before) >> 20, before >> 20);
-        long base = BenchSupport.heapUsedAfterGc(pid);
-        AtomicLong live = new AtomicLong(base);
+        BenchSupport.Histogram base = BenchSupport.histogram(pid, 12);
+        AtomicLong live = new AtomicLong(base.liveBytes());
         AtomicLong samples = new AtomicLong();
+        String[] atPeak = {""};
         double[] sampled = exportOnce(sampler(() -> {
             try {
-                live.accumulateAndGet(BenchSupport.heapUsedAfterGc(pid), Math::max);
+                BenchSupport.Histogram h = BenchSupport.histogram(pid, 12);
+                if (h.liveBytes() > live.get()) {
+                    live.set(h.liveBytes());
+                    atPeak[0] = h.top();
+                }
                 samples.incrementAndGet();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         }, 2000));
-        long after = BenchSupport.heapUsedAfterGc(pid);
-        out("export again with the live heap sampled (full GC every 2 s, %d samples, %.1f s): live heap after GC before %d MB, peak while"
-                + " streaming %d MB (growth %d MB), after %d MB", samples.get(), sampled[2], base >> 20, live.get() >> 20, (live.get() - base) >> 20,
-                after >> 20);
+        long after = BenchSupport.histogram(pid, 0).liveBytes();
+        out("export again with the live objects counted (jcmd GC.class_histogram every 2 s, %d samples, %.1f s): live before %d MB,"
+                + " peak while streaming %d MB (growth %d MB), after %d MB", samples.get(), sampled[2], base.liveBytes() >> 20, live.get() >> 20,
+                (live.get() - base.liveBytes()) >> 20, after >> 20);
+        out("largest classes before:%s", base.top());
+        out("largest classes at the peak:%s", atPeak[0]);
 
         // the floor: the same rows read with JDBC from this process, streamed with a fetch size
         floor(timed[0] / timed[2]);
