@@ -10,9 +10,10 @@ import org.keycloak.events.Details;
 import org.keycloak.events.EventType;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.sessions.AuthenticationSessionModel;
+import dev.breachresponse.keycloak.incident.Decision;
 import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.Factor;
-import dev.breachresponse.keycloak.incident.Decision;
+import dev.breachresponse.keycloak.metrics.BreachMetrics;
 
 /**
  * The factor choice page: a flagged user without a factor picks which allowed factor to enrol (passkey first,
@@ -89,6 +90,7 @@ final class BreachChooseFactorAction extends BreachRequiredAction {
             authSession.addRequiredAction(Factor.RECOVERY_CODES.enrolAction);
         }
         authSession.setAuthNote(BreachStepUpAuthenticator.NOTE_ENROLLING, chosen.key);
+        LoginMetrics.decision(authSession, BreachMetrics.Decision.ENROLMENT);
         context.getEvent().clone().event(EventType.CUSTOM_REQUIRED_ACTION)
                 .detail(Details.CUSTOM_REQUIRED_ACTION, BreachChooseFactorActionFactory.ID)
                 .detail("breach_factor_chosen", chosen.key)

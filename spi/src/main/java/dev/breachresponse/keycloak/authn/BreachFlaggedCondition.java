@@ -6,9 +6,9 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
-import dev.breachresponse.keycloak.incident.IncidentStore.Exposure;
-import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.Decision;
+import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.incident.IncidentStore.Exposure;
 
 /**
  * True when the user carries an open breach flag (of the configured incidents and states). When the flags
@@ -29,6 +29,7 @@ final class BreachFlaggedCondition implements ConditionalAuthenticator {
         }
         BreachFlaggedConditionConfig config = BreachFlaggedConditionConfig.from(context.getAuthenticatorConfig());
         Enforcement.Outcome outcome = Enforcement.outcome(context.getSession(), context.getRealm(), user);
+        LoginMetrics.check(outcome);
         Observation.record(context, outcome);
         Decision d = outcome.enforce();
         boolean flagged;

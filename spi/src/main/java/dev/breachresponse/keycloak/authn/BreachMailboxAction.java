@@ -17,8 +17,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.LoginActionsService;
 import org.keycloak.sessions.AuthenticationSessionModel;
-import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.Decision;
+import dev.breachresponse.keycloak.incident.Enforcement;
 
 /**
  * Mailbox proof before enrolment when the incident exposed the password: the password alone (which the

@@ -15,13 +15,13 @@ import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 import dev.breachresponse.keycloak.incident.Actor;
+import dev.breachresponse.keycloak.incident.Decision;
+import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.incident.Factor;
 import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.Incident;
-import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.IncidentStore.Exposure;
-import dev.breachresponse.keycloak.incident.Enforcement;
-import dev.breachresponse.keycloak.incident.Decision;
-import dev.breachresponse.keycloak.incident.Factor;
+import dev.breachresponse.keycloak.incident.IncidentStore;
 
 /**
  * The breach notice page: what was exposed, what the user must do, how to recognise phishing. Queued on the

@@ -23,10 +23,11 @@ import org.keycloak.models.UserModel;
 import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 import org.keycloak.services.messages.Messages;
 import org.keycloak.sessions.AuthenticationSessionModel;
-import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.Decision;
+import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.Factor;
 import dev.breachresponse.keycloak.incident.Remediation;
+import dev.breachresponse.keycloak.metrics.BreachMetrics;
 
 /**
  * Breach step-up: a flagged user passes a second factor they already have, using Keycloak's own OTP form,
@@ -45,6 +46,7 @@ final class BreachStepUpAuthenticator implements Authenticator {
     public void authenticate(AuthenticationFlowContext context) {
         UserModel user = context.getUser();
         Enforcement.Outcome outcome = Enforcement.outcome(context.getSession(), context.getRealm(), user);
+        LoginMetrics.check(outcome);
         Observation.record(context, outcome);
         Decision d = outcome.enforce();
         if (!d.enforced()) {
@@ -71,10 +73,12 @@ final class BreachStepUpAuthenticator implements Authenticator {
         if (factors.isEmpty()) {
             // Keycloak only calls authenticate() when configuredFor() was true; never let a user through without one
             context.getEvent().user(user).error(Errors.INVALID_USER_CREDENTIALS);
+            LoginMetrics.decision(context.getAuthenticationSession(), BreachMetrics.Decision.DENIED);
             context.failure(AuthenticationFlowError.CREDENTIAL_SETUP_REQUIRED);
             return;
         }
         Factor factor = factors.get(0);
+        LoginMetrics.decision(context.getAuthenticationSession(), BreachMetrics.Decision.CHALLENGED);
         context.getAuthenticationSession().setAuthNote(NOTE_FACTOR, factor.key);
         delegate(context, factor).authenticate(capture(context, factor, d));
     }
@@ -163,6 +167,7 @@ final class BreachStepUpAuthenticator implements Authenticator {
         KeycloakSession session = context.getSession();
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         EnforcementBackstop.markChecked(authSession, context.getUser());
+        LoginMetrics.decision(authSession, BreachMetrics.Decision.STEPPED_UP);
         boolean passwordOutstanding = d.failedClosed()
                 ? d.requirePasswordChange()
                 : Remediation.steppedUp(session, context.getRealm(), context.getUser(), factor, false);
@@ -204,6 +209,7 @@ final class BreachStepUpAuthenticator implements Authenticator {
                 BruteForce.failed(context, DIRECT_GRANT_OTP);
             }
             context.getEvent().user(user).error("breach_step_up_required");
+            LoginMetrics.decision(context.getAuthenticationSession(), BreachMetrics.Decision.DENIED);
             context.forceChallenge(oauthError(
                     "This account was exposed in a security incident and must verify a second factor. "
                             + (otpAllowed && d.requireMfa() ? "Send the current one-time code in the 'otp' parameter, or sign in through the browser."
@@ -227,11 +233,13 @@ final class BreachStepUpAuthenticator implements Authenticator {
         }
         context.getEvent().detail("breach_step_up", Factor.OTP.key);
         EnforcementBackstop.markChecked(context.getAuthenticationSession(), user);
+        LoginMetrics.decision(context.getAuthenticationSession(), BreachMetrics.Decision.STEPPED_UP);
         context.success(Factor.OTP.credentialType);
     }
 
     private static void refusePasswordChange(AuthenticationFlowContext context) {
         context.getEvent().user(context.getUser()).error("breach_password_change_required");
+        LoginMetrics.decision(context.getAuthenticationSession(), BreachMetrics.Decision.DENIED);
         context.failure(AuthenticationFlowError.ACCESS_DENIED, oauthError(
                 "This account was exposed in a security incident and its password must be changed. Sign in through the browser."));
     }

@@ -12,10 +12,10 @@ import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.models.UserModel;
 
-import dev.breachresponse.keycloak.incident.Incident;
+import dev.breachresponse.keycloak.incident.Decision;
 import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.Factor;
-import dev.breachresponse.keycloak.incident.Decision;
+import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.Remediation;
 
 /**

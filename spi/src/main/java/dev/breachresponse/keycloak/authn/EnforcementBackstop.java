@@ -19,8 +19,9 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
-import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.metrics.BreachMetrics;
 
 /**
  * The backstop of login enforcement. Keycloak evaluates the triggers of every enabled required action at the end
@@ -116,6 +117,7 @@ final class EnforcementBackstop implements RequiredActionProvider {
             context.success();
             return;
         }
+        LoginMetrics.decision(context.getAuthenticationSession(), BreachMetrics.Decision.DENIED);
         Response page = context.form().setError("breachEnforcementGap").createErrorPage(Response.Status.FORBIDDEN);
         context.challenge(page);
     }

@@ -9,9 +9,9 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
+import dev.breachresponse.keycloak.incident.Decision;
 import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.Factor;
-import dev.breachresponse.keycloak.incident.Decision;
 
 /**
  * Which factors a flagged user without one may enrol, and what to queue for it. Offered: the allowed factors

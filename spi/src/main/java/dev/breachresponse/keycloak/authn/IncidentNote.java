@@ -8,10 +8,10 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
-import dev.breachresponse.keycloak.incident.IncidentKey;
-import dev.breachresponse.keycloak.incident.Incident;
-import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Decision;
+import dev.breachresponse.keycloak.incident.Incident;
+import dev.breachresponse.keycloak.incident.IncidentKey;
+import dev.breachresponse.keycloak.incident.IncidentStore;
 
 /**
  * Which incidents the breach notice of this login is about, kept on the authentication session: once the

@@ -10,9 +10,10 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
-import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.Factor;
+import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.metrics.BreachMetrics;
 
 /**
  * Report-only incidents and break-glass members: login lets the user through, and records once per login what it
@@ -43,6 +44,7 @@ final class Observation {
             return;
         }
         authSession.setAuthNote(NOTE, o.reason());
+        BreachMetrics.decision(BreachMetrics.Decision.OBSERVED);
         String ask = o.observed().ask(!Factor.configured(user, o.observed().factors()).isEmpty());
         boolean breakGlass = Enforcement.BREAK_GLASS.equals(o.reason());
         event.detail(breakGlass ? "breach_break_glass" : "breach_report_only", ask)

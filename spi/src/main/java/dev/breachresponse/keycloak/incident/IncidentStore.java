@@ -170,6 +170,12 @@ public interface IncidentStore extends Provider {
     Map<IncidentRowId, IncidentActivity> activity(RealmModel realm, Collection<Incident> incidents);
 
     /**
+     * The counts the metrics gauges show, across all realms: grouped counts over IDX_BR_FLAG_INCIDENT_STATE and the
+     * outboxes' state columns (read by the metrics refresh, once per interval, never on a login).
+     */
+    MetricsCounts metricsCounts();
+
+    /**
      * The incident's history transitions (not notes) grouped in the database by UTC day, counted from
      * {@code origin} (epoch ms of a UTC midnight, {@link DailyFunnel#originOf}), and by the state entered.
      */

@@ -23,6 +23,7 @@ import dev.breachresponse.keycloak.incident.Job;
 import dev.breachresponse.keycloak.incident.JobItem;
 import dev.breachresponse.keycloak.incident.JobState;
 import dev.breachresponse.keycloak.incident.JobStore;
+import dev.breachresponse.keycloak.metrics.BreachMetrics;
 import dev.breachresponse.keycloak.revocation.SessionRevoker;
 import dev.breachresponse.keycloak.revocation.SessionRevoker.Target;
 
@@ -63,22 +64,22 @@ final class ChunkProcessor {
         session.getContext().setRealm(realm);
         Optional<Incident> incident = store.findIncident(realm, job.incidentRowId());
         if (incident.isEmpty()) {
-            jobs.complete(jobId, JobState.FAILED, "the incident no longer exists");
+            ended(session, job, now, JobState.FAILED, "the incident no longer exists");
             return Result.DONE;
         }
         if (!incident.get().open() && !job.dryRun()) {
-            jobs.complete(jobId, JobState.FAILED, "the incident was closed before the job finished; it takes no new flags");
+            ended(session, job, now, JobState.FAILED, "the incident was closed before the job finished; it takes no new flags");
             return Result.DONE;
         }
         RealmModel adminRealm = session.realms().getRealm(job.adminRealmId());
         UserModel admin = adminRealm == null ? null : session.users().getUserById(adminRealm, job.adminUserId());
         if (admin == null || !admin.isEnabled()) {
-            jobs.complete(jobId, JobState.FAILED, "the admin who submitted the job no longer exists or is disabled");
+            ended(session, job, now, JobState.FAILED, "the admin who submitted the job no longer exists or is disabled");
             return Result.DONE;
         }
         List<JobItem> pending = jobs.pending(jobId, job.processed(), chunkSize);
         if (pending.isEmpty()) {
-            jobs.complete(jobId, JobState.SUCCEEDED, null);
+            ended(session, job, now, JobState.SUCCEEDED, null);
             return Result.DONE;
         }
 
@@ -86,7 +87,7 @@ final class ChunkProcessor {
         AdminPermissionEvaluator rights = SubmitterRights.evaluator(session, realm, adminRealm, admin);
         if (!SubmitterRights.maySubmit(rights, realm)) {
             // decided from the submitter's roles, not from per-user outcomes: no enumeration oracle
-            jobs.complete(jobId, JobState.FAILED, "the admin who submitted the job no longer has the right to manage users of this realm"
+            ended(session, job, now, JobState.FAILED, "the admin who submitted the job no longer has the right to manage users of this realm"
                     + " (manage-users, or query-users with fine-grained admin permissions); the remaining subjects were not processed");
             return Result.DONE;
         }
@@ -159,16 +160,25 @@ final class ChunkProcessor {
         Map<Integer, JobItem> bySeq = new HashMap<>();
         outcomes.forEach(o -> bySeq.put(o.seq(), o));
         List<JobItem> chunk = pending.stream().map(p -> bySeq.getOrDefault(p.seq(), p)).toList();
-        jobs.recordChunk(jobId, chunk, new Job.Counts(0, flagged, already, notFound, 0, ambiguous, revoked), cursor, now + leaseMillis);
+        Job.Counts counts = new Job.Counts(0, flagged, already, notFound, 0, ambiguous, revoked);
+        jobs.recordChunk(jobId, chunk, counts, cursor, now + leaseMillis);
+        BreachMetrics.chunkAfterCommit(session, counts);
         if (LOG.isDebugEnabled()) {
             LOG.debugf("Bulk flag job %s: chunk of %d subjects before commit: look-up %d ms, flags and revocation %d ms, items %d ms",
                     jobId, pending.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
         }
-        return pending.size() < chunkSize ? finish(jobs, jobId) : Result.MORE;
+        return pending.size() < chunkSize ? finish(session, jobs, job, now) : Result.MORE;
     }
 
-    private static Result finish(JobStore jobs, String jobId) {
-        jobs.complete(jobId, JobState.SUCCEEDED, null);
+    /** Ends the job in {@code state} and counts it once the transaction has committed. */
+    private static void ended(KeycloakSession session, Job job, long now, JobState state, String error) {
+        session.getProvider(IncidentStore.class).jobs().complete(job.id(), state, error);
+        BreachMetrics.jobEndedAfterCommit(session, job, state, now);
+    }
+
+    private static Result finish(KeycloakSession session, JobStore jobs, Job job, long now) {
+        jobs.complete(job.id(), JobState.SUCCEEDED, null);
+        BreachMetrics.jobEndedAfterCommit(session, job, JobState.SUCCEEDED, now);
         return Result.DONE;
     }
 

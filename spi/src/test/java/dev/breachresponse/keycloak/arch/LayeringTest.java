@@ -37,6 +37,7 @@ class LayeringTest {
                 .layer("jobs").definedBy(ROOT + ".jobs..")
                 .layer("reminder").definedBy(ROOT + ".reminder..")
                 .layer("revocation").definedBy(ROOT + ".revocation..")
+                .layer("metrics").definedBy(ROOT + ".metrics..")
                 .layer("store").definedBy(ROOT + ".incident.jpa..")
                 .layer("domain").definedBy(ROOT + ".incident")
                 .layer("support").definedBy(ROOT + ".support..")
@@ -48,11 +49,12 @@ class LayeringTest {
                 .whereLayer("jobs").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("reminder").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("revocation").mayOnlyBeAccessedByLayers("api", "jobs", "reminder", "authn")
+                .whereLayer("metrics").mayOnlyBeAccessedByLayers("authn", "jobs")
                 .whereLayer("store").mayNotBeAccessedByAnyLayer()
                 .whereLayer("domain").mayOnlyBeAccessedByLayers("api", "setup", "authn", "protocol", "jobs", "reminder",
-                        "revocation", "store")
+                        "revocation", "metrics", "store")
                 .whereLayer("support").mayOnlyBeAccessedByLayers("api", "console", "setup", "authn", "protocol", "jobs", "reminder",
-                        "revocation", "store", "domain")
+                        "revocation", "metrics", "store", "domain")
                 .check(classes);
     }
 

@@ -15,6 +15,9 @@ public class BreachServerConfig implements KeycloakServerConfig {
                 .option("spi-breach-reminders--default--hygiene-interval-seconds", "86400")
                 // small hygiene slices, so that a realm of four users shows the walk resuming (HygieneIT)
                 .option("spi-breach-reminders--default--hygiene-batch-size", "3")
+                // Keycloak's /metrics on the management port, with the breach gauges read every 5 s (MetricsIT)
+                .option("metrics-enabled", "true")
+                .option("spi-breach-metrics--default--interval-seconds", "5")
                 .dependency("dev.breachresponse", "keycloak-breach-response")
                 .dependencyCurrentProject();
     }

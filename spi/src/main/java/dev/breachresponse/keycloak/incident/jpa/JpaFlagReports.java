@@ -22,6 +22,8 @@ import dev.breachresponse.keycloak.incident.IncidentActivity;
 import dev.breachresponse.keycloak.incident.IncidentRowId;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.ListedFlag;
+import dev.breachresponse.keycloak.incident.MetricsCounts;
+import dev.breachresponse.keycloak.incident.OutboxState;
 
 /**
  * What the incident console reads about many flags at once: pages of an incident's flags with who the users are
@@ -251,6 +253,30 @@ final class JpaFlagReports {
                     ((Number) row[2]).longValue()));
         }
         return out;
+    }
+
+    /** {@link IncidentStore#metricsCounts}: four grouped counts, each one statement. */
+    MetricsCounts metricsCounts() {
+        List<MetricsCounts.RealmState> open = new ArrayList<>();
+        for (Object[] row : em.createQuery("select f.realmId, f.state, count(f) from FlagEntity f where f.state in ('FLAGGED', 'STEPPED_UP')"
+                + " group by f.realmId, f.state", Object[].class).getResultList()) {
+            open.add(new MetricsCounts.RealmState((String) row[0], FlagState.valueOf((String) row[1]), ((Number) row[2]).longValue()));
+        }
+        List<MetricsCounts.IncidentState> incidents = new ArrayList<>();
+        for (Object[] row : em.createQuery("select i.realmId, i.incidentKey, f.state, count(f) from FlagEntity f join f.incident i"
+                + " where i.status = 'OPEN' and f.state in ('FLAGGED', 'STEPPED_UP') group by i.realmId, i.incidentKey, f.state", Object[].class)
+                .getResultList()) {
+            incidents.add(new MetricsCounts.IncidentState((String) row[0], (String) row[1], FlagState.valueOf((String) row[2]),
+                    ((Number) row[3]).longValue()));
+        }
+        List<MetricsCounts.OutboxCount> outboxes = new ArrayList<>();
+        for (String[] outbox : new String[][] {{"reminders", "ReminderEntity"}, {"nudges", "NudgeEntity"}, {"logouts", "LogoutEntity"}}) {
+            for (Object[] row : em.createQuery("select o.state, count(o) from " + outbox[1] + " o where o.state in ('PENDING', 'FAILED')"
+                    + " group by o.state", Object[].class).getResultList()) {
+                outboxes.add(new MetricsCounts.OutboxCount(outbox[0], OutboxState.valueOf((String) row[0]), ((Number) row[1]).longValue()));
+            }
+        }
+        return new MetricsCounts(open, incidents, outboxes);
     }
 
     private static void bind(Query q, Set<FlagState> states) {

@@ -18,6 +18,7 @@ import dev.breachresponse.keycloak.incident.DailyFunnel;
 import dev.breachresponse.keycloak.incident.FlagFilter;
 import dev.breachresponse.keycloak.incident.IncidentActivity;
 import dev.breachresponse.keycloak.incident.ListedFlag;
+import dev.breachresponse.keycloak.incident.MetricsCounts;
 import dev.breachresponse.keycloak.incident.EnforcementGaps;
 import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.FlagHistoryEntry;
@@ -193,6 +194,11 @@ final class JpaIncidentStore implements IncidentStore {
     @Override
     public Map<IncidentRowId, IncidentActivity> activity(RealmModel realm, Collection<Incident> incidents) {
         return reports.activity(realm, incidents);
+    }
+
+    @Override
+    public MetricsCounts metricsCounts() {
+        return reports.metricsCounts();
     }
 
     @Override

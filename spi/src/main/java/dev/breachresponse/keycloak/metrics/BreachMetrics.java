@@ -1,0 +1,104 @@
+package dev.breachresponse.keycloak.metrics;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+
+import org.keycloak.models.KeycloakSession;
+
+import dev.breachresponse.keycloak.incident.Job;
+import dev.breachresponse.keycloak.incident.JobState;
+import dev.breachresponse.keycloak.support.AfterCommit;
+
+/**
+ * The extension's counters and timers, on Micrometer's global registry, which Keycloak's Quarkus runtime exposes on
+ * the management port ({@code GET :9000/metrics}, Prometheus text format) when the server runs with
+ * {@code --metrics-enabled=true}; without it they cost a no-op increment. Every tag has a fixed set of values, so
+ * the number of series is bounded. The gauges (open flags, outbox rows) are {@link MetricsRefresher}'s. Names as
+ * Prometheus shows them:
+ * <ul>
+ *   <li>{@code keycloak_breach_enforcement_checks_total{result}}: each evaluation of the breach condition or
+ *       step-up at login, {@code result} = {@code not_flagged}, {@code flagged}, {@code failed_closed} (the flag store
+ *       could not be read: the login is refused). Keycloak may evaluate a flow's conditions more than once in one
+ *       login (once per submitted form), so this counts checks, not logins.</li>
+ *   <li>{@code keycloak_breach_login_decisions_total{decision}}: once per login of a flagged user, what enforcement
+ *       did: {@code challenged} (asked for a second factor), {@code stepped_up} (passed it), {@code enrolment} (sent to
+ *       enrol one), {@code observed} (let through: report-only incident or break-glass member), {@code denied}
+ *       (refused: direct grant without a valid code, login without enforcement, store unreadable).</li>
+ *   <li>{@code keycloak_breach_bulk_subjects_total{outcome}}: subjects of committed bulk chunks, {@code outcome} =
+ *       {@code flagged}, {@code already_flagged}, {@code not_found}, {@code ambiguous} (dry runs included).</li>
+ *   <li>{@code keycloak_breach_bulk_jobs_seconds{state}}: bulk jobs ended (count) and their time from submission to
+ *       end (sum, max), {@code state} = {@code succeeded}, {@code failed}.</li>
+ * </ul>
+ */
+public final class BreachMetrics {
+
+    /** The results of one enforcement check. */
+    public enum Check { NOT_FLAGGED, FLAGGED, FAILED_CLOSED }
+
+    /** What enforcement did in one login of a flagged user. */
+    public enum Decision { CHALLENGED, STEPPED_UP, ENROLMENT, OBSERVED, DENIED }
+
+    /** Outcomes of bulk subjects, as counted in {@link Job.Counts}. */
+    enum Outcome { FLAGGED, ALREADY_FLAGGED, NOT_FOUND, AMBIGUOUS }
+
+    private static final Map<Check, Counter> CHECKS = counters(Check.class, "keycloak.breach.enforcement.checks", "result",
+            "Evaluations of breach enforcement at login, by result");
+    private static final Map<Decision, Counter> DECISIONS = counters(Decision.class, "keycloak.breach.login.decisions", "decision",
+            "What breach enforcement did in a login of a flagged user");
+    private static final Map<Outcome, Counter> SUBJECTS = counters(Outcome.class, "keycloak.breach.bulk.subjects", "outcome",
+            "Subjects of committed bulk flag chunks, by outcome");
+    private static final Map<JobState, Timer> JOBS = jobTimers();
+
+    private BreachMetrics() {
+    }
+
+    public static void check(Check result) {
+        CHECKS.get(result).increment();
+    }
+
+    public static void decision(Decision decision) {
+        DECISIONS.get(decision).increment();
+    }
+
+    /** Counts a chunk's outcomes once its transaction has committed (a rolled-back chunk is repeated, not counted). */
+    public static void chunkAfterCommit(KeycloakSession session, Job.Counts chunk) {
+        AfterCommit.run(session, () -> {
+            SUBJECTS.get(Outcome.FLAGGED).increment(chunk.flagged());
+            SUBJECTS.get(Outcome.ALREADY_FLAGGED).increment(chunk.alreadyFlagged());
+            SUBJECTS.get(Outcome.NOT_FOUND).increment(chunk.notFound());
+            SUBJECTS.get(Outcome.AMBIGUOUS).increment(chunk.ambiguous());
+        });
+    }
+
+    /** Records a job that ended in {@code state} once the transaction that ends it has committed. */
+    public static void jobEndedAfterCommit(KeycloakSession session, Job job, JobState state, long now) {
+        Timer timer = JOBS.get(state);
+        if (timer != null) {
+            AfterCommit.run(session, () -> timer.record(Duration.ofMillis(Math.max(0, now - job.createdAt()))));
+        }
+    }
+
+    private static <E extends Enum<E>> Map<E, Counter> counters(Class<E> kind, String name, String tag, String description) {
+        Map<E, Counter> out = new EnumMap<>(kind);
+        for (E value : kind.getEnumConstants()) {
+            out.put(value, Counter.builder(name).description(description).tag(tag, value.name().toLowerCase(Locale.ROOT))
+                    .register(Metrics.globalRegistry));
+        }
+        return out;
+    }
+
+    private static Map<JobState, Timer> jobTimers() {
+        Map<JobState, Timer> out = new EnumMap<>(JobState.class);
+        for (JobState s : new JobState[] {JobState.SUCCEEDED, JobState.FAILED}) {
+            out.put(s, Timer.builder("keycloak.breach.bulk.jobs").description("Bulk flag jobs ended, from submission to end")
+                    .tag("state", s.name().toLowerCase(Locale.ROOT)).register(Metrics.globalRegistry));
+        }
+        return out;
+    }
+}
