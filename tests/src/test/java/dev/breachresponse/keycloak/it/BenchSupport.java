@@ -17,6 +17,18 @@ final class BenchSupport {
     }
 
     /**
+     * A production-mode server for a benchmark on this run's database: HTTP on, no reminder planner racing the
+     * measurement, a 1-2 GB heap ({@code -Dbench.jvm=…} adds JVM options, {@code -Dbench.log-level} the log level).
+     */
+    static KeycloakProcess server(String name) throws IOException {
+        return KeycloakProcess.forThisRun(name, "start")
+                .option("http-enabled", "true")
+                .option("spi-breach-reminders--default--interval-seconds", "86400")
+                .option("log-level", System.getProperty("bench.log-level", "info"))
+                .env("JAVA_OPTS_APPEND", ("-Xms1g -Xmx2g " + System.getProperty("bench.jvm", "")).trim());
+    }
+
+    /**
      * Inserts users {@code dev<from>} .. {@code dev<from+count-1>} (email {@code dev<i>@bench.test}) into
      * USER_ENTITY with JDBC: Keycloak reads them from the database like any other, with a cold user cache.
      *

@@ -56,11 +56,7 @@ class ConsoleReadsBench {
 
     @BeforeAll
     static void start() throws Exception {
-        kc = KeycloakProcess.forThisRun("console-bench", "start")
-                .option("http-enabled", "true")
-                .option("spi-breach-reminders--default--interval-seconds", "86400")
-                .option("log-level", System.getProperty("bench.log-level", "info"))
-                .env("JAVA_OPTS_APPEND", ("-Xms1g -Xmx2g " + System.getProperty("bench.jvm", "")).trim());
+        kc = BenchSupport.server("console-bench");
         kc.start();
     }
 

@@ -51,13 +51,8 @@ class FlagThroughputBench {
 
     @BeforeAll
     static void start() throws Exception {
-        kc = KeycloakProcess.forThisRun("bench", "start")
-                .option("http-enabled", "true")
-                // no reminder planner racing the measurement
-                .option("spi-breach-reminders--default--interval-seconds", "86400")
-                .option("spi-admin-realm-restapi-extension--breach-response--chunk-size", Integer.toString(CHUNK))
-                .option("log-level", System.getProperty("bench.log-level", "info"))
-                .env("JAVA_OPTS_APPEND", ("-Xms1g -Xmx2g " + System.getProperty("bench.jvm", "")).trim());
+        kc = BenchSupport.server("bench")
+                .option("spi-admin-realm-restapi-extension--breach-response--chunk-size", Integer.toString(CHUNK));
         kc.start();
     }
 
