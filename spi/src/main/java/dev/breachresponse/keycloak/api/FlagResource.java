@@ -1,7 +1,11 @@
 package dev.breachresponse.keycloak.api;
 
+import java.io.InputStream;
+
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -14,6 +18,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.breachresponse.keycloak.incident.IncidentKey;
@@ -102,24 +107,61 @@ public final class FlagResource {
     public Response dismiss(@QueryParam("reason") String reason) {
         return Api.respond(session, () -> {
             ctx.auth().users().requireManage();
-            if (reason == null || reason.isBlank()) {
-                throw ApiException.badRequest("reason is required: say why this user is not exposed");
-            }
-            if (reason.length() > MAX_REASON) {
-                throw ApiException.badRequest("reason must be at most " + MAX_REASON + " characters");
-            }
-            Incident incident = IncidentResource.load(ctx, incidentKey);
-            UserModel user = session.users().getUserById(ctx.realm(), userId);
-            if (user != null) {
-                ctx.auth().users().requireManage(user);
-            }
-            Flagging.Dismissal dismissal = flagging().dismiss(find(incident), Api.actor(ctx.auth()), reason.strip());
-            ObjectNode json = Json.flag(dismissal.flag());
-            if (dismissal.changed()) {
-                ctx.success(events, OperationType.DELETE, json);
-            }
-            return AdminContext.ok(json);
+            return dismissWith(reason);
         });
+    }
+
+    /**
+     * The same as {@code DELETE} with the reason in a JSON body, {@code {"reason": "…"}}, so that it stays out of
+     * URLs (access logs, proxies, browser history): what the console uses. 415 without a JSON content type, 400 for
+     * a body that is not an object with a string {@code reason} and nothing else.
+     */
+    @POST
+    @Path("dismissal")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response dismissWithBody(InputStream body) {
+        return Api.respond(session, () -> {
+            ctx.auth().users().requireManage();
+            Api.requireJson(session);
+            JsonNode json = Api.readSmallJson(body);
+            if (!json.isObject()) {
+                throw ApiException.badRequest("The body must be a JSON object: {\"reason\": \"…\"}");
+            }
+            java.util.Iterator<String> fields = json.fieldNames();
+            while (fields.hasNext()) {
+                String f = fields.next();
+                if (!"reason".equals(f)) {
+                    throw ApiException.badRequest("Unknown field '" + f + "': the body holds only reason");
+                }
+            }
+            JsonNode reason = json.get("reason");
+            if (reason != null && !reason.isNull() && !reason.isTextual()) {
+                throw ApiException.badRequest("reason must be a string");
+            }
+            return dismissWith(reason == null || reason.isNull() ? null : reason.asText());
+        });
+    }
+
+    /** Validates the reason, then dismisses (rights on the user checked once the incident is found). */
+    private Response dismissWith(String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw ApiException.badRequest("reason is required: say why this user is not exposed");
+        }
+        if (reason.length() > MAX_REASON) {
+            throw ApiException.badRequest("reason must be at most " + MAX_REASON + " characters");
+        }
+        Incident incident = IncidentResource.load(ctx, incidentKey);
+        UserModel user = session.users().getUserById(ctx.realm(), userId);
+        if (user != null) {
+            ctx.auth().users().requireManage(user);
+        }
+        Flagging.Dismissal dismissal = flagging().dismiss(find(incident), Api.actor(ctx.auth()), reason.strip());
+        ObjectNode json = Json.flag(dismissal.flag());
+        if (dismissal.changed()) {
+            ctx.success(events, OperationType.DELETE, json);
+        }
+        return AdminContext.ok(json);
     }
 
     private Flag find(Incident incident) {

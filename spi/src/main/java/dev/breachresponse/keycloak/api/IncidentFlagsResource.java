@@ -123,7 +123,7 @@ public final class IncidentFlagsResource {
                     filter.prefix() == null ? Long.MAX_VALUE : COUNT_CAP + 1);
             boolean capped = page.capped();
             Response.ResponseBuilder ok = Response.ok(Json.listedFlags(page.flags()).toString(), MediaType.APPLICATION_JSON_TYPE)
-                    .header("X-Total-Count", filter.prefix() == null ? page.total() : Math.min(page.total(), COUNT_CAP));
+                    .header("X-Total-Count", page.total());
             if (capped) {
                 ok.header("X-Total-Count-Capped", "true");
             }

@@ -142,7 +142,7 @@ public interface IncidentStore extends Provider {
     /**
      * A page of the flags of one incident that {@code filter} selects, oldest first (by flagged at, then flag id),
      * each with the user's username and email from Keycloak's user table, and their number, counted up to
-     * {@code countAtMost} (then {@code capped}). A prefix filter resolves the matching users once, through the user
+     * {@code countAtMost - 1} (then {@code capped}: more than that). A prefix filter resolves the matching users once, through the user
      * table's own indexes (username per realm, email), and probes the incident's flags by user; a prefix that
      * matches too many users to list is checked on the incident's flags in listing order until the page is full,
      * and its count says only whether more follow (the end of the page, {@code capped}); see docs/architecture.md, Data.
@@ -170,8 +170,9 @@ public interface IncidentStore extends Provider {
     Map<IncidentRowId, IncidentActivity> activity(RealmModel realm, Collection<Incident> incidents);
 
     /**
-     * The counts the metrics gauges show, across all realms: grouped counts over IDX_BR_FLAG_INCIDENT_STATE and the
-     * outboxes' state columns (read by the metrics refresh, once per interval, never on a login).
+     * The counts the metrics gauges show, across all realms: a grouped count per incident over
+     * IDX_BR_FLAG_INCIDENT_STATE, the incidents' table, and the outboxes' state columns (read by the metrics refresh,
+     * once per interval, never on a login).
      */
     MetricsCounts metricsCounts();
 

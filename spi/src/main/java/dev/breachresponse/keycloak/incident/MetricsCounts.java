@@ -7,8 +7,9 @@ import java.util.List;
  * per realm and state, open flags per open incident and state, and the rows of each outbox that are still owed
  * (PENDING) or failed (FAILED). Realms are their ids here; the metrics name them.
  *
- * @param openFlags     per (realm id, state) for the open states (FLAGGED, STEPPED_UP)
- * @param incidentFlags per (realm id, incident key, state) for incidents whose status is OPEN
+ * @param openFlags     per (realm id, state) for the open states (FLAGGED, STEPPED_UP), for every realm with an
+ *                      incident, zero included
+ * @param incidentFlags per (realm id, incident key, state) for incidents whose status is OPEN, zero included
  * @param outboxes      per (outbox, state) for PENDING and FAILED
  */
 public record MetricsCounts(List<RealmState> openFlags, List<IncidentState> incidentFlags, List<OutboxCount> outboxes) {

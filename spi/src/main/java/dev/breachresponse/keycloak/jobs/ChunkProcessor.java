@@ -162,7 +162,7 @@ final class ChunkProcessor {
         List<JobItem> chunk = pending.stream().map(p -> bySeq.getOrDefault(p.seq(), p)).toList();
         Job.Counts counts = new Job.Counts(0, flagged, already, notFound, 0, ambiguous, revoked);
         jobs.recordChunk(jobId, chunk, counts, cursor, now + leaseMillis);
-        BreachMetrics.chunkAfterCommit(session, counts);
+        BreachMetrics.chunkAfterCommit(session, job, counts);
         if (LOG.isDebugEnabled()) {
             LOG.debugf("Bulk flag job %s: chunk of %d subjects before commit: look-up %d ms, flags and revocation %d ms, items %d ms",
                     jobId, pending.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);

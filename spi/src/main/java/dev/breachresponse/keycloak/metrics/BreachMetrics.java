@@ -24,16 +24,17 @@ import dev.breachresponse.keycloak.support.AfterCommit;
  * <ul>
  *   <li>{@code keycloak_breach_enforcement_checks_total{result}}: each evaluation of the breach condition or
  *       step-up at login, {@code result} = {@code not_flagged}, {@code flagged}, {@code failed_closed} (the flag store
- *       could not be read: the login is refused). Keycloak may evaluate a flow's conditions more than once in one
- *       login (once per submitted form), so this counts checks, not logins.</li>
- *   <li>{@code keycloak_breach_login_decisions_total{decision}}: once per login of a flagged user, what enforcement
- *       did: {@code challenged} (asked for a second factor), {@code stepped_up} (passed it), {@code enrolment} (sent to
+ *       could not be read: enforcement fails closed and asks every user for a second factor). Keycloak may evaluate a
+ *       flow's conditions more than once in one login (once per submitted form), so this counts checks, not logins.</li>
+ *   <li>{@code keycloak_breach_login_decisions_total{decision}}: what enforcement did in a login of a flagged user,
+ *       each decision at most once per login (one login may count {@code challenged} then {@code stepped_up}): {@code challenged} (asked for a second factor), {@code stepped_up} (passed it), {@code enrolment} (sent to
  *       enrol one), {@code observed} (let through: report-only incident or break-glass member), {@code denied}
  *       (refused: direct grant without a valid code, login without enforcement, store unreadable).</li>
  *   <li>{@code keycloak_breach_bulk_subjects_total{outcome}}: subjects of committed bulk chunks, {@code outcome} =
- *       {@code flagged}, {@code already_flagged}, {@code not_found}, {@code ambiguous} (dry runs included).</li>
- *   <li>{@code keycloak_breach_bulk_jobs_seconds{state}}: bulk jobs ended (count) and their time from submission to
- *       end (sum, max), {@code state} = {@code succeeded}, {@code failed}.</li>
+ *       {@code flagged}, {@code already_flagged}, {@code not_found}, {@code ambiguous} (dry runs not counted).</li>
+ *   <li>{@code keycloak_breach_bulk_jobs_seconds{state}}: bulk jobs the worker ended (count) and their time from
+ *       submission to end (sum, max), {@code state} = {@code succeeded}, {@code failed} (dry runs and cancelled jobs
+ *       not counted).</li>
  * </ul>
  */
 public final class BreachMetrics {
@@ -66,8 +67,14 @@ public final class BreachMetrics {
         DECISIONS.get(decision).increment();
     }
 
-    /** Counts a chunk's outcomes once its transaction has committed (a rolled-back chunk is repeated, not counted). */
-    public static void chunkAfterCommit(KeycloakSession session, Job.Counts chunk) {
+    /**
+     * Counts a chunk's outcomes once its transaction has committed (a rolled-back chunk is repeated, not counted);
+     * a dry run's are not counted (the console dry-runs every list before flagging it).
+     */
+    public static void chunkAfterCommit(KeycloakSession session, Job job, Job.Counts chunk) {
+        if (job.dryRun()) {
+            return;
+        }
         AfterCommit.run(session, () -> {
             SUBJECTS.get(Outcome.FLAGGED).increment(chunk.flagged());
             SUBJECTS.get(Outcome.ALREADY_FLAGGED).increment(chunk.alreadyFlagged());
@@ -76,10 +83,10 @@ public final class BreachMetrics {
         });
     }
 
-    /** Records a job that ended in {@code state} once the transaction that ends it has committed. */
+    /** Records a job that ended in {@code state} once the transaction that ends it has committed (not a dry run). */
     public static void jobEndedAfterCommit(KeycloakSession session, Job job, JobState state, long now) {
         Timer timer = JOBS.get(state);
-        if (timer != null) {
+        if (timer != null && !job.dryRun()) {
             AfterCommit.run(session, () -> timer.record(Duration.ofMillis(Math.max(0, now - job.createdAt()))));
         }
     }

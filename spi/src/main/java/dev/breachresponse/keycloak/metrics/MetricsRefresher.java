@@ -54,7 +54,7 @@ public final class MetricsRefresher implements ProviderFactory<MetricsProvider> 
     private MultiGauge incidentFlags;
     private MultiGauge outboxRows;
     /** Strong reference for the timestamp gauge (Micrometer keeps gauge state weakly). */
-    private final double[] refreshedAt = {Double.NaN};
+    private final double[] refreshedAt = {0};
 
     @Override
     public MetricsProvider create(KeycloakSession session) {
@@ -96,6 +96,8 @@ public final class MetricsRefresher implements ProviderFactory<MetricsProvider> 
         Gauge.builder("keycloak.breach.metrics.refreshed.timestamp.seconds", refreshedAt, a -> a[0])
                 .description("When the breach gauges were last read from the database (epoch seconds)")
                 .strongReference(true).register(Metrics.globalRegistry);
+        // the start counts as the last read: a refresh that fails from the start shows as stale, not as "no value"
+        refreshedAt[0] = System.currentTimeMillis() / 1000.0;
         thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "breach-response-metrics");
             t.setDaemon(true);

@@ -12,13 +12,18 @@ export function consoleUrl() {
 }
 
 /** A console route (#/incident/x/flags …) as a bookmark holds it; not keycloak-js's callback (#state=…&code=…). */
-const ROUTE = /^#\/[A-Za-z0-9\-._~%/]{0,300}$/;
+const ROUTE = /^#\/[A-Za-z0-9\-._~%/?=&]{0,300}$/;
+
+/** Per console (one per realm), so that a route of one realm's console never opens in another's. */
+function routeKey() {
+    return 'br.route:' + location.pathname;
+}
 
 export async function signIn(config) {
     // The sign-in leaves the page and comes back to the client's one redirect URI, without the fragment: keep the
     // route this tab was opened on (a bookmark of an incident) and go back to it once signed in.
     if (ROUTE.test(location.hash)) {
-        sessionStorage.setItem('br.route', location.hash);
+        sessionStorage.setItem(routeKey(), location.hash);
     }
     // eslint-disable-next-line no-undef
     kc = new Keycloak({url: config.server, realm: config.realm, clientId: config.clientId});
@@ -35,8 +40,8 @@ export async function signIn(config) {
     if (!ok) {
         await kc.login({redirectUri: consoleUrl()});
     }
-    const route = sessionStorage.getItem('br.route');
-    sessionStorage.removeItem('br.route');
+    const route = sessionStorage.getItem(routeKey());
+    sessionStorage.removeItem(routeKey());
     if (route && ROUTE.test(route) && !ROUTE.test(location.hash)) {
         history.replaceState(null, '', consoleUrl() + route);
     }

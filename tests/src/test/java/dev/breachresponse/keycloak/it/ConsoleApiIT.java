@@ -518,6 +518,31 @@ class ConsoleApiIT {
         }
     }
 
+    // --- dismissal with the reason in the body ------------------------------------------------------------
+
+    @Test
+    void aDismissalTakesItsReasonFromAJsonBodyAndRefusesAnythingElse() {
+        flagAll("john");
+        String path = "/incidents/leak/flags/" + ids.get("john") + "/dismissal";
+        assertForbidden(as("viewer").postJson(path, "{\"reason\":\"not ours\"}"));
+        assertEquals(415, api.post(path, "text/plain", "not ours").status(), "a JSON body only");
+        assertAll("bodies refused before anything changes",
+                () -> assertBadRequest(api.postJson(path, "[\"not ours\"]"), "JSON object"),
+                () -> assertBadRequest(api.postJson(path, "{}"), "reason is required"),
+                () -> assertBadRequest(api.postJson(path, "{\"reason\":5}"), "reason must be a string"),
+                () -> assertBadRequest(api.postJson(path, "{\"reason\":\"x\",\"why\":1}"), "Unknown field 'why'"),
+                () -> assertBadRequest(api.postJson(path, "{\"reason\":\"" + "x".repeat(1025) + "\"}"), "at most 1024"));
+        assertEquals("FLAGGED", api.get("/incidents/leak/flags/" + ids.get("john")).json().get("state").asText(), "still flagged");
+
+        BreachApi.Reply done = api.postJson(path, "{\"reason\":\"An internal test account, not a customer\"}");
+        assertEquals(200, done.status(), done.toString());
+        assertEquals("DISMISSED", done.json().get("state").asText());
+        assertEquals("An internal test account, not a customer", done.json().get("dismissReason").asText());
+        BreachApi.Reply again = api.postJson(path, "{\"reason\":\"again\"}");
+        assertEquals(200, again.status(), "idempotent: " + again);
+        assertEquals("An internal test account, not a customer", again.json().get("dismissReason").asText(), "the first reason stays");
+    }
+
     // --- helpers -------------------------------------------------------------------------------------------
 
     /** A realm of {@value #MANY} users without credentials, all flagged in incident "many"; built once per class. */

@@ -740,4 +740,38 @@ class ConsoleBrowserIT {
             admin.realm("master").clients().get(clientId).remove();
         }
     }
+
+    /**
+     * A file dropped on the drop zone (a drop event carrying the file, as the browser fires it) that holds more
+     * subjects than one request may (100,000 by default): the page splits it and dry-runs each part against the
+     * server, and the preview adds the parts up.
+     */
+    @Test
+    @Order(11)
+    void aDroppedFileLargerThanOneRequestIsSplitAndEachPartDryRunOnTheServer() throws Exception {
+        ChromeDriver chrome = signIn("manager", null);
+        try {
+            chrome.get(consoleUrl() + "#/incident/vendor-leak/load");
+            wait(chrome).until(ExpectedConditions.presenceOfElementLocated(By.id("br-dropzone")));
+            int before = api.get("/incidents/vendor-leak/jobs").json().size();
+            ((JavascriptExecutor) chrome).executeScript(
+                    "var rows = ['email']; for (var i = 0; i < 100001; i++) { rows.push('unknown-' + i + '@elsewhere.test'); }"
+                    + "var dt = new DataTransfer();"
+                    + "dt.items.add(new File([rows.join('\\n') + '\\n'], 'vendor-export.csv', {type: 'text/csv'}));"
+                    + "var zone = document.getElementById('br-dropzone');"
+                    + "zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: dt, bubbles: true, cancelable: true}));"
+                    + "zone.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));");
+            wait(chrome).until(ExpectedConditions.textToBePresentInElementLocated(By.id("br-load-file"), "in 2 part(s)"));
+            String file = text(chrome, "br-load-file");
+            assertTrue(java.util.regex.Pattern.compile("vendor-export\\.csv: 100,?001 entries in 2 part\\(s\\)").matcher(file).find(), file);
+            waitText(chrome, "br-preview-notFound", "100,001");
+            assertEquals("0", text(chrome, "br-preview-flagged"));
+            assertFalse(chrome.findElement(By.id("br-confirm")).isEnabled(), "nobody to flag: nothing to confirm");
+            JsonNode jobs = api.get("/incidents/vendor-leak/jobs").json();
+            assertEquals(before + 2, jobs.size(), "one dry run per part: " + jobs);
+            check(chrome, "load-split");
+        } finally {
+            chrome.quit();
+        }
+    }
 }

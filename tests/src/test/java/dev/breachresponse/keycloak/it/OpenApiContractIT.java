@@ -58,7 +58,8 @@ class OpenApiContractIT {
                 "POST /incidents", "{\"id\":\"contract-2\",\"title\":\"t\",\"exposedData\":[\"email\"]}",
                 "PUT /incidents/{id}", "{\"title\":\"renamed\"}",
                 "POST /incidents/{id}/flags", "{\"subjects\":[{\"username\":\"carol\"}],\"dryRun\":true}",
-                "PUT /config", "{\"allowedFactors\":[\"otp\",\"webauthn\"],\"grace\":{\"days\":1,\"skips\":0},\"hygiene\":{\"mfaNudges\":true}}");
+                "PUT /config", "{\"allowedFactors\":[\"otp\",\"webauthn\"],\"grace\":{\"days\":1,\"skips\":0},\"hygiene\":{\"mfaNudges\":true}}",
+                "POST /incidents/{id}/flags/{userId}/dismissal", "{\"reason\":\"contract\"}");
         // DELETE of the flag last, so the GETs above it still find the flag
         List<String[]> ops = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> p = spec.get("paths").fields(); p.hasNext(); ) {

@@ -115,9 +115,9 @@ final class JpaFlagReports {
     }
 
     /**
-     * The page in two reads (a "deferred join"): the ids of the page's flags in listing order, then those flags. The
-     * first read needs only IDX_BR_FLAG_INCIDENT_FLAGGED (incident, flagged at, id, state), which PostgreSQL and
-     * MariaDB read without the table (index-only), so the rows an offset skips cost an index entry each, not a row:
+     * The page in two reads (a "deferred join"): the ids of the page's flags in listing order, then those flags. Without
+     * {@code q} the first read needs only IDX_BR_FLAG_INCIDENT_FLAGGED (incident, flagged at, id, state), which
+     * PostgreSQL and MariaDB read without the table (index-only), so the rows an offset skips cost an index entry each:
      * the last page of 100,000 flags took 176 ms read as whole rows, most of it fetching the 99,950 skipped ones.
      */
     private IncidentStore.FlagPage page(RealmModel realm, Incident incident, Set<FlagState> states, Users users, int first, int max,
@@ -137,7 +137,8 @@ final class JpaFlagReports {
         }
         List<FlagEntity> flags = flags(q.setMaxResults(max).getResultList());
         long total = count(incident, states, users, countAtMost);
-        return new IncidentStore.FlagPage(withNames(realm.getId(), flags), total, total >= countAtMost);
+        boolean capped = total >= countAtMost;
+        return new IncidentStore.FlagPage(withNames(realm.getId(), flags), capped ? countAtMost - 1 : total, capped);
     }
 
     /** These flags (with their incident) by primary key, in the order of {@code ids}. */
@@ -255,20 +256,35 @@ final class JpaFlagReports {
         return out;
     }
 
-    /** {@link IncidentStore#metricsCounts}: four grouped counts, each one statement. */
+    /**
+     * {@link IncidentStore#metricsCounts}: the open flags per (incident, state), an index-only count over
+     * IDX_BR_FLAG_INCIDENT_STATE, summed per realm through the incidents' own small table; every realm with an
+     * incident and every open incident get both open states, zero included (a series that reaches 0 reads 0, not
+     * "no data"); then one grouped count per outbox.
+     */
     MetricsCounts metricsCounts() {
-        List<MetricsCounts.RealmState> open = new ArrayList<>();
-        for (Object[] row : em.createQuery("select f.realmId, f.state, count(f) from FlagEntity f where f.state in ('FLAGGED', 'STEPPED_UP')"
-                + " group by f.realmId, f.state", Object[].class).getResultList()) {
-            open.add(new MetricsCounts.RealmState((String) row[0], FlagState.valueOf((String) row[1]), ((Number) row[2]).longValue()));
+        Map<String, EnumMap<FlagState, Long>> byIncident = new HashMap<>();
+        for (Object[] row : em.createQuery("select f.incident.id, f.state, count(f) from FlagEntity f where f.state in ('FLAGGED', 'STEPPED_UP')"
+                + " group by f.incident.id, f.state", Object[].class).getResultList()) {
+            byIncident.computeIfAbsent((String) row[0], k -> new EnumMap<>(FlagState.class))
+                    .put(FlagState.valueOf((String) row[1]), ((Number) row[2]).longValue());
         }
+        Map<String, EnumMap<FlagState, Long>> byRealm = new HashMap<>();
         List<MetricsCounts.IncidentState> incidents = new ArrayList<>();
-        for (Object[] row : em.createQuery("select i.realmId, i.incidentKey, f.state, count(f) from FlagEntity f join f.incident i"
-                + " where i.status = 'OPEN' and f.state in ('FLAGGED', 'STEPPED_UP') group by i.realmId, i.incidentKey, f.state", Object[].class)
+        for (Object[] row : em.createQuery("select i.id, i.realmId, i.incidentKey, i.status from IncidentEntity i", Object[].class)
                 .getResultList()) {
-            incidents.add(new MetricsCounts.IncidentState((String) row[0], (String) row[1], FlagState.valueOf((String) row[2]),
-                    ((Number) row[3]).longValue()));
+            EnumMap<FlagState, Long> counts = byIncident.getOrDefault((String) row[0], new EnumMap<>(FlagState.class));
+            EnumMap<FlagState, Long> realm = byRealm.computeIfAbsent((String) row[1], k -> new EnumMap<>(FlagState.class));
+            for (FlagState state : FlagState.OPEN) {
+                long n = counts.getOrDefault(state, 0L);
+                realm.merge(state, n, Long::sum);
+                if ("OPEN".equals(row[3])) {
+                    incidents.add(new MetricsCounts.IncidentState((String) row[1], (String) row[2], state, n));
+                }
+            }
         }
+        List<MetricsCounts.RealmState> open = new ArrayList<>();
+        byRealm.forEach((realmId, counts) -> counts.forEach((state, n) -> open.add(new MetricsCounts.RealmState(realmId, state, n))));
         List<MetricsCounts.OutboxCount> outboxes = new ArrayList<>();
         for (String[] outbox : new String[][] {{"reminders", "ReminderEntity"}, {"nudges", "NudgeEntity"}, {"logouts", "LogoutEntity"}}) {
             for (Object[] row : em.createQuery("select o.state, count(o) from " + outbox[1] + " o where o.state in ('PENDING', 'FAILED')"

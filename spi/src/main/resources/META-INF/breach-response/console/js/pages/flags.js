@@ -2,7 +2,7 @@
 // user's history in a side panel, dismiss with a reason, re-flag, and the export of the still-open users as CSV
 // (streamed from the server; the bytes received are shown while it downloads).
 
-import {get, put, del, call, enc, ApiError} from '../api.js';
+import {get, put, post, call, enc, ApiError} from '../api.js';
 import {h, fill, download} from '../dom.js';
 import {t, time} from '../i18n.js';
 import {alert, button, emptyState, modal, selectField, stateLabel, table, textField, details} from '../format.js';
@@ -151,7 +151,8 @@ export async function render(ctx, incidentId) {
                 throw new Error(t('flags.reason.required'));
             }
             try {
-                await del(ctx.realm, '/incidents/' + enc(incident.id) + '/flags/' + enc(f.userId) + '?reason=' + enc(text));
+                // the reason in the body, not in the URL (it may name a person)
+                await post(ctx.realm, '/incidents/' + enc(incident.id) + '/flags/' + enc(f.userId) + '/dismissal', {json: {reason: text}});
             } catch (e) {
                 throw new Error(e instanceof ApiError ? e.message : t('error.network'));
             }
