@@ -26,6 +26,7 @@ import org.keycloak.provider.ProviderFactory;
 
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.MetricsCounts;
+import dev.breachresponse.keycloak.support.KeycloakVersions;
 
 /**
  * The extension's gauges, read from the database every {@code interval-seconds} (default 60, 5 to 3600) on a thread
@@ -68,12 +69,26 @@ public final class MetricsRefresher implements ProviderFactory<MetricsProvider> 
             throw new IllegalArgumentException("spi-" + MetricsSpi.NAME + "--default--interval-seconds must be from 5 to 3600, was "
                     + intervalSeconds);
         }
-        enabled = config.root() != null && config.root().getBoolean("metrics-enabled", false);
+        enabled = metricsEnabled(config);
+    }
+
+    /**
+     * Whether the server runs with {@code --metrics-enabled=true} (the root configuration scope, as Keycloak's own
+     * {@code PasswordCredentialProviderFactory} reads it). Keycloak before 26.4 has no {@code Config.Scope.root()}:
+     * such a server (unsupported; the extension stays inactive there) must still start, so it counts as off.
+     */
+    static boolean metricsEnabled(Config.Scope config) {
+        try {
+            Config.Scope root = config.root();
+            return root != null && Boolean.TRUE.equals(root.getBoolean("metrics-enabled", false));
+        } catch (LinkageError e) {
+            return false;
+        }
     }
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        if (!enabled) {
+        if (!enabled || !KeycloakVersions.mayStartWorkers()) {
             return;
         }
         factory.register(event -> {
