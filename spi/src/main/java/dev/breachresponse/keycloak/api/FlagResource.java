@@ -1,6 +1,7 @@
 package dev.breachresponse.keycloak.api;
 
 import java.io.InputStream;
+import java.util.Set;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -128,13 +129,7 @@ public final class FlagResource {
             if (!json.isObject()) {
                 throw ApiException.badRequest("The body must be a JSON object: {\"reason\": \"…\"}");
             }
-            java.util.Iterator<String> fields = json.fieldNames();
-            while (fields.hasNext()) {
-                String f = fields.next();
-                if (!"reason".equals(f)) {
-                    throw ApiException.badRequest("Unknown field '" + f + "': the body holds only reason");
-                }
-            }
+            IncidentRequests.onlyFields(json, Set.of("reason"));
             JsonNode reason = json.get("reason");
             if (reason != null && !reason.isNull() && !reason.isTextual()) {
                 throw ApiException.badRequest("reason must be a string");

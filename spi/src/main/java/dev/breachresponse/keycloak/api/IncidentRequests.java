@@ -90,7 +90,8 @@ final class IncidentRequests {
         return new Update(title, description, policy, close);
     }
 
-    private static void onlyFields(JsonNode body, Set<String> allowed) {
+    /** Refuses a field of {@code body} that is not in {@code allowed} (400, naming it and the allowed ones). */
+    static void onlyFields(JsonNode body, Set<String> allowed) {
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {

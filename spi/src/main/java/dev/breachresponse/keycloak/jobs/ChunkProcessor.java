@@ -167,18 +167,17 @@ final class ChunkProcessor {
             LOG.debugf("Bulk flag job %s: chunk of %d subjects before commit: look-up %d ms, flags and revocation %d ms, items %d ms",
                     jobId, pending.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
         }
-        return pending.size() < chunkSize ? finish(session, jobs, job, now) : Result.MORE;
+        return pending.size() < chunkSize ? finish(session, job, now) : Result.MORE;
     }
 
     /** Ends the job in {@code state} and counts it once the transaction has committed. */
-    private static void ended(KeycloakSession session, Job job, long now, JobState state, String error) {
+    static void ended(KeycloakSession session, Job job, long now, JobState state, String error) {
         session.getProvider(IncidentStore.class).jobs().complete(job.id(), state, error);
         BreachMetrics.jobEndedAfterCommit(session, job, state, now);
     }
 
-    private static Result finish(KeycloakSession session, JobStore jobs, Job job, long now) {
-        jobs.complete(job.id(), JobState.SUCCEEDED, null);
-        BreachMetrics.jobEndedAfterCommit(session, job, JobState.SUCCEEDED, now);
+    private static Result finish(KeycloakSession session, Job job, long now) {
+        ended(session, job, now, JobState.SUCCEEDED, null);
         return Result.DONE;
     }
 

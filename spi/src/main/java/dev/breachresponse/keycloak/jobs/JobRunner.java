@@ -16,8 +16,6 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Job;
 import dev.breachresponse.keycloak.incident.JobState;
-import dev.breachresponse.keycloak.incident.JobStore;
-import dev.breachresponse.keycloak.metrics.BreachMetrics;
 import dev.breachresponse.keycloak.revocation.LogoutSender;
 import dev.breachresponse.keycloak.support.Drain;
 
@@ -116,10 +114,9 @@ public final class JobRunner {
                 if (failures >= MAX_CHUNK_FAILURES) {
                     KeycloakModelUtils.runJobInTransaction(factory, s -> {
                         // only a job still this node's (not cancelled or taken over meanwhile) fails, and is counted
-                        JobStore jobs = s.getProvider(IncidentStore.class).jobs();
-                        if (jobs.lockIfOwned(job.id(), owner).isPresent()) {
-                            jobs.complete(job.id(), JobState.FAILED, "a chunk failed " + MAX_CHUNK_FAILURES + " times; see the server log");
-                            BreachMetrics.jobEndedAfterCommit(s, job, JobState.FAILED, Time.currentTimeMillis());
+                        if (s.getProvider(IncidentStore.class).jobs().lockIfOwned(job.id(), owner).isPresent()) {
+                            ChunkProcessor.ended(s, job, Time.currentTimeMillis(), JobState.FAILED,
+                                    "a chunk failed " + MAX_CHUNK_FAILURES + " times; see the server log");
                         }
                     });
                     return;

@@ -6,6 +6,8 @@ import org.keycloak.Config;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
+import dev.breachresponse.keycloak.support.Options;
+
 /**
  * Server options of the bulk API, e.g. {@code --spi-admin-realm-restapi-extension--breach-response--max-subjects=50000}.
  * Missing values take the defaults; an out-of-range value stops the server at start with an
@@ -17,29 +19,20 @@ public record JobSettings(int maxSubjects, long maxBodyBytes, int chunkSize, lon
     public static final int DEFAULT_MAX_SUBJECTS = 100_000;
     public static final long DEFAULT_MAX_BODY_BYTES = 10_000_000L;
 
+    /** How an out-of-range option is named in the error that stops the server. */
+    private static final String OPTION = "breach-response option ";
+
     public static JobSettings from(Config.Scope c) {
         return new JobSettings(
-                bounded(c.getInt("max-subjects", DEFAULT_MAX_SUBJECTS), 1, 1_000_000, "max-subjects"),
-                bounded(c.getLong("max-body-bytes", DEFAULT_MAX_BODY_BYTES), 1_024, 100_000_000L, "max-body-bytes"),
-                bounded(c.getInt("chunk-size", 500), 1, 10_000, "chunk-size"),
-                bounded(c.getLong("lease-seconds", 60L), 10, 3_600, "lease-seconds") * 1000L,
-                bounded(c.getLong("poll-seconds", 10L), 1, 3_600, "poll-seconds") * 1000L,
-                bounded(c.getLong("item-retention-days", 30L), 1, 3_650, "item-retention-days") * 86_400_000L);
+                Options.bounded(c.getInt("max-subjects", DEFAULT_MAX_SUBJECTS), 1, 1_000_000, OPTION + "max-subjects"),
+                Options.bounded(c.getLong("max-body-bytes", DEFAULT_MAX_BODY_BYTES), 1_024, 100_000_000L, OPTION + "max-body-bytes"),
+                Options.bounded(c.getInt("chunk-size", 500), 1, 10_000, OPTION + "chunk-size"),
+                Options.bounded(c.getLong("lease-seconds", 60L), 10, 3_600, OPTION + "lease-seconds") * 1000L,
+                Options.bounded(c.getLong("poll-seconds", 10L), 1, 3_600, OPTION + "poll-seconds") * 1000L,
+                Options.bounded(c.getLong("item-retention-days", 30L), 1, 3_650, OPTION + "item-retention-days") * 86_400_000L);
     }
 
-    private static int bounded(int v, int min, int max, String name) {
-        if (v < min || v > max) {
-            throw new IllegalArgumentException("breach-response option " + name + " must be from " + min + " to " + max + ", was " + v);
-        }
-        return v;
-    }
 
-    private static long bounded(long v, long min, long max, String name) {
-        if (v < min || v > max) {
-            throw new IllegalArgumentException("breach-response option " + name + " must be from " + min + " to " + max + ", was " + v);
-        }
-        return v;
-    }
 
     public static List<ProviderConfigProperty> metadata() {
         return ProviderConfigurationBuilder.create()

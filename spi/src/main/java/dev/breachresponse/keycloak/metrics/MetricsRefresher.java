@@ -27,6 +27,7 @@ import org.keycloak.provider.ProviderFactory;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.MetricsCounts;
 import dev.breachresponse.keycloak.support.KeycloakVersions;
+import dev.breachresponse.keycloak.support.Options;
 
 /**
  * The extension's gauges, read from the database every {@code interval-seconds} (default 60, 5 to 3600) on a thread
@@ -64,11 +65,7 @@ public final class MetricsRefresher implements ProviderFactory<MetricsProvider> 
 
     @Override
     public void init(Config.Scope config) {
-        intervalSeconds = config.getLong("interval-seconds", 60L);
-        if (intervalSeconds < 5 || intervalSeconds > 3600) {
-            throw new IllegalArgumentException("spi-" + MetricsSpi.NAME + "--default--interval-seconds must be from 5 to 3600, was "
-                    + intervalSeconds);
-        }
+        intervalSeconds = Options.bounded(config.getLong("interval-seconds", 60L), 5, 3600, "spi-" + MetricsSpi.NAME + "--default--interval-seconds");
         enabled = metricsEnabled(config);
     }
 

@@ -2,6 +2,8 @@ package dev.breachresponse.keycloak.reminder;
 
 import org.keycloak.Config;
 
+import dev.breachresponse.keycloak.support.Options;
+
 /**
  * Server options of the reminder scheduler ({@code spi-breach-reminders--default--<option>}): how often the
  * planner runs, how many due flags one tick looks at, how many emails one run may send, the retry policy for
@@ -10,22 +12,19 @@ import org.keycloak.Config;
 record ReminderSettings(int intervalSeconds, int batchSize, int sendCap, int maxAttempts, int retrySeconds, int minGapHours,
                         int hygieneIntervalSeconds, int hygieneBatchSize) {
 
+    /** How an out-of-range option is named in the error that stops the server. */
+    private static final String OPTION = "spi-breach-reminders--default--";
+
     static ReminderSettings from(Config.Scope c) {
         return new ReminderSettings(
-                bounded(c.getInt("interval-seconds", 60), 5, 86_400, "interval-seconds"),
-                bounded(c.getInt("batch-size", 500), 1, 10_000, "batch-size"),
-                bounded(c.getInt("send-cap", 200), 1, 10_000, "send-cap"),
-                bounded(c.getInt("max-attempts", 5), 1, 100, "max-attempts"),
-                bounded(c.getInt("retry-seconds", 300), 0, 86_400, "retry-seconds"),
-                bounded(c.getInt("min-gap-hours", 20), 0, 24 * 30, "min-gap-hours"),
-                bounded(c.getInt("hygiene-interval-seconds", 300), 5, 86_400, "hygiene-interval-seconds"),
-                bounded(c.getInt("hygiene-batch-size", 1000), 1, 10_000, "hygiene-batch-size"));
+                Options.bounded(c.getInt("interval-seconds", 60), 5, 86_400, OPTION + "interval-seconds"),
+                Options.bounded(c.getInt("batch-size", 500), 1, 10_000, OPTION + "batch-size"),
+                Options.bounded(c.getInt("send-cap", 200), 1, 10_000, OPTION + "send-cap"),
+                Options.bounded(c.getInt("max-attempts", 5), 1, 100, OPTION + "max-attempts"),
+                Options.bounded(c.getInt("retry-seconds", 300), 0, 86_400, OPTION + "retry-seconds"),
+                Options.bounded(c.getInt("min-gap-hours", 20), 0, 24 * 30, OPTION + "min-gap-hours"),
+                Options.bounded(c.getInt("hygiene-interval-seconds", 300), 5, 86_400, OPTION + "hygiene-interval-seconds"),
+                Options.bounded(c.getInt("hygiene-batch-size", 1000), 1, 10_000, OPTION + "hygiene-batch-size"));
     }
 
-    private static int bounded(int v, int min, int max, String name) {
-        if (v < min || v > max) {
-            throw new IllegalArgumentException("spi-breach-reminders--default--" + name + " must be from " + min + " to " + max + ", got " + v);
-        }
-        return v;
-    }
 }

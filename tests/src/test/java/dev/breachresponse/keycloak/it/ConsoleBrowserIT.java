@@ -14,18 +14,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.logging.Level;
+import java.util.regex.Pattern;
+
+import jakarta.ws.rs.core.Response;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.keycloak.admin.client.CreatedResponseUtil;
 import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.keycloak.testframework.annotations.InjectAdminClient;
@@ -151,7 +158,7 @@ class ConsoleBrowserIT {
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
-        Map<String, Object> prefs = new java.util.HashMap<>();
+        Map<String, Object> prefs = new HashMap<>();
         prefs.put("intl.accept_languages", lang);
         if (downloads != null) {
             prefs.put("download.default_directory", downloads.toAbsolutePath().toString());
@@ -698,7 +705,7 @@ class ConsoleBrowserIT {
     @Order(10)
     void aMasterRealmAdminPicksTheRealmToWorkOn() throws Exception {
         String master = urls.getBase() + "/realms/master/breach-response/console/";
-        org.keycloak.representations.idm.ClientRepresentation client = new org.keycloak.representations.idm.ClientRepresentation();
+        ClientRepresentation client = new ClientRepresentation();
         client.setClientId("breach-response-console");
         client.setPublicClient(true);
         client.setStandardFlowEnabled(true);
@@ -707,18 +714,18 @@ class ConsoleBrowserIT {
         client.setRedirectUris(List.of(master));
         client.setWebOrigins(List.of("+"));
         client.setAttributes(Map.of("pkce.code.challenge.method", "S256", "post.logout.redirect.uris", master));
-        String username = "br-console-" + realm.toLowerCase(java.util.Locale.ROOT);
+        String username = "br-console-" + realm.toLowerCase(Locale.ROOT);
         String clientId = null;
         String userId = null;
-        try (jakarta.ws.rs.core.Response created = admin.realm("master").clients().create(client)) {
+        try (Response created = admin.realm("master").clients().create(client)) {
             assertEquals(201, created.getStatus());
-            clientId = org.keycloak.admin.client.CreatedResponseUtil.getCreatedId(created);
+            clientId = CreatedResponseUtil.getCreatedId(created);
         }
         ChromeDriver chrome = null;
         try {
-            try (jakarta.ws.rs.core.Response created = admin.realm("master").users().create(Realms.user(null, username))) {
+            try (Response created = admin.realm("master").users().create(Realms.user(null, username))) {
                 assertEquals(201, created.getStatus());
-                userId = org.keycloak.admin.client.CreatedResponseUtil.getCreatedId(created);
+                userId = CreatedResponseUtil.getCreatedId(created);
             }
             admin.realm("master").users().get(userId).roles().realmLevel()
                     .add(List.of(admin.realm("master").roles().get("admin").toRepresentation()));
@@ -763,7 +770,7 @@ class ConsoleBrowserIT {
                     + "zone.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));");
             wait(chrome).until(ExpectedConditions.textToBePresentInElementLocated(By.id("br-load-file"), "in 2 part(s)"));
             String file = text(chrome, "br-load-file");
-            assertTrue(java.util.regex.Pattern.compile("vendor-export\\.csv: 100,?001 entries in 2 part\\(s\\)").matcher(file).find(), file);
+            assertTrue(Pattern.compile("vendor-export\\.csv: 100,?001 entries in 2 part\\(s\\)").matcher(file).find(), file);
             waitText(chrome, "br-preview-notFound", "100,001");
             assertEquals("0", text(chrome, "br-preview-flagged"));
             assertFalse(chrome.findElement(By.id("br-confirm")).isEnabled(), "nobody to flag: nothing to confirm");

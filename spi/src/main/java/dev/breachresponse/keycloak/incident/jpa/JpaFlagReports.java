@@ -278,7 +278,7 @@ final class JpaFlagReports {
             for (FlagState state : FlagState.OPEN) {
                 long n = counts.getOrDefault(state, 0L);
                 realm.merge(state, n, Long::sum);
-                if ("OPEN".equals(row[3])) {
+                if (JpaIncidents.OPEN.equals(row[3])) {
                     incidents.add(new MetricsCounts.IncidentState((String) row[1], (String) row[2], state, n));
                 }
             }
