@@ -54,6 +54,11 @@ public final class BreachResponseResource {
         return new HygieneResource(ctx);
     }
 
+    @Path("webhooks")
+    public WebhooksResource webhooks() {
+        return new WebhooksResource(ctx);
+    }
+
     @Path("logouts")
     public LogoutsResource logouts() {
         return new LogoutsResource(ctx);

@@ -100,7 +100,7 @@ final class IncidentRequests {
         }
     }
 
-    private static String text(JsonNode body, String field, boolean required, int maxLength) {
+    static String text(JsonNode body, String field, boolean required, int maxLength) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
             if (required) {

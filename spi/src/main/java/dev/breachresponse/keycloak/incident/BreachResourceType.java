@@ -21,5 +21,7 @@ public enum BreachResourceType {
     /** {@code POST /setup}. */
     BREACH_SETUP,
     /** {@code PUT /config}. */
-    BREACH_CONFIG
+    BREACH_CONFIG,
+    /** A webhook endpoint created, changed, deleted, its secret rotated or a test event sent (never the secret). */
+    BREACH_WEBHOOK
 }

@@ -240,6 +240,9 @@ public interface IncidentStore extends Provider {
     /** Back-channel logouts owed to clients of revoked sessions. */
     LogoutOutbox logouts();
 
+    /** Webhook endpoints of realms and their delivery outbox. */
+    Webhooks webhooks();
+
     /**
      * Records an escalation at the deadline on an open flag: what was added to the user ({@code actions}: required
      * action ids, {@code DISABLED}, {@code SESSIONS_REVOKED}) so that a dismissal can remove exactly that; a NOTE

@@ -20,7 +20,7 @@ public record MetricsCounts(List<RealmState> openFlags, List<IncidentState> inci
     public record IncidentState(String realmId, String incidentKey, FlagState state, long count) {
     }
 
-    /** {@code outbox}: {@code reminders} (reminders and escalations), {@code nudges} (hygiene), {@code logouts}. */
+    /** {@code outbox}: {@code reminders} (reminders and escalations), {@code nudges} (hygiene), {@code logouts}, {@code webhooks}. */
     public record OutboxCount(String outbox, OutboxState state, long count) {
     }
 }

@@ -17,6 +17,7 @@ import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Job;
 import dev.breachresponse.keycloak.incident.JobState;
 import dev.breachresponse.keycloak.revocation.LogoutSender;
+import dev.breachresponse.keycloak.webhook.WebhookSender;
 import dev.breachresponse.keycloak.support.Drain;
 
 /**
@@ -80,15 +81,16 @@ public final class JobRunner {
         }
     }
 
-    /** One pass: runs every claimable job, purges old items when due, and wakes the back-channel logout sender. */
+    /** One pass: runs every claimable job, purges old items when due, and wakes the logout and webhook senders. */
     private void runDue() {
         Optional<Job> job;
         while ((job = claim()).isPresent() && !Thread.currentThread().isInterrupted()) {
             run(job.get());
         }
         purgeIfDue();
-        // failed back-channel logouts are retried on the poll
+        // failed back-channel logouts and webhook deliveries are retried on the poll
         LogoutSender.kick(factory);
+        WebhookSender.kick(factory);
     }
 
     private Optional<Job> claim() {
@@ -171,6 +173,10 @@ public final class JobRunner {
         int l = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> s.getProvider(IncidentStore.class).logouts().purge(cutoff));
         if (l > 0) {
             LOG.infof("Purged %d finished back-channel logouts older than the retention period", l);
+        }
+        int w = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> s.getProvider(IncidentStore.class).webhooks().purge(cutoff));
+        if (w > 0) {
+            LOG.infof("Purged %d finished webhook deliveries older than the retention period", w);
         }
     }
 

@@ -35,6 +35,9 @@ import dev.breachresponse.keycloak.support.AfterCommit;
  *   <li>{@code keycloak_breach_bulk_jobs_seconds{state}}: bulk jobs the worker ended (count) and their time from
  *       submission to end (sum, max), {@code state} = {@code succeeded}, {@code failed} (dry runs and cancelled jobs
  *       not counted).</li>
+ *   <li>{@code keycloak_breach_webhook_deliveries_total{result}}: attempts to deliver a webhook event,
+ *       {@code result} = {@code delivered} (2xx), {@code failed} (to be retried), {@code dead} (the last attempt
+ *       failed, or the endpoint's URL is no longer acceptable).</li>
  * </ul>
  */
 public final class BreachMetrics {
@@ -44,6 +47,9 @@ public final class BreachMetrics {
 
     /** What enforcement did in one login of a flagged user. */
     public enum Decision { CHALLENGED, STEPPED_UP, ENROLMENT, OBSERVED, DENIED }
+
+    /** The result of one webhook delivery attempt. */
+    public enum Delivery { DELIVERED, FAILED, DEAD }
 
     /** Outcomes of bulk subjects, as counted in {@link Job.Counts}. */
     enum Outcome { FLAGGED, ALREADY_FLAGGED, NOT_FOUND, AMBIGUOUS }
@@ -55,6 +61,8 @@ public final class BreachMetrics {
     private static final Map<Outcome, Counter> SUBJECTS = counters(Outcome.class, "keycloak.breach.bulk.subjects", "outcome",
             "Subjects of committed bulk flag chunks, by outcome");
     private static final Map<JobState, Timer> JOBS = jobTimers();
+    private static final Map<Delivery, Counter> DELIVERIES = counters(Delivery.class, "keycloak.breach.webhook.deliveries", "result",
+            "Webhook delivery attempts, by result");
 
     private BreachMetrics() {
     }
@@ -81,6 +89,11 @@ public final class BreachMetrics {
             SUBJECTS.get(Outcome.NOT_FOUND).increment(chunk.notFound());
             SUBJECTS.get(Outcome.AMBIGUOUS).increment(chunk.ambiguous());
         });
+    }
+
+    /** Counts a webhook delivery attempt once its result is committed. */
+    public static void deliveryAfterCommit(KeycloakSession session, Delivery result) {
+        AfterCommit.run(session, () -> DELIVERIES.get(result).increment());
     }
 
     /** Records a job that ended in {@code state} once the transaction that ends it has committed (not a dry run). */

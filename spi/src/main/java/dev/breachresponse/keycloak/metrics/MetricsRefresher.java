@@ -37,7 +37,7 @@ import dev.breachresponse.keycloak.support.Options;
  *   <li>{@code keycloak_breach_incident_flags_open{realm,incident,state}}: the same per open incident (the incident's
  *       key; a closed incident's series goes away);</li>
  *   <li>{@code keycloak_breach_outbox_rows{outbox,state}}: rows owed (PENDING) or failed (FAILED) per outbox
- *       ({@code reminders}, {@code nudges}, {@code logouts});</li>
+ *       ({@code reminders}, {@code nudges}, {@code logouts}, {@code webhooks});</li>
  *   <li>{@code keycloak_breach_metrics_refreshed_timestamp_seconds}: when the gauges were last read (a stale value
  *       means the refresh fails; the log says why).</li>
  * </ul>
@@ -134,7 +134,7 @@ public final class MetricsRefresher implements ProviderFactory<MetricsProvider> 
                             "state", r.state().name()), r.count()));
                 }
                 List<MultiGauge.Row<?>> outboxes = new ArrayList<>();
-                for (String outbox : List.of("reminders", "nudges", "logouts")) {
+                for (String outbox : List.of("reminders", "nudges", "logouts", "webhooks")) {
                     for (String state : List.of("PENDING", "FAILED")) {
                         long n = c.outboxes().stream().filter(o -> o.outbox().equals(outbox) && o.state().name().equals(state))
                                 .mapToLong(MetricsCounts.OutboxCount::count).sum();

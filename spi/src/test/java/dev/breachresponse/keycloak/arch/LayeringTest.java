@@ -38,6 +38,7 @@ class LayeringTest {
                 .layer("reminder").definedBy(ROOT + ".reminder..")
                 .layer("revocation").definedBy(ROOT + ".revocation..")
                 .layer("metrics").definedBy(ROOT + ".metrics..")
+                .layer("webhook").definedBy(ROOT + ".webhook..")
                 .layer("store").definedBy(ROOT + ".incident.jpa..")
                 .layer("domain").definedBy(ROOT + ".incident")
                 .layer("support").definedBy(ROOT + ".support..")
@@ -49,12 +50,13 @@ class LayeringTest {
                 .whereLayer("jobs").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("reminder").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("revocation").mayOnlyBeAccessedByLayers("api", "jobs", "reminder", "authn")
-                .whereLayer("metrics").mayOnlyBeAccessedByLayers("authn", "jobs")
+                .whereLayer("metrics").mayOnlyBeAccessedByLayers("authn", "jobs", "webhook")
+                .whereLayer("webhook").mayOnlyBeAccessedByLayers("api", "jobs")
                 .whereLayer("store").mayNotBeAccessedByAnyLayer()
                 .whereLayer("domain").mayOnlyBeAccessedByLayers("api", "setup", "authn", "protocol", "jobs", "reminder",
-                        "revocation", "metrics", "store")
+                        "revocation", "metrics", "webhook", "store")
                 .whereLayer("support").mayOnlyBeAccessedByLayers("api", "console", "setup", "authn", "protocol", "jobs", "reminder",
-                        "revocation", "metrics", "store", "domain")
+                        "revocation", "metrics", "webhook", "store", "domain")
                 .check(classes);
     }
 

@@ -18,6 +18,8 @@ public class BreachServerConfig implements KeycloakServerConfig {
                 // Keycloak's /metrics on the management port, with the breach gauges read every 5 s (MetricsIT)
                 .option("metrics-enabled", "true")
                 .option("spi-breach-metrics--default--interval-seconds", "5")
+                // a webhook delivery is DEAD after its second failure, so WebhooksIT sees it within one job poll
+                .option("spi-breach-webhook-sender--default--max-attempts", "2")
                 .dependency("dev.breachresponse", "keycloak-breach-response")
                 .dependencyCurrentProject();
     }

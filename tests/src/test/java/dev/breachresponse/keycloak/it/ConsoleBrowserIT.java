@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +21,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
 
 import jakarta.ws.rs.core.Response;
 
@@ -57,6 +60,8 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.standardwebhooks.Webhook;
+import com.sun.net.httpserver.HttpServer;
 
 /**
  * The incident console (issue 13) in headless Chromium against the real server: sign-in through Keycloak's login
@@ -644,6 +649,67 @@ class ConsoleBrowserIT {
                     () -> assertEquals("leak:dry-run:ab", out.get("dryKey").asText()));
         } finally {
             chrome.quit();
+        }
+    }
+
+    @Test
+    @Order(12)
+    void realmAdminAddsAWebhookSeesItsSecretOnceSendsATestAndDeletesIt() throws Exception {
+        List<String[]> got = new CopyOnWriteArrayList<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/siem", exchange -> {
+            got.add(new String[] {exchange.getRequestHeaders().getFirst("webhook-id"), exchange.getRequestHeaders().getFirst("webhook-timestamp"),
+                    exchange.getRequestHeaders().getFirst("webhook-signature"),
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)});
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/siem";
+        ChromeDriver chrome = signIn("manager", null);
+        try {
+            chrome.get(consoleUrl() + "#/realm");
+            wait(chrome).until(ExpectedConditions.visibilityOfElementLocated(By.id("br-webhooks-none")));
+            chrome.findElement(By.id("br-webhook-url")).sendKeys(url);
+            chrome.findElement(By.id("br-webhook-description")).sendKeys("SIEM");
+            chrome.findElement(By.id("br-webhook-add")).click();
+            String secret = wait(chrome).until(ExpectedConditions.visibilityOfElementLocated(By.id("br-webhook-secret"))).getText();
+            assertTrue(secret.startsWith("whsec_"), secret);
+            JsonNode hooks = api.get("/webhooks").json().get("webhooks");
+            assertEquals(1, hooks.size(), hooks.toString());
+            assertEquals(url, hooks.get(0).get("url").asText());
+            assertEquals(List.of("flag.created", "flag.remediated", "job.finished"),
+                    StreamSupport.stream(hooks.get(0).get("events").spliterator(), false).map(JsonNode::asText).toList(),
+                    "the preselected events");
+            check(chrome, "webhook-secret");
+
+            chrome.findElement(By.cssSelector("#br-webhooks-table .br-webhook-test")).click();
+            wait(chrome).until(ExpectedConditions.textToBePresentInElementLocated(By.id("br-webhooks"), "Test event queued"));
+            long end = System.nanoTime() + WAIT.toNanos();
+            while (got.isEmpty() && System.nanoTime() < end) {
+                Thread.sleep(100);
+            }
+            assertEquals(1, got.size(), "the receiver got the test event");
+            String[] r = got.get(0);
+            Map<String, List<String>> headers = Map.of("webhook-id", List.of(r[0]), "webhook-timestamp", List.of(r[1]),
+                    "webhook-signature", List.of(r[2]));
+            new Webhook(secret).verify(r[3], headers); // the Standard Webhooks reference library: signed with the secret the page showed
+            assertTrue(r[3].contains("\"type\":\"webhook.test\""), r[3]);
+
+            // shown once: after a reload the secret is gone from the page, the delivery is counted
+            chrome.navigate().refresh();
+            wait(chrome).until(ExpectedConditions.textToBePresentInElementLocated(By.id("br-webhooks-table"), "Delivered 1"));
+            assertTrue(chrome.findElements(By.id("br-webhook-secret")).isEmpty(), "the secret is not shown again");
+            assertFalse(chrome.getPageSource().contains(secret), "nor anywhere in the page");
+            check(chrome, "webhooks");
+
+            chrome.findElement(By.cssSelector("#br-webhooks-table .br-webhook-delete")).click();
+            wait(chrome).until(ExpectedConditions.elementToBeClickable(By.id("br-webhook-delete-confirm"))).click();
+            wait(chrome).until(ExpectedConditions.visibilityOfElementLocated(By.id("br-webhooks-none")));
+            assertEquals(0, api.get("/webhooks").json().get("webhooks").size());
+        } finally {
+            chrome.quit();
+            receiver.stop(0);
         }
     }
 

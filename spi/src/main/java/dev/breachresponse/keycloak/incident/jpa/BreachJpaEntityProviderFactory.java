@@ -20,7 +20,8 @@ public final class BreachJpaEntityProviderFactory implements JpaEntityProviderFa
     static final String CHANGELOG = "META-INF/breach-response/changelog-master.xml";
 
     private static final List<Class<?>> ENTITIES = List.of(IncidentEntity.class, FlagEntity.class, FlagHistoryEntity.class, JobEntity.class, RealmConfigEntity.class, ReminderEntity.class,
-            HygieneWalkEntity.class, NudgeEntity.class, LogoutEntity.class, EnforcementGapEntity.class);
+            HygieneWalkEntity.class, NudgeEntity.class, LogoutEntity.class, EnforcementGapEntity.class,
+            WebhookEntity.class, WebhookDeliveryEntity.class);
 
     private static final JpaEntityProvider PROVIDER = new JpaEntityProvider() {
         @Override

@@ -16,6 +16,9 @@ import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.FlagHistoryEntry;
 import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.IllegalTransitionException;
+import dev.breachresponse.keycloak.incident.WebhookEvent;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The one way a BR_FLAG row comes into being or changes state, and the one writer of BR_FLAG_HISTORY. A new
@@ -23,7 +26,8 @@ import dev.breachresponse.keycloak.incident.IllegalTransitionException;
  * judged by {@link FlagState#canMoveTo} on the row locked for this transaction ({@link FlagEntity#enter}) and
  * gets the flag's next history number. Records that change no state (escalation, grace skip, password change)
  * are {@link FlagHistoryEntry.Kind#NOTE} entries in the same numbering. The store's methods call nothing else to
- * change a flag.
+ * change a flag. Each creation, move and escalation queues its webhook event ({@link WebhookQueue}) in the same
+ * transaction, so every writer emits it and a rolled-back change emits nothing.
  */
 final class FlagWriter {
 
@@ -36,9 +40,11 @@ final class FlagWriter {
             "TO_STATE", "CHANGED_AT", "ACTOR", "CAUSE");
 
     private final EntityManager em;
+    private final WebhookQueue webhooks;
 
-    FlagWriter(EntityManager em) {
+    FlagWriter(EntityManager em, WebhookQueue webhooks) {
         this.em = em;
+        this.webhooks = webhooks;
     }
 
     /** Creates one flag of {@code incident} in the initial state, with its history entry 0. */
@@ -57,6 +63,8 @@ final class FlagWriter {
         em.persist(f);
         history(f, FIRST_SEQ, FlagHistoryEntry.Kind.TRANSITION, null, FlagState.INITIAL, now, actor, cause, null);
         em.flush();
+        webhooks.queue(f.getRealmId(), WebhookEvent.FLAG_CREATED, userId,
+                event(f.getRealmId(), incident.getIncidentKey(), f.getId(), userId, null, FlagState.INITIAL, actor, cause));
         return f;
     }
 
@@ -72,8 +80,10 @@ final class FlagWriter {
         String by = actor.asString();
         List<Object[]> flags = new ArrayList<>(userIds.size());
         List<Object[]> history = new ArrayList<>(userIds.size());
+        List<WebhookQueue.Event> events = new ArrayList<>(userIds.size());
         for (String userId : userIds) {
             String flagId = KeycloakModelUtils.generateId();
+            events.add(new WebhookQueue.Event(userId, event(realmId, incident.getIncidentKey(), flagId, userId, null, FlagState.INITIAL, actor, cause)));
             flags.add(new Object[] {flagId, realmId, incident.getId(), userId, FlagState.INITIAL.name(), now, by, now, 0L, now});
             history.add(new Object[] {KeycloakModelUtils.generateId(), flagId, incident.getId(), FIRST_SEQ,
                     FlagHistoryEntry.Kind.TRANSITION.name(), null, FlagState.INITIAL.name(), now, by, cause});
@@ -85,6 +95,7 @@ final class FlagWriter {
             s.doWork(c -> MultiRowInsert.insert(c, "BR_FLAG_HISTORY", HISTORY_COLUMNS, history));
             return null;
         });
+        webhooks.queueAll(realmId, WebhookEvent.FLAG_CREATED, events);
     }
 
     /**
@@ -138,6 +149,16 @@ final class FlagWriter {
         f.setUpdatedAt(now);
         history(f, nextSeq(f.getId()), FlagHistoryEntry.Kind.TRANSITION, current, next, now, actor, cause, detail);
         em.flush();
+        ObjectNode data = event(f.getRealmId(), f.getIncident().getIncidentKey(), f.getId(), f.getUserId(), current, next, actor, cause);
+        if (next == FlagState.STEPPED_UP && detail != null) {
+            data.put("factor", detail);
+        }
+        webhooks.queue(f.getRealmId(), switch (next) {
+            case FLAGGED -> WebhookEvent.FLAG_REOPENED;
+            case STEPPED_UP -> WebhookEvent.FLAG_STEPPED_UP;
+            case REMEDIATED -> WebhookEvent.FLAG_REMEDIATED;
+            case DISMISSED -> WebhookEvent.FLAG_DISMISSED;
+        }, f.getUserId(), data);
         return f;
     }
 
@@ -147,7 +168,30 @@ final class FlagWriter {
         f.setUpdatedAt(now);
         history(f, nextSeq(f.getId()), FlagHistoryEntry.Kind.NOTE, null, null, now, actor, cause, detail);
         em.flush();
+        if (FlagHistoryEntry.ESCALATED.equals(cause)) {
+            ObjectNode data = event(f.getRealmId(), f.getIncident().getIncidentKey(), f.getId(), f.getUserId(), null, f.state(), actor, cause);
+            data.put("actions", detail);
+            webhooks.queue(f.getRealmId(), WebhookEvent.FLAG_ESCALATED, f.getUserId(), data);
+        }
         return f;
+    }
+
+    /**
+     * The {@code data} of a flag event: realm, incident (the caller's key), flag, user (by id only; an endpoint that
+     * opted in gets the email added when sent), the state before and after, who and why. A dismissal's free-text
+     * reason is not included (it may name people).
+     */
+    private static ObjectNode event(String realmId, String incidentKey, String flagId, String userId, FlagState from, FlagState to,
+                                    Actor actor, String cause) {
+        ObjectNode d = WebhookQueue.data(realmId);
+        d.put("incident", incidentKey);
+        d.put("flagId", flagId);
+        d.put("userId", userId);
+        d.put("previousState", from == null ? null : from.name());
+        d.put("state", to.name());
+        d.put("actor", actor.asString());
+        d.put("cause", cause);
+        return d;
     }
 
     /** The next history number of a flag this transaction holds locked (so no one else numbers it meanwhile). */

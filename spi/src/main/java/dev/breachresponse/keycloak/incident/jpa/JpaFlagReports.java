@@ -286,7 +286,8 @@ final class JpaFlagReports {
         List<MetricsCounts.RealmState> open = new ArrayList<>();
         byRealm.forEach((realmId, counts) -> counts.forEach((state, n) -> open.add(new MetricsCounts.RealmState(realmId, state, n))));
         List<MetricsCounts.OutboxCount> outboxes = new ArrayList<>();
-        for (String[] outbox : new String[][] {{"reminders", "ReminderEntity"}, {"nudges", "NudgeEntity"}, {"logouts", "LogoutEntity"}}) {
+        for (String[] outbox : new String[][] {{"reminders", "ReminderEntity"}, {"nudges", "NudgeEntity"}, {"logouts", "LogoutEntity"},
+                {"webhooks", "WebhookDeliveryEntity"}}) {
             for (Object[] row : em.createQuery("select o.state, count(o) from " + outbox[1] + " o where o.state in ('PENDING', 'FAILED')"
                     + " group by o.state", Object[].class).getResultList()) {
                 outboxes.add(new MetricsCounts.OutboxCount(outbox[0], OutboxState.valueOf((String) row[0]), ((Number) row[1]).longValue()));

@@ -35,10 +35,10 @@ final class JpaFlags {
     private final JpaIncidents incidents;
     private final FlagWriter writer;
 
-    JpaFlags(EntityManager em, JpaIncidents incidents) {
+    JpaFlags(EntityManager em, JpaIncidents incidents, WebhookQueue webhooks) {
         this.em = em;
         this.incidents = incidents;
-        this.writer = new FlagWriter(em);
+        this.writer = new FlagWriter(em, webhooks);
     }
 
     public IncidentStore.FlagResult flag(RealmModel realm, Incident incident, String userId, Actor actor, String cause, boolean reflag) {

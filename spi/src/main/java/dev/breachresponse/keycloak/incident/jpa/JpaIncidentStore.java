@@ -29,6 +29,7 @@ import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.JobStore;
 import dev.breachresponse.keycloak.incident.LogoutOutbox;
+import dev.breachresponse.keycloak.incident.Webhooks;
 import dev.breachresponse.keycloak.incident.NewIncident;
 import dev.breachresponse.keycloak.incident.Policy;
 import dev.breachresponse.keycloak.incident.ReminderStore;
@@ -50,12 +51,16 @@ final class JpaIncidentStore implements IncidentStore {
     private final JpaReminderStore reminders;
     private final JpaFlagReports reports;
 
-    JpaIncidentStore(EntityManager em) {
+    private final WebhookQueue webhookQueue;
+
+    /** {@code onQueued} is run each time webhook deliveries were queued (the factory wakes the sender after commit). */
+    JpaIncidentStore(EntityManager em, Runnable onQueued) {
         this.em = em;
-        this.incidents = new JpaIncidents(em);
-        this.flags = new JpaFlags(em, incidents);
+        this.webhookQueue = new WebhookQueue(em, onQueued);
+        this.incidents = new JpaIncidents(em, webhookQueue);
+        this.flags = new JpaFlags(em, incidents, webhookQueue);
         this.keycloak = new KeycloakTables(em);
-        this.jobs = new JpaJobStore(em);
+        this.jobs = new JpaJobStore(em, webhookQueue);
         this.reminders = new JpaReminderStore(em);
         this.reports = new JpaFlagReports(em, keycloak);
     }
@@ -276,6 +281,11 @@ final class JpaIncidentStore implements IncidentStore {
     @Override
     public LogoutOutbox logouts() {
         return new JpaLogoutOutbox(em);
+    }
+
+    @Override
+    public Webhooks webhooks() {
+        return new JpaWebhooks(em, webhookQueue);
     }
 
     @Override

@@ -12,6 +12,8 @@ import org.keycloak.provider.ProviderEvent;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
 
 import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.incident.WebhooksQueued;
+import dev.breachresponse.keycloak.support.AfterCommit;
 import dev.breachresponse.keycloak.incident.IncidentStoreProviderFactory;
 import dev.breachresponse.keycloak.support.BuildInfo;
 
@@ -27,7 +29,26 @@ public final class JpaIncidentStoreFactory implements IncidentStoreProviderFacto
 
     @Override
     public IncidentStore create(KeycloakSession session) {
-        return new JpaIncidentStore(session.getProvider(JpaConnectionProvider.class).getEntityManager());
+        return new JpaIncidentStore(session.getProvider(JpaConnectionProvider.class).getEntityManager(), new WakeAfterCommit(session));
+    }
+
+    /** Publishes {@link WebhooksQueued} once after the session's transaction commits, however many rows it queued. */
+    private static final class WakeAfterCommit implements Runnable {
+        private final KeycloakSession session;
+        private boolean enlisted;
+
+        WakeAfterCommit(KeycloakSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public void run() {
+            if (!enlisted) {
+                enlisted = true;
+                KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+                AfterCommit.run(session, () -> factory.publish(WebhooksQueued.INSTANCE));
+            }
+        }
     }
 
     @Override

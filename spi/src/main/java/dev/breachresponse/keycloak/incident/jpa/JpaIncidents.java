@@ -11,6 +11,9 @@ import org.keycloak.common.util.Time;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.breachresponse.keycloak.incident.WebhookEvent;
 import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.IncidentRowId;
 import dev.breachresponse.keycloak.incident.Actor;
@@ -27,9 +30,11 @@ final class JpaIncidents {
     static final String CLOSED = "CLOSED";
 
     private final EntityManager em;
+    private final WebhookQueue webhooks;
 
-    JpaIncidents(EntityManager em) {
+    JpaIncidents(EntityManager em, WebhookQueue webhooks) {
         this.em = em;
+        this.webhooks = webhooks;
     }
 
     public Optional<Incident> findIncident(RealmModel realm, IncidentRowId rowId) {
@@ -59,6 +64,7 @@ final class JpaIncidents {
         e.setUpdatedAt(now);
         em.persist(e);
         em.flush();
+        webhooks.queue(realm.getId(), WebhookEvent.INCIDENT_OPENED, null, incidentEvent(e, actor));
         return new IncidentStore.CreateResult(IncidentStore.CreateOutcome.CREATED, toIncident(e));
     }
 
@@ -107,8 +113,19 @@ final class JpaIncidents {
             e.setClosedBy(actor.asString());
             e.setUpdatedAt(now);
             em.flush();
+            webhooks.queue(realm.getId(), WebhookEvent.INCIDENT_CLOSED, null, incidentEvent(e, actor));
         }
         return toIncident(e);
+    }
+
+    /** The {@code data} of an incident event: realm, incident key, title, status, who. */
+    private static ObjectNode incidentEvent(IncidentEntity e, Actor actor) {
+        ObjectNode d = WebhookQueue.data(e.getRealmId());
+        d.put("incident", e.getIncidentKey());
+        d.put("title", e.getTitle());
+        d.put("status", e.getStatus());
+        d.put("actor", actor.asString());
+        return d;
     }
 
     public Optional<String> realmConfig(RealmModel realm) {

@@ -1,7 +1,5 @@
 package dev.breachresponse.keycloak.incident.jpa;
 
-import dev.breachresponse.keycloak.incident.IncidentRowId;
-import dev.breachresponse.keycloak.incident.SubjectType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Types;
@@ -19,13 +17,18 @@ import org.keycloak.common.util.Time;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.Incident;
+import dev.breachresponse.keycloak.incident.IncidentRowId;
 import dev.breachresponse.keycloak.incident.ItemOutcome;
 import dev.breachresponse.keycloak.incident.Job;
 import dev.breachresponse.keycloak.incident.JobItem;
 import dev.breachresponse.keycloak.incident.JobState;
 import dev.breachresponse.keycloak.incident.JobStore;
+import dev.breachresponse.keycloak.incident.SubjectType;
+import dev.breachresponse.keycloak.incident.WebhookEvent;
 
 /** JPA (jobs) and JDBC batch (items, which can number 100k per request) implementation of {@link JobStore}. */
 final class JpaJobStore implements JobStore {
@@ -33,9 +36,11 @@ final class JpaJobStore implements JobStore {
     private static final String ACTIVE = "('QUEUED','RUNNING')";
 
     private final EntityManager em;
+    private final WebhookQueue webhooks;
 
-    JpaJobStore(EntityManager em) {
+    JpaJobStore(EntityManager em, WebhookQueue webhooks) {
         this.em = em;
+        this.webhooks = webhooks;
     }
 
     @Override
@@ -163,6 +168,7 @@ final class JpaJobStore implements JobStore {
         j.leaseOwner = null;
         j.leaseUntil = null;
         em.flush();
+        finished(j);
         return true;
     }
 
@@ -272,6 +278,29 @@ final class JpaJobStore implements JobStore {
         j.leaseUntil = null;
         j.error = clip(error, 1024);
         em.flush();
+        finished(j);
+    }
+
+    /** Queues {@code job.finished} for a job that just ended (not a dry run: it changed nothing, so it tells no one). */
+    private void finished(JobEntity j) {
+        if (!j.dryRun) {
+            IncidentEntity incident = em.find(IncidentEntity.class, j.incidentId);
+            ObjectNode d = WebhookQueue.data(j.realmId);
+            d.put("jobId", j.id);
+            d.put("incident", incident == null ? null : incident.getIncidentKey());
+            d.put("state", j.state);
+            d.put("error", j.error);
+            ObjectNode counts = d.putObject("counts");
+            counts.put("submitted", j.submitted);
+            counts.put("processed", j.processed);
+            counts.put("flagged", j.flagged);
+            counts.put("alreadyFlagged", j.alreadyFlagged);
+            counts.put("notFound", j.notFound);
+            counts.put("invalid", j.invalid);
+            counts.put("ambiguous", j.ambiguous);
+            counts.put("sessionsRevoked", j.sessionsRevoked);
+            webhooks.queue(j.realmId, WebhookEvent.JOB_FINISHED, null, d);
+        }
     }
 
     @Override

@@ -1,11 +1,12 @@
 // The realm: whether login enforcement is set up and what setup could not patch (one button runs setup), the
-// realm defaults (/config), reminders and the hygiene campaign with their outbox state, and the back-channel
-// logouts owed to clients. Each part needs its own right; a part the admin may not read says so.
+// realm defaults (/config), reminders and the hygiene campaign with their outbox state, the back-channel logouts
+// owed to clients, and the webhook endpoints (Standard Webhooks). Each part needs its own right; a part the admin
+// may not read says so.
 
-import {get, post, put, ApiError} from '../api.js';
+import {get, post, put, del, enc, ApiError} from '../api.js';
 import {h, fill} from '../dom.js';
 import {t, num, time} from '../i18n.js';
-import {alert, button, card, checkbox, checkGroup, details, selectField, table, textField} from '../format.js';
+import {alert, button, card, checkbox, checkGroup, details, modal, selectField, table, textField} from '../format.js';
 
 const FACTORS = ['webauthn-passwordless', 'webauthn', 'otp', 'recovery-codes'];
 const PRIMARY_FACTORS = ['webauthn-passwordless', 'webauthn', 'otp'];
@@ -15,13 +16,16 @@ export async function render(ctx) {
     const config = h('div', {id: 'br-config-body'});
     const outbox = h('div', {id: 'br-outbox-body'});
     const logouts = h('div', {id: 'br-logouts-body'});
+    const webhooks = h('div', {id: 'br-webhooks-body'});
     fill(ctx.main, ctx.heading(t('realm.title', {realm: ctx.realm}), h('p', {class: 'br-lead'}, t('realm.lead'))),
         h('section', {class: 'pf-v5-c-page__main-section br-stack'},
             card(t('setup.title'), setup, {id: 'br-setup'}),
             card(t('config.title'), config, {id: 'br-config'}),
             card(t('outbox.title'), outbox, {id: 'br-outbox'}),
-            card(t('logouts.title'), logouts, {id: 'br-logouts'})));
-    await Promise.all([renderSetup(ctx, setup), renderConfig(ctx, config), renderOutbox(ctx, outbox), renderLogouts(ctx, logouts)]);
+            card(t('logouts.title'), logouts, {id: 'br-logouts'}),
+            card(t('webhooks.title'), webhooks, {id: 'br-webhooks'})));
+    await Promise.all([renderSetup(ctx, setup), renderConfig(ctx, config), renderOutbox(ctx, outbox), renderLogouts(ctx, logouts),
+        renderWebhooks(ctx, webhooks)]);
 }
 
 function forbidden(el, right) {
@@ -29,6 +33,9 @@ function forbidden(el, right) {
 }
 
 function failed(el, e) {
+    if (!(e instanceof ApiError)) {
+        console.error('breach-response console:', e);
+    }
     fill(el, alert('danger', t('error.title'), e instanceof ApiError ? e.message : t('error.network')));
 }
 
@@ -217,5 +224,111 @@ async function renderLogouts(ctx, el) {
         parts.push(table(t('logouts.failedCaption'), [{text: t('logouts.col.client')}, {text: t('logouts.col.attempts')}, {text: t('logouts.col.next')}, {text: t('logouts.col.error')}],
             l.logouts.map((x) => [x.client || '\u2014', num(x.attempts), time(x.nextAttemptAt), x.lastError || ''])));
     }
+    fill(el, parts);
+}
+
+// the event types an endpoint may subscribe to (WebhookEvent on the server; webhook.test is sent on request only)
+const WEBHOOK_EVENTS = ['incident.opened', 'incident.closed', 'flag.created', 'flag.stepped_up', 'flag.remediated', 'flag.dismissed',
+    'flag.reopened', 'flag.escalated', 'job.finished'];
+const DELIVERY_STATES = ['DELIVERED', 'PENDING', 'FAILED', 'DEAD', 'CANCELLED'];
+
+/** The secret of a new or rotated endpoint, shown once: the API never returns it again. */
+function secretShown(secret) {
+    return alert('warning', t('webhooks.secretOnce'), h('p', {}, h('code', {id: 'br-webhook-secret', class: 'br-secret'}, secret)),
+        {id: 'br-webhook-secret-alert'});
+}
+
+async function renderWebhooks(ctx, el, notice) {
+    if (!ctx.rights.viewRealm) {
+        forbidden(el, 'view-realm');
+        return;
+    }
+    let hooks;
+    try {
+        hooks = (await get(ctx.realm, '/webhooks')).body.webhooks;
+        for (const w of hooks) {
+            w.counts = (await get(ctx.realm, '/webhooks/' + enc(w.id) + '/deliveries?max=1')).body.counts;
+        }
+    } catch (e) {
+        failed(el, e);
+        return;
+    }
+    const message = h('div', {'aria-live': 'polite'}, notice || null);
+    const manage = ctx.rights.manageRealm;
+    const again = (n) => renderWebhooks(ctx, el, n);
+    const act = async (fn) => {
+        try {
+            await fn();
+        } catch (e) {
+            fill(message, alert('danger', t('error.title'), e instanceof ApiError ? e.message : t('error.network')));
+        }
+    };
+    const parts = [message, h('p', {class: 'br-explain'}, t('webhooks.lead'))];
+    if (!hooks.length) {
+        parts.push(h('p', {id: 'br-webhooks-none'}, t('webhooks.none')));
+    } else {
+        const columns = [{text: t('webhooks.col.url')}, {text: t('webhooks.col.events')}, {text: t('webhooks.col.status')},
+            {text: t('webhooks.col.deliveries')}];
+        if (manage) {
+            columns.push({text: t('webhooks.col.actions')});
+        }
+        parts.push(table(t('webhooks.caption'), columns, hooks.map((w) => {
+            const row = [
+                h('span', {class: 'br-break'}, w.url, w.description ? h('div', {class: 'br-explain'}, w.description) : null),
+                w.events.join(', '),
+                w.enabled ? t('webhooks.enabled') : t('webhooks.disabled'),
+                DELIVERY_STATES.filter((s) => w.counts[s]).map((s) => t('webhooks.state.' + s) + ' ' + num(w.counts[s])).join(' \u00b7 ') || '\u2014'
+            ];
+            if (manage) {
+                row.push(h('div', {class: 'br-actions'},
+                    w.enabled ? button(t('webhooks.test'), () => act(async () => {
+                        const r = (await post(ctx.realm, '/webhooks/' + enc(w.id) + '/test')).body;
+                        await again(alert('success', t('webhooks.tested', {id: r.deliveryId})));
+                    }), 'secondary', {'data-webhook': w.id, class: 'pf-v5-c-button pf-m-secondary br-webhook-test'}) : null,
+                    w.enabled && w.counts.DEAD ? button(t('webhooks.retry', {n: w.counts.DEAD}), () => act(async () => {
+                        const r = (await post(ctx.realm, '/webhooks/' + enc(w.id) + '/deliveries/retry')).body;
+                        await again(alert('success', t('webhooks.retried', {n: r.requeued})));
+                    }), 'secondary', {class: 'pf-v5-c-button pf-m-secondary br-webhook-retry'}) : null,
+                    button(t('webhooks.rotate'), () => modal(t('webhooks.rotate.title'), h('p', {}, t('webhooks.rotate.body')),
+                        t('webhooks.rotate'), async () => {
+                            const r = (await post(ctx.realm, '/webhooks/' + enc(w.id) + '/secret')).body;
+                            await again(secretShown(r.secret));
+                        }, 'primary', {confirmId: 'br-webhook-rotate-confirm'}), 'secondary', {class: 'pf-v5-c-button pf-m-secondary br-webhook-rotate'}),
+                    button(t('webhooks.delete'), () => modal(t('webhooks.delete.title'), h('p', {}, t('webhooks.delete.body', {url: w.url})),
+                        t('webhooks.delete'), async () => {
+                            await del(ctx.realm, '/webhooks/' + enc(w.id));
+                            await again(alert('success', t('webhooks.deleted')));
+                        }, 'danger', {confirmId: 'br-webhook-delete-confirm'}), 'link', {class: 'pf-v5-c-button pf-m-link pf-m-danger br-webhook-delete'})));
+            }
+            return row;
+        }), {id: 'br-webhooks-table'}));
+    }
+    if (!manage) {
+        parts.push(h('p', {class: 'br-explain'}, t('realm.needs', {right: 'manage-realm'})));
+        fill(el, parts);
+        return;
+    }
+    const url = textField(t('webhooks.url'), {type: 'url', id: 'br-webhook-url', required: true, placeholder: 'https://'}, t('webhooks.url.help'));
+    const events = checkGroup(t('webhooks.events'), WEBHOOK_EVENTS.map((e) => [e, e]), ['flag.created', 'flag.remediated', 'job.finished'],
+        {idPrefix: 'br-webhook-event-'});
+    const email = checkbox(t('webhooks.includeEmail'), false, {id: 'br-webhook-email'});
+    const description = textField(t('webhooks.description'), {id: 'br-webhook-description', maxlength: '255'});
+    const form = h('form', {class: 'pf-v5-c-form', novalidate: true, id: 'br-webhook-form'},
+        h('h3', {class: 'pf-v5-c-title pf-m-md'}, t('webhooks.add')), url.group, events.group,
+        h('div', {class: 'pf-v5-c-form__group'}, h('div', {class: 'pf-v5-c-form__group-control'}, email.el)), description.group,
+        h('div', {class: 'pf-v5-c-form__group pf-m-action'}, h('div', {class: 'pf-v5-c-form__actions'},
+            h('button', {type: 'submit', class: 'pf-v5-c-button pf-m-primary', id: 'br-webhook-add'}, t('webhooks.add')))));
+    form.addEventListener('submit', (e) => {
+        e.preventDefault();
+        act(async () => {
+            const body = {url: url.input.value.trim(), events: events.values(), includeEmail: email.input.checked};
+            if (description.input.value.trim()) {
+                body.description = description.input.value.trim();
+            }
+            const r = (await post(ctx.realm, '/webhooks', {json: body})).body;
+            await again(secretShown(r.secret));
+        });
+    });
+    parts.push(form);
     fill(el, parts);
 }

@@ -1,0 +1,97 @@
+package dev.breachresponse.keycloak.incident;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.keycloak.models.RealmModel;
+
+/**
+ * Webhook endpoints of a realm (BR_WEBHOOK) and their delivery outbox (BR_WEBHOOK_DELIVERY); obtained from
+ * {@link IncidentStore#webhooks()}, runs in the caller's transaction. Deliveries of flag, incident and job events are
+ * queued by the store itself, in the transaction that made the event; this interface adds the admin's operations and
+ * the sender's.
+ */
+public interface Webhooks {
+
+    /** An endpoint as stored, without its secrets. */
+    record Endpoint(String id, String realmId, String url, Set<WebhookEvent> events, boolean enabled, boolean allowHttp,
+                    boolean includeEmail, String description, long createdAt, String createdBy, long updatedAt,
+                    Long previousSecretUntil) {
+    }
+
+    /** What an admin sets on an endpoint (create and replace). */
+    record Settings(String url, Set<WebhookEvent> events, boolean enabled, boolean allowHttp, boolean includeEmail,
+                    String description) {
+    }
+
+    /** The signing secrets of an endpoint: the current one, and the previous one while it is still valid (rotation). */
+    record Secrets(String current, String previous, Long previousUntil) {
+    }
+
+    /** One delivery as the sender needs it. */
+    record Delivery(String id, String realmId, String webhookId, WebhookEvent event, String userId, String payload,
+                    DeliveryState state, int attempts, Long nextAttemptAt) {
+    }
+
+    /** One delivery as the log shows it (no payload). */
+    record LogEntry(String id, WebhookEvent event, String userId, DeliveryState state, long createdAt, Long sentAt,
+                    int attempts, Long nextAttemptAt, Integer lastStatus, String lastError) {
+    }
+
+    int MAX_ENDPOINTS_PER_REALM = 20;
+
+    Endpoint create(RealmModel realm, Settings settings, String secret, Actor actor);
+
+    List<Endpoint> list(RealmModel realm);
+
+    Optional<Endpoint> find(RealmModel realm, String id);
+
+    /** Replaces the settings; disabling cancels the endpoint's pending and failed deliveries. Empty when not found. */
+    Optional<Endpoint> update(RealmModel realm, String id, Settings settings);
+
+    /** Removes the endpoint and its deliveries; false when there was none. */
+    boolean delete(RealmModel realm, String id);
+
+    /** Makes {@code secret} current; the current one stays valid for signing until {@code previousUntil} (epoch ms). */
+    Optional<Endpoint> rotate(RealmModel realm, String id, String secret, long previousUntil);
+
+    /** Queues a {@link WebhookEvent#WEBHOOK_TEST} event for one endpoint; returns the delivery (message) id. */
+    String queueTest(Endpoint endpoint);
+
+    /**
+     * Sends the endpoint's DEAD deliveries again: each back to PENDING with its attempts reset, the same message id
+     * (receivers drop what they already have). Returns how many.
+     */
+    int retryDead(String webhookId);
+
+    // the sender's side
+
+    /** Ids of deliveries due now (PENDING, or FAILED with the retry time passed), oldest first. */
+    List<String> due(long now, int max);
+
+    /** Locks one delivery for sending; empty when gone. */
+    Optional<Delivery> lock(String id);
+
+    /** The endpoint with its secrets, for sending; empty when gone. */
+    Optional<Endpoint> endpoint(String webhookId);
+
+    Optional<Secrets> secrets(String webhookId);
+
+    void delivered(String id, int status, long at);
+
+    /** Not delivered: FAILED with a retry at {@code retryAt}, or DEAD when {@code retryAt} is null. */
+    void failed(String id, Integer status, String error, Long retryAt);
+
+    void cancelled(String id, String why);
+
+    /** Removes finished deliveries (DELIVERED, DEAD, CANCELLED) created before {@code before}; returns how many. */
+    int purge(long before);
+
+    /** Deliveries of one endpoint per state (every state present, zero included). */
+    Map<DeliveryState, Long> counts(String webhookId);
+
+    /** A page of one endpoint's deliveries, newest first; {@code state} null for all. */
+    List<LogEntry> log(String webhookId, DeliveryState state, int first, int max);
+}

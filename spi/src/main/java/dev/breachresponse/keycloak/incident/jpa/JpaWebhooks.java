@@ -1,0 +1,221 @@
+package dev.breachresponse.keycloak.incident.jpa;
+
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+import dev.breachresponse.keycloak.incident.Actor;
+import dev.breachresponse.keycloak.incident.DeliveryState;
+import dev.breachresponse.keycloak.incident.WebhookEvent;
+import dev.breachresponse.keycloak.incident.Webhooks;
+
+/** JPA webhook endpoints and delivery outbox; runs in the caller's transaction. */
+final class JpaWebhooks implements Webhooks {
+
+    private final EntityManager em;
+    private final WebhookQueue queue;
+
+    JpaWebhooks(EntityManager em, WebhookQueue queue) {
+        this.em = em;
+        this.queue = queue;
+    }
+
+    @Override
+    public Endpoint create(RealmModel realm, Settings settings, String secret, Actor actor) {
+        long now = Time.currentTimeMillis();
+        WebhookEntity w = new WebhookEntity();
+        w.id = KeycloakModelUtils.generateId();
+        w.realmId = realm.getId();
+        apply(w, settings);
+        w.secret = secret;
+        w.createdAt = now;
+        w.createdBy = actor.asString();
+        w.updatedAt = now;
+        em.persist(w);
+        em.flush();
+        queue.forget(realm.getId());
+        return toEndpoint(w);
+    }
+
+    @Override
+    public List<Endpoint> list(RealmModel realm) {
+        return em.createNamedQuery("brWebhooksOfRealm", WebhookEntity.class).setParameter("realmId", realm.getId()).getResultStream()
+                .map(JpaWebhooks::toEndpoint).toList();
+    }
+
+    @Override
+    public Optional<Endpoint> find(RealmModel realm, String id) {
+        return entity(realm, id).map(JpaWebhooks::toEndpoint);
+    }
+
+    @Override
+    public Optional<Endpoint> update(RealmModel realm, String id, Settings settings) {
+        return entity(realm, id).map(w -> {
+            apply(w, settings);
+            w.updatedAt = Time.currentTimeMillis();
+            if (!w.enabled) {
+                em.flush();
+                em.createNamedQuery("brWebhookCancelOpen").setParameter("webhookId", w.id).setParameter("why", "endpoint disabled")
+                        .executeUpdate();
+            }
+            em.flush();
+            queue.forget(realm.getId());
+            return toEndpoint(w);
+        });
+    }
+
+    @Override
+    public boolean delete(RealmModel realm, String id) {
+        Optional<WebhookEntity> w = entity(realm, id);
+        w.ifPresent(e -> {
+            em.createNamedQuery("brWebhookDeleteOf").setParameter("webhookId", e.id).executeUpdate();
+            em.remove(e);
+            em.flush();
+            queue.forget(realm.getId());
+        });
+        return w.isPresent();
+    }
+
+    @Override
+    public Optional<Endpoint> rotate(RealmModel realm, String id, String secret, long previousUntil) {
+        return entity(realm, id).map(w -> {
+            w.previousSecret = w.secret;
+            w.previousSecretUntil = previousUntil;
+            w.secret = secret;
+            w.updatedAt = Time.currentTimeMillis();
+            em.flush();
+            return toEndpoint(w);
+        });
+    }
+
+    @Override
+    public String queueTest(Endpoint endpoint) {
+        WebhookEntity w = em.find(WebhookEntity.class, endpoint.id());
+        return queue.queueTo(w, WebhookEvent.WEBHOOK_TEST, WebhookQueue.data(w.realmId, d -> d.put("webhookId", w.id)));
+    }
+
+    @Override
+    public int retryDead(String webhookId) {
+        int n = em.createNamedQuery("brWebhookRetryDead").setParameter("webhookId", webhookId).executeUpdate();
+        if (n > 0) {
+            queue.queued();
+        }
+        return n;
+    }
+
+    @Override
+    public List<String> due(long now, int max) {
+        return em.createNamedQuery("brWebhookDue", String.class).setParameter("now", now).setMaxResults(max).getResultList();
+    }
+
+    @Override
+    public Optional<Delivery> lock(String id) {
+        return Optional.ofNullable(em.find(WebhookDeliveryEntity.class, id, LockModeType.PESSIMISTIC_WRITE))
+                .map(d -> new Delivery(d.id, d.realmId, d.webhookId, WebhookEvent.ofWire(d.eventType).orElse(null), d.userId, d.payload,
+                        DeliveryState.valueOf(d.state), d.attempts, d.nextAttemptAt));
+    }
+
+    @Override
+    public Optional<Endpoint> endpoint(String webhookId) {
+        return Optional.ofNullable(em.find(WebhookEntity.class, webhookId)).map(JpaWebhooks::toEndpoint);
+    }
+
+    @Override
+    public Optional<Secrets> secrets(String webhookId) {
+        return Optional.ofNullable(em.find(WebhookEntity.class, webhookId))
+                .map(w -> new Secrets(w.secret, w.previousSecret, w.previousSecretUntil));
+    }
+
+    @Override
+    public void delivered(String id, int status, long at) {
+        WebhookDeliveryEntity d = em.find(WebhookDeliveryEntity.class, id);
+        d.state = DeliveryState.DELIVERED.name();
+        d.attempts++;
+        d.sentAt = at;
+        d.nextAttemptAt = null;
+        d.lastStatus = status;
+        d.lastError = null;
+    }
+
+    @Override
+    public void failed(String id, Integer status, String error, Long retryAt) {
+        WebhookDeliveryEntity d = em.find(WebhookDeliveryEntity.class, id);
+        d.state = (retryAt == null ? DeliveryState.DEAD : DeliveryState.FAILED).name();
+        d.attempts++;
+        d.nextAttemptAt = retryAt;
+        d.lastStatus = status;
+        d.lastError = error == null ? null : error.substring(0, Math.min(255, error.length()));
+    }
+
+    @Override
+    public void cancelled(String id, String why) {
+        WebhookDeliveryEntity d = em.find(WebhookDeliveryEntity.class, id);
+        d.state = DeliveryState.CANCELLED.name();
+        d.nextAttemptAt = null;
+        d.lastError = why;
+    }
+
+    @Override
+    public int purge(long before) {
+        return em.createNamedQuery("brWebhookPurge").setParameter("before", before).executeUpdate();
+    }
+
+    @Override
+    public Map<DeliveryState, Long> counts(String webhookId) {
+        Map<DeliveryState, Long> out = new EnumMap<>(DeliveryState.class);
+        for (DeliveryState s : DeliveryState.values()) {
+            out.put(s, 0L);
+        }
+        for (Object[] row : em.createNamedQuery("brWebhookCounts", Object[].class).setParameter("webhookId", webhookId).getResultList()) {
+            out.put(DeliveryState.valueOf((String) row[0]), ((Number) row[1]).longValue());
+        }
+        return out;
+    }
+
+    @Override
+    public List<LogEntry> log(String webhookId, DeliveryState state, int first, int max) {
+        var q = state == null
+                ? em.createNamedQuery("brWebhookLog", WebhookDeliveryEntity.class)
+                : em.createNamedQuery("brWebhookLogByState", WebhookDeliveryEntity.class).setParameter("state", state.name());
+        return q.setParameter("webhookId", webhookId).setFirstResult(first).setMaxResults(max).getResultStream()
+                .map(d -> new LogEntry(d.id, WebhookEvent.ofWire(d.eventType).orElse(null), d.userId, DeliveryState.valueOf(d.state),
+                        d.createdAt, d.sentAt, d.attempts, d.nextAttemptAt, d.lastStatus, d.lastError))
+                .toList();
+    }
+
+    private Optional<WebhookEntity> entity(RealmModel realm, String id) {
+        if (id == null || id.length() > 36) {
+            return Optional.empty();
+        }
+        WebhookEntity w = em.find(WebhookEntity.class, id);
+        return w == null || !w.realmId.equals(realm.getId()) ? Optional.empty() : Optional.of(w);
+    }
+
+    private static void apply(WebhookEntity w, Settings s) {
+        w.url = s.url();
+        w.events = s.events().stream().map(WebhookEvent::wire).sorted().collect(Collectors.joining(","));
+        w.enabled = s.enabled();
+        w.allowHttp = s.allowHttp();
+        w.includeEmail = s.includeEmail();
+        w.description = s.description();
+    }
+
+    private static Endpoint toEndpoint(WebhookEntity w) {
+        Set<WebhookEvent> events = EnumSet.noneOf(WebhookEvent.class);
+        Arrays.stream(w.events.split(",")).map(WebhookEvent::ofWire).flatMap(Optional::stream).forEach(events::add);
+        return new Endpoint(w.id, w.realmId, w.url, events, w.enabled, w.allowHttp, w.includeEmail, w.description, w.createdAt,
+                w.createdBy, w.updatedAt, w.previousSecretUntil);
+    }
+}

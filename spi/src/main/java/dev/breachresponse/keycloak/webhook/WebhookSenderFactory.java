@@ -1,0 +1,105 @@
+package dev.breachresponse.keycloak.webhook;
+
+import java.util.List;
+
+import org.jboss.logging.Logger;
+import org.keycloak.Config;
+import org.keycloak.executors.ExecutorsProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.provider.ProviderFactory;
+
+import dev.breachresponse.keycloak.incident.WebhooksQueued;
+import dev.breachresponse.keycloak.support.Drain;
+import dev.breachresponse.keycloak.support.KeycloakVersions;
+import dev.breachresponse.keycloak.support.Options;
+
+/**
+ * Holds this node's webhook sender: one {@link Drain} on Keycloak's executor {@value #EXECUTOR}, woken by
+ * {@link WebhooksQueued} (published after a commit that queued deliveries) and by the job worker's poll. Options
+ * ({@code --spi-breach-webhook-sender--default--…}): {@code max-attempts} (1–20, default 8), {@code timeout-seconds}
+ * (connect and read, 1–30, default 5), {@code parallel} (deliveries in flight at once, 1–32, default 8).
+ */
+public final class WebhookSenderFactory implements ProviderFactory<WebhookSender> {
+
+    private static final Logger LOG = Logger.getLogger(WebhookSenderFactory.class);
+
+    static final String EXECUTOR = "breach-response-webhook";
+
+    private volatile Drain drain;
+    private WebhookDeliveries.Settings settings;
+
+    @Override
+    public WebhookSender create(KeycloakSession session) {
+        return this::kick;
+    }
+
+    /** Wakes the sender (one drain at a time per node; a kick during a drain causes one more). */
+    void kick() {
+        Drain d = drain;
+        if (d == null || !KeycloakVersions.mayStartWorkers()) {
+            return; // not started yet, or outside the supported Keycloak versions no worker runs (logged once)
+        }
+        try {
+            d.kick();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "breach-response: could not start the webhook sender");
+        }
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+        String p = "spi-" + WebhookSenderSpi.NAME + "--default--";
+        settings = new WebhookSettingsReader(config, p).read();
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        drain = new Drain(loop -> {
+            try (KeycloakSession s = factory.create()) {
+                s.getProvider(ExecutorsProvider.class).getExecutor(EXECUTOR).execute(loop);
+            }
+        }, () -> WebhookDeliveries.drain(factory, settings),
+                e -> LOG.errorf(e, "breach-response: webhook sending stopped; the next kick resumes it"));
+        factory.register(event -> {
+            if (event instanceof WebhooksQueued) {
+                kick();
+            }
+        });
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return ProviderConfigurationBuilder.create()
+                .property().name("max-attempts").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(WebhookDeliveries.Settings.DEFAULT.maxAttempts())
+                .helpText("Attempts per delivery before it is DEAD (1 to 20)").add()
+                .property().name("timeout-seconds").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(WebhookDeliveries.Settings.DEFAULT.timeoutSeconds())
+                .helpText("Connect and read timeout of one delivery (seconds, 1 to 30)").add()
+                .property().name("parallel").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(WebhookDeliveries.Settings.DEFAULT.parallel())
+                .helpText("Deliveries in flight at once on this node (1 to 32)").add()
+                .build();
+    }
+
+    /** Reads and checks the options (a wrong value stops the server with the option's name). */
+    private record WebhookSettingsReader(Config.Scope config, String prefix) {
+        WebhookDeliveries.Settings read() {
+            WebhookDeliveries.Settings d = WebhookDeliveries.Settings.DEFAULT;
+            return new WebhookDeliveries.Settings(
+                    Options.bounded(config.getInt("max-attempts", d.maxAttempts()), 1, 20, prefix + "max-attempts"),
+                    Options.bounded(config.getInt("timeout-seconds", d.timeoutSeconds()), 1, 30, prefix + "timeout-seconds"),
+                    Options.bounded(config.getInt("parallel", d.parallel()), 1, 32, prefix + "parallel"));
+        }
+    }
+
+    @Override
+    public void close() {
+        // Keycloak's executors stop with the server
+    }
+
+    @Override
+    public String getId() {
+        return "default";
+    }
+}

@@ -1,0 +1,151 @@
+package dev.breachresponse.keycloak.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.standardwebhooks.Webhook;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * Benchmark, not a test: run with {@code ./mvnw verify -Pbench -Dit.test=WebhookDeliveryBench}. One real Keycloak
+ * (production mode, PostgreSQL) with 100,000 users; in the same run: a bulk job of 100,000 users without a webhook
+ * endpoint, the same with one endpoint subscribed to {@code flag.created} (its 100,000 deliveries written with each
+ * chunk), and again without, for the throughput ratio; then how fast the deliveries drain to a receiver on loopback in
+ * this JVM (which answers 204 and verifies every 100th signature with the Standard Webhooks reference library).
+ * Prints figures; asserts only correctness (every delivery arrived once, signed).
+ */
+class WebhookDeliveryBench {
+
+    static final int USERS = Integer.getInteger("bench.users", 100_000);
+    static final String REALM = "hooks";
+
+    static KeycloakProcess kc;
+    static HttpServer receiver;
+    static ExecutorService receiverThreads;
+    static final Set<String> ids = ConcurrentHashMap.newKeySet();
+    static final AtomicInteger received = new AtomicInteger();
+    static final AtomicInteger badSignatures = new AtomicInteger();
+    static final AtomicLong firstAt = new AtomicLong();
+    static final AtomicLong lastAt = new AtomicLong();
+    static volatile String secret;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kc = BenchSupport.server("webhooks");
+        kc.start();
+        receiverThreads = Executors.newFixedThreadPool(8);
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+        receiver.setExecutor(receiverThreads);
+        receiver.createContext("/hook", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            long now = System.nanoTime();
+            firstAt.compareAndSet(0, now);
+            lastAt.set(now);
+            int n = received.incrementAndGet();
+            String id = exchange.getRequestHeaders().getFirst("webhook-id");
+            ids.add(id);
+            if (n % 100 == 0) {
+                Map<String, List<String>> headers = exchange.getRequestHeaders().entrySet().stream()
+                        .collect(Collectors.toMap(e -> e.getKey().toLowerCase(Locale.ROOT), Map.Entry::getValue));
+                try {
+                    new Webhook(secret).verify(body, headers);
+                } catch (Exception e) {
+                    badSignatures.incrementAndGet();
+                }
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (receiver != null) {
+            receiver.stop(0);
+            receiverThreads.shutdownNow();
+        }
+        if (kc != null) {
+            kc.close();
+        }
+    }
+
+    @Test
+    void bulkWithAndWithoutAnEndpointAndTheDrain() throws Exception {
+        BenchSupport.out("configuration: Keycloak %s production mode, %s, %d users, one endpoint on loopback, sender defaults (parallel 8), 2 cores",
+                System.getProperty("br.keycloak.version"), kc.databaseVendor(), USERS);
+        assertEquals(201, kc.adminCall("POST", "/realms", "{\"realm\":\"" + REALM + "\",\"enabled\":true}").statusCode());
+        String realmId = BreachApi.JSON.readTree(kc.adminCall("GET", "/realms/" + REALM, null).body()).get("id").asText();
+        BenchSupport.seedUsers(kc.database(), realmId, 0, USERS);
+        BenchSupport.analyze(kc);
+        AutoCloseable autovacuum = BenchSupport.analyzeEvery(kc, 60);
+        BreachApi api = kc.api(REALM);
+
+        bulk(api, "warmup", Math.min(5_000, USERS));
+        double without1 = bulk(api, "without-1", USERS);
+
+        String port = Integer.toString(receiver.getAddress().getPort());
+        BreachApi.Reply hook = api.postJson("/webhooks", "{\"url\":\"http://127.0.0.1:" + port + "/hook\",\"events\":[\"flag.created\"]}");
+        assertEquals(201, hook.status(), hook.toString());
+        secret = hook.json().get("secret").asText();
+        long d0 = System.nanoTime();
+        double with = bulk(api, "with", USERS);
+        long end = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (received.get() < USERS && System.nanoTime() < end) {
+            Thread.sleep(200);
+        }
+        double drainFromJobStart = BenchSupport.secs(d0);
+        assertEquals(USERS, received.get(), "every delivery arrived");
+        assertEquals(USERS, ids.size(), "each once");
+        assertEquals(0, badSignatures.get(), "every sampled signature verifies");
+        double span = (lastAt.get() - firstAt.get()) / 1e9;
+        BenchSupport.out("deliveries: %d received in %.1f s from the job's start; first to last %.1f s = %.0f requests/s; %d signatures verified",
+                received.get(), drainFromJobStart, span, USERS / span, USERS / 100);
+
+        // the sender is idle again: the third run measures the job without an endpoint under the same conditions
+        assertEquals(204, api.delete("/webhooks/" + hook.json().get("id").asText()).status());
+        double without2 = bulk(api, "without-2", USERS);
+        double baseline = (without1 + without2) / 2;
+        BenchSupport.out("bulk throughput with one endpoint / without (mean of the runs before and after) = %.0f / %.0f = %.2f",
+                with, baseline, with / baseline);
+        JsonNode counts = api.get("/webhooks").json();
+        assertTrue(counts.get("webhooks").isEmpty(), counts.toString());
+        autovacuum.close();
+    }
+
+    private static double bulk(BreachApi api, String incident, int count) throws Exception {
+        assertEquals(201, api.postJson("/incidents", "{\"id\":\"" + incident + "\",\"title\":\"t\",\"exposedData\":[\"email\"]}").status());
+        StringBuilder nd = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            nd.append("{\"email\":\"dev").append(i).append("@bench.test\"}\n");
+        }
+        long s = System.nanoTime();
+        BreachApi.Reply rep = api.post("/incidents/" + incident + "/flags", "application/x-ndjson", nd.toString());
+        assertEquals(202, rep.status(), rep.toString());
+        JsonNode job = api.awaitJob(rep.json().get("id").asText(), Duration.ofHours(1));
+        double total = BenchSupport.secs(s);
+        assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
+        assertEquals(count, job.at("/counts/flagged").asInt(), job.toString());
+        BenchSupport.out("bulk %s: %d users in %.1f s = %.0f users/s", incident, count, total, count / total);
+        return count / total;
+    }
+}
