@@ -66,6 +66,9 @@ public final class Flagging {
         IncidentStore.FlagResult result = store.flag(realm, incident, userId, actor, cause, true);
         boolean written = result.outcome() != IncidentStore.FlagOutcome.ALREADY_FLAGGED;
         int revoked = written && incident.policy().revokeSessions() ? revocation.revoke(List.of(userId)) : 0;
+        if (written) {
+            announce(incident, List.of(userId));
+        }
         return new Flagged(result, revoked);
     }
 
@@ -92,7 +95,28 @@ public final class Flagging {
             }
         });
         int revoked = !fresh.isEmpty() && incident.policy().revokeSessions() ? revocation.revoke(fresh) : 0;
+        announce(incident, fresh);
         return new Batch(before, List.copyOf(fresh), revoked);
+    }
+
+    /** The component type under which Keycloak 26.6+ keeps a realm's workflows ({@code WorkflowProvider}'s class name). */
+    static final String WORKFLOW_COMPONENT_TYPE = "org.keycloak.models.workflow.WorkflowProvider";
+
+    /**
+     * Publishes {@link BreachFlagged} for each newly flagged user, so Keycloak's Workflows can react; skipped at once
+     * (one look at the realm's cached components) in a realm without workflows, so the bulk path pays nothing there.
+     */
+    private void announce(Incident incident, List<String> userIds) {
+        if (userIds.isEmpty() || realm.getComponentsStream(realm.getId(), WORKFLOW_COMPONENT_TYPE).findAny().isEmpty()) {
+            return;
+        }
+        if (session.getContext().getRealm() == null) {
+            // the workflow listener reads the realm from the event's session (a bulk job's session has none set)
+            session.getContext().setRealm(realm);
+        }
+        for (String userId : userIds) {
+            session.getKeycloakSessionFactory().publish(new BreachFlagged(session, realm, userId, incident.key()));
+        }
     }
 
     /** Outcome of {@link #dismiss}: the flag as it is now, and whether this call dismissed it. */

@@ -68,11 +68,11 @@ public interface Webhooks {
 
     // the sender's side
 
-    /** Ids of deliveries due now (PENDING, or FAILED with the retry time passed), oldest first. */
-    List<String> due(long now, int max);
-
-    /** Locks one delivery for sending; empty when gone. */
-    Optional<Delivery> lock(String id);
+    /**
+     * Up to {@code max} deliveries due now (PENDING, or FAILED with the retry time passed), oldest first, locked for
+     * this transaction (a second node asking meanwhile waits, then no longer finds them due).
+     */
+    List<Delivery> lockDue(long now, int max);
 
     /** The endpoint with its secrets, for sending; empty when gone. */
     Optional<Endpoint> endpoint(String webhookId);

@@ -37,6 +37,15 @@ public final class KeycloakVersions {
         return v != null && compare(v, parse(MINIMUM)) >= 0 && compare(v, parse(BELOW)) < 0;
     }
 
+    /**
+     * Pure: whether {@code version} is supported and at least {@code minimum} (for parts of the extension that need a
+     * newer Keycloak than {@link #MINIMUM}, such as the Workflows providers, which need 26.7's workflow-event SPI).
+     */
+    public static boolean supportedFrom(String version, String minimum) {
+        int[] v = parse(version);
+        return supported(version) && compare(v, parse(minimum)) >= 0;
+    }
+
     /** The version of the Keycloak this code runs in. */
     public static String running() {
         try {

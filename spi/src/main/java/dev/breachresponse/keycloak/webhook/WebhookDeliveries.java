@@ -4,19 +4,21 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpPost;
+import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.entity.ContentType;
 import org.apache.http.entity.StringEntity;
 import org.apache.http.util.EntityUtils;
@@ -33,30 +35,42 @@ import org.keycloak.util.JsonSerialization;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.breachresponse.keycloak.incident.DeliveryState;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Webhooks;
 import dev.breachresponse.keycloak.metrics.BreachMetrics;
 import dev.breachresponse.keycloak.support.BuildInfo;
 
 /**
- * Sends due webhook deliveries (Standard Webhooks): each in its own transaction, the row locked while it is sent (so
- * two nodes never send the same delivery), POSTed as {@code application/json} with {@code webhook-id} (the row's
+ * Sends due webhook deliveries (Standard Webhooks) in batches: one transaction locks up to {@link #BATCH} due rows
+ * (so two nodes never send the same delivery), prepares each request, POSTs them {@code parallel} at a time and records
+ * every result before it commits. Each request is {@code application/json} with {@code webhook-id} (the row's
  * {@code msg_…} id, the same on every attempt), {@code webhook-timestamp} (seconds, the wall clock at sending) and
  * {@code webhook-signature} ({@link WebhookSigner}). A 2xx answer delivers it; anything else, a timeout or a refused
  * connection is FAILED and tried again after {@link #retryWait} until the last attempt makes it DEAD. Redirects are
  * not followed, the response body is read and dropped, and the URL is never logged (its path may be a credential).
- * Per-endpoint order is not promised: deliveries run {@code parallel} at a time, and a retry comes after later events.
+ * Per-endpoint order is not promised: requests run in parallel, and a retry comes after later events. A batch that
+ * cannot be recorded (the node stops, the database fails) rolls back and is sent again with the same ids.
  */
 public final class WebhookDeliveries {
 
     private static final Logger LOG = Logger.getLogger(WebhookDeliveries.class);
 
-    static final int BATCH = 500;
+    static final int BATCH = 200;
 
     /** The sender's options (see {@link WebhookSenderFactory}). */
     public record Settings(int maxAttempts, int timeoutSeconds, int parallel) {
         public static final Settings DEFAULT = new Settings(8, 5, 8);
+    }
+
+    /** One request ready to send: the delivery, its target and the exact bytes and headers. */
+    private record Prepared(Webhooks.Delivery delivery, String endpointId, String url, String body, long timestamp, String signature) {
+    }
+
+    /** What one request came back with: a status, or the reason none came. */
+    private record Outcome(Integer status, String error) {
+        boolean delivered() {
+            return status != null && status >= 200 && status < 300;
+        }
     }
 
     private WebhookDeliveries() {
@@ -71,42 +85,93 @@ public final class WebhookDeliveries {
         return attempt <= waits.length ? waits[attempt - 1] : 36_000_000L;
     }
 
-    /** Sends what is due now, batch by batch, {@code parallel} at a time. */
+    /** Sends what is due now, batch by batch, until a batch comes back short. */
     static void drain(KeycloakSessionFactory factory, Settings settings) {
         Set<String> tried = new HashSet<>();
-        while (true) {
-            List<String> ids = new ArrayList<>(KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                    s -> s.getProvider(IncidentStore.class).webhooks().due(Time.currentTimeMillis(), BATCH)));
-            // a row that threw stays due and comes back: try each once per drain, so a batch of them cannot spin
-            ids.removeIf(id -> !tried.add(id));
-            if (ids.isEmpty()) {
-                return;
-            }
-            sendAll(factory, settings, ids);
-            if (ids.size() < BATCH) {
-                return;
-            }
+        boolean more = true;
+        while (more && !Thread.currentThread().isInterrupted()) {
+            more = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> sendBatch(s, settings, tried));
         }
     }
 
-    private static void sendAll(KeycloakSessionFactory factory, Settings settings, List<String> ids) {
-        Queue<String> queue = new ConcurrentLinkedQueue<>(ids);
+    /** One transaction: lock a batch, send it, record the results. Returns whether the batch was full (more may be due). */
+    private static boolean sendBatch(KeycloakSession session, Settings settings, Set<String> tried) {
+        Webhooks webhooks = session.getProvider(IncidentStore.class).webhooks();
+        long now = Time.currentTimeMillis();
+        List<Webhooks.Delivery> due = webhooks.lockDue(now, BATCH);
+        boolean full = due.size() == BATCH;
+        // a row that came back within this drain (its batch rolled back) waits for the next kick, so a batch cannot spin
+        List<Webhooks.Delivery> batch = due.stream().filter(d -> tried.add(d.id())).toList();
+        if (batch.isEmpty()) {
+            return false;
+        }
+        Map<String, Optional<Webhooks.Endpoint>> endpoints = new HashMap<>();
+        Map<String, Webhooks.Secrets> secrets = new HashMap<>();
+        List<Prepared> ready = new ArrayList<>(batch.size());
+        for (Webhooks.Delivery d : batch) {
+            Optional<Webhooks.Endpoint> endpoint = endpoints.computeIfAbsent(d.webhookId(), webhooks::endpoint);
+            if (endpoint.isEmpty() || !endpoint.get().enabled()) {
+                webhooks.cancelled(d.id(), "endpoint disabled");
+                continue;
+            }
+            Webhooks.Endpoint e = endpoint.get();
+            String problem = WebhookTargets.problem(e.url(), e.allowHttp());
+            if (problem != null) {
+                record(session, webhooks, settings, d, e.id(), new Outcome(null, problem), true);
+                continue;
+            }
+            try {
+                String body = e.includeEmail() ? withEmail(session, d) : d.payload();
+                long timestamp = System.currentTimeMillis() / 1000;
+                Webhooks.Secrets keys = secrets.computeIfAbsent(e.id(), id -> webhooks.secrets(id).orElseThrow());
+                ready.add(new Prepared(d, e.id(), e.url(), body, timestamp, WebhookSigner.header(keys, now, d.id(), timestamp, body)));
+            } catch (RuntimeException ex) {
+                LOG.errorf(ex, "breach-response: webhook delivery %s could not be prepared", d.id());
+                record(session, webhooks, settings, d, e.id(), new Outcome(null, "not prepared: " + ex.getClass().getSimpleName()), false);
+            }
+        }
+        List<Outcome> outcomes = sendAll(session, settings, ready);
+        for (int i = 0; i < ready.size(); i++) {
+            Prepared p = ready.get(i);
+            record(session, webhooks, settings, p.delivery(), p.endpointId(), outcomes.get(i), false);
+        }
+        return full;
+    }
+
+    /** Records one result: DELIVERED, FAILED with the next attempt's time, or DEAD ({@code final} or the last attempt). */
+    private static void record(KeycloakSession session, Webhooks webhooks, Settings settings, Webhooks.Delivery d, String endpointId,
+                               Outcome outcome, boolean last) {
+        if (outcome.delivered()) {
+            webhooks.delivered(d.id(), outcome.status(), Time.currentTimeMillis());
+            BreachMetrics.deliveryAfterCommit(session, BreachMetrics.Delivery.DELIVERED);
+            return;
+        }
+        int attempt = d.attempts() + 1;
+        Long retryAt = last || attempt >= settings.maxAttempts() ? null : Time.currentTimeMillis() + retryWait(attempt);
+        webhooks.failed(d.id(), outcome.status(), outcome.error(), retryAt);
+        BreachMetrics.deliveryAfterCommit(session, retryAt == null ? BreachMetrics.Delivery.DEAD : BreachMetrics.Delivery.FAILED);
+        LOG.warnf("breach-response: webhook delivery %s to endpoint %s failed (attempt %d of %d%s): %s", d.id(), endpointId, attempt,
+                settings.maxAttempts(), retryAt == null ? ", given up" : "", outcome.error());
+    }
+
+    /** POSTs the requests, {@code parallel} at a time (this thread is one of the workers); outcomes in the same order. */
+    private static List<Outcome> sendAll(KeycloakSession session, Settings settings, List<Prepared> ready) {
+        Outcome[] outcomes = new Outcome[ready.size()];
+        if (ready.isEmpty()) {
+            return List.of();
+        }
+        CloseableHttpClient client = session.getProvider(HttpClientProvider.class).getHttpClient();
+        AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
-            for (String id = queue.poll(); id != null; id = queue.poll()) {
-                String one = id;
-                try {
-                    KeycloakModelUtils.runJobInTransaction(factory, s -> sendOne(s, one, settings));
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "breach-response: webhook delivery %s could not be processed", one);
-                    failAfterError(factory, settings, one, e);
-                }
+            for (int i = next.getAndIncrement(); i < ready.size(); i = next.getAndIncrement()) {
+                outcomes[i] = post(client, settings, ready.get(i));
             }
         };
         List<Future<?>> helpers = new ArrayList<>();
-        int extra = Math.min(settings.parallel(), ids.size()) - 1;
+        int extra = Math.min(settings.parallel(), ready.size()) - 1;
         if (extra > 0) {
-            try (KeycloakSession s = factory.create()) {
-                ExecutorService executor = s.getProvider(ExecutorsProvider.class).getExecutor(WebhookSenderFactory.EXECUTOR);
+            try {
+                ExecutorService executor = session.getProvider(ExecutorsProvider.class).getExecutor(WebhookSenderFactory.EXECUTOR);
                 for (int i = 0; i < extra; i++) {
                     helpers.add(executor.submit(worker));
                 }
@@ -121,91 +186,36 @@ public final class WebhookDeliveries {
                 f.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
             } catch (ExecutionException e) {
                 LOG.errorf(e.getCause(), "breach-response: a webhook sender helper failed");
             }
         }
+        List<Outcome> out = new ArrayList<>(ready.size());
+        for (Outcome o : outcomes) {
+            out.add(o != null ? o : new Outcome(null, "not sent: the sender was interrupted"));
+        }
+        return out;
     }
 
-    private static void sendOne(KeycloakSession session, String id, Settings settings) {
-        Webhooks webhooks = session.getProvider(IncidentStore.class).webhooks();
-        Optional<Webhooks.Delivery> locked = webhooks.lock(id);
-        long now = Time.currentTimeMillis();
-        if (locked.isEmpty() || !due(locked.get(), now)) {
-            return; // sent, given up or cancelled meanwhile (another node, or an earlier pass)
-        }
-        Webhooks.Delivery d = locked.get();
-        Optional<Webhooks.Endpoint> endpoint = webhooks.endpoint(d.webhookId());
-        if (endpoint.isEmpty() || !endpoint.get().enabled()) {
-            webhooks.cancelled(id, "endpoint disabled");
-            return;
-        }
-        Webhooks.Endpoint e = endpoint.get();
-        String problem = WebhookTargets.problem(e.url(), e.allowHttp());
-        if (problem != null) {
-            webhooks.failed(id, null, problem, null);
-            BreachMetrics.deliveryAfterCommit(session, BreachMetrics.Delivery.DEAD);
-            return;
-        }
-        String body = e.includeEmail() ? withEmail(session, d) : d.payload();
-        long timestamp = System.currentTimeMillis() / 1000;
-        Webhooks.Secrets secrets = webhooks.secrets(e.id()).orElseThrow();
-        HttpPost post = new HttpPost(URI.create(e.url()));
+    /** One POST; never throws. */
+    private static Outcome post(CloseableHttpClient client, Settings settings, Prepared p) {
+        HttpPost post = new HttpPost(URI.create(p.url()));
         int timeout = settings.timeoutSeconds() * 1000;
         post.setConfig(RequestConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout).setConnectionRequestTimeout(timeout)
                 .setRedirectsEnabled(false).build());
-        post.setHeader("webhook-id", d.id());
-        post.setHeader("webhook-timestamp", Long.toString(timestamp));
-        post.setHeader("webhook-signature", WebhookSigner.header(secrets, now, d.id(), timestamp, body));
+        post.setHeader("webhook-id", p.delivery().id());
+        post.setHeader("webhook-timestamp", Long.toString(p.timestamp()));
+        post.setHeader("webhook-signature", p.signature());
         post.setHeader("User-Agent", "keycloak-breach-response/" + BuildInfo.version());
-        post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON.withCharset(StandardCharsets.UTF_8)));
-        Integer status = null;
-        String error;
-        try (CloseableHttpResponse response = session.getProvider(HttpClientProvider.class).getHttpClient().execute(post)) {
-            status = response.getStatusLine().getStatusCode();
+        post.setEntity(new StringEntity(p.body(), ContentType.APPLICATION_JSON.withCharset(StandardCharsets.UTF_8)));
+        try (CloseableHttpResponse response = client.execute(post)) {
+            int status = response.getStatusLine().getStatusCode();
             EntityUtils.consumeQuietly(response.getEntity());
-            if (status >= 200 && status < 300) {
-                webhooks.delivered(id, status, Time.currentTimeMillis());
-                BreachMetrics.deliveryAfterCommit(session, BreachMetrics.Delivery.DELIVERED);
-                return;
-            }
-            error = "HTTP " + status;
-        } catch (IOException | IllegalArgumentException ex) {
+            return new Outcome(status, status >= 200 && status < 300 ? null : "HTTP " + status);
+        } catch (IOException | RuntimeException ex) {
             // the class and the library's sentence (host and port at most); never the URL's path or query
-            error = ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+            return new Outcome(null, ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
         }
-        int attempt = d.attempts() + 1;
-        Long retryAt = attempt >= settings.maxAttempts() ? null : Time.currentTimeMillis() + retryWait(attempt);
-        webhooks.failed(id, status, error, retryAt);
-        BreachMetrics.deliveryAfterCommit(session, retryAt == null ? BreachMetrics.Delivery.DEAD : BreachMetrics.Delivery.FAILED);
-        LOG.warnf("breach-response: webhook delivery %s to endpoint %s failed (attempt %d of %d%s): %s", id, e.id(), attempt,
-                settings.maxAttempts(), retryAt == null ? ", given up" : "", error);
-    }
-
-    /**
-     * A delivery whose processing threw (rolled back) counts as a failed attempt, in a transaction of its own, so it
-     * follows the retry schedule and ends DEAD instead of being retried and logged on every poll.
-     */
-    private static void failAfterError(KeycloakSessionFactory factory, Settings settings, String id, RuntimeException error) {
-        try {
-            KeycloakModelUtils.runJobInTransaction(factory, s -> {
-                Webhooks webhooks = s.getProvider(IncidentStore.class).webhooks();
-                webhooks.lock(id).filter(d -> due(d, Time.currentTimeMillis())).ifPresent(d -> {
-                    int attempt = d.attempts() + 1;
-                    Long retryAt = attempt >= settings.maxAttempts() ? null : Time.currentTimeMillis() + retryWait(attempt);
-                    webhooks.failed(id, null, "not processed: " + error.getClass().getSimpleName(), retryAt);
-                    BreachMetrics.deliveryAfterCommit(s, retryAt == null ? BreachMetrics.Delivery.DEAD : BreachMetrics.Delivery.FAILED);
-                });
-            });
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "breach-response: webhook delivery %s could not be marked failed", id);
-        }
-    }
-
-    private static boolean due(Webhooks.Delivery d, long now) {
-        return d.state() == DeliveryState.PENDING
-                || (d.state() == DeliveryState.FAILED && d.nextAttemptAt() != null && d.nextAttemptAt() <= now);
     }
 
     /** The stored body with the user's current email added to {@code data} (endpoints that opted in). */

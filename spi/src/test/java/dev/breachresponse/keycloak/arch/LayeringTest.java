@@ -39,6 +39,7 @@ class LayeringTest {
                 .layer("revocation").definedBy(ROOT + ".revocation..")
                 .layer("metrics").definedBy(ROOT + ".metrics..")
                 .layer("webhook").definedBy(ROOT + ".webhook..")
+                .layer("workflow").definedBy(ROOT + ".workflow..")
                 .layer("store").definedBy(ROOT + ".incident.jpa..")
                 .layer("domain").definedBy(ROOT + ".incident")
                 .layer("support").definedBy(ROOT + ".support..")
@@ -52,11 +53,12 @@ class LayeringTest {
                 .whereLayer("revocation").mayOnlyBeAccessedByLayers("api", "jobs", "reminder", "authn")
                 .whereLayer("metrics").mayOnlyBeAccessedByLayers("authn", "jobs", "webhook")
                 .whereLayer("webhook").mayOnlyBeAccessedByLayers("api", "jobs")
+                .whereLayer("workflow").mayNotBeAccessedByAnyLayer()
                 .whereLayer("store").mayNotBeAccessedByAnyLayer()
                 .whereLayer("domain").mayOnlyBeAccessedByLayers("api", "setup", "authn", "protocol", "jobs", "reminder",
-                        "revocation", "metrics", "webhook", "store")
+                        "revocation", "metrics", "webhook", "workflow", "store")
                 .whereLayer("support").mayOnlyBeAccessedByLayers("api", "console", "setup", "authn", "protocol", "jobs", "reminder",
-                        "revocation", "metrics", "webhook", "store", "domain")
+                        "revocation", "metrics", "webhook", "workflow", "store", "domain")
                 .check(classes);
     }
 

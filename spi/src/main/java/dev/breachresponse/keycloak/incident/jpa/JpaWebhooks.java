@@ -116,15 +116,12 @@ final class JpaWebhooks implements Webhooks {
     }
 
     @Override
-    public List<String> due(long now, int max) {
-        return em.createNamedQuery("brWebhookDue", String.class).setParameter("now", now).setMaxResults(max).getResultList();
-    }
-
-    @Override
-    public Optional<Delivery> lock(String id) {
-        return Optional.ofNullable(em.find(WebhookDeliveryEntity.class, id, LockModeType.PESSIMISTIC_WRITE))
+    public List<Delivery> lockDue(long now, int max) {
+        return em.createNamedQuery("brWebhookDue", WebhookDeliveryEntity.class).setParameter("now", now).setMaxResults(max)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultStream()
                 .map(d -> new Delivery(d.id, d.realmId, d.webhookId, WebhookEvent.ofWire(d.eventType).orElse(null), d.userId, d.payload,
-                        DeliveryState.valueOf(d.state), d.attempts, d.nextAttemptAt));
+                        DeliveryState.valueOf(d.state), d.attempts, d.nextAttemptAt))
+                .toList();
     }
 
     @Override

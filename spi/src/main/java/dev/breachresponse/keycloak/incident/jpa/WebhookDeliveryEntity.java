@@ -16,7 +16,7 @@ import jakarta.persistence.Table;
 @Table(name = "BR_WEBHOOK_DELIVERY")
 @NamedQueries({
         @NamedQuery(name = "brWebhookDue",
-                query = "select d.id from WebhookDeliveryEntity d where d.state = 'PENDING' or (d.state = 'FAILED'"
+                query = "select d from WebhookDeliveryEntity d where d.state = 'PENDING' or (d.state = 'FAILED'"
                         + " and d.nextAttemptAt <= :now) order by d.createdAt, d.id"),
         @NamedQuery(name = "brWebhookPurge",
                 query = "delete from WebhookDeliveryEntity d where d.createdAt < :before and d.state in ('DELIVERED', 'DEAD', 'CANCELLED')"),
