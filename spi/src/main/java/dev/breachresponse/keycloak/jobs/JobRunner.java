@@ -17,8 +17,9 @@ import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Job;
 import dev.breachresponse.keycloak.incident.JobState;
 import dev.breachresponse.keycloak.revocation.LogoutSender;
-import dev.breachresponse.keycloak.webhook.WebhookSender;
+import dev.breachresponse.keycloak.support.BulkActivity;
 import dev.breachresponse.keycloak.support.Drain;
+import dev.breachresponse.keycloak.webhook.WebhookSender;
 
 /**
  * Runs bulk flag jobs on this node, on its own worker thread (never Keycloak's timer thread). Jobs are claimed
@@ -100,6 +101,15 @@ public final class JobRunner {
     }
 
     private void run(Job job) {
+        BulkActivity.enter();
+        try {
+            work(job);
+        } finally {
+            BulkActivity.exit();
+        }
+    }
+
+    private void work(Job job) {
         LOG.debugf("Running bulk flag job %s (%d subjects)", job.id(), job.counts().submitted());
         int failures = 0;
         while (!Thread.currentThread().isInterrupted()) {

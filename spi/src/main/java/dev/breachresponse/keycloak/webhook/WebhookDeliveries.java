@@ -39,6 +39,7 @@ import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Webhooks;
 import dev.breachresponse.keycloak.metrics.BreachMetrics;
 import dev.breachresponse.keycloak.support.BuildInfo;
+import dev.breachresponse.keycloak.support.BulkActivity;
 
 /**
  * Sends due webhook deliveries (Standard Webhooks) in batches: one transaction locks up to {@link #BATCH} due rows
@@ -48,7 +49,8 @@ import dev.breachresponse.keycloak.support.BuildInfo;
  * {@code webhook-signature} ({@link WebhookSigner}). A 2xx answer delivers it; anything else, a timeout or a refused
  * connection is FAILED and tried again after {@link #retryWait} until the last attempt makes it DEAD. Redirects are
  * not followed, the response body is read and dropped, and the URL is never logged (its path may be a credential).
- * Per-endpoint order is not promised: requests run in parallel, and a retry comes after later events. A batch that
+ * Per-endpoint order is not promised: requests run in parallel, and a retry comes after later events. While a bulk job
+ * runs on this node ({@link BulkActivity}), the sender paces itself ({@link #drain}). A batch that
  * cannot be recorded (the node stops, the database fails) rolls back and is sent again with the same ids.
  */
 public final class WebhookDeliveries {
@@ -56,6 +58,9 @@ public final class WebhookDeliveries {
     private static final Logger LOG = Logger.getLogger(WebhookDeliveries.class);
 
     static final int BATCH = 200;
+    /** While a bulk job runs on this node: batches of this size, one request at a time, {@link #PACE_MILLIS} apart. */
+    static final int BATCH_WHILE_BULK = 50;
+    static final long PACE_MILLIS = 500;
 
     /** The sender's options (see {@link WebhookSenderFactory}). */
     public record Settings(int maxAttempts, int timeoutSeconds, int parallel) {
@@ -85,21 +90,35 @@ public final class WebhookDeliveries {
         return attempt <= waits.length ? waits[attempt - 1] : 36_000_000L;
     }
 
-    /** Sends what is due now, batch by batch, until a batch comes back short. */
+    /**
+     * Sends what is due now, batch by batch, until a batch comes back short. While a bulk job runs on this node
+     * ({@link BulkActivity}) it paces itself (at most {@value #BATCH_WHILE_BULK} deliveries per {@value #PACE_MILLIS} ms,
+     * one request at a time), so flagging and revocation, which protect accounts, keep the CPU; the backlog then drains
+     * at full speed once the job is done.
+     */
     static void drain(KeycloakSessionFactory factory, Settings settings) {
         Set<String> tried = new HashSet<>();
         boolean more = true;
         while (more && !Thread.currentThread().isInterrupted()) {
-            more = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> sendBatch(s, settings, tried));
+            boolean bulk = BulkActivity.busy();
+            int max = bulk ? BATCH_WHILE_BULK : BATCH;
+            more = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> sendBatch(s, settings, tried, max));
+            if (more && bulk) {
+                try {
+                    Thread.sleep(PACE_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
     /** One transaction: lock a batch, send it, record the results. Returns whether the batch was full (more may be due). */
-    private static boolean sendBatch(KeycloakSession session, Settings settings, Set<String> tried) {
+    private static boolean sendBatch(KeycloakSession session, Settings settings, Set<String> tried, int max) {
         Webhooks webhooks = session.getProvider(IncidentStore.class).webhooks();
         long now = Time.currentTimeMillis();
-        List<Webhooks.Delivery> due = webhooks.lockDue(now, BATCH);
-        boolean full = due.size() == BATCH;
+        List<Webhooks.Delivery> due = webhooks.lockDue(now, max);
+        boolean full = due.size() == max;
         // a row that came back within this drain (its batch rolled back) waits for the next kick, so a batch cannot spin
         List<Webhooks.Delivery> batch = due.stream().filter(d -> tried.add(d.id())).toList();
         if (batch.isEmpty()) {
@@ -168,7 +187,9 @@ public final class WebhookDeliveries {
             }
         };
         List<Future<?>> helpers = new ArrayList<>();
-        int extra = Math.min(settings.parallel(), ready.size()) - 1;
+        // while a bulk job runs on this node, one request at a time: flagging and revocation keep the CPU
+        int parallel = BulkActivity.busy() ? 1 : settings.parallel();
+        int extra = Math.min(parallel, ready.size()) - 1;
         if (extra > 0) {
             try {
                 ExecutorService executor = session.getProvider(ExecutorsProvider.class).getExecutor(WebhookSenderFactory.EXECUTOR);

@@ -109,6 +109,8 @@ class WebhookDeliveryBench {
         secret = hook.json().get("secret").asText();
         long d0 = System.nanoTime();
         double with = bulk(api, "with", USERS);
+        long jobEnd = System.nanoTime();
+        int atJobEnd = received.get();
         long end = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         while (received.get() < USERS && System.nanoTime() < end) {
             Thread.sleep(200);
@@ -120,6 +122,9 @@ class WebhookDeliveryBench {
         double span = (lastAt.get() - firstAt.get()) / 1e9;
         BenchSupport.out("deliveries: %d received in %.1f s from the job's start; first to last %.1f s = %.0f requests/s; %d signatures verified",
                 received.get(), drainFromJobStart, span, USERS / span, USERS / 100);
+        double after = (lastAt.get() - jobEnd) / 1e9;
+        BenchSupport.out("deliveries while the job ran: %d (paced); the other %d after it ended in %.1f s = %.0f requests/s",
+                atJobEnd, USERS - atJobEnd, after, (USERS - atJobEnd) / after);
 
         // the sender is idle again: the third run measures the job without an endpoint under the same conditions
         assertEquals(204, api.delete("/webhooks/" + hook.json().get("id").asText()).status());
