@@ -1,6 +1,7 @@
 package dev.breachresponse.keycloak.api;
 
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -36,7 +37,9 @@ import dev.breachresponse.keycloak.webhook.WebhookTargets;
 /**
  * {@code /webhooks}: the realm's webhook endpoints (Standard Webhooks) and their delivery logs. Reading needs
  * view-realm, every change manage-realm. The secret ({@code whsec_…}) is shown once, in the answer that made it (create
- * and rotate); no other answer, log or admin event holds it. Shapes in docs/webhooks.md.
+ * and rotate, with {@code Cache-Control: no-store}); no other answer, log or admin event holds it. The URL's path and
+ * query may be a credential (chat tools' webhook URLs are): only manage-realm sees them; view-realm and admin events
+ * get {@code scheme://host[:port]/…}. Shapes in docs/webhooks.md.
  */
 public final class WebhooksResource {
 
@@ -64,7 +67,8 @@ public final class WebhooksResource {
             ctx.auth().realm().requireViewRealm();
             ObjectNode out = Json.object();
             ArrayNode items = out.putArray("webhooks");
-            webhooks().list(ctx.realm()).forEach(e -> items.add(json(e)));
+            boolean full = ctx.auth().realm().canManageRealm();
+            webhooks().list(ctx.realm()).forEach(e -> items.add(json(e, full)));
             return AdminContext.ok(out);
         });
     }
@@ -88,12 +92,11 @@ public final class WebhooksResource {
             }
             String secret = WebhookSigner.newSecret();
             Webhooks.Endpoint e = webhooks().create(ctx.realm(), settings, secret, Api.actor(ctx.auth()));
-            ObjectNode json = json(e);
-            ctx.success(events, OperationType.CREATE, json);
-            ObjectNode withSecret = json.deepCopy();
+            ctx.success(events, OperationType.CREATE, json(e, false));
+            ObjectNode withSecret = json(e, true);
             withSecret.put("secret", secret);
             return Response.created(session.getContext().getUri().getAbsolutePathBuilder().path(e.id()).build())
-                    .type(MediaType.APPLICATION_JSON_TYPE).entity(withSecret.toString()).build();
+                    .header("Cache-Control", "no-store").type(MediaType.APPLICATION_JSON_TYPE).entity(withSecret.toString()).build();
         });
     }
 
@@ -103,7 +106,7 @@ public final class WebhooksResource {
     public Response get(@PathParam("id") String id) {
         return Api.respond(session, () -> {
             ctx.auth().realm().requireViewRealm();
-            return AdminContext.ok(json(endpoint(id)));
+            return AdminContext.ok(json(endpoint(id), ctx.auth().realm().canManageRealm()));
         });
     }
 
@@ -120,9 +123,9 @@ public final class WebhooksResource {
             ctx.auth().realm().requireManageRealm();
             endpoint(id);
             Webhooks.Settings settings = settings(Api.readSmallJson(body));
-            ObjectNode json = json(webhooks().update(ctx.realm(), id, settings).orElseThrow(() -> ApiException.notFound("Webhook " + id)));
-            ctx.success(events, OperationType.UPDATE, json);
-            return AdminContext.ok(json);
+            Webhooks.Endpoint e = webhooks().update(ctx.realm(), id, settings).orElseThrow(() -> ApiException.notFound("Webhook " + id));
+            ctx.success(events, OperationType.UPDATE, json(e, false));
+            return AdminContext.ok(json(e, true));
         });
     }
 
@@ -132,7 +135,7 @@ public final class WebhooksResource {
     public Response delete(@PathParam("id") String id) {
         return Api.respond(session, () -> {
             ctx.auth().realm().requireManageRealm();
-            ObjectNode json = json(endpoint(id));
+            ObjectNode json = json(endpoint(id), false);
             webhooks().delete(ctx.realm(), id);
             ctx.success(events, OperationType.DELETE, json);
             return Response.noContent().build();
@@ -153,11 +156,10 @@ public final class WebhooksResource {
             String secret = WebhookSigner.newSecret();
             Webhooks.Endpoint e = webhooks().rotate(ctx.realm(), id, secret, Time.currentTimeMillis() + PREVIOUS_SECRET_VALIDITY.toMillis())
                     .orElseThrow(() -> ApiException.notFound("Webhook " + id));
-            ObjectNode json = json(e);
-            ctx.success(events, OperationType.ACTION, json);
-            ObjectNode withSecret = json.deepCopy();
+            ctx.success(events, OperationType.ACTION, json(e, false));
+            ObjectNode withSecret = json(e, true);
             withSecret.put("secret", secret);
-            return AdminContext.ok(withSecret);
+            return Response.ok(withSecret.toString(), MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
         });
     }
 
@@ -173,7 +175,7 @@ public final class WebhooksResource {
                 throw new ApiException(409, "webhook_disabled", "Webhook " + id + " is disabled; enable it to send a test event");
             }
             String deliveryId = webhooks().queueTest(e);
-            ctx.success(events, OperationType.ACTION, json(e));
+            ctx.success(events, OperationType.ACTION, json(e, false));
             ObjectNode out = Json.object();
             out.put("deliveryId", deliveryId);
             return Response.accepted(out.toString()).type(MediaType.APPLICATION_JSON_TYPE).build();
@@ -283,6 +285,14 @@ public final class WebhooksResource {
         return new Webhooks.Settings(url, events, enabled, allowHttp, includeEmail, description);
     }
 
+    /** {@code scheme://host[:port]}, and {@code /…} when the URL has a path or query (which may be a credential). */
+    static String redacted(String url) {
+        URI u = URI.create(url);
+        String origin = u.getScheme() + "://" + u.getRawAuthority();
+        boolean more = (u.getRawPath() != null && !u.getRawPath().isEmpty() && !"/".equals(u.getRawPath())) || u.getRawQuery() != null;
+        return more ? origin + "/…" : origin + "/";
+    }
+
     private static boolean bool(JsonNode body, String field, boolean dflt) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
@@ -298,10 +308,11 @@ public final class WebhooksResource {
         return EnumSet.allOf(WebhookEvent.class).stream().filter(WebhookEvent::subscribable).map(WebhookEvent::wire).toList().toString();
     }
 
-    static ObjectNode json(Webhooks.Endpoint e) {
+    /** An endpoint as JSON; {@code fullUrl} false shows only {@code scheme://host[:port]/…} of the URL. */
+    static ObjectNode json(Webhooks.Endpoint e, boolean fullUrl) {
         ObjectNode o = Json.object();
         o.put("id", e.id());
-        o.put("url", e.url());
+        o.put("url", fullUrl ? e.url() : redacted(e.url()));
         ArrayNode ev = o.putArray("events");
         e.events().forEach(x -> ev.add(x.wire()));
         o.put("enabled", e.enabled());

@@ -69,22 +69,27 @@ public interface Webhooks {
     // the sender's side
 
     /**
-     * Up to {@code max} deliveries due now (PENDING, or FAILED with the retry time passed), oldest first, locked for
-     * this transaction (a second node asking meanwhile waits, then no longer finds them due).
+     * Claims up to {@code max} deliveries due now (PENDING; FAILED past their retry time; SENDING past their lease),
+     * oldest first: they become SENDING for {@code owner} until {@code leaseUntil} (epoch ms). Short: commit it before
+     * sending, so no lock is held across HTTP. Rows another sender claimed meanwhile are not returned.
      */
-    List<Delivery> lockDue(long now, int max);
+    List<Delivery> claim(String owner, long now, long leaseUntil, int max);
 
     /** The endpoint with its secrets, for sending; empty when gone. */
     Optional<Endpoint> endpoint(String webhookId);
 
     Optional<Secrets> secrets(String webhookId);
 
-    void delivered(String id, int status, long at);
+    /**
+     * The results of a claim: each applies only while the row is still SENDING for {@code owner} (a claim whose lease
+     * ran out and that another sender took over is left to that sender). Return whether it applied.
+     */
+    boolean delivered(String owner, String id, int status, long at);
 
     /** Not delivered: FAILED with a retry at {@code retryAt}, or DEAD when {@code retryAt} is null. */
-    void failed(String id, Integer status, String error, Long retryAt);
+    boolean failed(String owner, String id, Integer status, String error, Long retryAt);
 
-    void cancelled(String id, String why);
+    boolean cancelled(String owner, String id, String why);
 
     /** Removes finished deliveries (DELIVERED, DEAD, CANCELLED) created before {@code before}; returns how many. */
     int purge(long before);

@@ -1,23 +1,32 @@
 package dev.breachresponse.keycloak.webhook;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.SSLException;
+
+import org.apache.http.HttpEntity;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpPost;
+import org.apache.http.conn.ConnectTimeoutException;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.entity.ContentType;
 import org.apache.http.entity.StringEntity;
@@ -25,7 +34,6 @@ import org.apache.http.util.EntityUtils;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.httpclient.HttpClientProvider;
-import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -42,16 +50,18 @@ import dev.breachresponse.keycloak.support.BuildInfo;
 import dev.breachresponse.keycloak.support.BulkActivity;
 
 /**
- * Sends due webhook deliveries (Standard Webhooks) in batches: one transaction locks up to {@link #BATCH} due rows
- * (so two nodes never send the same delivery), prepares each request, POSTs them {@code parallel} at a time and records
- * every result before it commits. Each request is {@code application/json} with {@code webhook-id} (the row's
- * {@code msg_…} id, the same on every attempt), {@code webhook-timestamp} (seconds, the wall clock at sending) and
- * {@code webhook-signature} ({@link WebhookSigner}). A 2xx answer delivers it; anything else, a timeout or a refused
- * connection is FAILED and tried again after {@link #retryWait} until the last attempt makes it DEAD. Redirects are
- * not followed, the response body is read and dropped, and the URL is never logged (its path may be a credential).
- * Per-endpoint order is not promised: requests run in parallel, and a retry comes after later events. While a bulk job
- * runs on this node ({@link BulkActivity}), the sender paces itself ({@link #drain}). A batch that
- * cannot be recorded (the node stops, the database fails) rolls back and is sent again with the same ids.
+ * Sends due webhook deliveries (Standard Webhooks) in batches, with no database transaction open while it waits on
+ * the network: a short transaction claims up to {@link #BATCH} due rows for this node (SENDING, with a lease) and
+ * prepares their requests; the requests go out {@code parallel} at a time on the sender's own threads; a second short
+ * transaction records every answer (only for rows still claimed by this node). Each request is {@code application/json}
+ * with {@code webhook-id} (the row's {@code msg_…} id, the same on every attempt), {@code webhook-timestamp} (seconds,
+ * the wall clock when it is sent) and {@code webhook-signature} ({@link WebhookSigner}, computed then). A 2xx answer
+ * delivers it; anything else is FAILED and tried again after {@link #retryWait} until the last attempt makes it DEAD.
+ * Each attempt is bounded: connect and read timeouts, an overall deadline of {@code timeout-seconds} after which the
+ * request is aborted, and at most {@value #MAX_ANSWER_BYTES} bytes of the answer are read (then dropped). Redirects
+ * are not followed. The URL is never logged and errors are kept as categories (no addresses). Per-endpoint order is
+ * not promised. A node that stops mid-batch leaves its rows SENDING until the lease runs out; they are then due again
+ * and sent with the same ids. While a bulk job runs on this node ({@link BulkActivity}) the sender paces itself.
  */
 public final class WebhookDeliveries {
 
@@ -61,18 +71,24 @@ public final class WebhookDeliveries {
     /** While a bulk job runs on this node: batches of this size, one request at a time, {@link #PACE_MILLIS} apart. */
     static final int BATCH_WHILE_BULK = 50;
     static final long PACE_MILLIS = 500;
+    /** What is read of an answer before it is dropped; a longer answer is cut off (the connection is not reused). */
+    static final int MAX_ANSWER_BYTES = 4096;
 
     /** The sender's options (see {@link WebhookSenderFactory}). */
     public record Settings(int maxAttempts, int timeoutSeconds, int parallel) {
         public static final Settings DEFAULT = new Settings(8, 5, 8);
     }
 
-    /** One request ready to send: the delivery, its target and the exact bytes and headers. */
-    private record Prepared(Webhooks.Delivery delivery, String endpointId, String url, String body, long timestamp, String signature) {
+    /** The sender's threads (owned by its factory): {@code pool} sends, {@code timer} aborts attempts past their deadline. */
+    record Threads(ExecutorService pool, ScheduledExecutorService timer) {
     }
 
-    /** What one request came back with: a status, or the reason none came. */
-    private record Outcome(Integer status, String error) {
+    /** One request ready to send: the delivery, its target, its body and the endpoint's secrets (signed when sent). */
+    private record Prepared(Webhooks.Delivery delivery, String endpointId, String url, String body, Webhooks.Secrets secrets) {
+    }
+
+    /** What one attempt came back with: a status, or the category of the reason none came. */
+    record Outcome(Integer status, String error) {
         boolean delivered() {
             return status != null && status >= 200 && status < 300;
         }
@@ -96,13 +112,13 @@ public final class WebhookDeliveries {
      * one request at a time), so flagging and revocation, which protect accounts, keep the CPU; the backlog then drains
      * at full speed once the job is done.
      */
-    static void drain(KeycloakSessionFactory factory, Settings settings) {
-        Set<String> tried = new HashSet<>();
+    static void drain(KeycloakSessionFactory factory, Settings settings, Threads threads, String owner) {
         boolean more = true;
         while (more && !Thread.currentThread().isInterrupted()) {
             boolean bulk = BulkActivity.busy();
             int max = bulk ? BATCH_WHILE_BULK : BATCH;
-            more = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> sendBatch(s, settings, tried, max));
+            int parallel = bulk ? 1 : settings.parallel();
+            more = sendBatch(factory, settings, threads, owner, max, parallel);
             if (more && bulk) {
                 try {
                     Thread.sleep(PACE_MILLIS);
@@ -113,94 +129,101 @@ public final class WebhookDeliveries {
         }
     }
 
-    /** One transaction: lock a batch, send it, record the results. Returns whether the batch was full (more may be due). */
-    private static boolean sendBatch(KeycloakSession session, Settings settings, Set<String> tried, int max) {
-        Webhooks webhooks = session.getProvider(IncidentStore.class).webhooks();
+    /** Claims, sends and records one batch. Returns whether the batch was full (more may be due). */
+    private static boolean sendBatch(KeycloakSessionFactory factory, Settings settings, Threads threads, String owner, int max, int parallel) {
         long now = Time.currentTimeMillis();
-        List<Webhooks.Delivery> due = webhooks.lockDue(now, max);
-        boolean full = due.size() == max;
-        // a row that came back within this drain (its batch rolled back) waits for the next kick, so a batch cannot spin
-        List<Webhooks.Delivery> batch = due.stream().filter(d -> tried.add(d.id())).toList();
-        if (batch.isEmpty()) {
+        // the lease covers the whole batch sent one wave of `parallel` after another, each within its deadline
+        long lease = now + (long) ((max + parallel - 1) / parallel) * (settings.timeoutSeconds() + 1) * 1000L + 60_000L;
+        List<Prepared> ready = new ArrayList<>();
+        int claimed = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> prepare(s, settings, owner, now, lease, max, ready));
+        if (claimed == 0) {
             return false;
         }
+        CloseableHttpClient client;
+        try (KeycloakSession s = factory.create()) {
+            // Keycloak's shared client (its truststore, proxies and pool); it outlives the session that hands it out
+            client = s.getProvider(HttpClientProvider.class).getHttpClient();
+        }
+        List<Outcome> outcomes = sendAll(settings, threads, client, ready, parallel);
+        KeycloakModelUtils.runJobInTransaction(factory, s -> {
+            Webhooks webhooks = s.getProvider(IncidentStore.class).webhooks();
+            for (int i = 0; i < ready.size(); i++) {
+                Prepared p = ready.get(i);
+                record(s, webhooks, settings, owner, p.delivery(), p.endpointId(), outcomes.get(i), false);
+            }
+        });
+        return claimed == max;
+    }
+
+    /** The claim transaction: claims due rows and prepares their requests (endpoint, email, secrets); returns how many. */
+    private static int prepare(KeycloakSession session, Settings settings, String owner, long now, long lease, int max, List<Prepared> ready) {
+        Webhooks webhooks = session.getProvider(IncidentStore.class).webhooks();
+        List<Webhooks.Delivery> batch = webhooks.claim(owner, now, lease, max);
         Map<String, Optional<Webhooks.Endpoint>> endpoints = new HashMap<>();
         Map<String, Webhooks.Secrets> secrets = new HashMap<>();
-        List<Prepared> ready = new ArrayList<>(batch.size());
         for (Webhooks.Delivery d : batch) {
             Optional<Webhooks.Endpoint> endpoint = endpoints.computeIfAbsent(d.webhookId(), webhooks::endpoint);
             if (endpoint.isEmpty() || !endpoint.get().enabled()) {
-                webhooks.cancelled(d.id(), "endpoint disabled");
+                webhooks.cancelled(owner, d.id(), endpoint.isEmpty() ? "endpoint removed" : "endpoint disabled");
                 continue;
             }
             Webhooks.Endpoint e = endpoint.get();
             String problem = WebhookTargets.problem(e.url(), e.allowHttp());
             if (problem != null) {
-                record(session, webhooks, settings, d, e.id(), new Outcome(null, problem), true);
+                record(session, webhooks, settings, owner, d, e.id(), new Outcome(null, problem), true);
                 continue;
             }
             try {
                 String body = e.includeEmail() ? withEmail(session, d) : d.payload();
-                long timestamp = System.currentTimeMillis() / 1000;
-                Webhooks.Secrets keys = secrets.computeIfAbsent(e.id(), id -> webhooks.secrets(id).orElseThrow());
-                ready.add(new Prepared(d, e.id(), e.url(), body, timestamp, WebhookSigner.header(keys, now, d.id(), timestamp, body)));
+                ready.add(new Prepared(d, e.id(), e.url(), body, secrets.computeIfAbsent(e.id(), id -> webhooks.secrets(id).orElseThrow())));
             } catch (RuntimeException ex) {
                 LOG.errorf(ex, "breach-response: webhook delivery %s could not be prepared", d.id());
-                record(session, webhooks, settings, d, e.id(), new Outcome(null, "not prepared: " + ex.getClass().getSimpleName()), false);
+                record(session, webhooks, settings, owner, d, e.id(), new Outcome(null, "not prepared"), false);
             }
         }
-        List<Outcome> outcomes = sendAll(session, settings, ready);
-        for (int i = 0; i < ready.size(); i++) {
-            Prepared p = ready.get(i);
-            record(session, webhooks, settings, p.delivery(), p.endpointId(), outcomes.get(i), false);
-        }
-        return full;
+        return batch.size();
     }
 
-    /** Records one result: DELIVERED, FAILED with the next attempt's time, or DEAD ({@code final} or the last attempt). */
-    private static void record(KeycloakSession session, Webhooks webhooks, Settings settings, Webhooks.Delivery d, String endpointId,
-                               Outcome outcome, boolean last) {
+    /** Records one result: DELIVERED, FAILED with the next attempt's time, or DEAD ({@code last} or the last attempt). */
+    private static void record(KeycloakSession session, Webhooks webhooks, Settings settings, String owner, Webhooks.Delivery d,
+                               String endpointId, Outcome outcome, boolean last) {
         if (outcome.delivered()) {
-            webhooks.delivered(d.id(), outcome.status(), Time.currentTimeMillis());
-            BreachMetrics.deliveryAfterCommit(session, BreachMetrics.Delivery.DELIVERED);
+            if (webhooks.delivered(owner, d.id(), outcome.status(), Time.currentTimeMillis())) {
+                BreachMetrics.deliveryAfterCommit(session, BreachMetrics.Delivery.DELIVERED);
+            }
             return;
         }
         int attempt = d.attempts() + 1;
         Long retryAt = last || attempt >= settings.maxAttempts() ? null : Time.currentTimeMillis() + retryWait(attempt);
-        webhooks.failed(d.id(), outcome.status(), outcome.error(), retryAt);
-        BreachMetrics.deliveryAfterCommit(session, retryAt == null ? BreachMetrics.Delivery.DEAD : BreachMetrics.Delivery.FAILED);
-        LOG.warnf("breach-response: webhook delivery %s to endpoint %s failed (attempt %d of %d%s): %s", d.id(), endpointId, attempt,
-                settings.maxAttempts(), retryAt == null ? ", given up" : "", outcome.error());
+        if (webhooks.failed(owner, d.id(), outcome.status(), outcome.error(), retryAt)) {
+            BreachMetrics.deliveryAfterCommit(session, retryAt == null ? BreachMetrics.Delivery.DEAD : BreachMetrics.Delivery.FAILED);
+            LOG.warnf("breach-response: webhook delivery %s to endpoint %s failed (attempt %d of %d%s): %s", d.id(), endpointId, attempt,
+                    settings.maxAttempts(), retryAt == null ? ", given up" : "", outcome.error());
+        }
     }
 
-    /** POSTs the requests, {@code parallel} at a time (this thread is one of the workers); outcomes in the same order. */
-    private static List<Outcome> sendAll(KeycloakSession session, Settings settings, List<Prepared> ready) {
-        Outcome[] outcomes = new Outcome[ready.size()];
+    /** POSTs the requests, {@code parallel} at a time on the sender's pool (this thread is one of the workers); outcomes in order. */
+    private static List<Outcome> sendAll(Settings settings, Threads threads, CloseableHttpClient client, List<Prepared> ready, int parallel) {
         if (ready.isEmpty()) {
             return List.of();
         }
-        CloseableHttpClient client = session.getProvider(HttpClientProvider.class).getHttpClient();
+        Outcome[] outcomes = new Outcome[ready.size()];
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
             for (int i = next.getAndIncrement(); i < ready.size(); i = next.getAndIncrement()) {
-                outcomes[i] = post(client, settings, ready.get(i));
+                outcomes[i] = post(client, settings, threads.timer(), ready.get(i));
             }
         };
         List<Future<?>> helpers = new ArrayList<>();
-        // while a bulk job runs on this node, one request at a time: flagging and revocation keep the CPU
-        int parallel = BulkActivity.busy() ? 1 : settings.parallel();
-        int extra = Math.min(parallel, ready.size()) - 1;
-        if (extra > 0) {
+        for (int i = 0; i < Math.min(parallel, ready.size()) - 1; i++) {
             try {
-                ExecutorService executor = session.getProvider(ExecutorsProvider.class).getExecutor(WebhookSenderFactory.EXECUTOR);
-                for (int i = 0; i < extra; i++) {
-                    helpers.add(executor.submit(worker));
-                }
+                helpers.add(threads.pool().submit(worker));
             } catch (RuntimeException e) {
-                LOG.debugf("breach-response: webhook sender helpers not started (%s); sending on one thread", e.toString());
+                LOG.debugf("breach-response: webhook sender helper not started (%s)", e.toString());
+                break;
             }
         }
-        // this thread works too, so the batch is sent even when the executor runs nothing else
+        // this thread works too, so the batch is sent even when the pool runs nothing else
         worker.run();
         for (Future<?> f : helpers) {
             try {
@@ -213,30 +236,62 @@ public final class WebhookDeliveries {
         }
         List<Outcome> out = new ArrayList<>(ready.size());
         for (Outcome o : outcomes) {
-            out.add(o != null ? o : new Outcome(null, "not sent: the sender was interrupted"));
+            out.add(o != null ? o : new Outcome(null, "not sent"));
         }
         return out;
     }
 
-    /** One POST; never throws. */
-    private static Outcome post(CloseableHttpClient client, Settings settings, Prepared p) {
-        HttpPost post = new HttpPost(URI.create(p.url()));
+    /** One attempt, signed now; never throws. Aborted at its deadline; at most {@value #MAX_ANSWER_BYTES} bytes of the answer read. */
+    private static Outcome post(CloseableHttpClient client, Settings settings, ScheduledExecutorService timer, Prepared p) {
+        return post(client, settings, timer, p.url(), p.delivery().id(), p.body(), p.secrets());
+    }
+
+    static Outcome post(CloseableHttpClient client, Settings settings, ScheduledExecutorService timer, String url, String id, String body,
+                        Webhooks.Secrets secrets) {
+        HttpPost post = new HttpPost(URI.create(url));
         int timeout = settings.timeoutSeconds() * 1000;
         post.setConfig(RequestConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout).setConnectionRequestTimeout(timeout)
                 .setRedirectsEnabled(false).build());
-        post.setHeader("webhook-id", p.delivery().id());
-        post.setHeader("webhook-timestamp", Long.toString(p.timestamp()));
-        post.setHeader("webhook-signature", p.signature());
+        long timestamp = System.currentTimeMillis() / 1000;
+        post.setHeader("webhook-id", id);
+        post.setHeader("webhook-timestamp", Long.toString(timestamp));
+        post.setHeader("webhook-signature", WebhookSigner.header(secrets, Time.currentTimeMillis(), id, timestamp, body));
         post.setHeader("User-Agent", "keycloak-breach-response/" + BuildInfo.version());
-        post.setEntity(new StringEntity(p.body(), ContentType.APPLICATION_JSON.withCharset(StandardCharsets.UTF_8)));
+        post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON.withCharset(StandardCharsets.UTF_8)));
+        ScheduledFuture<?> deadline = timer.schedule(post::abort, timeout, TimeUnit.MILLISECONDS);
         try (CloseableHttpResponse response = client.execute(post)) {
             int status = response.getStatusLine().getStatusCode();
-            EntityUtils.consumeQuietly(response.getEntity());
+            HttpEntity entity = response.getEntity();
+            if (entity != null) {
+                try (InputStream in = entity.getContent()) {
+                    if (in.readNBytes(MAX_ANSWER_BYTES).length == MAX_ANSWER_BYTES && in.read() >= 0) {
+                        post.abort(); // a long answer is not read to its end
+                    }
+                }
+            }
             return new Outcome(status, status >= 200 && status < 300 ? null : "HTTP " + status);
         } catch (IOException | RuntimeException ex) {
-            // the class and the library's sentence (host and port at most); never the URL's path or query
-            return new Outcome(null, ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage()));
+            return new Outcome(null, post.isAborted() && deadline.isDone() ? "timeout" : category(ex));
+        } finally {
+            deadline.cancel(false);
         }
+    }
+
+    /** The kind of a failed attempt, without host, address or port (so the delivery log is no port scanner). */
+    static String category(Throwable e) {
+        if (e instanceof SocketTimeoutException || e instanceof ConnectTimeoutException) {
+            return "timeout";
+        }
+        if (e instanceof ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof UnknownHostException) {
+            return "unknown host";
+        }
+        if (e instanceof SSLException) {
+            return "TLS handshake failed";
+        }
+        return "I/O error";
     }
 
     /** The stored body with the user's current email added to {@code data} (endpoints that opted in). */

@@ -1,12 +1,16 @@
 package dev.breachresponse.keycloak.webhook;
 
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.provider.ProviderFactory;
@@ -18,9 +22,10 @@ import dev.breachresponse.keycloak.support.Options;
 
 /**
  * Holds this node's webhook sender: one {@link Drain} on Keycloak's executor {@value #EXECUTOR}, woken by
- * {@link WebhooksQueued} (published after a commit that queued deliveries) and by the job worker's poll. Options
+ * {@link WebhooksQueued} (published after a commit that queued deliveries) and by the job worker's poll, and its own
+ * threads ({@code parallel} senders and one timer that aborts attempts at their deadline). Options
  * ({@code --spi-breach-webhook-sender--default--…}): {@code max-attempts} (1–20, default 8), {@code timeout-seconds}
- * (connect and read, 1–30, default 5), {@code parallel} (deliveries in flight at once, 1–32, default 8).
+ * (the whole attempt, 1–30, default 5), {@code parallel} (deliveries in flight at once, 1–32, default 8).
  */
 public final class WebhookSenderFactory implements ProviderFactory<WebhookSender> {
 
@@ -30,6 +35,9 @@ public final class WebhookSenderFactory implements ProviderFactory<WebhookSender
 
     private volatile Drain drain;
     private WebhookDeliveries.Settings settings;
+    private WebhookDeliveries.Threads threads;
+    /** This node's name in the rows it claims (lease owner). */
+    private final String owner = "node-" + KeycloakModelUtils.generateId();
 
     @Override
     public WebhookSender create(KeycloakSession session) {
@@ -56,12 +64,22 @@ public final class WebhookSenderFactory implements ProviderFactory<WebhookSender
     }
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
+    public synchronized void postInit(KeycloakSessionFactory factory) {
+        // threads of its own: Keycloak's shared executors run at most four tasks at once, and sending must not wait
+        // behind other work; daemon threads, stopped with the factory
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory named = r -> {
+            Thread t = new Thread(r, "breach-webhook-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        threads = new WebhookDeliveries.Threads(Executors.newFixedThreadPool(settings.parallel(), named),
+                Executors.newSingleThreadScheduledExecutor(named));
         drain = new Drain(loop -> {
             try (KeycloakSession s = factory.create()) {
                 s.getProvider(ExecutorsProvider.class).getExecutor(EXECUTOR).execute(loop);
             }
-        }, () -> WebhookDeliveries.drain(factory, settings),
+        }, () -> WebhookDeliveries.drain(factory, settings, threads, owner),
                 e -> LOG.errorf(e, "breach-response: webhook sending stopped; the next kick resumes it"));
         factory.register(event -> {
             if (event instanceof WebhooksQueued) {
@@ -76,7 +94,7 @@ public final class WebhookSenderFactory implements ProviderFactory<WebhookSender
                 .property().name("max-attempts").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(WebhookDeliveries.Settings.DEFAULT.maxAttempts())
                 .helpText("Attempts per delivery before it is DEAD (1 to 20)").add()
                 .property().name("timeout-seconds").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(WebhookDeliveries.Settings.DEFAULT.timeoutSeconds())
-                .helpText("Connect and read timeout of one delivery (seconds, 1 to 30)").add()
+                .helpText("Time for one whole delivery attempt, after which it is aborted (seconds, 1 to 30)").add()
                 .property().name("parallel").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(WebhookDeliveries.Settings.DEFAULT.parallel())
                 .helpText("Deliveries in flight at once on this node (1 to 32)").add()
                 .build();
@@ -94,8 +112,12 @@ public final class WebhookSenderFactory implements ProviderFactory<WebhookSender
     }
 
     @Override
-    public void close() {
-        // Keycloak's executors stop with the server
+    public synchronized void close() {
+        if (threads != null) {
+            threads.pool().shutdownNow();
+            threads.timer().shutdownNow();
+            threads = null;
+        }
     }
 
     @Override

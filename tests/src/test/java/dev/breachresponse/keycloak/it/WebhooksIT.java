@@ -93,8 +93,9 @@ class WebhooksIT {
             received.add(new Received(exchange.getRequestURI().getPath(), headers,
                     new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
             if (exchange.getRequestURI().getPath().equals("/moved")) {
+                // 303 See Other: a client that follows redirects would follow it for a POST too (as a GET)
                 exchange.getResponseHeaders().add("Location", base + "/hook");
-                exchange.sendResponseHeaders(302, -1);
+                exchange.sendResponseHeaders(303, -1);
             } else {
                 int status = errorsToAnswer.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 500 : 204;
                 exchange.sendResponseHeaders(status, -1);
@@ -220,9 +221,22 @@ class WebhooksIT {
         JsonNode hook = create("{\"url\":\"" + base + "/moved\",\"events\":[\"incident.opened\"]}");
         assertEquals(202, api.post("/webhooks/" + hook.get("id").asText() + "/test", "application/json", "").status());
         JsonNode failed = awaitDeliveries(hook.get("id").asText(), "FAILED", 1).at("/deliveries/0");
-        assertEquals(302, failed.get("lastStatus").asInt(), failed.toString());
+        assertEquals(303, failed.get("lastStatus").asInt(), failed.toString());
+        assertEquals("HTTP 303", failed.get("lastError").asText(), failed.toString());
         Thread.sleep(500);
         assertEquals(List.of("/moved"), received.stream().map(Received::path).toList(), "the Location was not requested");
+    }
+
+    @Test
+    void aRefusedConnectionIsLoggedAsACategoryWithoutTheAddress() throws Exception {
+        // port 9 (discard) is closed on loopback here: the connection is refused at once
+        JsonNode hook = create("{\"url\":\"http://127.0.0.1:9/secret-path\",\"events\":[\"incident.opened\"]}");
+        assertEquals(202, api.post("/webhooks/" + hook.get("id").asText() + "/test", "application/json", "").status());
+        JsonNode log = awaitDeliveries(hook.get("id").asText(), "FAILED", 1);
+        JsonNode failed = log.at("/deliveries/0");
+        assertEquals("connection refused", failed.get("lastError").asText(), failed.toString());
+        assertTrue(failed.get("lastStatus").isNull(), failed.toString());
+        assertFalse(log.toString().contains("127.0.0.1") || log.toString().contains("secret-path"), "no address in the log: " + log);
     }
 
     @Test
@@ -293,7 +307,9 @@ class WebhooksIT {
         Realms.grant(admin, realm, viewerId, "view-realm", "view-users", "manage-users");
         BreachApi viewer = new BreachApi(urls.getBase(), realm,
                 () -> Realms.passwordGrant(urls.getBase(), realm, "viewer", Realms.PASSWORD, null).get("access_token").asText());
-        assertEquals(200, viewer.get("/webhooks").status());
+        JsonNode seen = viewer.get("/webhooks").json();
+        assertEquals(base + "/…", seen.at("/webhooks/0/url").asText(), "view-realm sees the origin, not the path: " + seen);
+        assertEquals(base + "/hook", api.get("/webhooks").json().at("/webhooks/0/url").asText(), "manage-realm sees the URL");
         assertEquals(200, viewer.get("/webhooks/" + id + "/deliveries").status());
         assertEquals(403, viewer.postJson("/webhooks", "{\"url\":\"" + base + "/x\",\"events\":[\"flag.created\"]}").status(),
                 "manage-users is not enough to send the realm's events somewhere");
@@ -305,6 +321,7 @@ class WebhooksIT {
     private JsonNode create(String body) {
         BreachApi.Reply r = api.postJson("/webhooks", body);
         assertEquals(201, r.status(), r.toString());
+        assertEquals("no-store", r.header("Cache-Control"), "the answer holding the secret is not cached");
         assertTrue(r.header("Location").endsWith("/webhooks/" + r.json().get("id").asText()), r.toString());
         return r.json();
     }

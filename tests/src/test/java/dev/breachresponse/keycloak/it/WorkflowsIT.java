@@ -78,6 +78,17 @@ class WorkflowsIT {
     }
 
     @Test
+    void theConditionNamesTheIncident() throws Exception {
+        // any breach-flagged event, but only users with an open flag in leak qualify
+        HttpResponse<String> created = workflow("{\"name\":\"leak only\",\"on\":\"breach-flagged\","
+                + "\"if\":\"is-breach-flagged(leak)\",\"steps\":[{\"uses\":\"join-group\",\"with\":{\"group\":\"/breached\"}}]}");
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals(201, api.put("/incidents/other/flags/" + userId("dev1")).status());
+        assertEquals(201, api.put("/incidents/leak/flags/" + userId("dev0")).status());
+        assertEquals(Set.of("dev0"), awaitMembers(1), "dev1's flag is in another incident: the condition is false for dev1");
+    }
+
+    @Test
     void anUnknownConditionIsRefusedByKeycloak() throws Exception {
         HttpResponse<String> refused = workflow("{\"name\":\"x\",\"on\":\"breach-flagged\",\"if\":\"is-breach-flaged\","
                 + "\"steps\":[{\"uses\":\"join-group\",\"with\":{\"group\":\"/breached\"}}]}");

@@ -108,6 +108,9 @@ final class JpaJobStore implements JobStore {
             j.finishedAt = Time.currentTimeMillis();
         }
         em.flush();
+        if (submitted == 0) {
+            finished(j); // nothing to work: ended at intake, and told like any other job
+        }
         return toJob(j);
     }
 

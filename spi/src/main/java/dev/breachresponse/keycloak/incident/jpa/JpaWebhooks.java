@@ -116,9 +116,17 @@ final class JpaWebhooks implements Webhooks {
     }
 
     @Override
-    public List<Delivery> lockDue(long now, int max) {
-        return em.createNamedQuery("brWebhookDue", WebhookDeliveryEntity.class).setParameter("now", now).setMaxResults(max)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultStream()
+    public List<Delivery> claim(String owner, long now, long leaseUntil, int max) {
+        // a plain read, then a conditional update by primary key: no range or gap lock that a flag write could wait on
+        List<String> ids = em.createNamedQuery("brWebhookDue", String.class).setParameter("now", now).setMaxResults(max).getResultList();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        em.createNamedQuery("brWebhookClaim").setParameter("owner", owner).setParameter("until", leaseUntil).setParameter("now", now)
+                .setParameter("ids", ids).executeUpdate();
+        return em.createNamedQuery("brWebhookClaimed", WebhookDeliveryEntity.class).setParameter("ids", ids).setParameter("owner", owner)
+                .setParameter("until", leaseUntil).getResultStream()
+                .sorted(java.util.Comparator.comparingLong((WebhookDeliveryEntity d) -> d.createdAt).thenComparing(d -> d.id))
                 .map(d -> new Delivery(d.id, d.realmId, d.webhookId, WebhookEvent.ofWire(d.eventType).orElse(null), d.userId, d.payload,
                         DeliveryState.valueOf(d.state), d.attempts, d.nextAttemptAt))
                 .toList();
@@ -136,32 +144,58 @@ final class JpaWebhooks implements Webhooks {
     }
 
     @Override
-    public void delivered(String id, int status, long at) {
-        WebhookDeliveryEntity d = em.find(WebhookDeliveryEntity.class, id);
+    public boolean delivered(String owner, String id, int status, long at) {
+        WebhookDeliveryEntity d = claimedBy(owner, id);
+        if (d == null) {
+            return false;
+        }
         d.state = DeliveryState.DELIVERED.name();
         d.attempts++;
         d.sentAt = at;
         d.nextAttemptAt = null;
         d.lastStatus = status;
         d.lastError = null;
+        released(d);
+        return true;
     }
 
     @Override
-    public void failed(String id, Integer status, String error, Long retryAt) {
-        WebhookDeliveryEntity d = em.find(WebhookDeliveryEntity.class, id);
+    public boolean failed(String owner, String id, Integer status, String error, Long retryAt) {
+        WebhookDeliveryEntity d = claimedBy(owner, id);
+        if (d == null) {
+            return false;
+        }
         d.state = (retryAt == null ? DeliveryState.DEAD : DeliveryState.FAILED).name();
         d.attempts++;
         d.nextAttemptAt = retryAt;
         d.lastStatus = status;
         d.lastError = error == null ? null : error.substring(0, Math.min(255, error.length()));
+        released(d);
+        return true;
     }
 
     @Override
-    public void cancelled(String id, String why) {
-        WebhookDeliveryEntity d = em.find(WebhookDeliveryEntity.class, id);
+    public boolean cancelled(String owner, String id, String why) {
+        WebhookDeliveryEntity d = claimedBy(owner, id);
+        if (d == null) {
+            return false;
+        }
         d.state = DeliveryState.CANCELLED.name();
         d.nextAttemptAt = null;
         d.lastError = why;
+        released(d);
+        return true;
+    }
+
+    /** The row, locked, when it is still SENDING for {@code owner}; else null. */
+    private WebhookDeliveryEntity claimedBy(String owner, String id) {
+        WebhookDeliveryEntity d = em.find(WebhookDeliveryEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+        return d != null && DeliveryState.SENDING.name().equals(d.state) && owner.equals(d.leaseOwner) ? d : null;
+    }
+
+    private static void released(WebhookDeliveryEntity d) {
+        d.leaseOwner = null;
+        d.leaseUntil = null;
     }
 
     @Override

@@ -16,8 +16,15 @@ import jakarta.persistence.Table;
 @Table(name = "BR_WEBHOOK_DELIVERY")
 @NamedQueries({
         @NamedQuery(name = "brWebhookDue",
-                query = "select d from WebhookDeliveryEntity d where d.state = 'PENDING' or (d.state = 'FAILED'"
-                        + " and d.nextAttemptAt <= :now) order by d.createdAt, d.id"),
+                query = "select d.id from WebhookDeliveryEntity d where d.state = 'PENDING' or (d.state = 'FAILED'"
+                        + " and d.nextAttemptAt <= :now) or (d.state = 'SENDING' and d.leaseUntil <= :now) order by d.createdAt, d.id"),
+        @NamedQuery(name = "brWebhookClaim",
+                query = "update WebhookDeliveryEntity d set d.state = 'SENDING', d.leaseOwner = :owner, d.leaseUntil = :until"
+                        + " where d.id in :ids and (d.state = 'PENDING' or (d.state = 'FAILED' and d.nextAttemptAt <= :now)"
+                        + " or (d.state = 'SENDING' and d.leaseUntil <= :now))"),
+        @NamedQuery(name = "brWebhookClaimed",
+                query = "select d from WebhookDeliveryEntity d where d.id in :ids and d.state = 'SENDING' and d.leaseOwner = :owner"
+                        + " and d.leaseUntil = :until"),
         @NamedQuery(name = "brWebhookPurge",
                 query = "delete from WebhookDeliveryEntity d where d.createdAt < :before and d.state in ('DELIVERED', 'DEAD', 'CANCELLED')"),
         @NamedQuery(name = "brWebhookLog",
@@ -63,4 +70,10 @@ public class WebhookDeliveryEntity {
     Integer lastStatus;
     @Column(name = "LAST_ERROR", length = 255)
     String lastError;
+    /** The sender (node) that claimed the row, while SENDING. */
+    @Column(name = "LEASE_OWNER", length = 64)
+    String leaseOwner;
+    /** Until when the claim holds (epoch ms); past it the row is due again. */
+    @Column(name = "LEASE_UNTIL")
+    Long leaseUntil;
 }
