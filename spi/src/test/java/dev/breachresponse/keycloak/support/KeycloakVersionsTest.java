@@ -40,6 +40,16 @@ class KeycloakVersionsTest {
     }
 
     @Test
+    void partsThatNeedANewerKeycloakSayFromWhich() {
+        assertTrue(KeycloakVersions.supportedFrom("26.7.0", "26.7.0"));
+        assertTrue(KeycloakVersions.supportedFrom("26.7.3", "26.7.0"));
+        assertFalse(KeycloakVersions.supportedFrom("26.5.6", "26.7.0"));
+        assertFalse(KeycloakVersions.supportedFrom("26.4.7", "26.7.0"));
+        assertFalse(KeycloakVersions.supportedFrom("26.8.0", "26.7.0"), "outside the supported range altogether");
+        assertFalse(KeycloakVersions.supportedFrom(null, "26.7.0"));
+    }
+
+    @Test
     void boundsAreInTheirOwnRange() {
         assertTrue(KeycloakVersions.supported(KeycloakVersions.MINIMUM));
         assertFalse(KeycloakVersions.supported(KeycloakVersions.BELOW));
