@@ -91,6 +91,9 @@ public interface Webhooks {
 
     boolean cancelled(String owner, String id, String why);
 
+    /** Gives a claimed row back unsent (the sender stopped): due again at once, no attempt counted. */
+    boolean release(String owner, String id);
+
     /** Removes finished deliveries (DELIVERED, DEAD, CANCELLED) created before {@code before}; returns how many. */
     int purge(long before);
 

@@ -14,10 +14,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLException;
@@ -114,7 +116,7 @@ public final class WebhookDeliveries {
      */
     static void drain(KeycloakSessionFactory factory, Settings settings, Threads threads, String owner) {
         boolean more = true;
-        while (more && !Thread.currentThread().isInterrupted()) {
+        while (more && !Thread.currentThread().isInterrupted() && !threads.pool().isShutdown()) {
             boolean bulk = BulkActivity.busy();
             int max = bulk ? BATCH_WHILE_BULK : BATCH;
             int parallel = bulk ? 1 : settings.parallel();
@@ -134,31 +136,50 @@ public final class WebhookDeliveries {
         long now = Time.currentTimeMillis();
         // the lease covers the whole batch sent one wave of `parallel` after another, each within its deadline
         long lease = now + (long) ((max + parallel - 1) / parallel) * (settings.timeoutSeconds() + 1) * 1000L + 60_000L;
-        List<Prepared> ready = new ArrayList<>();
-        int claimed = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> prepare(s, settings, owner, now, lease, max, ready));
-        if (claimed == 0) {
+        // the claim commits alone (short: no lock waits behind preparing or sending); preparing reads in a transaction of its own
+        List<Webhooks.Delivery> batch = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                s -> s.getProvider(IncidentStore.class).webhooks().claim(owner, now, lease, max));
+        if (batch.isEmpty()) {
             return false;
         }
+        List<Prepared> ready = new ArrayList<>();
+        KeycloakModelUtils.runJobInTransaction(factory, s -> prepare(s, settings, owner, batch, ready));
         CloseableHttpClient client;
         try (KeycloakSession s = factory.create()) {
             // Keycloak's shared client (its truststore, proxies and pool); it outlives the session that hands it out
             client = s.getProvider(HttpClientProvider.class).getHttpClient();
         }
         List<Outcome> outcomes = sendAll(settings, threads, client, ready, parallel);
-        KeycloakModelUtils.runJobInTransaction(factory, s -> {
-            Webhooks webhooks = s.getProvider(IncidentStore.class).webhooks();
-            for (int i = 0; i < ready.size(); i++) {
-                Prepared p = ready.get(i);
-                record(s, webhooks, settings, owner, p.delivery(), p.endpointId(), outcomes.get(i), false);
+        // recorded in id order (the order other writers lock rows in); tried once more if the database hiccups, since a
+        // lost record means the whole batch is sent again when its lease runs out
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < ready.size(); i++) {
+            order.add(i);
+        }
+        order.sort((a, b) -> ready.get(a).delivery().id().compareTo(ready.get(b).delivery().id()));
+        for (int tries = 1; ; tries++) {
+            try {
+                KeycloakModelUtils.runJobInTransaction(factory, s -> {
+                    Webhooks webhooks = s.getProvider(IncidentStore.class).webhooks();
+                    for (int i : order) {
+                        Prepared p = ready.get(i);
+                        record(s, webhooks, settings, owner, p.delivery(), p.endpointId(), outcomes.get(i), false);
+                    }
+                });
+                break;
+            } catch (RuntimeException e) {
+                if (tries >= 2) {
+                    throw e;
+                }
+                LOG.warnf("breach-response: recording a webhook batch failed (%s); trying once more", e.toString());
             }
-        });
-        return claimed == max;
+        }
+        return batch.size() == max;
     }
 
-    /** The claim transaction: claims due rows and prepares their requests (endpoint, email, secrets); returns how many. */
-    private static int prepare(KeycloakSession session, Settings settings, String owner, long now, long lease, int max, List<Prepared> ready) {
+    /** Prepares the claimed rows' requests (endpoint, email, secrets); rows that cannot be sent are recorded at once. */
+    private static void prepare(KeycloakSession session, Settings settings, String owner, List<Webhooks.Delivery> batch, List<Prepared> ready) {
         Webhooks webhooks = session.getProvider(IncidentStore.class).webhooks();
-        List<Webhooks.Delivery> batch = webhooks.claim(owner, now, lease, max);
         Map<String, Optional<Webhooks.Endpoint>> endpoints = new HashMap<>();
         Map<String, Webhooks.Secrets> secrets = new HashMap<>();
         for (Webhooks.Delivery d : batch) {
@@ -181,12 +202,15 @@ public final class WebhookDeliveries {
                 record(session, webhooks, settings, owner, d, e.id(), new Outcome(null, "not prepared"), false);
             }
         }
-        return batch.size();
     }
 
     /** Records one result: DELIVERED, FAILED with the next attempt's time, or DEAD ({@code last} or the last attempt). */
     private static void record(KeycloakSession session, Webhooks webhooks, Settings settings, String owner, Webhooks.Delivery d,
                                String endpointId, Outcome outcome, boolean last) {
+        if (outcome == NOT_SENT) {
+            webhooks.release(owner, d.id());
+            return;
+        }
         if (outcome.delivered()) {
             if (webhooks.delivered(owner, d.id(), outcome.status(), Time.currentTimeMillis())) {
                 BreachMetrics.deliveryAfterCommit(session, BreachMetrics.Delivery.DELIVERED);
@@ -236,7 +260,7 @@ public final class WebhookDeliveries {
         }
         List<Outcome> out = new ArrayList<>(ready.size());
         for (Outcome o : outcomes) {
-            out.add(o != null ? o : new Outcome(null, "not sent"));
+            out.add(o != null ? o : NOT_SENT);
         }
         return out;
     }
@@ -258,24 +282,45 @@ public final class WebhookDeliveries {
         post.setHeader("webhook-signature", WebhookSigner.header(secrets, Time.currentTimeMillis(), id, timestamp, body));
         post.setHeader("User-Agent", "keycloak-breach-response/" + BuildInfo.version());
         post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON.withCharset(StandardCharsets.UTF_8)));
-        ScheduledFuture<?> deadline = timer.schedule(post::abort, timeout, TimeUnit.MILLISECONDS);
-        try (CloseableHttpResponse response = client.execute(post)) {
-            int status = response.getStatusLine().getStatusCode();
-            HttpEntity entity = response.getEntity();
-            if (entity != null) {
-                try (InputStream in = entity.getContent()) {
-                    if (in.readNBytes(MAX_ANSWER_BYTES).length == MAX_ANSWER_BYTES && in.read() >= 0) {
-                        post.abort(); // a long answer is not read to its end
-                    }
-                }
-            }
-            return new Outcome(status, status >= 200 && status < 300 ? null : "HTTP " + status);
-        } catch (IOException | RuntimeException ex) {
-            return new Outcome(null, post.isAborted() && deadline.isDone() ? "timeout" : category(ex));
-        } finally {
-            deadline.cancel(false);
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> deadline;
+        try {
+            deadline = timer.schedule(() -> {
+                timedOut.set(true); // first, so the sending thread reads it once abort() breaks its call
+                post.abort();
+            }, timeout, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return NOT_SENT; // the sender is shutting down
         }
+        CloseableHttpResponse response;
+        try {
+            response = client.execute(post);
+        } catch (IOException | RuntimeException ex) {
+            deadline.cancel(false);
+            return new Outcome(null, timedOut.get() ? "timeout" : category(ex));
+        }
+        // the status decides; what follows (reading a little of the answer, closing) cannot turn it into a failure
+        int status = response.getStatusLine().getStatusCode();
+        try {
+            HttpEntity entity = response.getEntity();
+            InputStream in = entity == null ? null : entity.getContent();
+            if (in != null && in.readNBytes(MAX_ANSWER_BYTES).length == MAX_ANSWER_BYTES && in.read() >= 0) {
+                post.abort(); // a long answer is not read to its end; the connection is not reused
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the answer's body is not needed
+        }
+        try {
+            response.close();
+        } catch (IOException | RuntimeException ignored) {
+            // after an abort the connection is gone already
+        }
+        deadline.cancel(false);
+        return new Outcome(status, status >= 200 && status < 300 ? null : "HTTP " + status);
     }
+
+    /** An attempt that was not made (the sender stopped): the row goes back to be sent later, no attempt counted. */
+    static final Outcome NOT_SENT = new Outcome(null, null);
 
     /** The kind of a failed attempt, without host, address or port (so the delivery log is no port scanner). */
     static String category(Throwable e) {
@@ -289,7 +334,7 @@ public final class WebhookDeliveries {
             return "unknown host";
         }
         if (e instanceof SSLException) {
-            return "TLS handshake failed";
+            return "TLS error";
         }
         return "I/O error";
     }

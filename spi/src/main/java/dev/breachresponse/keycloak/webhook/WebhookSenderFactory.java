@@ -3,6 +3,7 @@ package dev.breachresponse.keycloak.webhook;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
@@ -73,13 +74,14 @@ public final class WebhookSenderFactory implements ProviderFactory<WebhookSender
             t.setDaemon(true);
             return t;
         };
-        threads = new WebhookDeliveries.Threads(Executors.newFixedThreadPool(settings.parallel(), named),
+        WebhookDeliveries.Threads own = new WebhookDeliveries.Threads(Executors.newFixedThreadPool(settings.parallel(), named),
                 Executors.newSingleThreadScheduledExecutor(named));
+        threads = own;
         drain = new Drain(loop -> {
             try (KeycloakSession s = factory.create()) {
                 s.getProvider(ExecutorsProvider.class).getExecutor(EXECUTOR).execute(loop);
             }
-        }, () -> WebhookDeliveries.drain(factory, settings, threads, owner),
+        }, () -> WebhookDeliveries.drain(factory, settings, own, owner),
                 e -> LOG.errorf(e, "breach-response: webhook sending stopped; the next kick resumes it"));
         factory.register(event -> {
             if (event instanceof WebhooksQueued) {
@@ -114,6 +116,14 @@ public final class WebhookSenderFactory implements ProviderFactory<WebhookSender
     @Override
     public synchronized void close() {
         if (threads != null) {
+            // a running drain sees the pool shut down and claims no more; rows it claimed and could not send go back
+            threads.pool().shutdown();
+            threads.timer().shutdown();
+            try {
+                threads.pool().awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             threads.pool().shutdownNow();
             threads.timer().shutdownNow();
             threads = null;

@@ -42,7 +42,7 @@ class WebhookTargetsTest {
         assertEquals("timeout", WebhookDeliveries.category(new org.apache.http.conn.ConnectTimeoutException("Connect to 10.0.0.7:443 timed out")));
         assertEquals("connection refused", WebhookDeliveries.category(new java.net.ConnectException("Connection refused")));
         assertEquals("unknown host", WebhookDeliveries.category(new java.net.UnknownHostException("internal.example")));
-        assertEquals("TLS handshake failed", WebhookDeliveries.category(new javax.net.ssl.SSLHandshakeException("PKIX path building failed")));
+        assertEquals("TLS error", WebhookDeliveries.category(new javax.net.ssl.SSLHandshakeException("PKIX path building failed")));
         assertEquals("I/O error", WebhookDeliveries.category(new java.io.IOException("10.0.0.7:22 said SSH-2.0")));
     }
 

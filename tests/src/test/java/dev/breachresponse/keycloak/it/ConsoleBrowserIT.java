@@ -696,7 +696,14 @@ class ConsoleBrowserIT {
             new Webhook(secret).verify(r[3], headers); // the Standard Webhooks reference library: signed with the secret the page showed
             assertTrue(r[3].contains("\"type\":\"webhook.test\""), r[3]);
 
-            // shown once: after a reload the secret is gone from the page, the delivery is counted
+            // shown once: after a reload the secret is gone from the page, the delivery is counted (recorded after the
+            // receiver answered: wait for it through the API, the page reads the counts once)
+            String hookId = api.get("/webhooks").json().at("/webhooks/0/id").asText();
+            long recorded = System.nanoTime() + WAIT.toNanos();
+            while (api.get("/webhooks/" + hookId + "/deliveries?state=DELIVERED").json().at("/counts/DELIVERED").asInt() < 1
+                    && System.nanoTime() < recorded) {
+                Thread.sleep(100);
+            }
             chrome.navigate().refresh();
             wait(chrome).until(ExpectedConditions.textToBePresentInElementLocated(By.id("br-webhooks-table"), "Delivered 1"));
             assertTrue(chrome.findElements(By.id("br-webhook-secret")).isEmpty(), "the secret is not shown again");

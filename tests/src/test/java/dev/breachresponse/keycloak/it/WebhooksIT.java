@@ -229,8 +229,12 @@ class WebhooksIT {
 
     @Test
     void aRefusedConnectionIsLoggedAsACategoryWithoutTheAddress() throws Exception {
-        // port 9 (discard) is closed on loopback here: the connection is refused at once
-        JsonNode hook = create("{\"url\":\"http://127.0.0.1:9/secret-path\",\"events\":[\"incident.opened\"]}");
+        // a port that was just free: nothing listens there, the connection is refused at once
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        JsonNode hook = create("{\"url\":\"http://127.0.0.1:" + closed + "/secret-path\",\"events\":[\"incident.opened\"]}");
         assertEquals(202, api.post("/webhooks/" + hook.get("id").asText() + "/test", "application/json", "").status());
         JsonNode log = awaitDeliveries(hook.get("id").asText(), "FAILED", 1);
         JsonNode failed = log.at("/deliveries/0");

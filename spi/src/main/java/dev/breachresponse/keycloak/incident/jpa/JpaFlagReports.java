@@ -288,9 +288,11 @@ final class JpaFlagReports {
         List<MetricsCounts.OutboxCount> outboxes = new ArrayList<>();
         for (String[] outbox : new String[][] {{"reminders", "ReminderEntity"}, {"nudges", "NudgeEntity"}, {"logouts", "LogoutEntity"},
                 {"webhooks", "WebhookDeliveryEntity"}}) {
-            for (Object[] row : em.createQuery("select o.state, count(o) from " + outbox[1] + " o where o.state in ('PENDING', 'FAILED')"
+            // a webhook delivery being sent (SENDING) is still owed: counted with PENDING, so a stuck claim shows
+            for (Object[] row : em.createQuery("select o.state, count(o) from " + outbox[1] + " o where o.state in ('PENDING', 'SENDING', 'FAILED')"
                     + " group by o.state", Object[].class).getResultList()) {
-                outboxes.add(new MetricsCounts.OutboxCount(outbox[0], OutboxState.valueOf((String) row[0]), ((Number) row[1]).longValue()));
+                OutboxState state = "SENDING".equals(row[0]) ? OutboxState.PENDING : OutboxState.valueOf((String) row[0]);
+                outboxes.add(new MetricsCounts.OutboxCount(outbox[0], state, ((Number) row[1]).longValue()));
             }
         }
         return new MetricsCounts(open, incidents, outboxes);

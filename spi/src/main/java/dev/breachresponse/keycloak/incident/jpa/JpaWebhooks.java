@@ -187,6 +187,18 @@ final class JpaWebhooks implements Webhooks {
         return true;
     }
 
+    @Override
+    public boolean release(String owner, String id) {
+        WebhookDeliveryEntity d = claimedBy(owner, id);
+        if (d == null) {
+            return false;
+        }
+        d.state = d.attempts > 0 ? DeliveryState.FAILED.name() : DeliveryState.PENDING.name();
+        d.nextAttemptAt = d.attempts > 0 ? Time.currentTimeMillis() : null;
+        released(d);
+        return true;
+    }
+
     /** The row, locked, when it is still SENDING for {@code owner}; else null. */
     private WebhookDeliveryEntity claimedBy(String owner, String id) {
         WebhookDeliveryEntity d = em.find(WebhookDeliveryEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
