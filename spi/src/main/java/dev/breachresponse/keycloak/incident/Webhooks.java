@@ -31,8 +31,7 @@ public interface Webhooks {
     }
 
     /** One delivery as the sender needs it. */
-    record Delivery(String id, String realmId, String webhookId, WebhookEvent event, String userId, String payload,
-                    DeliveryState state, int attempts, Long nextAttemptAt) {
+    record Delivery(String id, String realmId, String webhookId, WebhookEvent event, String userId, String payload, int attempts) {
     }
 
     /** One delivery as the log shows it (no payload). */

@@ -2,13 +2,11 @@ package dev.breachresponse.keycloak.revocation;
 
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
-import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderFactory;
 
 import dev.breachresponse.keycloak.support.Drain;
-import dev.breachresponse.keycloak.support.KeycloakVersions;
 
 /** Holds this node's back-channel logout sender: one {@link Drain} on Keycloak's executor {@value #EXECUTOR}. */
 public final class LogoutSenderFactory implements ProviderFactory<LogoutSender> {
@@ -26,15 +24,7 @@ public final class LogoutSenderFactory implements ProviderFactory<LogoutSender> 
 
     /** Wakes the sender (one drain at a time per node; a kick during a drain causes one more). */
     void kick() {
-        Drain d = drain;
-        if (d == null || !KeycloakVersions.mayStartWorkers()) {
-            return; // not started yet, or outside the supported Keycloak versions no worker runs (logged once)
-        }
-        try {
-            d.kick();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "breach-response: could not start the back-channel logout sender");
-        }
+        Drain.kickSender(drain, LOG, "back-channel logout sender");
     }
 
     @Override
@@ -44,11 +34,7 @@ public final class LogoutSenderFactory implements ProviderFactory<LogoutSender> 
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        drain = new Drain(loop -> {
-            try (KeycloakSession s = factory.create()) {
-                s.getProvider(ExecutorsProvider.class).getExecutor(EXECUTOR).execute(loop);
-            }
-        }, () -> BackchannelLogouts.drain(factory),
+        drain = Drain.onKeycloakExecutor(factory, EXECUTOR, () -> BackchannelLogouts.drain(factory),
                 e -> LOG.errorf(e, "breach-response: back-channel logout sending stopped; the next kick resumes it"));
     }
 

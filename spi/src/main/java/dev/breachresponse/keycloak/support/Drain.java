@@ -5,6 +5,11 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import org.jboss.logging.Logger;
+import org.keycloak.executors.ExecutorsProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+
 /**
  * "One drain at a time" for a background sender or worker: {@link #kick()} asks for a pass over whatever is due and
  * returns at once. At most one pass runs at a time; a kick while a pass runs is not lost but causes one more pass
@@ -51,6 +56,34 @@ public final class Drain {
         } catch (RuntimeException e) {
             running.set(false);
             throw e;
+        }
+    }
+
+    /**
+     * A drain whose loop runs on Keycloak's named executor {@code executor} (a session is opened only to look the
+     * executor up): how the extension's background senders start.
+     */
+    public static Drain onKeycloakExecutor(KeycloakSessionFactory factory, String executor, Runnable pass, Consumer<Throwable> onError) {
+        return new Drain(loop -> {
+            try (KeycloakSession s = factory.create()) {
+                s.getProvider(ExecutorsProvider.class).getExecutor(executor).execute(loop);
+            }
+        }, pass, onError);
+    }
+
+    /**
+     * A sender's kick: nothing before its factory's postInit ({@code drain} null) or outside the supported Keycloak
+     * versions (logged once, {@link KeycloakVersions#mayStartWorkers}); a loop that cannot be started is logged as
+     * "could not start the {@code what}", never thrown at the caller.
+     */
+    public static void kickSender(Drain drain, Logger log, String what) {
+        if (drain == null || !KeycloakVersions.mayStartWorkers()) {
+            return;
+        }
+        try {
+            drain.kick();
+        } catch (RuntimeException e) {
+            log.errorf(e, "breach-response: could not start the %s", what);
         }
     }
 

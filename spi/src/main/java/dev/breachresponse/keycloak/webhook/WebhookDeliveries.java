@@ -267,19 +267,16 @@ public final class WebhookDeliveries {
 
     /** One attempt, signed now; never throws. Aborted at its deadline; at most {@value #MAX_ANSWER_BYTES} bytes of the answer read. */
     private static Outcome post(CloseableHttpClient client, Settings settings, ScheduledExecutorService timer, Prepared p) {
-        return post(client, settings, timer, p.url(), p.delivery().id(), p.body(), p.secrets());
-    }
-
-    static Outcome post(CloseableHttpClient client, Settings settings, ScheduledExecutorService timer, String url, String id, String body,
-                        Webhooks.Secrets secrets) {
-        HttpPost post = new HttpPost(URI.create(url));
+        String id = p.delivery().id();
+        String body = p.body();
+        HttpPost post = new HttpPost(URI.create(p.url()));
         int timeout = settings.timeoutSeconds() * 1000;
         post.setConfig(RequestConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout).setConnectionRequestTimeout(timeout)
                 .setRedirectsEnabled(false).build());
         long timestamp = System.currentTimeMillis() / 1000;
         post.setHeader("webhook-id", id);
         post.setHeader("webhook-timestamp", Long.toString(timestamp));
-        post.setHeader("webhook-signature", WebhookSigner.header(secrets, Time.currentTimeMillis(), id, timestamp, body));
+        post.setHeader("webhook-signature", WebhookSigner.header(p.secrets(), Time.currentTimeMillis(), id, timestamp, body));
         post.setHeader("User-Agent", "keycloak-breach-response/" + BuildInfo.version());
         post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON.withCharset(StandardCharsets.UTF_8)));
         AtomicBoolean timedOut = new AtomicBoolean();

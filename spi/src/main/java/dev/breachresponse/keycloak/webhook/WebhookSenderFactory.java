@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
-import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -18,7 +17,6 @@ import org.keycloak.provider.ProviderFactory;
 
 import dev.breachresponse.keycloak.incident.WebhooksQueued;
 import dev.breachresponse.keycloak.support.Drain;
-import dev.breachresponse.keycloak.support.KeycloakVersions;
 import dev.breachresponse.keycloak.support.Options;
 
 /**
@@ -47,21 +45,18 @@ public final class WebhookSenderFactory implements ProviderFactory<WebhookSender
 
     /** Wakes the sender (one drain at a time per node; a kick during a drain causes one more). */
     void kick() {
-        Drain d = drain;
-        if (d == null || !KeycloakVersions.mayStartWorkers()) {
-            return; // not started yet, or outside the supported Keycloak versions no worker runs (logged once)
-        }
-        try {
-            d.kick();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "breach-response: could not start the webhook sender");
-        }
+        Drain.kickSender(drain, LOG, "webhook sender");
     }
 
     @Override
     public void init(Config.Scope config) {
+        // a wrong value stops the server, naming the option
         String p = "spi-" + WebhookSenderSpi.NAME + "--default--";
-        settings = new WebhookSettingsReader(config, p).read();
+        WebhookDeliveries.Settings d = WebhookDeliveries.Settings.DEFAULT;
+        settings = new WebhookDeliveries.Settings(
+                Options.bounded(config.getInt("max-attempts", d.maxAttempts()), 1, 20, p + "max-attempts"),
+                Options.bounded(config.getInt("timeout-seconds", d.timeoutSeconds()), 1, 30, p + "timeout-seconds"),
+                Options.bounded(config.getInt("parallel", d.parallel()), 1, 32, p + "parallel"));
     }
 
     @Override
@@ -77,11 +72,7 @@ public final class WebhookSenderFactory implements ProviderFactory<WebhookSender
         WebhookDeliveries.Threads own = new WebhookDeliveries.Threads(Executors.newFixedThreadPool(settings.parallel(), named),
                 Executors.newSingleThreadScheduledExecutor(named));
         threads = own;
-        drain = new Drain(loop -> {
-            try (KeycloakSession s = factory.create()) {
-                s.getProvider(ExecutorsProvider.class).getExecutor(EXECUTOR).execute(loop);
-            }
-        }, () -> WebhookDeliveries.drain(factory, settings, own, owner),
+        drain = Drain.onKeycloakExecutor(factory, EXECUTOR, () -> WebhookDeliveries.drain(factory, settings, own, owner),
                 e -> LOG.errorf(e, "breach-response: webhook sending stopped; the next kick resumes it"));
         factory.register(event -> {
             if (event instanceof WebhooksQueued) {
@@ -100,17 +91,6 @@ public final class WebhookSenderFactory implements ProviderFactory<WebhookSender
                 .property().name("parallel").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(WebhookDeliveries.Settings.DEFAULT.parallel())
                 .helpText("Deliveries in flight at once on this node (1 to 32)").add()
                 .build();
-    }
-
-    /** Reads and checks the options (a wrong value stops the server with the option's name). */
-    private record WebhookSettingsReader(Config.Scope config, String prefix) {
-        WebhookDeliveries.Settings read() {
-            WebhookDeliveries.Settings d = WebhookDeliveries.Settings.DEFAULT;
-            return new WebhookDeliveries.Settings(
-                    Options.bounded(config.getInt("max-attempts", d.maxAttempts()), 1, 20, prefix + "max-attempts"),
-                    Options.bounded(config.getInt("timeout-seconds", d.timeoutSeconds()), 1, 30, prefix + "timeout-seconds"),
-                    Options.bounded(config.getInt("parallel", d.parallel()), 1, 32, prefix + "parallel"));
-        }
     }
 
     @Override

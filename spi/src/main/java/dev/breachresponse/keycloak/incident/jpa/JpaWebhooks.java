@@ -128,7 +128,7 @@ final class JpaWebhooks implements Webhooks {
                 .setParameter("until", leaseUntil).getResultStream()
                 .sorted(java.util.Comparator.comparingLong((WebhookDeliveryEntity d) -> d.createdAt).thenComparing(d -> d.id))
                 .map(d -> new Delivery(d.id, d.realmId, d.webhookId, WebhookEvent.ofWire(d.eventType).orElse(null), d.userId, d.payload,
-                        DeliveryState.valueOf(d.state), d.attempts, d.nextAttemptAt))
+                        d.attempts))
                 .toList();
     }
 
