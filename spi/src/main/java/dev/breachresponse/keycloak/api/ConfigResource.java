@@ -21,6 +21,7 @@ import dev.breachresponse.keycloak.incident.BreakGlass;
 import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.RealmSettings;
 import dev.breachresponse.keycloak.incident.RealmSettingsCodec;
+import dev.breachresponse.keycloak.incident.StandingIncidents;
 
 /**
  * {@code /config}: the realm's defaults for new incidents, enforcement, break-glass and the hygiene campaign
@@ -73,6 +74,10 @@ public final class ConfigResource {
             }
             ObjectNode json = RealmSettingsCodec.toJson(settings);
             ctx.store().saveRealmConfig(ctx.realm(), json.toString(), Api.actor(ctx.auth()));
+            if (settings.breachedPasswords().checkAtLogin()) {
+                // created now, with the settings just saved, so that concurrent first hits at login find it
+                StandingIncidents.breachedPasswords(session, ctx.realm(), Api.actor(ctx.auth()));
+            }
             ctx.success(events, OperationType.UPDATE, json);
             return Response.ok(json.toString(), MediaType.APPLICATION_JSON_TYPE).build();
         });

@@ -15,6 +15,8 @@ import org.keycloak.models.credential.PasswordCredentialModel;
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.Factor;
 import dev.breachresponse.keycloak.incident.Remediation;
+import dev.breachresponse.keycloak.report.Change;
+import dev.breachresponse.keycloak.report.SecurityNotices;
 
 /**
  * Keeps flags true to what users do outside the breach flows, in the same transaction as the change:
@@ -33,6 +35,7 @@ final class BreachEventListener implements EventListenerProvider {
 
     @Override
     public void onEvent(Event event) {
+        securityNotice(event);
         EventType type = event.getType();
         boolean passwordChange = type == EventType.UPDATE_PASSWORD
                 || (type == EventType.UPDATE_CREDENTIAL && PasswordCredentialModel.TYPE.equals(credentialType(event)));
@@ -61,6 +64,32 @@ final class BreachEventListener implements EventListenerProvider {
         }
     }
 
+    /**
+     * A security email for a change of the user's password or second factors (when the realm sends them): only from
+     * {@code UPDATE_CREDENTIAL} and {@code REMOVE_CREDENTIAL}, which Keycloak sends beside the deprecated
+     * {@code UPDATE_PASSWORD}, {@code UPDATE_TOTP} and {@code REMOVE_TOTP} for the same change (one email per change).
+     */
+    private void securityNotice(Event event) {
+        if (event.getUserId() == null || event.getRealmId() == null
+                || (event.getType() != EventType.UPDATE_CREDENTIAL && event.getType() != EventType.REMOVE_CREDENTIAL)) {
+            return;
+        }
+        String credentialType = credentialType(event);
+        Factor factor = Factor.byCredentialType(credentialType).orElse(null);
+        Change change;
+        if (event.getType() == EventType.UPDATE_CREDENTIAL && PasswordCredentialModel.TYPE.equals(credentialType)) {
+            change = Change.PASSWORD_CHANGED;
+        } else if (factor != null) {
+            change = event.getType() == EventType.UPDATE_CREDENTIAL ? Change.FACTOR_ADDED : Change.FACTOR_REMOVED;
+        } else {
+            return;
+        }
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        if (realm != null) {
+            SecurityNotices.afterCommit(session, realm, event.getUserId(), change, factor == null ? null : factor.key);
+        }
+    }
+
     private static String credentialType(Event event) {
         return event.getDetails() == null ? null : event.getDetails().get(Details.CREDENTIAL_TYPE);
     }
@@ -74,6 +103,14 @@ final class BreachEventListener implements EventListenerProvider {
      */
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
+        String reset = passwordResetTarget(event);
+        if (reset != null) {
+            RealmModel realm = session.realms().getRealm(event.getRealmId());
+            if (realm != null) {
+                SecurityNotices.afterCommit(session, realm, reset, Change.PASSWORD_CHANGED, null);
+            }
+            return;
+        }
         String userId = credentialRemovalTarget(event);
         if (userId == null) {
             return;
@@ -83,12 +120,23 @@ final class BreachEventListener implements EventListenerProvider {
         if (user == null) {
             return;
         }
+        SecurityNotices.afterCommit(session, realm, userId, Change.FACTOR_REMOVED, null);
         String adminId = event.getAuthDetails() == null ? null : event.getAuthDetails().getUserId();
         Actor actor = adminId == null ? Actor.SYSTEM : Actor.admin(adminId);
         int reopened = Remediation.reopenIfNoFactor(session, realm, user, "removed by an admin", actor);
         if (reopened > 0) {
             LOG.infof("breach-response: %d flag(s) re-opened in realm %s: an admin removed the user's last allowed factor", reopened, realm.getName());
         }
+    }
+
+    /** The user id of an admin setting a user's password ({@code PUT users/{id}/reset-password}), else {@code null}. */
+    static String passwordResetTarget(AdminEvent event) {
+        String path = event.getResourcePath();
+        if (path == null || event.getOperationType() != OperationType.ACTION || !path.startsWith("users/")) {
+            return null;
+        }
+        String[] parts = path.split("/");
+        return parts.length == 3 && "reset-password".equals(parts[2]) ? parts[1] : null;
     }
 
     /** The user id of an admin credential removal ({@code users/{id}/credentials/{credentialId}}), else {@code null}. */

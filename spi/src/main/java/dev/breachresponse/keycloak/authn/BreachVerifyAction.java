@@ -72,8 +72,9 @@ final class BreachVerifyAction extends BreachRequiredAction {
     /** "A new sign-in factor was added to your account": the real owner learns if it was not them. */
     private static void notifyFactorAdded(RequiredActionContext context, Factor factor) {
         UserModel user = context.getUser();
-        if (user.getEmail() == null || user.getEmail().isBlank()) {
-            return;
+        if (user.getEmail() == null || user.getEmail().isBlank()
+                || Enforcement.settings(context.getSession(), context.getRealm()).userReports().securityEmails()) {
+            return; // with security emails on, the realm's security email (with its report link) tells of the factor
         }
         List<Incident> incidents = IncidentNote.incidents(context.getSession(), context.getRealm(), context.getAuthenticationSession());
         try {

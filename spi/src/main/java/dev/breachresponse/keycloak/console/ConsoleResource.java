@@ -17,6 +17,7 @@ import org.keycloak.headers.SecurityHeadersProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
+import dev.breachresponse.keycloak.report.ReportResource;
 import dev.breachresponse.keycloak.setup.ConsoleClient;
 
 /**
@@ -36,6 +37,12 @@ public final class ConsoleResource {
 
     ConsoleResource(KeycloakSession session) {
         this.session = session;
+    }
+
+    /** {@code /realms/{realm}/breach-response/report}: the "This wasn't me" page of security emails. */
+    @Path("report")
+    public ReportResource report() {
+        return new ReportResource(session);
     }
 
     /**

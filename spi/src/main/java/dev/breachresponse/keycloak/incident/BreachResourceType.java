@@ -23,5 +23,7 @@ public enum BreachResourceType {
     /** {@code PUT /config}. */
     BREACH_CONFIG,
     /** A webhook endpoint created, changed, deleted, its secret rotated or a test event sent (never the secret). */
-    BREACH_WEBHOOK
+    BREACH_WEBHOOK,
+    /** A user's "this wasn't me" report from a security email (the report flags them; by the user, no admin). */
+    BREACH_USER_REPORT
 }

@@ -79,6 +79,11 @@ public enum Factor {
      */
     public static final List<String> PRIMARY_KEYS = Arrays.stream(values()).filter(f -> !f.fallback).map(f -> f.key).toList();
 
+    /** The factor whose Keycloak credential type this is ({@code otp}, {@code webauthn}, …), if any. */
+    public static Optional<Factor> byCredentialType(String type) {
+        return Arrays.stream(values()).filter(f -> f.credentialType.equals(type)).findFirst();
+    }
+
     public static Optional<Factor> byKey(String key) {
         for (Factor f : values()) {
             if (f.key.equals(key)) {

@@ -16,7 +16,44 @@ import java.util.Objects;
  * {@code breakGlass} names the emergency accounts enforcement never blocks.
  */
 public record RealmSettings(List<String> allowedFactors, Policy.Grace grace, String enrolmentFactor, Map<String, String> noticeText,
-                            boolean remindersEnabled, Hygiene hygiene, EnforcementMode enforcement, BreakGlass breakGlass) {
+                            boolean remindersEnabled, Hygiene hygiene, EnforcementMode enforcement, BreakGlass breakGlass,
+                            BreachedPasswords breachedPasswords, UserReports userReports) {
+
+    /**
+     * "This wasn't me" (docs/user-reports.md). {@code securityEmails}: users are told by email when their password
+     * changes and when a second factor is added or removed, each email with a single-use report link valid
+     * {@code linkDays} days; a report flags the user in the standing incident {@value StandingIncidents#USER_REPORTED}
+     * and revokes their sessions. {@code securityContact}: the address that hears of each report (null: nobody).
+     */
+    public record UserReports(boolean securityEmails, String securityContact, int linkDays) {
+
+        public static final UserReports DEFAULTS = new UserReports(false, null, 7);
+    }
+
+    /**
+     * Breached-password detection (docs/breached-passwords.md). {@code checkAtLogin}: the password a user just typed
+     * at a login (browser or direct grant, after Keycloak verified it) is looked up, and a hit flags the user in the
+     * realm's standing incident {@value StandingIncidents#BREACHED_PASSWORDS}. The sources, shared with the
+     * {@code breached-password} password policy: {@code rangeApiUrl}, a Pwned Passwords range API (k-anonymity: only
+     * the first 5 hex digits of the password's SHA-1 leave the server; null: not asked); {@code offlineCorpus}, the
+     * server's offline corpus and custom lists, when the server has them (server options). A password seen at least
+     * {@code minCount} times counts as breached at login (the policy has its own threshold). {@code failClosed}: when
+     * no source can answer, refuse (true) or let the login or password change proceed, counted (false, the default).
+     */
+    public record BreachedPasswords(boolean checkAtLogin, String rangeApiUrl, boolean offlineCorpus, int minCount, boolean failClosed) {
+
+        /** The public Pwned Passwords range API (Have I Been Pwned). */
+        public static final String PUBLIC_RANGE_API = "https://api.pwnedpasswords.com";
+
+        public static final BreachedPasswords DEFAULTS = new BreachedPasswords(false, PUBLIC_RANGE_API, true, 1, false);
+    }
+
+    /** Settings without breached-password detection's and user reports' (they take their defaults). */
+    public RealmSettings(List<String> allowedFactors, Policy.Grace grace, String enrolmentFactor, Map<String, String> noticeText,
+                         boolean remindersEnabled, Hygiene hygiene, EnforcementMode enforcement, BreakGlass breakGlass) {
+        this(allowedFactors, grace, enrolmentFactor, noticeText, remindersEnabled, hygiene, enforcement, breakGlass, BreachedPasswords.DEFAULTS,
+                UserReports.DEFAULTS);
+    }
 
     /**
      * Break-glass exclusions: members of these roles ({@code role} for a realm role, {@code clientId/role} for a
@@ -60,6 +97,8 @@ public record RealmSettings(List<String> allowedFactors, Policy.Grace grace, Str
     public RealmSettings {
         Objects.requireNonNull(enforcement, "enforcement");
         Objects.requireNonNull(breakGlass, "breakGlass");
+        Objects.requireNonNull(breachedPasswords, "breachedPasswords");
+        Objects.requireNonNull(userReports, "userReports");
         allowedFactors = List.copyOf(allowedFactors);
         noticeText = Map.copyOf(new LinkedHashMap<>(noticeText));
     }

@@ -22,7 +22,7 @@ public final class RealmSettingsCodec {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private static final Set<String> TOP = Set.of("allowedFactors", "grace", "enrolmentFactor", "noticeText", "remindersEnabled", "hygiene",
-            "enforcement", "breakGlass");
+            "enforcement", "breakGlass", "breachedPasswords", "userReports");
 
     /** At most this many roles and this many groups in {@code breakGlass}. */
     static final int MAX_BREAK_GLASS = 20;
@@ -106,7 +106,8 @@ public final class RealmSettingsCodec {
         }
         EnforcementMode enforcement = PolicyCodec.enforcement(given.get("enforcement"), d.enforcement(), "enforcement");
         return new RealmSettings(p.allowedFactors(), p.grace(), enrol, notice, reminders, hygiene(given.get("hygiene")),
-                enforcement, breakGlass(given.get("breakGlass")));
+                enforcement, breakGlass(given.get("breakGlass")), BreachedPasswordsCodec.read(given.get("breachedPasswords")),
+                UserReportsCodec.read(given.get("userReports")));
     }
 
     private static RealmSettings.BreakGlass breakGlass(JsonNode b) {
@@ -207,6 +208,8 @@ public final class RealmSettingsCodec {
         ObjectNode b = n.putObject("breakGlass");
         s.breakGlass().roles().forEach(b.putArray("roles")::add);
         s.breakGlass().groups().forEach(b.putArray("groups")::add);
+        n.set("breachedPasswords", BreachedPasswordsCodec.toJson(s.breachedPasswords()));
+        n.set("userReports", UserReportsCodec.toJson(s.userReports()));
         return n;
     }
 

@@ -38,6 +38,10 @@ import dev.breachresponse.keycloak.support.AfterCommit;
  *   <li>{@code keycloak_breach_webhook_deliveries_total{result}}: attempts to deliver a webhook event,
  *       {@code result} = {@code delivered} (2xx), {@code failed} (to be retried), {@code dead} (the last attempt
  *       failed, or the endpoint's URL is no longer acceptable).</li>
+ *   <li>{@code keycloak_breach_password_checks_total{where, result}}: breached-password lookups, {@code where} =
+ *       {@code login} (a password just typed at login) or {@code policy} (a new password, password policy
+ *       {@code breached-password}), {@code result} = {@code clean}, {@code breached}, {@code unavailable} (no source
+ *       could answer: the login or change went on, or was refused where {@code failClosed} is set).</li>
  * </ul>
  */
 public final class BreachMetrics {
@@ -50,6 +54,12 @@ public final class BreachMetrics {
 
     /** The result of one webhook delivery attempt. */
     public enum Delivery { DELIVERED, FAILED, DEAD }
+
+    /** Where a breached-password lookup happened. */
+    public enum PasswordCheckAt { LOGIN, POLICY }
+
+    /** What a breached-password lookup found. */
+    public enum PasswordCheck { CLEAN, BREACHED, UNAVAILABLE }
 
     /** Outcomes of bulk subjects, as counted in {@link Job.Counts}. */
     enum Outcome { FLAGGED, ALREADY_FLAGGED, NOT_FOUND, AMBIGUOUS }
@@ -64,7 +74,13 @@ public final class BreachMetrics {
     private static final Map<Delivery, Counter> DELIVERIES = counters(Delivery.class, "keycloak.breach.webhook.deliveries", "result",
             "Webhook delivery attempts, by result");
 
+    private static final Map<PasswordCheckAt, Map<PasswordCheck, Counter>> PASSWORD_CHECKS = passwordChecks();
+
     private BreachMetrics() {
+    }
+
+    public static void passwordCheck(PasswordCheckAt where, PasswordCheck result) {
+        PASSWORD_CHECKS.get(where).get(result).increment();
     }
 
     public static void check(Check result) {
@@ -109,6 +125,20 @@ public final class BreachMetrics {
         for (E value : kind.getEnumConstants()) {
             out.put(value, Counter.builder(name).description(description).tag(tag, value.name().toLowerCase(Locale.ROOT))
                     .register(Metrics.globalRegistry));
+        }
+        return out;
+    }
+
+    private static Map<PasswordCheckAt, Map<PasswordCheck, Counter>> passwordChecks() {
+        Map<PasswordCheckAt, Map<PasswordCheck, Counter>> out = new EnumMap<>(PasswordCheckAt.class);
+        for (PasswordCheckAt where : PasswordCheckAt.values()) {
+            Map<PasswordCheck, Counter> results = new EnumMap<>(PasswordCheck.class);
+            for (PasswordCheck result : PasswordCheck.values()) {
+                results.put(result, Counter.builder("keycloak.breach.password.checks").description("Breached-password lookups, by place and result")
+                        .tag("where", where.name().toLowerCase(Locale.ROOT)).tag("result", result.name().toLowerCase(Locale.ROOT))
+                        .register(Metrics.globalRegistry));
+            }
+            out.put(where, results);
         }
         return out;
     }

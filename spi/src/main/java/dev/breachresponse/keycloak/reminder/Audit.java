@@ -1,24 +1,14 @@
 package dev.breachresponse.keycloak.reminder;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
-import org.jboss.logging.Logger;
-import org.keycloak.common.util.Time;
-import org.keycloak.events.EventListenerProvider;
-import org.keycloak.events.EventListenerProviderFactory;
-import org.keycloak.events.EventStoreProvider;
-import org.keycloak.events.admin.AdminEvent;
-import org.keycloak.events.admin.AuthDetails;
-import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.util.JsonSerialization;
 
 import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.BreachResourceType;
+import dev.breachresponse.keycloak.incident.SystemAdminEvents;
 
 /**
  * Admin events of the scheduler (there is no admin request to build them from): resource types
@@ -28,8 +18,6 @@ import dev.breachresponse.keycloak.incident.BreachResourceType;
  * their own automation (a Workflow, a SIEM forwarder) on them.
  */
 final class Audit {
-
-    private static final Logger LOG = Logger.getLogger(Audit.class);
 
     private final KeycloakSession session;
 
@@ -56,45 +44,6 @@ final class Audit {
     }
 
     private void emit(RealmModel realm, BreachResourceType resourceType, String path, Map<String, Object> representation) {
-        AdminEvent ev = new AdminEvent();
-        ev.setId(KeycloakModelUtils.generateId());
-        ev.setTime(Time.currentTimeMillis());
-        ev.setRealmId(realm.getId());
-        ev.setOperationType(OperationType.ACTION);
-        ev.setResourceTypeAsString(resourceType.name());
-        ev.setResourcePath(path);
-        AuthDetails auth = new AuthDetails();
-        auth.setRealmId(realm.getId());
-        auth.setClientId("breach-response-scheduler");
-        ev.setAuthDetails(auth);
-        try {
-            ev.setRepresentation(JsonSerialization.writeValueAsString(representation));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        if (realm.isAdminEventsEnabled()) {
-            session.getProvider(EventStoreProvider.class).onEvent(ev, realm.isAdminEventsDetailsEnabled());
-        }
-        realm.getEventsListenersStream().forEach(id -> {
-            EventListenerProvider l = session.getProvider(EventListenerProvider.class, id);
-            if (l == null) {
-                return;
-            }
-            try {
-                l.onEvent(ev, realm.isAdminEventsDetailsEnabled());
-            } catch (RuntimeException e) {
-                LOG.warnf("breach-response: event listener %s failed on %s: %s", id, resourceType, e.getMessage());
-            }
-        });
-        session.getKeycloakSessionFactory().getProviderFactoriesStream(EventListenerProvider.class)
-                .filter(f -> ((EventListenerProviderFactory) f).isGlobal())
-                .filter(f -> realm.getEventsListenersStream().noneMatch(f.getId()::equals))
-                .forEach(f -> {
-                    try {
-                        session.getProvider(EventListenerProvider.class, f.getId()).onEvent(ev, realm.isAdminEventsDetailsEnabled());
-                    } catch (RuntimeException e) {
-                        LOG.warnf("breach-response: global event listener %s failed on %s: %s", f.getId(), resourceType, e.getMessage());
-                    }
-                });
+        SystemAdminEvents.emit(session, realm, resourceType, path, representation, "breach-response-scheduler");
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.keycloak.authentication.authenticators.resetcred.ResetCredentialEmail;
 import org.keycloak.models.AdminRoles;
+import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.Constants;
@@ -123,6 +124,12 @@ public final class BreachSetup {
         }
         if (flows.ensure(realm.getDirectGrantFlow(), realm::setDirectGrantFlow)) {
             changes.add("Bound direct grant flow '" + realm.getDirectGrantFlow().getAlias() + "'");
+        }
+        for (AuthenticationFlowModel bound : List.of(realm.getBrowserFlow(), realm.getDirectGrantFlow())) {
+            int added = flows.addPasswordChecks(bound);
+            if (added > 0) {
+                changes.add("Added the breached-password check after " + added + " password check(s) of flow '" + bound.getAlias() + "'");
+            }
         }
         if (!flows.hasStepUp(realm.getResetCredentialsFlow())) {
             realm.setResetCredentialsFlow(flows.insertAfter(realm.getResetCredentialsFlow(), ResetCredentialEmail.PROVIDER_ID));

@@ -3,6 +3,7 @@ package dev.breachresponse.keycloak.setup;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.AuthenticatorConfigModel;
@@ -24,8 +26,10 @@ import org.keycloak.protocol.saml.SamlProtocol;
 import dev.breachresponse.keycloak.authn.BreachFlaggedConditionFactory;
 import dev.breachresponse.keycloak.authn.BreachMailboxActionFactory;
 import dev.breachresponse.keycloak.authn.BreachNoticeActionFactory;
+import dev.breachresponse.keycloak.authn.BreachPasswordCheckFactory;
 import dev.breachresponse.keycloak.authn.BreachVerifyActionFactory;
 import dev.breachresponse.keycloak.authn.EnforcementBackstopFactory;
+import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.IncidentKey;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 
@@ -42,7 +46,8 @@ public final class EnforcementAudit {
      * One entry point.
      *
      * @param kind    {@code flow-binding}, {@code identity-provider}, {@code client-override}, {@code required-action},
-     *                {@code protocol}, {@code condition}
+     *                {@code protocol}, {@code condition}, {@code password-check} (only while the realm checks passwords at
+     *                login: a password form with no breached-password check right after it)
      * @param name    the binding ({@code browser}, {@code directGrant}, {@code resetCredentials}), the identity
      *                provider alias, {@code clientId/binding}, the required action alias, the protocol, or the
      *                condition's config alias
@@ -72,6 +77,7 @@ public final class EnforcementAudit {
         session.identityProviders().getAllStream().forEach(idp -> identityProvider(out, idp));
         realm.getClientsStream().forEach(client -> client(out, client));
         conditions(out, entryFlows());
+        passwordChecks(out);
         requiredAction(out, EnforcementBackstopFactory.ID, "the backstop that refuses flagged users on paths without the step-up");
         requiredAction(out, BreachNoticeActionFactory.ID, "the breach notice page");
         requiredAction(out, BreachVerifyActionFactory.ID, "the verification after enrolment");
@@ -188,6 +194,56 @@ public final class EnforcementAudit {
                                         + " leave it empty to count every incident."));
                     });
         }
+    }
+
+    /**
+     * While the realm checks passwords at login ({@code breachedPasswords.checkAtLogin}): for the browser and direct
+     * grant bindings and the clients' overrides of them, whether every enabled password check is followed by an
+     * enabled breached-password check in the same sub-flow.
+     */
+    private void passwordChecks(List<EntryPoint> out) {
+        if (!Enforcement.settings(session, realm).breachedPasswords().checkAtLogin()) {
+            return;
+        }
+        passwordCheck(out, "browser", realm.getBrowserFlow());
+        passwordCheck(out, "directGrant", realm.getDirectGrantFlow());
+        realm.getClientsStream().forEach(c -> c.getAuthenticationFlowBindingOverrides().forEach((binding, id) ->
+                passwordCheck(out, c.getClientId() + "/" + binding, flowById(id))));
+    }
+
+    private void passwordCheck(List<EntryPoint> out, String name, AuthenticationFlowModel flow) {
+        if (flow == null) {
+            return;
+        }
+        String unchecked = uncheckedPassword(flow, new HashSet<>());
+        out.add(new EntryPoint("password-check", name, flow.getAlias(), unchecked == null, unchecked == null ? null
+                : "Passwords typed at " + unchecked + " are not checked against breached passwords: add 'Breached password check'"
+                        + " (REQUIRED) right after it, or run setup again for the flows it built."));
+    }
+
+    /** The first enabled password check of the flow or its enabled sub-flows without a breached-password check right after it. */
+    private String uncheckedPassword(AuthenticationFlowModel flow, Set<String> seen) {
+        if (!seen.add(flow.getId())) {
+            return null;
+        }
+        List<AuthenticationExecutionModel> executions = realm.getAuthenticationExecutionsStream(flow.getId())
+                .filter(e -> e.getRequirement() != Requirement.DISABLED)
+                .sorted(Comparator.comparingInt(AuthenticationExecutionModel::getPriority))
+                .toList();
+        for (int i = 0; i < executions.size(); i++) {
+            AuthenticationExecutionModel e = executions.get(i);
+            if (e.isAuthenticatorFlow()) {
+                AuthenticationFlowModel sub = realm.getAuthenticationFlowById(e.getFlowId());
+                String inSub = sub == null ? null : uncheckedPassword(sub, seen);
+                if (inSub != null) {
+                    return inSub;
+                }
+            } else if (BreachPasswordCheckFactory.AFTER.contains(e.getAuthenticator()) && (i + 1 == executions.size()
+                    || !BreachPasswordCheckFactory.ID.equals(executions.get(i + 1).getAuthenticator()))) {
+                return "'" + e.getAuthenticator() + "' in flow '" + flow.getAlias() + "'";
+            }
+        }
+        return null;
     }
 
     private void requiredAction(List<EntryPoint> out, String alias, String what) {

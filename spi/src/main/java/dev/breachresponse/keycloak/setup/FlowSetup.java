@@ -19,11 +19,13 @@ import org.keycloak.models.Constants;
 import org.keycloak.models.RealmModel;
 import dev.breachresponse.keycloak.authn.BreachStepUpAuthenticatorFactory;
 import dev.breachresponse.keycloak.authn.BreachFlaggedConditionFactory;
+import dev.breachresponse.keycloak.authn.BreachPasswordCheckFactory;
 
 /**
  * Builds the breach-enforcing copies of a realm's flows. A copy wraps the original top-level executions
  * (cookie, IdP redirector, forms, ...) in one REQUIRED sub-flow and adds, after it, a CONDITIONAL sub-flow
- * "Condition - breach flagged" + "Breach step-up MFA", so a login that an SSO cookie satisfied steps up too.
+ * "Condition - breach flagged" + "Breach step-up MFA", so a login that an SSO cookie satisfied steps up too; each
+ * password check in the copy is followed by the breached-password check (a no-op unless the realm turns it on).
  * The original flow is left untouched (an admin can bind it back to undo).
  */
 final class FlowSetup {
@@ -117,12 +119,67 @@ final class FlowSetup {
         addExecution(stepUp, BreachStepUpAuthenticatorFactory.ID, Requirement.REQUIRED, 10, amr.getId());
     }
 
+    /**
+     * Copies the executions in their order (priorities 0, 10, 20, ...), each password check (a password form, direct
+     * grant's password validation) followed by the breached-password check.
+     */
     private void copyExecutions(AuthenticationFlowModel from, AuthenticationFlowModel to) {
-        List<AuthenticationExecutionModel> executions = new ArrayList<>(realm.getAuthenticationExecutionsStream(from.getId()).toList());
-        executions.sort(Comparator.comparingInt(AuthenticationExecutionModel::getPriority));
-        for (AuthenticationExecutionModel e : executions) {
-            copyExecution(e, to, e.getPriority());
+        int priority = 0;
+        for (AuthenticationExecutionModel e : sorted(from)) {
+            copyExecution(e, to, priority);
+            if (checksPassword(e)) {
+                addExecution(to, BreachPasswordCheckFactory.ID, Requirement.REQUIRED, priority + 5, null);
+            }
+            priority += 10;
         }
+    }
+
+    private List<AuthenticationExecutionModel> sorted(AuthenticationFlowModel flow) {
+        List<AuthenticationExecutionModel> executions = new ArrayList<>(realm.getAuthenticationExecutionsStream(flow.getId()).toList());
+        executions.sort(Comparator.comparingInt(AuthenticationExecutionModel::getPriority));
+        return executions;
+    }
+
+    private static boolean checksPassword(AuthenticationExecutionModel e) {
+        return !e.isAuthenticatorFlow() && BreachPasswordCheckFactory.AFTER.contains(e.getAuthenticator());
+    }
+
+    /**
+     * Adds the breached-password check after each password check of a flow this setup built before it existed (its
+     * alias starts with {@value #ALIAS_PREFIX}; an admin's own flows are left as they are); returns how many it added.
+     */
+    int addPasswordChecks(AuthenticationFlowModel flow) {
+        if (flow == null || !flow.getAlias().startsWith(ALIAS_PREFIX)) {
+            return 0;
+        }
+        int added = 0;
+        List<AuthenticationExecutionModel> executions = sorted(flow);
+        boolean missing = false;
+        for (int i = 0; i < executions.size(); i++) {
+            AuthenticationExecutionModel e = executions.get(i);
+            if (e.isAuthenticatorFlow()) {
+                added += addPasswordChecks(realm.getAuthenticationFlowById(e.getFlowId()));
+            } else if (checksPassword(e) && (i + 1 == executions.size()
+                    || !BreachPasswordCheckFactory.ID.equals(executions.get(i + 1).getAuthenticator()))) {
+                missing = true;
+            }
+        }
+        if (!missing) {
+            return added;
+        }
+        int priority = 0;
+        for (int i = 0; i < executions.size(); i++) {
+            AuthenticationExecutionModel e = executions.get(i);
+            e.setPriority(priority);
+            realm.updateAuthenticatorExecution(e);
+            boolean checked = i + 1 < executions.size() && BreachPasswordCheckFactory.ID.equals(executions.get(i + 1).getAuthenticator());
+            if (checksPassword(e) && !checked) {
+                addExecution(flow, BreachPasswordCheckFactory.ID, Requirement.REQUIRED, priority + 5, null);
+                added++;
+            }
+            priority += 10;
+        }
+        return added;
     }
 
     private void copyExecution(AuthenticationExecutionModel e, AuthenticationFlowModel to, int priority) {

@@ -40,6 +40,8 @@ class LayeringTest {
                 .layer("metrics").definedBy(ROOT + ".metrics..")
                 .layer("webhook").definedBy(ROOT + ".webhook..")
                 .layer("workflow").definedBy(ROOT + ".workflow..")
+                .layer("password").definedBy(ROOT + ".password..")
+                .layer("report").definedBy(ROOT + ".report..")
                 .layer("store").definedBy(ROOT + ".incident.jpa..")
                 .layer("domain").definedBy(ROOT + ".incident")
                 .layer("support").definedBy(ROOT + ".support..")
@@ -50,15 +52,17 @@ class LayeringTest {
                 .whereLayer("protocol").mayOnlyBeAccessedByLayers("setup")
                 .whereLayer("jobs").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("reminder").mayOnlyBeAccessedByLayers("api")
-                .whereLayer("revocation").mayOnlyBeAccessedByLayers("api", "jobs", "reminder", "authn")
-                .whereLayer("metrics").mayOnlyBeAccessedByLayers("authn", "jobs", "webhook")
+                .whereLayer("revocation").mayOnlyBeAccessedByLayers("api", "jobs", "reminder", "authn", "report")
+                .whereLayer("metrics").mayOnlyBeAccessedByLayers("authn", "jobs", "webhook", "password")
                 .whereLayer("webhook").mayOnlyBeAccessedByLayers("api", "jobs")
                 .whereLayer("workflow").mayNotBeAccessedByAnyLayer()
+                .whereLayer("password").mayOnlyBeAccessedByLayers("api", "authn")
+                .whereLayer("report").mayOnlyBeAccessedByLayers("authn", "console")
                 .whereLayer("store").mayNotBeAccessedByAnyLayer()
                 .whereLayer("domain").mayOnlyBeAccessedByLayers("api", "setup", "authn", "protocol", "jobs", "reminder",
-                        "revocation", "metrics", "webhook", "workflow", "store")
+                        "revocation", "metrics", "webhook", "workflow", "password", "report", "store")
                 .whereLayer("support").mayOnlyBeAccessedByLayers("api", "console", "setup", "authn", "protocol", "jobs", "reminder",
-                        "revocation", "metrics", "webhook", "workflow", "store", "domain")
+                        "revocation", "metrics", "webhook", "workflow", "password", "report", "store", "domain")
                 .check(classes);
     }
 

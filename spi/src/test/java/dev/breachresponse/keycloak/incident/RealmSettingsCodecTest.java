@@ -97,4 +97,33 @@ class RealmSettingsCodecTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RealmSettingsCodec.read(json(body)));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
+
+    @Test
+    void breachedPasswordSettingsRoundTripAndAreChecked() throws Exception {
+        RealmSettings s = RealmSettingsCodec.read(json("{\"breachedPasswords\":{\"checkAtLogin\":true,\"rangeApiUrl\":\"http://127.0.0.1:8510/\","
+                + "\"offlineCorpus\":false,\"minCount\":3,\"failClosed\":true}}"));
+        assertEquals(new RealmSettings.BreachedPasswords(true, "http://127.0.0.1:8510", false, 3, true), s.breachedPasswords(),
+                "a trailing slash of the base URL is dropped");
+        assertEquals(s, RealmSettingsCodec.fromStored(RealmSettingsCodec.toJson(s).toString()));
+        RealmSettings none = RealmSettingsCodec.read(json("{\"breachedPasswords\":{\"rangeApiUrl\":null}}"));
+        assertEquals(null, none.breachedPasswords().rangeApiUrl());
+        assertEquals(none, RealmSettingsCodec.fromStored(RealmSettingsCodec.toJson(none).toString()));
+        assertEquals(RealmSettings.BreachedPasswords.DEFAULTS, RealmSettingsCodec.read(json("{}")).breachedPasswords());
+
+        String[][] refused = {
+                {"{\"breachedPasswords\":{\"rangeApiUrl\":\"http://hibp.example.com\"}}", "breachedPasswords.rangeApiUrl must use https (http only for a loopback host)"},
+                {"{\"breachedPasswords\":{\"rangeApiUrl\":\"https://u:p@hibp.example.com\"}}", "breachedPasswords.rangeApiUrl must not hold user info (user:password@)"},
+                {"{\"breachedPasswords\":{\"rangeApiUrl\":\"https://hibp.example.com/?k=1\"}}", "breachedPasswords.rangeApiUrl must not have a query"},
+                {"{\"breachedPasswords\":{\"minCount\":0}}", "breachedPasswords.minCount must be a whole number from 1 to 1000000"},
+                {"{\"breachedPasswords\":{\"checkAtLogin\":\"yes\"}}", "breachedPasswords.checkAtLogin must be true or false"},
+                {"{\"breachedPasswords\":{\"sha1\":[]}}", "unknown field 'breachedPasswords.sha1'; known: "},
+                {"{\"breachedPasswords\":{\"checkAtLogin\":true,\"rangeApiUrl\":null,\"offlineCorpus\":false}}",
+                        "breachedPasswords.checkAtLogin needs a source: a rangeApiUrl, or offlineCorpus set to true"},
+                {"{\"breachedPasswords\":true}", "breachedPasswords must be an object such as"},
+        };
+        for (String[] r : refused) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RealmSettingsCodec.read(json(r[0])), r[0]);
+            assertTrue(e.getMessage().startsWith(r[1]), r[0] + " -> " + e.getMessage());
+        }
+    }
 }

@@ -20,6 +20,10 @@ public class BreachServerConfig implements KeycloakServerConfig {
                 .option("spi-breach-metrics--default--interval-seconds", "5")
                 // a webhook delivery is DEAD after its second failure, so WebhooksIT sees it within one job poll
                 .option("spi-breach-webhook-sender--default--max-attempts", "2")
+                // breached-password sources: an offline corpus of a million generated entries and a custom list
+                // (BreachedPasswordsIT); a realm uses them only when its breachedPasswords settings say so
+                .option("spi-breach-passwords--default--corpus-file", BreachCorpus.corpus().toString())
+                .option("spi-breach-passwords--default--custom-lists", BreachCorpus.customList().toString())
                 .dependency("dev.breachresponse", "keycloak-breach-response")
                 .dependencyCurrentProject();
     }

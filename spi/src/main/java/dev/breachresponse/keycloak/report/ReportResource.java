@@ -1,0 +1,225 @@
+package dev.breachresponse.keycloak.report;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.email.EmailException;
+import org.keycloak.email.EmailTemplateProvider;
+import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.services.Urls;
+import org.keycloak.storage.adapter.InMemoryUserAdapter;
+
+import dev.breachresponse.keycloak.incident.Actor;
+import dev.breachresponse.keycloak.incident.BreachResourceType;
+import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.incident.Flagging;
+import dev.breachresponse.keycloak.incident.Incident;
+import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.incident.StandingIncidents;
+import dev.breachresponse.keycloak.incident.SystemAdminEvents;
+import dev.breachresponse.keycloak.revocation.SessionRevoker;
+import dev.breachresponse.keycloak.support.AfterCommit;
+
+/**
+ * {@code /realms/{realm}/breach-response/report}: the "This wasn't me" link of a security email. {@code GET ?key=}
+ * shows what happened and a button, and changes nothing (mail scanners and prefetchers follow links);
+ * {@code POST key=} acts once: the token is marked used (cluster-wide, Keycloak's single-use store), the user is
+ * flagged in the standing incident {@value StandingIncidents#USER_REPORTED} (actor {@code user:<id>}) and signed out
+ * everywhere, the realm's security contact gets an email, and an admin event {@code BREACH_USER_REPORT} is recorded. At
+ * most one report per user and hour acts; a used, expired, forged or foreign token gets a page saying so and changes
+ * nothing. No sign-in is needed: the signed token is the capability. Pages are the realm's login theme, in the
+ * user's language, {@code Cache-Control: no-store}, {@code Referrer-Policy: no-referrer}.
+ */
+public final class ReportResource {
+
+    static final String TEMPLATE = "breach-report.ftl";
+    static final String CONTACT_TEMPLATE = "breach-report-received.ftl";
+
+    /** A user's reports act at most once in this time (seconds). */
+    static final int ONE_REPORT_PER_SECONDS = 3600;
+
+    /** Longest key read (a signed action token is well under 2 KB). */
+    static final int MAX_KEY = 4096;
+
+    private static final Logger LOG = Logger.getLogger(ReportResource.class);
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public ReportResource(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+    }
+
+    /** A checked token: the token, its user and change, or the page state that refuses it (invalid, expired, used). */
+    private record Checked(ReportToken token, UserModel user, Change change, String refused) {
+
+        static Checked refused(String state) {
+            return new Checked(null, null, null, state);
+        }
+    }
+
+    @GET
+    public Response show(@QueryParam("key") String key) {
+        Checked c = check(key);
+        return page(c, c.refused() != null ? c.refused() : "confirm", key);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response report(@FormParam("key") String key) {
+        Checked c = check(key);
+        if (c.refused() != null) {
+            return page(c, c.refused(), null);
+        }
+        ReportToken t = c.token();
+        long lifespan = Math.max(60, t.getExp() - Time.currentTime() + 60);
+        if (!session.singleUseObjects().putIfAbsent(t.serializeKey(), lifespan)) {
+            return page(c, "used", null);
+        }
+        UserModel user = c.user();
+        if (!session.singleUseObjects().putIfAbsent("breach-report:" + realm.getId() + ":" + user.getId(), ONE_REPORT_PER_SECONDS)) {
+            return page(c, "already", null);
+        }
+        Actor actor = Actor.user(user.getId());
+        Flagging.Revocation revocation = SessionRevoker.byId(session, realm);
+        Incident incident = StandingIncidents.userReported(session, realm, actor).orElse(null);
+        boolean flagged = false;
+        if (incident != null) {
+            Flagging.Flagged f = new Flagging(session, realm, revocation).flag(incident, user.getId(), actor, "reported by the user: " + c.change().key());
+            flagged = true;
+            if (!incident.policy().revokeSessions() || f.result().outcome() == IncidentStore.FlagOutcome.ALREADY_FLAGGED) {
+                revocation.revoke(List.of(user.getId()));
+            }
+        } else {
+            // the incident was closed by an admin: no new flag, but the reporter is signed out all the same
+            revocation.revoke(List.of(user.getId()));
+        }
+        Map<String, Object> representation = new LinkedHashMap<>();
+        representation.put("userId", user.getId());
+        representation.put("change", c.change().key());
+        representation.put("incidentId", StandingIncidents.USER_REPORTED);
+        representation.put("flagged", flagged);
+        SystemAdminEvents.emit(session, realm, BreachResourceType.BREACH_USER_REPORT,
+                "breach-response/incidents/" + StandingIncidents.USER_REPORTED + "/flags/" + user.getId(), representation, "breach-response-report");
+        tellSecurityContact(user, c.change());
+        LOG.infof("breach-response: a user of realm %s reported a change they did not make (%s); flagged and signed out", realm.getName(), c.change().key());
+        return page(c, "done", null);
+    }
+
+    private Checked check(String key) {
+        if (key == null || key.isBlank() || key.length() > MAX_KEY) {
+            return Checked.refused("invalid");
+        }
+        ReportToken t;
+        try {
+            t = session.tokens().decode(key, ReportToken.class); // the signature, by a key of this realm
+        } catch (RuntimeException e) {
+            t = null;
+        }
+        String issuer = Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
+        if (t == null || !ReportToken.ACTION.equals(t.getActionId()) || t.getActionVerificationNonce() == null || t.getExp() == null
+                || !issuer.equals(t.getIssuer()) || t.getUserId() == null) {
+            return Checked.refused("invalid");
+        }
+        Change change = Change.byKey(t.getChange()).orElse(null);
+        UserModel user = session.users().getUserById(realm, t.getUserId());
+        if (change == null || user == null) {
+            return Checked.refused("invalid");
+        }
+        if (!t.isActive()) {
+            return new Checked(t, user, change, "expired");
+        }
+        if (session.singleUseObjects().contains(t.serializeKey())) {
+            return new Checked(t, user, change, "used");
+        }
+        return new Checked(t, user, change, null);
+    }
+
+    /** The page of a state; {@code key} goes back only into the confirmation form (it is the capability). */
+    private Response page(Checked c, String state, String key) {
+        LoginFormsProvider forms = session.getProvider(LoginFormsProvider.class);
+        if (c.user() != null) {
+            forms.setUser(c.user());
+        }
+        Map<String, Object> report = new HashMap<>();
+        report.put("state", state);
+        report.put("change", c.change() == null ? "" : c.change().key());
+        report.put("username", c.user() == null ? "" : c.user().getUsername());
+        report.put("action", UriBuilder.fromUri(session.getContext().getUri().getBaseUri()).path("realms").path(realm.getName())
+                .path("breach-response").path("report").build().toString());
+        report.put("key", "confirm".equals(state) && key != null ? key : "");
+        Response r = forms.setAttribute("breachReport", report).createForm(TEMPLATE);
+        int status = switch (state) {
+            case "confirm", "done", "already" -> 200;
+            case "expired", "used" -> 410;
+            default -> 400;
+        };
+        return Response.fromResponse(r).status(status)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header("Referrer-Policy", "no-referrer")
+                .build();
+    }
+
+    /** Emails the realm's security contact (after commit, in the realm's default language), when there is one. */
+    private void tellSecurityContact(UserModel user, Change change) {
+        String contact = Enforcement.settings(session, realm).userReports().securityContact();
+        if (contact == null) {
+            return;
+        }
+        String realmId = realm.getId();
+        String userId = user.getId();
+        long at = Time.currentTimeMillis();
+        AfterCommit.run(session, () -> {
+            try {
+                KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
+                    RealmModel r = s.realms().getRealm(realmId);
+                    UserModel reporter = r == null ? null : s.users().getUserById(r, userId);
+                    if (reporter == null) {
+                        return;
+                    }
+                    s.getContext().setRealm(r);
+                    InMemoryUserAdapter to = new InMemoryUserAdapter(s, r, KeycloakModelUtils.generateId());
+                    to.setUsername("security-contact");
+                    to.setEmail(contact);
+                    to.setEnabled(true);
+                    to.setEmailVerified(true);
+                    Map<String, Object> attributes = new HashMap<>();
+                    attributes.put("reportedUsername", reporter.getUsername());
+                    attributes.put("reportedUserId", reporter.getId());
+                    attributes.put("change", change.key());
+                    attributes.put("when", SecurityNotices.WHEN.format(Instant.ofEpochMilli(at)));
+                    attributes.put("realmName", r.getName());
+                    attributes.put("incidentId", StandingIncidents.USER_REPORTED);
+                    try {
+                        s.getProvider(EmailTemplateProvider.class).setRealm(r).setUser(to)
+                                .send("breachReportReceivedSubject", List.of(reporter.getUsername()), CONTACT_TEMPLATE, attributes);
+                    } catch (EmailException e) {
+                        LOG.warnf("breach-response: could not email the security contact of realm %s: %s", r.getName(), e.getMessage());
+                    }
+                });
+            } catch (RuntimeException e) {
+                LOG.warnf("breach-response: could not email the security contact: %s", e.getMessage());
+            }
+        });
+    }
+}

@@ -1,0 +1,5 @@
+<#import "template.ftl" as layout>
+<@layout.emailLayout>
+<p>${msg("breachReportReceivedWhat", reportedUsername, reportedUserId, realmName, msg("breachReportChange." + change), when)}</p>
+<p>${msg("breachReportReceivedDone", incidentId)}</p>
+</@layout.emailLayout>
