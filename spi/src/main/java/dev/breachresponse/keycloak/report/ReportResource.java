@@ -193,11 +193,14 @@ public final class ReportResource {
             try {
                 KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
                     RealmModel r = s.realms().getRealm(realmId);
-                    UserModel reporter = r == null ? null : s.users().getUserById(r, userId);
-                    if (reporter == null) {
+                    if (r == null) {
                         return;
                     }
                     s.getContext().setRealm(r);
+                    UserModel reporter = s.users().getUserById(r, userId);
+                    if (reporter == null) {
+                        return;
+                    }
                     InMemoryUserAdapter to = new InMemoryUserAdapter(s, r, KeycloakModelUtils.generateId());
                     to.setUsername("security-contact");
                     to.setEmail(contact);
@@ -208,7 +211,6 @@ public final class ReportResource {
                     attributes.put("reportedUserId", reporter.getId());
                     attributes.put("change", change.key());
                     attributes.put("when", SecurityNotices.WHEN.format(Instant.ofEpochMilli(at)));
-                    attributes.put("realmName", r.getName());
                     attributes.put("incidentId", StandingIncidents.USER_REPORTED);
                     try {
                         s.getProvider(EmailTemplateProvider.class).setRealm(r).setUser(to)

@@ -126,4 +126,24 @@ class RealmSettingsCodecTest {
             assertTrue(e.getMessage().startsWith(r[1]), r[0] + " -> " + e.getMessage());
         }
     }
+
+    @Test
+    void userReportSettingsRoundTripAndAreChecked() throws Exception {
+        RealmSettings s = RealmSettingsCodec.read(json("{\"userReports\":{\"securityEmails\":true,\"securityContact\":\" soc@example.com \",\"linkDays\":3}}"));
+        assertEquals(new RealmSettings.UserReports(true, "soc@example.com", 3), s.userReports());
+        assertEquals(s, RealmSettingsCodec.fromStored(RealmSettingsCodec.toJson(s).toString()));
+        assertEquals(RealmSettings.UserReports.DEFAULTS, RealmSettingsCodec.read(json("{}")).userReports());
+        String[][] refused = {
+                {"{\"userReports\":{\"securityContact\":\"not an address\"}}", "userReports.securityContact must be an email address"},
+                {"{\"userReports\":{\"securityContact\":\"a@b\"}}", "userReports.securityContact must be an email address"},
+                {"{\"userReports\":{\"securityContact\":\"soc@example.com\\nBcc: x@evil.test\"}}", "userReports.securityContact must be an email address"},
+                {"{\"userReports\":{\"linkDays\":31}}", "userReports.linkDays must be a whole number of days from 1 to 30"},
+                {"{\"userReports\":{\"securityEmails\":1}}", "userReports.securityEmails must be true or false"},
+                {"{\"userReports\":{\"contact\":\"x\"}}", "unknown field 'userReports.contact'"},
+        };
+        for (String[] r : refused) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RealmSettingsCodec.read(json(r[0])), r[0]);
+            assertTrue(e.getMessage().startsWith(r[1]), r[0] + " -> " + e.getMessage());
+        }
+    }
 }

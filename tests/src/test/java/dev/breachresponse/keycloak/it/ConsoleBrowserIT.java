@@ -723,15 +723,26 @@ class ConsoleBrowserIT {
     @Test
     @Order(8)
     void realmAdminSavesTheRealmDefaultsAndSeesARefusalExplained() throws Exception {
+        assertEquals(200, api.putJson("/config", "{\"breachedPasswords\":{\"rangeApiUrl\":null,\"minCount\":5,\"failClosed\":true},"
+                + "\"userReports\":{\"securityEmails\":true,\"securityContact\":\"soc@example.test\",\"linkDays\":3}}").status());
         ChromeDriver chrome = signIn("manager", null);
         try {
             chrome.get(consoleUrl() + "#/realm");
             WebElement days = wait(chrome).until(ExpectedConditions.visibilityOfElementLocated(By.id("br-config-grace-days")));
             days.clear();
             days.sendKeys("3");
+            WebElement contact = chrome.findElement(By.id("br-config-security-contact"));
+            assertEquals("soc@example.test", contact.getAttribute("value"), "the form shows the saved settings");
+            contact.clear();
+            contact.sendKeys("cert@example.test");
             chrome.findElement(By.id("br-config-save")).click();
             wait(chrome).until(ExpectedConditions.textToBePresentInElementLocated(By.id("br-config"), "The realm defaults are saved."));
-            assertEquals(3, api.get("/config").json().at("/grace/days").asInt(), api.get("/config").toString());
+            JsonNode saved = api.get("/config").json();
+            assertEquals(3, saved.at("/grace/days").asInt(), saved.toString());
+            // what the form shows survives its save: breached-password and report settings are not reset to defaults
+            assertEquals("{\"checkAtLogin\":false,\"rangeApiUrl\":null,\"offlineCorpus\":true,\"minCount\":5,\"failClosed\":true}",
+                    saved.get("breachedPasswords").toString());
+            assertEquals("{\"securityEmails\":true,\"securityContact\":\"cert@example.test\",\"linkDays\":3}", saved.get("userReports").toString());
             check(chrome, "realm-saved");
 
             // out of range: the API refuses it, the page says why, and nothing changed

@@ -122,11 +122,26 @@ async function renderConfig(ctx, el) {
     const passwordAge = textField(t('config.passwordAgeDays'), {type: 'number', min: '0', max: '3650', value: String(c.hygiene.passwordAgeDays), id: 'br-config-password-age'}, t('config.passwordAgeDays.help'));
     const roles = textField(t('config.breakGlassRoles'), {value: (c.breakGlass.roles || []).join(', '), id: 'br-config-roles'}, t('config.list.help'));
     const groups = textField(t('config.breakGlassGroups'), {value: (c.breakGlass.groups || []).join(', '), id: 'br-config-groups'}, t('config.list.help'));
+    const bp = c.breachedPasswords || {};
+    const ur = c.userReports || {};
+    const pwLogin = checkbox(t('config.pwCheckAtLogin'), !!bp.checkAtLogin, {id: 'br-config-pw-login'});
+    const pwOffline = checkbox(t('config.pwOfflineCorpus'), bp.offlineCorpus !== false, {id: 'br-config-pw-offline'});
+    const pwClosed = checkbox(t('config.pwFailClosed'), !!bp.failClosed, {id: 'br-config-pw-closed'});
+    const pwRange = textField(t('config.pwRangeApiUrl'), {value: bp.rangeApiUrl || '', id: 'br-config-pw-range'}, t('config.pwRangeApiUrl.help'));
+    const pwMin = textField(t('config.pwMinCount'), {type: 'number', min: '1', max: '1000000', value: String(bp.minCount || 1), id: 'br-config-pw-min'});
+    const urEmails = checkbox(t('config.securityEmails'), !!ur.securityEmails, {id: 'br-config-security-emails'});
+    const urContact = textField(t('config.securityContact'), {type: 'email', value: ur.securityContact || '', id: 'br-config-security-contact'}, t('config.securityContact.help'));
+    const urDays = textField(t('config.linkDays'), {type: 'number', min: '1', max: '30', value: String(ur.linkDays || 7), id: 'br-config-link-days'});
     const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
     const form = h('form', {class: 'pf-v5-c-form', novalidate: true, id: 'br-config-form'},
         factors.group, enrol.group, h('div', {class: 'br-row'}, graceDays.group, graceSkips.group), enforcement.group,
         h('div', {class: 'pf-v5-c-form__group'}, h('div', {class: 'pf-v5-c-form__group-control'}, reminders.el, nudges.el)),
         h('div', {class: 'br-row'}, everyDays.group, passwordAge.group), roles.group, groups.group,
+        h('h3', {class: 'pf-v5-c-title pf-m-md', id: 'br-config-signals'}, t('config.signals')),
+        h('div', {class: 'pf-v5-c-form__group'}, h('div', {class: 'pf-v5-c-form__group-control'}, pwLogin.el, pwOffline.el, pwClosed.el)),
+        h('div', {class: 'br-row'}, pwRange.group, pwMin.group),
+        h('div', {class: 'pf-v5-c-form__group'}, h('div', {class: 'pf-v5-c-form__group-control'}, urEmails.el)),
+        h('div', {class: 'br-row'}, urContact.group, urDays.group),
         ro ? h('p', {class: 'br-explain'}, t('realm.needs', {right: 'manage-realm'})) : h('div', {class: 'pf-v5-c-form__group pf-m-action'},
             h('div', {class: 'pf-v5-c-form__actions'}, h('button', {type: 'submit', class: 'pf-v5-c-button pf-m-primary', id: 'br-config-save'}, t('action.save')))));
     if (ro) {
@@ -142,7 +157,11 @@ async function renderConfig(ctx, el) {
             remindersEnabled: reminders.input.checked,
             hygiene: {mfaNudges: nudges.input.checked, everyDays: Number(everyDays.input.value), passwordAgeDays: Number(passwordAge.input.value)},
             enforcement: enforcement.select.value,
-            breakGlass: {roles: list(roles.input.value), groups: list(groups.input.value)}
+            breakGlass: {roles: list(roles.input.value), groups: list(groups.input.value)},
+            breachedPasswords: {checkAtLogin: pwLogin.input.checked, rangeApiUrl: pwRange.input.value.trim() || null,
+                offlineCorpus: pwOffline.input.checked, minCount: Number(pwMin.input.value), failClosed: pwClosed.input.checked},
+            userReports: {securityEmails: urEmails.input.checked, securityContact: urContact.input.value.trim() || null,
+                linkDays: Number(urDays.input.value)}
         };
         try {
             c = (await put(ctx.realm, '/config', {json: body})).body;

@@ -1,0 +1,290 @@
+package dev.breachresponse.keycloak.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.AdminEventRepresentation;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.testframework.annotations.InjectRealm;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.injection.LifeCycle;
+import org.keycloak.testframework.mail.MailServer;
+import org.keycloak.testframework.mail.annotations.InjectMailServer;
+import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.remote.timeoffset.InjectTimeOffSet;
+import org.keycloak.testframework.remote.timeoffset.TimeOffSet;
+import org.keycloak.testsuite.util.oauth.AccessTokenResponse;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * "This wasn't me": security emails for a password change and a second factor added or removed (real required
+ * actions, an admin's reset and removal), in the user's language, through the framework's mail server; the report
+ * link from the received email, followed in the browser (HtmlUnit): the GET changes nothing, the button flags the
+ * user, revokes a live session and emails the security contact; the same link again, a forged and an expired one
+ * change nothing.
+ */
+@KeycloakIntegrationTest(config = BreachServerConfig.class)
+class UserReportsIT extends LoginTestBase {
+
+    static final String CONTACT = "soc@example.test";
+    static final Pattern REPORT_LINK = Pattern.compile("https?://[^\\s\"<>]+/breach-response/report\\?key=[^\\s\"<>]+");
+    static final Pattern ANY_LINK = Pattern.compile("https?://[^\\s\"<>]+");
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @InjectRealm(config = EnforcementRealm.class, lifecycle = LifeCycle.METHOD)
+    ManagedRealm realm;
+
+    @InjectMailServer
+    MailServer mail;
+
+    @InjectTimeOffSet
+    TimeOffSet timeOffSet;
+
+    @Override
+    ManagedRealm realm() {
+        return realm;
+    }
+
+    /** Messages the mail server held before this test (it serves every test of the server). */
+    int seen;
+
+    @BeforeEach
+    void setUp() {
+        seen = mail.getReceivedMessages().length;
+        assertTrue(fx.setup().get("changed").asBoolean());
+        BreachApi.Reply r = api.putJson("/config", "{\"userReports\":{\"securityEmails\":true,\"securityContact\":\"" + CONTACT + "\"}}");
+        assertEquals(200, r.status(), r.toString());
+    }
+
+    @AfterEach
+    void resetTime() {
+        timeOffSet.set(0);
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------
+
+    /** The messages received in this test that went to {@code address}. */
+    List<MimeMessage> to(String address) throws Exception {
+        List<MimeMessage> out = new ArrayList<>();
+        MimeMessage[] all = mail.getReceivedMessages();
+        for (MimeMessage m : java.util.Arrays.copyOfRange(all, Math.min(seen, all.length), all.length)) {
+            if (m.getAllRecipients()[0].toString().equals(address)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** Waits until {@code address} has received {@code n} messages; returns the last. */
+    MimeMessage awaitMail(String address, int n) throws Exception {
+        long until = System.currentTimeMillis() + 15_000;
+        while (to(address).size() < n && System.currentTimeMillis() < until) {
+            Thread.sleep(100);
+        }
+        List<MimeMessage> got = to(address);
+        assertTrue(got.size() >= n, address + " received " + got.size() + " of " + n);
+        return got.get(n - 1);
+    }
+
+    static String reportLink(MimeMessage m) throws Exception {
+        Matcher matcher = REPORT_LINK.matcher(Mails.text(m));
+        assertTrue(matcher.find(), "no report link in: " + Mails.text(m));
+        return matcher.group();
+    }
+
+    /** Every link in the html part: the report link and nothing else (no link that signs anybody in). */
+    static void onlyTheReportLink(MimeMessage m) throws Exception {
+        Matcher any = ANY_LINK.matcher(Mails.html(m));
+        int links = 0;
+        while (any.find()) {
+            assertTrue(any.group().contains("/breach-response/report?key="), "unexpected link " + any.group());
+            links++;
+        }
+        assertEquals(1, links, Mails.html(m));
+    }
+
+    void adminResetsPassword(String username, String password) {
+        CredentialRepresentation c = new CredentialRepresentation();
+        c.setType(CredentialRepresentation.PASSWORD);
+        c.setValue(password);
+        c.setTemporary(false);
+        realm.admin().users().get(fx.userId(username)).resetPassword(c);
+    }
+
+    void requireAction(String username, String action) {
+        UserRepresentation u = realm.admin().users().get(fx.userId(username)).toRepresentation();
+        u.setRequiredActions(List.of(action));
+        realm.admin().users().get(u.getId()).update(u);
+    }
+
+    HttpResponse<String> post(String link, String key) throws Exception {
+        String action = link.substring(0, link.indexOf('?'));
+        return HTTP.send(HttpRequest.newBuilder(URI.create(action)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("key=" + URLEncoder.encode(key, StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String keyOf(String link) {
+        return java.net.URLDecoder.decode(link.substring(link.indexOf("key=") + 4), StandardCharsets.UTF_8);
+    }
+
+    /** The realm's BREACH_USER_REPORT admin events about this user. */
+    List<AdminEventRepresentation> reportEvents(String username) {
+        String userId = fx.userId(username);
+        return realm.admin().getAdminEvents().stream()
+                .filter(e -> "BREACH_USER_REPORT".equals(e.getResourceType()) && e.getResourcePath().endsWith("/" + userId)).toList();
+    }
+
+    /** Clears the browser's SSO cookie (cookies go per host: delete them on a Keycloak page that does not redirect). */
+    void signOutBrowser() {
+        driver.open(urls.getBase() + "/realms/" + realm.getName() + "/.well-known/openid-configuration");
+        driver.driver().manage().deleteAllCookies();
+    }
+
+    // --- tests ---------------------------------------------------------------------------------------------
+
+    @Test
+    void securityEmailsTellOfEachChangeInTheUsersLanguageWithOnlyTheReportLink() throws Exception {
+        EnforcementRealm.englishAndGermanWithDaveInGerman(realm, null);
+        requireAction("dave", "UPDATE_PASSWORD");
+        oauth.openLoginForm();
+        pages.submitPassword("dave");
+        assertTrue(pages.onPage("password-new"), pages.pageText());
+        driver.findElement(By.id("password-new")).sendKeys("N3w-Passw0rd!long-enough");
+        driver.findElement(By.id("password-confirm")).sendKeys("N3w-Passw0rd!long-enough");
+        pages.submit(By.cssSelector("#kc-passwd-update-form button[type=submit]"));
+        MimeMessage changed = awaitMail("dave@example.test", 1);
+        assertEquals("Ihr Passwort wurde geändert", changed.getSubject());
+        assertTrue(Mails.text(changed).contains("Das war ich nicht"), Mails.text(changed));
+        onlyTheReportLink(changed);
+        Mails.keep(changed, "security-password-changed-de");
+
+        requireAction("alice", "CONFIGURE_TOTP");
+        signOutBrowser();
+        oauth.openLoginForm();
+        pages.submitPassword("alice");
+        pages.enrolTotp();
+        MimeMessage added = awaitMail("alice@example.test", 1);
+        assertEquals("A sign-in factor was added to your account", added.getSubject());
+        assertTrue(Mails.text(added).contains("A second factor (authenticator app) was added to your account alice"), Mails.text(added));
+        onlyTheReportLink(added);
+        Mails.keep(added, "security-factor-added-en");
+
+        String alice = fx.userId("alice");
+        CredentialRepresentation otp = realm.admin().users().get(alice).credentials().stream()
+                .filter(c -> "otp".equals(c.getType())).findFirst().orElseThrow();
+        realm.admin().users().get(alice).removeCredential(otp.getId());
+        MimeMessage removed = awaitMail("alice@example.test", 2);
+        assertEquals("A sign-in factor was removed from your account", removed.getSubject());
+        onlyTheReportLink(removed);
+        assertEquals(1, to("dave@example.test").size(), "one email per change (not one per Keycloak event type)");
+        assertEquals(0, to(CONTACT).size(), "the security contact hears of reports only");
+    }
+
+    @Test
+    void theReportLinkFlagsRevokesAndTellsTheSecurityContactOnce() throws Exception {
+        AccessTokenResponse before = oauth.doPasswordGrantRequest("bob", Realms.PASSWORD);
+        assertEquals(200, before.getStatusCode());
+        adminResetsPassword("bob", "An0ther-Passw0rd!long");
+        String link = reportLink(awaitMail("bob@example.test", 1));
+
+        ChromeDriver chrome = FactorChoiceIT.chromium();
+        LoginPages in = new LoginPages(chrome);
+        try {
+            chrome.get(link);
+            assertTrue(in.onPage("kc-breach-report"), "a confirmation page: " + in.pageText());
+            assertTrue(in.pageText().contains("The password of your account bob was changed."), in.pageText());
+            FactorChoiceIT.screenshot(chrome, "report-confirm-en");
+            chrome.get(link); // a mail scanner or a second look: the GET changes nothing
+            assertEquals(404, api.get("/incidents/user-reported/flags/" + fx.userId("bob")).status(), "nothing happened on GET");
+            assertEquals(200, oauth.doRefreshTokenRequest(before.getRefreshToken()).getStatusCode(), "the session lives on GET");
+
+            in.submit(By.id("kc-breach-report"));
+            assertTrue(in.onPage("breach-report-done"), in.pageText());
+            FactorChoiceIT.screenshot(chrome, "report-done-en");
+            chrome.get(link);
+            assertTrue(in.onPage("breach-report-used"), "the same link again: " + in.pageText());
+            FactorChoiceIT.screenshot(chrome, "report-used-en");
+        } finally {
+            chrome.quit();
+        }
+        var flag = fx.flagOf("user-reported", "bob");
+        assertEquals("FLAGGED", flag.get("state").asText(), flag.toString());
+        assertTrue(flag.get("history").toString().contains("\"actor\":{\"type\":\"USER\",\"id\":\"" + fx.userId("bob") + "\"}"), flag.toString());
+        assertTrue(flag.get("history").toString().contains("reported by the user: password-changed"), flag.toString());
+        assertEquals("[\"password\",\"credential\"]", api.get("/incidents/user-reported").json().get("exposedData").toString());
+        AccessTokenResponse refreshed = oauth.doRefreshTokenRequest(before.getRefreshToken());
+        assertEquals(400, refreshed.getStatusCode(), "the live session was revoked");
+        assertEquals("invalid_grant", refreshed.getError());
+
+        MimeMessage soc = awaitMail(CONTACT, 1);
+        assertEquals("Account bob reported a change they did not make", soc.getSubject());
+        assertTrue(Mails.text(soc).contains("User bob (id " + fx.userId("bob") + ")"), Mails.text(soc));
+        assertFalse(ANY_LINK.matcher(Mails.text(soc)).find(), "no link in the security contact's email: " + Mails.text(soc));
+        Mails.keep(soc, "report-received-en");
+        assertEquals(1, reportEvents("bob").size(), "one admin event");
+
+        HttpResponse<String> again = post(link, keyOf(link));
+        assertEquals(410, again.statusCode());
+        assertTrue(again.body().contains("breach-report-used"), again.body());
+        assertEquals("no-store", again.headers().firstValue("Cache-Control").orElse(""));
+
+        adminResetsPassword("bob", "Y3t-Another-Passw0rd!");
+        String second = reportLink(awaitMail("bob@example.test", 2));
+        HttpResponse<String> within = post(second, keyOf(second));
+        assertEquals(200, within.statusCode());
+        assertTrue(within.body().contains("breach-report-already"), "one report per user and hour acts: " + within.body());
+        Thread.sleep(1000);
+        assertEquals(1, to(CONTACT).size(), "the security contact heard once");
+        assertEquals(1, reportEvents("bob").size());
+    }
+
+    @Test
+    void forgedAndExpiredLinksChangeNothing() throws Exception {
+        adminResetsPassword("carol", "An0ther-Passw0rd!long");
+        String link = reportLink(awaitMail("carol@example.test", 1));
+        String key = keyOf(link);
+        String forged = key.substring(0, key.length() - 4) + (key.endsWith("AAAA") ? "BBBB" : "AAAA");
+        HttpResponse<String> f = post(link, forged);
+        assertEquals(400, f.statusCode());
+        assertTrue(f.body().contains("breach-report-invalid"), f.body());
+        assertEquals(400, post(link, "").statusCode());
+        assertEquals(400, post(link, "x".repeat(5000)).statusCode());
+
+        timeOffSet.set(8 * 86_400);
+        HttpResponse<String> expired = post(link, key);
+        assertEquals(410, expired.statusCode());
+        assertTrue(expired.body().contains("breach-report-expired"), expired.body());
+        driver.open(link);
+        assertTrue(pages.onPage("breach-report-expired"), pages.pageText());
+        timeOffSet.set(0);
+
+        assertEquals(404, api.get("/incidents/user-reported/flags/" + fx.userId("carol")).status(), "nobody flagged");
+        assertEquals(0, to(CONTACT).size());
+        assertEquals(0, reportEvents("carol").size());
+        HttpResponse<String> valid = post(link, key);
+        assertEquals(200, valid.statusCode(), "the untouched link still works once its time is back: " + valid.body());
+        assertNotNull(fx.flagOf("user-reported", "carol"));
+    }
+}
