@@ -29,6 +29,9 @@ import dev.breachresponse.keycloak.incident.StandingIncidents;
  */
 public final class ConfigResource {
 
+    /** The id of the password policy {@code password.BreachedPasswordPolicyProviderFactory} registers. */
+    static final String BREACHED_PASSWORD_POLICY = "breached-password";
+
     private final AdminContext ctx;
     private final KeycloakSession session;
     private final AdminEventBuilder events;
@@ -71,6 +74,11 @@ public final class ConfigResource {
                 if (!BreakGlass.groupExists(session, ctx.realm(), group)) {
                     throw ApiException.badRequest("breakGlass.groups: this realm has no group '" + group + "' (a path such as /break-glass)");
                 }
+            }
+            if (settings.breachedPasswords().checkAtLogin() && !ctx.realm().getPasswordPolicy().getPolicies().contains(BREACHED_PASSWORD_POLICY)) {
+                // without it, a flagged user could set the same breached password again, and every login would re-flag them
+                throw ApiException.badRequest("breachedPasswords.checkAtLogin needs the realm's password policy '" + BREACHED_PASSWORD_POLICY
+                        + "' (Authentication > Policies > Password policy > Not a breached password), so that a breached password cannot be set again");
             }
             ObjectNode json = RealmSettingsCodec.toJson(settings);
             ctx.store().saveRealmConfig(ctx.realm(), json.toString(), Api.actor(ctx.auth()));

@@ -1,5 +1,7 @@
 package dev.breachresponse.keycloak.authn;
 
+import java.util.Map;
+
 import org.jboss.logging.Logger;
 import org.keycloak.events.Details;
 import org.keycloak.events.Event;
@@ -70,6 +72,19 @@ final class BreachEventListener implements EventListenerProvider {
      * {@code UPDATE_PASSWORD}, {@code UPDATE_TOTP} and {@code REMOVE_TOTP} for the same change (one email per change).
      */
     private void securityNotice(Event event) {
+        Map<String, String> details = event.getDetails();
+        String previousEmail = details == null ? null : details.get(Details.PREVIOUS_EMAIL);
+        if (event.getUserId() != null && event.getRealmId() != null && previousEmail != null && !previousEmail.isBlank()
+                && !previousEmail.equalsIgnoreCase(details.get(Details.UPDATED_EMAIL))) {
+            // UPDATE_EMAIL, or UPDATE_PROFILE with the address changed: told to the previous address
+            RealmModel realm = session.realms().getRealm(event.getRealmId());
+            String once = "breach-response.email-changed." + event.getUserId() + "." + previousEmail;
+            if (realm != null && session.getAttribute(once) == null) {
+                session.setAttribute(once, Boolean.TRUE); // one email when one change comes as UPDATE_EMAIL and UPDATE_PROFILE
+                SecurityNotices.emailChangedAfterCommit(session, realm, event.getUserId(), previousEmail);
+            }
+            return;
+        }
         if (event.getUserId() == null || event.getRealmId() == null
                 || (event.getType() != EventType.UPDATE_CREDENTIAL && event.getType() != EventType.REMOVE_CREDENTIAL)) {
             return;
@@ -120,12 +135,25 @@ final class BreachEventListener implements EventListenerProvider {
         if (user == null) {
             return;
         }
-        SecurityNotices.afterCommit(session, realm, userId, Change.FACTOR_REMOVED, null);
+        String removedType = adminDetail(event, Details.CREDENTIAL_TYPE);
+        if (!PasswordCredentialModel.TYPE.equals(removedType)) {
+            SecurityNotices.afterCommit(session, realm, userId, Change.FACTOR_REMOVED,
+                    Factor.byCredentialType(removedType).map(f -> f.key).orElse(null));
+        }
         String adminId = event.getAuthDetails() == null ? null : event.getAuthDetails().getUserId();
         Actor actor = adminId == null ? Actor.SYSTEM : Actor.admin(adminId);
         int reopened = Remediation.reopenIfNoFactor(session, realm, user, "removed by an admin", actor);
         if (reopened > 0) {
             LOG.infof("breach-response: %d flag(s) re-opened in realm %s: an admin removed the user's last allowed factor", reopened, realm.getName());
+        }
+    }
+
+    /** A detail of an admin event; null when absent, or on a Keycloak whose admin events carry no details. */
+    private static String adminDetail(AdminEvent event, String name) {
+        try {
+            return event.getDetails() == null ? null : event.getDetails().get(name);
+        } catch (LinkageError e) {
+            return null;
         }
     }
 

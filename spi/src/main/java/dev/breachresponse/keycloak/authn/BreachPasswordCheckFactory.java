@@ -10,7 +10,7 @@ import org.keycloak.provider.ProviderConfigProperty;
 
 import dev.breachresponse.keycloak.support.NoLifecycle;
 
-/** Registers {@link BreachPasswordCheck}; setup places it after every password check of the flows it binds. */
+/** Registers {@link BreachPasswordCheck}; setup places it after every REQUIRED password check of the flows it binds. */
 public final class BreachPasswordCheckFactory implements AuthenticatorFactory, NoLifecycle<Authenticator> {
 
     public static final String ID = "breach-password-check";

@@ -50,6 +50,7 @@ public final class BreachedPasswordsFactory implements ProviderFactory<BreachedP
             String sha1 = Sha1Hex.of(password);
             boolean offline = settings.offlineCorpus() && (corpus != null || custom.size() > 0);
             String error = null;
+            boolean corpusAnswered = false;
             if (offline) {
                 if (custom.contains(sha1)) {
                     return new BreachedPasswords.Verdict(BreachedPasswords.Result.BREACHED, Long.MAX_VALUE, "custom", null);
@@ -60,12 +61,15 @@ public final class BreachedPasswordsFactory implements ProviderFactory<BreachedP
                         if (seen >= minCount) {
                             return new BreachedPasswords.Verdict(BreachedPasswords.Result.BREACHED, seen, "offline", null);
                         }
+                        corpusAnswered = true;
                     } catch (IOException e) {
                         error = "offline corpus unreadable";
                     }
                 }
             }
-            if (settings.rangeApiUrl() != null) {
+            // the offline corpus is the range API's data at rest: once it answered, the network is not asked (an
+            // air-gapped server with a corpus works with the default settings, and no lookup waits on a dead API)
+            if (settings.rangeApiUrl() != null && !corpusAnswered) {
                 RangeApi.Answer a = range.count(session.getProvider(HttpClientProvider.class).getHttpClient(), settings.rangeApiUrl(), sha1,
                         System.currentTimeMillis());
                 if (a.answered() && a.count() >= minCount) {

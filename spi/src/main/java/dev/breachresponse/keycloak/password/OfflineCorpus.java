@@ -2,6 +2,7 @@ package dev.breachresponse.keycloak.password;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ final class OfflineCorpus implements AutoCloseable {
     static final int SAMPLES = 64;
 
     private final Path path;
-    private final FileChannel channel;
+    /** Reopened when an interrupted reader closed it (a FileChannel closes itself when a reading thread is interrupted). */
+    private volatile FileChannel channel;
     private final long size;
     private final ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocate(WINDOW));
 
@@ -153,15 +155,35 @@ final class OfflineCorpus implements AutoCloseable {
     }
 
     private int read(ByteBuffer b, long position) throws IOException {
+        FileChannel c = channel;
+        try {
+            return read(c, b, position);
+        } catch (ClosedChannelException e) {
+            reopen(c);
+            if (Thread.currentThread().isInterrupted()) {
+                throw e; // this thread's own interrupt: its lookup fails, the next one reads the new channel
+            }
+            b.clear();
+            return read(channel, b, position); // another thread's interrupt closed it under this one
+        }
+    }
+
+    private static int read(FileChannel c, ByteBuffer b, long position) throws IOException {
         int total = 0;
         while (b.hasRemaining()) {
-            int r = channel.read(b, position + total);
+            int r = c.read(b, position + total);
             if (r < 0) {
                 break;
             }
             total += r;
         }
         return total;
+    }
+
+    private synchronized void reopen(FileChannel closed) throws IOException {
+        if (channel == closed && !closed.isOpen()) {
+            channel = FileChannel.open(path, StandardOpenOption.READ);
+        }
     }
 
     /** One line: where it starts, where the next one starts, its hash (null: not SHA1:COUNT) and count. */

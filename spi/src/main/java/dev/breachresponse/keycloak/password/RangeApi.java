@@ -96,12 +96,6 @@ final class RangeApi {
         return new Answer(range.count(sha1.substring(5)), null);
     }
 
-    /** Whether calls to {@code baseUrl} are being skipped now (for the status endpoint). */
-    boolean open(String baseUrl, long now) {
-        Breaker b = breakers.get(baseUrl);
-        return b != null && !b.allows(now);
-    }
-
     private record Fetched(Range range, String error) {
     }
 
@@ -251,20 +245,31 @@ final class RangeApi {
         }
     }
 
-    /** Consecutive failures open the circuit for a while; the first call after that is a trial. */
+    /**
+     * Consecutive failures open the circuit for a while; after that one call is let through as a trial (the others
+     * wait out another period unless it succeeds first).
+     */
     private static final class Breaker {
 
         private int failures;
         private long openUntil;
+        private long openFor;
 
         synchronized boolean allows(long now) {
-            return now >= openUntil;
+            if (now < openUntil) {
+                return false;
+            }
+            if (openUntil != 0) {
+                openUntil = now + openFor; // this call is the trial: nobody else until it ends
+            }
+            return true;
         }
 
         synchronized void failed(long now, Settings settings) {
             failures++;
             if (failures >= settings.breakerFailures()) {
-                openUntil = now + settings.breakerOpenMillis();
+                openFor = settings.breakerOpenMillis();
+                openUntil = now + openFor;
                 failures = settings.breakerFailures() - 1; // a failed trial opens it again at once
             }
         }

@@ -10,7 +10,9 @@ public enum Change {
     /** A second factor was added. */
     FACTOR_ADDED,
     /** A second factor was removed (by the user or an admin). */
-    FACTOR_REMOVED;
+    FACTOR_REMOVED,
+    /** The email address was changed (told to the previous address). */
+    EMAIL_CHANGED;
 
     /** {@code password-changed}, {@code factor-added}, {@code factor-removed}: in tokens, templates and history. */
     public String key() {

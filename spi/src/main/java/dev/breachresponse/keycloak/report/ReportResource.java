@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.UriBuilder;
 
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
+import org.keycloak.credential.CredentialModel;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.forms.login.LoginFormsProvider;
@@ -31,6 +32,7 @@ import org.keycloak.storage.adapter.InMemoryUserAdapter;
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.BreachResourceType;
 import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.incident.Factor;
 import dev.breachresponse.keycloak.incident.Flagging;
 import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.IncidentStore;
@@ -92,13 +94,10 @@ public final class ReportResource {
             return page(c, c.refused(), null);
         }
         ReportToken t = c.token();
-        long lifespan = Math.max(60, t.getExp() - Time.currentTime() + 60);
-        if (!session.singleUseObjects().putIfAbsent(t.serializeKey(), lifespan)) {
-            return page(c, "used", null);
-        }
         UserModel user = c.user();
-        if (!session.singleUseObjects().putIfAbsent("breach-report:" + realm.getId() + ":" + user.getId(), ONE_REPORT_PER_SECONDS)) {
-            return page(c, "already", null);
+        String rateKey = "breach-report:" + realm.getId() + ":" + user.getId();
+        if (session.singleUseObjects().contains(rateKey)) {
+            return page(c, "already", null); // the link stays usable (an hour later, or by the help desk's request)
         }
         Actor actor = Actor.user(user.getId());
         Flagging.Revocation revocation = SessionRevoker.byId(session, realm);
@@ -114,14 +113,26 @@ public final class ReportResource {
             // the incident was closed by an admin: no new flag, but the reporter is signed out all the same
             revocation.revoke(List.of(user.getId()));
         }
+        int removed = c.change() == Change.FACTOR_ADDED ? removeReportedFactor(user, t) : 0;
+        boolean emailRestored = c.change() == Change.EMAIL_CHANGED && restoreEmail(user, t);
+        // marked used last: a report that fails above rolls back and leaves the link usable; two concurrent POSTs of
+        // one link both got here, one wins the single-use store and the other's transaction is rolled back
+        long lifespan = Math.max(60, t.getExp() - Time.currentTime() + 60);
+        if (!session.singleUseObjects().putIfAbsent(t.serializeKey(), lifespan)) {
+            session.getTransactionManager().setRollbackOnly();
+            return page(c, "used", null);
+        }
+        session.singleUseObjects().put(rateKey, ONE_REPORT_PER_SECONDS, Map.of());
         Map<String, Object> representation = new LinkedHashMap<>();
         representation.put("userId", user.getId());
         representation.put("change", c.change().key());
         representation.put("incidentId", StandingIncidents.USER_REPORTED);
         representation.put("flagged", flagged);
+        representation.put("factorsRemoved", removed);
+        representation.put("emailRestored", emailRestored);
         SystemAdminEvents.emit(session, realm, BreachResourceType.BREACH_USER_REPORT,
                 "breach-response/incidents/" + StandingIncidents.USER_REPORTED + "/flags/" + user.getId(), representation, "breach-response-report");
-        tellSecurityContact(user, c.change());
+        tellSecurityContact(user, c.change(), removed);
         LOG.infof("breach-response: a user of realm %s reported a change they did not make (%s); flagged and signed out", realm.getName(), c.change().key());
         return page(c, "done", null);
     }
@@ -181,7 +192,40 @@ public final class ReportResource {
     }
 
     /** Emails the realm's security contact (after commit, in the realm's default language), when there is one. */
-    private void tellSecurityContact(UserModel user, Change change) {
+    /**
+     * For a reported "factor added": removes the user's credentials of that type created around the reported change
+     * (from a minute before it until it was told, Keycloak's clock), so that the factor someone else added cannot sign in
+     * after the user has proven their mailbox and set a new password. Returns how many were removed.
+     */
+    private int removeReportedFactor(UserModel user, ReportToken t) {
+        String type = t.getCredentialType();
+        if (type == null || Factor.byCredentialType(type).isEmpty() || t.getChangedAt() <= 0) {
+            return 0;
+        }
+        long from = t.getChangedAt() - 60_000;
+        long to = t.getChangedAt() + 5_000;
+        List<String> ids = user.credentialManager().getStoredCredentialsByTypeStream(type)
+                .filter(cr -> cr.getCreatedDate() != null && cr.getCreatedDate() >= from && cr.getCreatedDate() <= to)
+                .map(CredentialModel::getId).toList();
+        ids.forEach(user.credentialManager()::removeStoredCredentialById);
+        return ids.size();
+    }
+
+    /**
+     * For a reported email change: puts back the previous address, verified (the report came through a link sent to
+     * it), so that the mailbox proof at the next sign-in goes to the owner's mailbox, not to the new one.
+     */
+    private static boolean restoreEmail(UserModel user, ReportToken t) {
+        String previous = t.getPreviousEmail();
+        if (previous == null || previous.isBlank() || previous.equalsIgnoreCase(user.getEmail())) {
+            return false;
+        }
+        user.setEmail(previous);
+        user.setEmailVerified(true);
+        return true;
+    }
+
+    private void tellSecurityContact(UserModel user, Change change, int factorsRemoved) {
         String contact = Enforcement.settings(session, realm).userReports().securityContact();
         if (contact == null) {
             return;
@@ -212,6 +256,7 @@ public final class ReportResource {
                     attributes.put("change", change.key());
                     attributes.put("when", SecurityNotices.WHEN.format(Instant.ofEpochMilli(at)));
                     attributes.put("incidentId", StandingIncidents.USER_REPORTED);
+                    attributes.put("factorsRemoved", factorsRemoved);
                     try {
                         s.getProvider(EmailTemplateProvider.class).setRealm(r).setUser(to)
                                 .send("breachReportReceivedSubject", List.of(reporter.getUsername()), CONTACT_TEMPLATE, attributes);

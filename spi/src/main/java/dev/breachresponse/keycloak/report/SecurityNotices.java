@@ -19,8 +19,10 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.storage.adapter.InMemoryUserAdapter;
 
 import dev.breachresponse.keycloak.incident.Enforcement;
+import dev.breachresponse.keycloak.incident.Factor;
 import dev.breachresponse.keycloak.incident.RealmSettings;
 import dev.breachresponse.keycloak.support.AfterCommit;
 
@@ -49,6 +51,18 @@ public final class SecurityNotices {
      * @param factor the factor's key ({@code otp}, {@code webauthn}, …) for a factor change, else null
      */
     public static void afterCommit(KeycloakSession session, RealmModel realm, String userId, Change change, String factor) {
+        afterCommit(session, realm, userId, change, factor, null);
+    }
+
+    /**
+     * An email change, told to the previous address (the new one may be someone else's); a report from it restores
+     * that address.
+     */
+    public static void emailChangedAfterCommit(KeycloakSession session, RealmModel realm, String userId, String previousEmail) {
+        afterCommit(session, realm, userId, Change.EMAIL_CHANGED, null, previousEmail);
+    }
+
+    private static void afterCommit(KeycloakSession session, RealmModel realm, String userId, Change change, String factor, String previousEmail) {
         if (!Enforcement.settings(session, realm).userReports().securityEmails()) {
             return;
         }
@@ -57,26 +71,47 @@ public final class SecurityNotices {
         long at = Time.currentTimeMillis();
         AfterCommit.run(session, () -> {
             try {
-                KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> send(s, uri, realmId, userId, change, factor, at));
+                KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
+                        s -> send(s, uri, realmId, userId, change, factor, previousEmail, at));
             } catch (RuntimeException e) {
                 LOG.warnf("breach-response: could not send a security email: %s", e.getMessage());
             }
         });
     }
 
-    private static void send(KeycloakSession s, UriInfo uri, String realmId, String userId, Change change, String factor, long at) {
+    /** The user as an email recipient at their previous address (name and language kept). */
+    private static UserModel atPrevious(KeycloakSession s, RealmModel realm, UserModel user, String previousEmail) {
+        InMemoryUserAdapter to = new InMemoryUserAdapter(s, realm, user.getId());
+        to.setUsername(user.getUsername());
+        to.setFirstName(user.getFirstName());
+        to.setLastName(user.getLastName());
+        to.setEmail(previousEmail);
+        to.setEnabled(true);
+        String locale = user.getFirstAttribute(UserModel.LOCALE);
+        if (locale != null) {
+            to.setSingleAttribute(UserModel.LOCALE, locale);
+        }
+        return to;
+    }
+
+    private static void send(KeycloakSession s, UriInfo uri, String realmId, String userId, Change change, String factor,
+                             String previousEmail, long at) {
         RealmModel realm = s.realms().getRealm(realmId);
         if (realm == null) {
             return;
         }
         s.getContext().setRealm(realm); // the token is signed with this realm's key
         UserModel user = s.users().getUserById(realm, userId);
-        if (user == null || !user.isEnabled() || user.getEmail() == null || !user.isEmailVerified()) {
+        boolean toPrevious = change == Change.EMAIL_CHANGED;
+        if (user == null || !user.isEnabled() || (toPrevious ? previousEmail == null : user.getEmail() == null || !user.isEmailVerified())) {
             return;
         }
         RealmSettings.UserReports settings = Enforcement.settings(s, realm).userReports();
         int expires = Time.currentTime() + settings.linkDays() * 86_400;
-        String key = new ReportToken(userId, expires, change).serialize(s, realm, uri);
+        String credentialType = change == Change.FACTOR_ADDED ? Factor.byKey(factor).map(f -> f.credentialType).orElse(null) : null;
+        ReportToken token = new ReportToken(userId, expires, change, credentialType, at);
+        token.setPreviousEmail(toPrevious ? previousEmail : null);
+        String key = token.serialize(s, realm, uri);
         URI link = UriBuilder.fromUri(uri.getBaseUri()).path("realms").path(realm.getName()).path("breach-response").path("report")
                 .queryParam("key", key).build();
         Map<String, Object> attributes = new HashMap<>();
@@ -86,7 +121,7 @@ public final class SecurityNotices {
         attributes.put("reportUrl", link.toString());
         attributes.put("linkDays", settings.linkDays());
         try {
-            s.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(user)
+            s.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(toPrevious ? atPrevious(s, realm, user, previousEmail) : user)
                     .send("breachSecuritySubject." + change.key(), List.of(), TEMPLATE, attributes);
         } catch (EmailException e) {
             LOG.warnf("breach-response: could not send a security email in realm %s: %s", realm.getName(), e.getMessage());

@@ -218,7 +218,7 @@ public final class EnforcementAudit {
         String unchecked = uncheckedPassword(flow, new HashSet<>());
         out.add(new EntryPoint("password-check", name, flow.getAlias(), unchecked == null, unchecked == null ? null
                 : "Passwords typed at " + unchecked + " are not checked against breached passwords: add 'Breached password check'"
-                        + " (REQUIRED) right after it, or run setup again for the flows it built."));
+                        + " (REQUIRED) right after a REQUIRED password form, or run setup again for the flows it built."));
     }
 
     /** The first enabled password check of the flow or its enabled sub-flows without a breached-password check right after it. */
@@ -238,9 +238,15 @@ public final class EnforcementAudit {
                 if (inSub != null) {
                     return inSub;
                 }
-            } else if (BreachPasswordCheckFactory.AFTER.contains(e.getAuthenticator()) && (i + 1 == executions.size()
-                    || !BreachPasswordCheckFactory.ID.equals(executions.get(i + 1).getAuthenticator()))) {
-                return "'" + e.getAuthenticator() + "' in flow '" + flow.getAlias() + "'";
+            } else if (BreachPasswordCheckFactory.AFTER.contains(e.getAuthenticator())) {
+                if (e.getRequirement() != Requirement.REQUIRED) {
+                    // a REQUIRED check beside an ALTERNATIVE form would make Keycloak skip the form: it needs a sub-flow
+                    return "'" + e.getAuthenticator() + "' in flow '" + flow.getAlias() + "' (" + e.getRequirement()
+                            + ": put it and the check, both REQUIRED, into a sub-flow of its own that takes its place)";
+                }
+                if (i + 1 == executions.size() || !BreachPasswordCheckFactory.ID.equals(executions.get(i + 1).getAuthenticator())) {
+                    return "'" + e.getAuthenticator() + "' in flow '" + flow.getAlias() + "'";
+                }
             }
         }
         return null;

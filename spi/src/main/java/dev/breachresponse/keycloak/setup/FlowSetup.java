@@ -140,12 +140,18 @@ final class FlowSetup {
         return executions;
     }
 
+    /**
+     * A REQUIRED password check: only after one of these may the (REQUIRED) breached-password check go. Beside an
+     * ALTERNATIVE password form it would not: Keycloak runs only the REQUIRED executions of a sub-flow that has both,
+     * so the password form would be skipped (a passkey-or-password layout would then sign in with a username alone).
+     * Such forms are left as they are and reported by {@link EnforcementAudit}; DISABLED ones are ignored.
+     */
     private static boolean checksPassword(AuthenticationExecutionModel e) {
-        return !e.isAuthenticatorFlow() && BreachPasswordCheckFactory.AFTER.contains(e.getAuthenticator());
+        return !e.isAuthenticatorFlow() && e.getRequirement() == Requirement.REQUIRED && BreachPasswordCheckFactory.AFTER.contains(e.getAuthenticator());
     }
 
     /**
-     * Adds the breached-password check after each password check of a flow this setup built before it existed (its
+     * Adds the breached-password check after each REQUIRED password check of a flow this setup built before it existed (its
      * alias starts with {@value #ALIAS_PREFIX}; an admin's own flows are left as they are); returns how many it added.
      */
     int addPasswordChecks(AuthenticationFlowModel flow) {

@@ -93,4 +93,19 @@ class OfflineCorpusTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CustomLists.load(List.of(bad)));
         assertTrue(e.getMessage().contains("line 1"), e.getMessage());
     }
+
+    @Test
+    void aReaderInterruptedMidLookupDoesNotBreakTheCorpusForOthers() throws Exception {
+        try (OfflineCorpus c = OfflineCorpus.open(corpus(2000, "\n"))) {
+            Thread.currentThread().interrupt();
+            try {
+                c.count(Sha1Hex.of("password-7"));
+            } catch (IOException expected) {
+                // the interrupted lookup may fail; the channel it closed is replaced
+            } finally {
+                Thread.interrupted();
+            }
+            assertEquals(8, c.count(Sha1Hex.of("password-7")), "later lookups read again");
+        }
+    }
 }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
+import org.keycloak.representations.idm.AuthenticationFlowRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
@@ -105,7 +106,13 @@ class BreachedPasswordsIT extends LoginTestBase {
         return "http://127.0.0.1:" + range.getAddress().getPort();
     }
 
+    /** Saves the realm's breachedPasswords settings; turning the login check on first adds the password policy it needs. */
     void settings(String breachedPasswords) {
+        if (breachedPasswords.contains("\"checkAtLogin\":true")) {
+            var rep = realm.admin().toRepresentation();
+            rep.setPasswordPolicy("breached-password(1)");
+            realm.admin().update(rep);
+        }
         BreachApi.Reply r = api.putJson("/config", "{\"breachedPasswords\":" + breachedPasswords + "}");
         assertEquals(200, r.status(), r.toString());
     }
@@ -162,6 +169,9 @@ class BreachedPasswordsIT extends LoginTestBase {
     @Test
     void setupStatusListsPasswordFormsWithoutTheCheckWhileItIsOn() {
         assertFalse(api.get("/setup").body().contains("\"password-check\""), "not listed while the check is off");
+        BreachApi.Reply refused = api.putJson("/config", "{\"breachedPasswords\":{\"checkAtLogin\":true}}");
+        assertEquals(400, refused.status(), "without the password policy a flagged user could set the same breached password again");
+        assertTrue(refused.body().contains("needs the realm's password policy 'breached-password'"), refused.body());
         settings("{\"checkAtLogin\":true}");
         JsonNode status = api.get("/setup").json();
         int covered = 0;
@@ -189,13 +199,67 @@ class BreachedPasswordsIT extends LoginTestBase {
     }
 
     @Test
-    void aPasswordFromTheOfflineCorpusFlagsTheUserWhoMustProveTheMailboxFirst() {
+    void aPasswordOrPasskeyLayoutKeepsItsPasswordFormAndIsReportedAsUnchecked() {
+        var flows = realm.admin().flows();
+        AuthenticationFlowRepresentation top = new AuthenticationFlowRepresentation();
+        top.setAlias("passkey or password");
+        top.setProviderId("basic-flow");
+        top.setTopLevel(true);
+        top.setBuiltIn(false);
+        flows.createFlow(top).close();
+        flows.addExecution("passkey or password", Map.of("provider", "auth-username-form"));
+        flows.addExecutionFlow("passkey or password", Map.of("alias", "password or passkey", "type", "basic-flow", "description", "either"));
+        flows.addExecution("password or passkey", Map.of("provider", "auth-password-form"));
+        flows.addExecution("password or passkey", Map.of("provider", "webauthn-authenticator-passwordless"));
+        for (AuthenticationExecutionInfoRepresentation e : flows.getExecutions("passkey or password")) {
+            boolean alternative = "auth-password-form".equals(e.getProviderId()) || "webauthn-authenticator-passwordless".equals(e.getProviderId());
+            e.setRequirement(alternative ? "ALTERNATIVE" : "REQUIRED");
+            flows.updateExecutions("passkey or password", e);
+        }
+        var rep = realm.admin().toRepresentation();
+        rep.setBrowserFlow("passkey or password");
+        realm.admin().update(rep);
+        assertTrue(fx.setup().get("changed").asBoolean(), "setup binds a copy with the step-up");
+        String bound = realm.admin().toRepresentation().getBrowserFlow();
+        assertTrue(flows.getExecutions(bound).stream().noneMatch(e -> "breach-password-check".equals(e.getProviderId())),
+                "no REQUIRED check beside ALTERNATIVE forms (Keycloak would then skip the password form)");
+
+        oauth.openLoginForm();
+        driver.findElement(By.id("username")).sendKeys("alice");
+        pages.submit(By.id("kc-login"));
+        assertTrue(pages.onPage("password"), "the password is still asked: " + pages.pageText());
+        assertFalse(driver.getCurrentUrl().contains("code="), "no code for a username alone: " + driver.getCurrentUrl());
+        driver.findElement(By.id("password")).sendKeys(Realms.PASSWORD);
+        pages.submit(By.id("kc-login"));
+        assertNotNull(oauth.parseLoginResponse().getCode(), pages.pageText());
+
+        settings("{\"checkAtLogin\":true}");
+        JsonNode gap = null;
+        for (JsonNode g : api.get("/setup").json().get("gaps")) {
+            if ("password-check".equals(g.get("kind").asText()) && "browser".equals(g.get("name").asText())) {
+                gap = g;
+            }
+        }
+        assertNotNull(gap, "the audit names the unchecked alternative");
+        assertTrue(gap.get("detail").asText().contains("ALTERNATIVE: put it and the check, both REQUIRED, into a sub-flow"), gap.toString());
+    }
+
+    @Test
+    void aPasswordFromTheOfflineCorpusFlagsTheUserWhoMustProveTheMailboxFirst() throws Exception {
+        password("bob", BreachCorpus.BREACHED); // set before the realm refuses breached passwords
         settings("{\"checkAtLogin\":true,\"rangeApiUrl\":null}");
-        password("bob", BreachCorpus.BREACHED);
         browserLogin("bob", BreachCorpus.BREACHED);
         pages.continueNotice();
         assertTrue(pages.onPage("breach-mailbox-sent"), "the login stops at the mailbox proof: " + pages.pageText());
         assertTrue(mail.waitForIncomingEmail(10_000, 1), "mailbox-proof email");
+        driver.open(Mails.firstLink(mail.getLastReceivedMessage()));
+        if (!driver.driver().findElements(By.partialLinkText("proceed")).isEmpty()) {
+            driver.findElement(By.partialLinkText("proceed")).click();
+        }
+        if (!pages.onPage("password-new")) {
+            pages.enrolTotp(); // Keycloak may order the emailed actions with the enrolment first
+        }
+        assertTrue(pages.onPage("password-new"), "the proven mailbox leads to a new password: " + pages.pageText());
 
         JsonNode flag = fx.flagOf("breached-passwords", "bob");
         assertEquals("FLAGGED", flag.get("state").asText(), flag.toString());
@@ -219,8 +283,8 @@ class BreachedPasswordsIT extends LoginTestBase {
 
     @Test
     void theRangeApiSeesOnlyTheFiveDigitPrefixAndItsHitFlags() {
-        settings("{\"checkAtLogin\":true,\"rangeApiUrl\":\"" + rangeUrl() + "/\",\"offlineCorpus\":false}");
         password("bob", RANGE_ONLY);
+        settings("{\"checkAtLogin\":true,\"rangeApiUrl\":\"" + rangeUrl() + "/\",\"offlineCorpus\":false}");
         AccessTokenResponse denied = oauth.doPasswordGrantRequest("bob", RANGE_ONLY);
         assertEquals(400, denied.getStatusCode(), "flagged with an exposed password: no tokens by direct grant");
         assertEquals("FLAGGED", fx.flagOf("breached-passwords", "bob").get("state").asText());
@@ -245,6 +309,14 @@ class BreachedPasswordsIT extends LoginTestBase {
         try (ServerSocket s = new ServerSocket(0)) {
             dead = s.getLocalPort(); // nothing listens there once closed
         }
+        // with the offline corpus on, its answer is enough: the dead range API is not asked, nothing is unavailable
+        settings("{\"checkAtLogin\":true,\"rangeApiUrl\":\"http://127.0.0.1:" + dead + "\"}");
+        double unavailable = metric("unavailable");
+        double clean = metric("clean");
+        assertEquals(200, oauth.doPasswordGrantRequest("alice", Realms.PASSWORD).getStatusCode());
+        assertEquals(unavailable, metric("unavailable"), "the offline corpus answered");
+        assertTrue(metric("clean") >= clean + 1, "counted clean");
+
         settings("{\"checkAtLogin\":true,\"rangeApiUrl\":\"http://127.0.0.1:" + dead + "\",\"offlineCorpus\":false}");
         double before = metric("unavailable");
         assertEquals(200, oauth.doPasswordGrantRequest("alice", Realms.PASSWORD).getStatusCode(), "fail-open by default");

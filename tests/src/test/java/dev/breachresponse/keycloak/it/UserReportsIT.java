@@ -287,4 +287,49 @@ class UserReportsIT extends LoginTestBase {
         assertEquals(200, valid.statusCode(), "the untouched link still works once its time is back: " + valid.body());
         assertNotNull(fx.flagOf("user-reported", "carol"));
     }
+
+    @Test
+    void reportingAFactorAddedRemovesThatFactor() throws Exception {
+        requireAction("alice", "CONFIGURE_TOTP");
+        oauth.openLoginForm();
+        pages.submitPassword("alice");
+        pages.enrolTotp();
+        String alice = fx.userId("alice");
+        assertTrue(realm.admin().users().get(alice).credentials().stream().anyMatch(c -> "otp".equals(c.getType())));
+        String link = reportLink(awaitMail("alice@example.test", 1));
+
+        HttpResponse<String> done = post(link, keyOf(link));
+        assertEquals(200, done.statusCode(), done.body());
+        assertTrue(done.body().contains("breach-report-done"), done.body());
+        assertFalse(realm.admin().users().get(alice).credentials().stream().anyMatch(c -> "otp".equals(c.getType())),
+                "the factor someone else added cannot sign in after the mailbox proof and a new password");
+        assertEquals("FLAGGED", fx.flagOf("user-reported", "alice").get("state").asText());
+        assertTrue(Mails.text(awaitMail(CONTACT, 1)).contains("The second factor added at that time was removed"));
+    }
+
+    @Test
+    void anEmailChangeIsToldToThePreviousAddressAndAReportPutsItBack() throws Exception {
+        requireAction("bob", "UPDATE_PROFILE");
+        oauth.openLoginForm();
+        pages.submitPassword("bob");
+        assertTrue(pages.onPage("email"), "the update-profile page: " + pages.pageText());
+        driver.findElement(By.id("email")).clear();
+        driver.findElement(By.id("email")).sendKeys("attacker@example.test");
+        pages.submit(By.cssSelector("[type=submit]"));
+        assertEquals("attacker@example.test", realm.admin().users().get(fx.userId("bob")).toRepresentation().getEmail());
+
+        MimeMessage told = awaitMail("bob@example.test", 1);
+        assertEquals("The email address of your account was changed", told.getSubject());
+        onlyTheReportLink(told);
+        assertEquals(0, to("attacker@example.test").size(), "the new address is not told");
+        Thread.sleep(500);
+        assertEquals(1, to("bob@example.test").size(), "one email for one change");
+
+        String link = reportLink(told);
+        assertEquals(200, post(link, keyOf(link)).statusCode());
+        UserRepresentation bob = realm.admin().users().get(fx.userId("bob")).toRepresentation();
+        assertEquals("bob@example.test", bob.getEmail(), "the mailbox proof goes to the owner's address again");
+        assertTrue(bob.isEmailVerified());
+        assertEquals("FLAGGED", fx.flagOf("user-reported", "bob").get("state").asText());
+    }
 }
