@@ -82,6 +82,7 @@ public final class ConfigResource {
             }
             ObjectNode json = RealmSettingsCodec.toJson(settings);
             ctx.store().saveRealmConfig(ctx.realm(), json.toString(), Api.actor(ctx.auth()));
+            Enforcement.settingsChanged(ctx.realm());
             if (settings.breachedPasswords().checkAtLogin()) {
                 // created now, with the settings just saved, so that concurrent first hits at login find it
                 StandingIncidents.breachedPasswords(session, ctx.realm(), Api.actor(ctx.auth()));

@@ -1,5 +1,7 @@
 package dev.breachresponse.keycloak.authn;
 
+import java.util.Map;
+
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -19,8 +21,10 @@ import org.keycloak.services.managers.AuthenticationManager;
 import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.Flagging;
 import dev.breachresponse.keycloak.incident.Incident;
+import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.RealmSettings;
 import dev.breachresponse.keycloak.incident.StandingIncidents;
+import dev.breachresponse.keycloak.incident.WebhookEvent;
 import dev.breachresponse.keycloak.metrics.BreachMetrics;
 import dev.breachresponse.keycloak.password.BreachedPasswords;
 import dev.breachresponse.keycloak.revocation.SessionRevoker;
@@ -91,6 +95,9 @@ final class BreachPasswordCheck implements Authenticator {
         RealmModel realm = context.getRealm();
         Incident incident = StandingIncidents.breachedPasswords(session, realm, StandingIncidents.BREACHED_PASSWORD_ACTOR).orElse(null);
         context.getEvent().detail(DETAIL, v.source());
+        session.getProvider(IncidentStore.class).webhooks().signal(realm, WebhookEvent.PASSWORD_BREACHED, user.getId(), Map.of(
+                "userId", user.getId(), "source", v.source(), "seen", v.band(), "incidentId", StandingIncidents.BREACHED_PASSWORDS,
+                "flagged", incident != null));
         if (incident == null) {
             LOG.debugf("breach-response: a breached password was used in realm %s; its standing incident is closed, so nobody is flagged",
                     realm.getName());

@@ -1,6 +1,5 @@
 package dev.breachresponse.keycloak.incident;
 
-import java.util.Iterator;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,12 +33,7 @@ final class BreachedPasswordsCodec {
             throw new IllegalArgumentException("breachedPasswords must be an object such as {\"checkAtLogin\": true, \"rangeApiUrl\": \""
                     + BreachedPasswords.PUBLIC_RANGE_API + "\"}");
         }
-        for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!FIELDS.contains(k)) {
-                throw new IllegalArgumentException("unknown field 'breachedPasswords." + k + "'; known: " + FIELDS);
-            }
-        }
+        JsonFields.rejectUnknown(b, FIELDS, "breachedPasswords");
         String url = d.rangeApiUrl();
         JsonNode u = b.get("rangeApiUrl");
         if (u != null) {
@@ -61,32 +55,14 @@ final class BreachedPasswordsCodec {
                 }
             }
         }
-        boolean login = bool(b, "checkAtLogin", d.checkAtLogin());
-        boolean offline = bool(b, "offlineCorpus", d.offlineCorpus());
-        boolean failClosed = bool(b, "failClosed", d.failClosed());
-        int min = d.minCount();
-        JsonNode m = b.get("minCount");
-        if (m != null) {
-            if (!m.isIntegralNumber() || !m.canConvertToInt() || m.intValue() < 1 || m.intValue() > MAX_MIN_COUNT) {
-                throw new IllegalArgumentException("breachedPasswords.minCount must be a whole number from 1 to " + MAX_MIN_COUNT);
-            }
-            min = m.intValue();
-        }
+        boolean login = JsonFields.bool(b, "checkAtLogin", d.checkAtLogin(), "breachedPasswords");
+        boolean offline = JsonFields.bool(b, "offlineCorpus", d.offlineCorpus(), "breachedPasswords");
+        boolean failClosed = JsonFields.bool(b, "failClosed", d.failClosed(), "breachedPasswords");
+        int min = JsonFields.integer(b, "minCount", d.minCount(), 1, MAX_MIN_COUNT, "breachedPasswords");
         if (login && url == null && !offline) {
             throw new IllegalArgumentException("breachedPasswords.checkAtLogin needs a source: a rangeApiUrl, or offlineCorpus set to true");
         }
         return new BreachedPasswords(login, url, offline, min, failClosed);
-    }
-
-    private static boolean bool(JsonNode parent, String field, boolean dflt) {
-        JsonNode v = parent.get(field);
-        if (v == null) {
-            return dflt;
-        }
-        if (!v.isBoolean()) {
-            throw new IllegalArgumentException("breachedPasswords." + field + " must be true or false");
-        }
-        return v.booleanValue();
     }
 
     static ObjectNode toJson(BreachedPasswords b) {

@@ -1,12 +1,16 @@
 package dev.breachresponse.keycloak.incident;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 import dev.breachresponse.keycloak.incident.IncidentStore.Exposure;
 
@@ -92,15 +96,51 @@ public final class Enforcement {
         session.removeAttribute(CACHE + realm.getId() + "." + user.getId());
     }
 
-    /** The realm's settings; defaults when none were saved or when they cannot be read. */
+    /**
+     * The realm attribute that versions the realm's settings: a random value, replaced in the transaction that saves
+     * them ({@link #settingsChanged}). It holds no setting; Keycloak's realm cache carries it to every node and drops
+     * it there when it changes, which is what tells a node that its copy of the settings is old.
+     */
+    static final String SETTINGS_VERSION = "breach-response.settings-version";
+
+    /** A node's copy of a realm's settings is re-read at the latest after this time, whatever the version says. */
+    static final long SETTINGS_MAX_AGE_MILLIS = 300_000;
+
+    private record CachedSettings(String version, RealmSettings settings, long readAt) {
+    }
+
+    private static final Map<String, CachedSettings> SETTINGS = new ConcurrentHashMap<>();
+
+    /**
+     * The realm's settings; defaults when none were saved or when they cannot be read. Kept per node and realm while
+     * the realm's {@value #SETTINGS_VERSION} attribute (from Keycloak's cached realm) is unchanged, for at most
+     * {@value #SETTINGS_MAX_AGE_MILLIS} ms: a login reads no table for them.
+     */
     public static RealmSettings settings(KeycloakSession session, RealmModel realm) {
+        String version = realm.getAttribute(SETTINGS_VERSION);
+        long now = System.currentTimeMillis();
+        CachedSettings cached = SETTINGS.get(realm.getId());
+        if (cached != null && Objects.equals(cached.version(), version) && now - cached.readAt() < SETTINGS_MAX_AGE_MILLIS) {
+            return cached.settings();
+        }
         try {
-            return session.getProvider(IncidentStore.class).realmConfig(realm)
+            RealmSettings read = session.getProvider(IncidentStore.class).realmConfig(realm)
                     .map(RealmSettingsCodec::fromStored)
                     .orElse(RealmSettings.DEFAULTS);
+            SETTINGS.put(realm.getId(), new CachedSettings(version, read, now));
+            return read;
         } catch (RuntimeException e) {
             LOG.errorf(e, "breach-response: could not read the settings of realm %s; using defaults", realm.getName());
             return RealmSettings.DEFAULTS;
         }
+    }
+
+    /**
+     * Call in the transaction that saves the realm's settings: replaces {@value #SETTINGS_VERSION}, so every node reads
+     * them again once it commits (Keycloak invalidates the cached realm across the cluster).
+     */
+    public static void settingsChanged(RealmModel realm) {
+        realm.setAttribute(SETTINGS_VERSION, KeycloakModelUtils.generateId());
+        SETTINGS.remove(realm.getId());
     }
 }

@@ -151,25 +151,11 @@ public final class PolicyCodec {
     }
 
     private static boolean bool(JsonNode parent, String field, boolean dflt, String where) {
-        JsonNode v = parent.get(field);
-        if (v == null) {
-            return dflt;
-        }
-        if (!v.isBoolean()) {
-            throw new IllegalArgumentException(where + "." + field + " must be true or false");
-        }
-        return v.booleanValue();
+        return JsonFields.bool(parent, field, dflt, where);
     }
 
     private static int integer(JsonNode parent, String field, int dflt, int min, int max, String where) {
-        JsonNode v = parent.get(field);
-        if (v == null) {
-            return dflt;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min || v.intValue() > max) {
-            throw new IllegalArgumentException(where + "." + field + " must be a whole number from " + min + " to " + max);
-        }
-        return v.intValue();
+        return JsonFields.integer(parent, field, dflt, min, max, where);
     }
 
     private static List<String> factors(JsonNode v, List<String> dflt) {

@@ -41,12 +41,7 @@ public final class RealmSettingsCodec {
         if (given == null || !given.isObject()) {
             throw new IllegalArgumentException("the body must be a JSON object");
         }
-        for (Iterator<String> it = given.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!TOP.contains(k)) {
-                throw new IllegalArgumentException("unknown field '" + k + "'; known: " + TOP);
-            }
-        }
+        JsonFields.rejectUnknown(given, TOP, null);
         RealmSettings d = RealmSettings.DEFAULTS;
         ObjectNode asPolicy = MAPPER.createObjectNode();
         if (given.has("allowedFactors")) {
@@ -156,12 +151,7 @@ public final class RealmSettingsCodec {
         if (!h.isObject()) {
             throw new IllegalArgumentException("hygiene must be an object such as {\"mfaNudges\": true, \"everyDays\": 30, \"passwordAgeDays\": 0}");
         }
-        for (Iterator<String> it = h.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!HYGIENE.contains(k)) {
-                throw new IllegalArgumentException("unknown field 'hygiene." + k + "'; known: " + HYGIENE);
-            }
-        }
+        JsonFields.rejectUnknown(h, HYGIENE, "hygiene");
         boolean nudges = d.mfaNudges();
         JsonNode n = h.get("mfaNudges");
         if (n != null) {

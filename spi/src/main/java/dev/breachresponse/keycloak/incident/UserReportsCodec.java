@@ -1,6 +1,5 @@
 package dev.breachresponse.keycloak.incident;
 
-import java.util.Iterator;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,20 +31,8 @@ final class UserReportsCodec {
         if (!r.isObject()) {
             throw new IllegalArgumentException("userReports must be an object such as {\"securityEmails\": true, \"securityContact\": \"soc@example.com\"}");
         }
-        for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!FIELDS.contains(k)) {
-                throw new IllegalArgumentException("unknown field 'userReports." + k + "'; known: " + FIELDS);
-            }
-        }
-        boolean emails = d.securityEmails();
-        JsonNode e = r.get("securityEmails");
-        if (e != null) {
-            if (!e.isBoolean()) {
-                throw new IllegalArgumentException("userReports.securityEmails must be true or false");
-            }
-            emails = e.booleanValue();
-        }
+        JsonFields.rejectUnknown(r, FIELDS, "userReports");
+        boolean emails = JsonFields.bool(r, "securityEmails", d.securityEmails(), "userReports");
         String contact = d.securityContact();
         JsonNode c = r.get("securityContact");
         if (c != null && !c.isNull()) {
@@ -55,14 +42,7 @@ final class UserReportsCodec {
             }
             contact = v;
         }
-        int days = d.linkDays();
-        JsonNode l = r.get("linkDays");
-        if (l != null) {
-            if (!l.isIntegralNumber() || !l.canConvertToInt() || l.intValue() < 1 || l.intValue() > 30) {
-                throw new IllegalArgumentException("userReports.linkDays must be a whole number of days from 1 to 30");
-            }
-            days = l.intValue();
-        }
+        int days = JsonFields.integer(r, "linkDays", d.linkDays(), 1, 30, "userReports");
         return new UserReports(emails, contact, days);
     }
 

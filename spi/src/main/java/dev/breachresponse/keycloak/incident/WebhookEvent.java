@@ -27,6 +27,10 @@ public enum WebhookEvent {
     FLAG_ESCALATED("flag.escalated"),
     /** A bulk flag job ended (succeeded, failed or cancelled), with its counts. */
     JOB_FINISHED("job.finished"),
+    /** A password typed at login was found in a breach source (docs/breached-passwords.md); never the password. */
+    PASSWORD_BREACHED("password.breached"),
+    /** A user reported from a security email that a change to their account was not theirs (docs/user-reports.md). */
+    USER_REPORTED("user.reported"),
     /** Sent on request ({@code POST /webhooks/{id}/test}) to check an endpoint; always delivered, never subscribed. */
     WEBHOOK_TEST("webhook.test");
 

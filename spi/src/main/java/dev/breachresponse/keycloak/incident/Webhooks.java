@@ -60,6 +60,13 @@ public interface Webhooks {
     String queueTest(Endpoint endpoint);
 
     /**
+     * Queues a signal event ({@link WebhookEvent#PASSWORD_BREACHED}, {@link WebhookEvent#USER_REPORTED}) for the realm's
+     * subscribed endpoints, in the current transaction; {@code data} is added to the payload's {@code data} (beside
+     * {@code realmId}); values are strings, numbers or booleans.
+     */
+    void signal(RealmModel realm, WebhookEvent type, String userId, Map<String, Object> data);
+
+    /**
      * Sends the endpoint's DEAD deliveries again: each back to PENDING with its attempts reset, the same message id
      * (receivers drop what they already have). Returns how many.
      */

@@ -42,6 +42,9 @@ import dev.breachresponse.keycloak.support.AfterCommit;
  *       {@code login} (a password just typed at login) or {@code policy} (a new password, password policy
  *       {@code breached-password}), {@code result} = {@code clean}, {@code breached}, {@code unavailable} (no source
  *       could answer: the login or change went on, or was refused where {@code failClosed} is set).</li>
+ *   <li>{@code keycloak_breach_user_reports_total{result}}: "This wasn't me" report posts, {@code result} =
+ *       {@code reported} (acted: flagged and signed out), {@code already} (another report of the user within the hour),
+ *       {@code refused} (a used, expired or invalid link).</li>
  * </ul>
  */
 public final class BreachMetrics {
@@ -61,6 +64,9 @@ public final class BreachMetrics {
     /** What a breached-password lookup found. */
     public enum PasswordCheck { CLEAN, BREACHED, UNAVAILABLE }
 
+    /** What a posted user report did. */
+    public enum UserReport { REPORTED, ALREADY, REFUSED }
+
     /** Outcomes of bulk subjects, as counted in {@link Job.Counts}. */
     enum Outcome { FLAGGED, ALREADY_FLAGGED, NOT_FOUND, AMBIGUOUS }
 
@@ -75,8 +81,15 @@ public final class BreachMetrics {
             "Webhook delivery attempts, by result");
 
     private static final Map<PasswordCheckAt, Map<PasswordCheck, Counter>> PASSWORD_CHECKS = passwordChecks();
+    private static final Map<UserReport, Counter> USER_REPORTS = counters(UserReport.class, "keycloak.breach.user.reports", "result",
+            "\"This wasn't me\" report posts, by result");
 
     private BreachMetrics() {
+    }
+
+    /** Counts a report post once its transaction has committed (a report that rolled back did nothing). */
+    public static void userReportAfterCommit(KeycloakSession session, UserReport result) {
+        AfterCommit.run(session, () -> USER_REPORTS.get(result).increment());
     }
 
     public static void passwordCheck(PasswordCheckAt where, PasswordCheck result) {

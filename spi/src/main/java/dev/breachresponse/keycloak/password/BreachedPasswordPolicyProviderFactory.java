@@ -1,8 +1,6 @@
 package dev.breachresponse.keycloak.password;
 
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.policy.PasswordPolicyConfigException;
@@ -13,6 +11,7 @@ import org.keycloak.policy.PolicyError;
 import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.RealmSettings;
 import dev.breachresponse.keycloak.metrics.BreachMetrics;
+import dev.breachresponse.keycloak.support.NoLifecycle;
 
 /**
  * Keycloak password policy {@code breached-password(N)}: a new password (registration, reset, update password, an
@@ -20,7 +19,7 @@ import dev.breachresponse.keycloak.metrics.BreachMetrics;
  * {@value #MESSAGE}. When no source can answer, the realm's {@code breachedPasswords.failClosed} decides: refuse with
  * {@value #UNAVAILABLE_MESSAGE}, or accept (the default). Sources: {@link BreachedPasswords}.
  */
-public final class BreachedPasswordPolicyProviderFactory implements PasswordPolicyProviderFactory {
+public final class BreachedPasswordPolicyProviderFactory implements PasswordPolicyProviderFactory, NoLifecycle<PasswordPolicyProvider> {
 
     public static final String ID = "breached-password";
 
@@ -100,21 +99,6 @@ public final class BreachedPasswordPolicyProviderFactory implements PasswordPoli
     @Override
     public boolean isMultiplSupported() {
         return false;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-        // sources are the breach-passwords SPI's
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-        // nothing to start
-    }
-
-    @Override
-    public void close() {
-        // nothing held
     }
 
     @Override

@@ -2,10 +2,7 @@ package dev.breachresponse.keycloak.password;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,10 +18,10 @@ import org.apache.http.HttpEntity;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpGet;
-import org.apache.http.conn.ConnectTimeoutException;
 import org.apache.http.impl.client.CloseableHttpClient;
 
 import dev.breachresponse.keycloak.support.BuildInfo;
+import dev.breachresponse.keycloak.support.HttpFailures;
 
 /**
  * A Pwned Passwords range API (k-anonymity): {@code GET {base}/range/{first 5 hex digits of the SHA-1}} with
@@ -137,27 +134,10 @@ final class RangeApi {
             Range r = Range.parse(new String(body, StandardCharsets.US_ASCII), now + settings.cacheTtlMillis());
             return r == null ? new Fetched(null, "malformed answer") : new Fetched(r, null);
         } catch (IOException | RuntimeException e) {
-            return new Fetched(null, timedOut.get() ? "timeout" : category(e));
+            return new Fetched(null, timedOut.get() ? "timeout" : HttpFailures.category(e));
         } finally {
             deadline.cancel(false);
         }
-    }
-
-    /** The kind of a failure, without host or address (logged). */
-    static String category(Throwable e) {
-        if (e instanceof SocketTimeoutException || e instanceof ConnectTimeoutException) {
-            return "timeout";
-        }
-        if (e instanceof ConnectException) {
-            return "connection refused";
-        }
-        if (e instanceof UnknownHostException) {
-            return "unknown host";
-        }
-        if (e instanceof javax.net.ssl.SSLException) {
-            return "TLS error";
-        }
-        return "I/O error";
     }
 
     /** One range: the suffixes' first 128 bits as sorted (hi, lo) pairs and their counts. */

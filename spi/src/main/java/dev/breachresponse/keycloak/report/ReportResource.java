@@ -38,6 +38,8 @@ import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.StandingIncidents;
 import dev.breachresponse.keycloak.incident.SystemAdminEvents;
+import dev.breachresponse.keycloak.incident.WebhookEvent;
+import dev.breachresponse.keycloak.metrics.BreachMetrics;
 import dev.breachresponse.keycloak.revocation.SessionRevoker;
 import dev.breachresponse.keycloak.support.AfterCommit;
 
@@ -91,12 +93,14 @@ public final class ReportResource {
     public Response report(@FormParam("key") String key) {
         Checked c = check(key);
         if (c.refused() != null) {
+            BreachMetrics.userReportAfterCommit(session, BreachMetrics.UserReport.REFUSED);
             return page(c, c.refused(), null);
         }
         ReportToken t = c.token();
         UserModel user = c.user();
         String rateKey = "breach-report:" + realm.getId() + ":" + user.getId();
         if (session.singleUseObjects().contains(rateKey)) {
+            BreachMetrics.userReportAfterCommit(session, BreachMetrics.UserReport.ALREADY);
             return page(c, "already", null); // the link stays usable (an hour later, or by the help desk's request)
         }
         Actor actor = Actor.user(user.getId());
@@ -130,9 +134,11 @@ public final class ReportResource {
         representation.put("flagged", flagged);
         representation.put("factorsRemoved", removed);
         representation.put("emailRestored", emailRestored);
+        session.getProvider(IncidentStore.class).webhooks().signal(realm, WebhookEvent.USER_REPORTED, user.getId(), representation);
         SystemAdminEvents.emit(session, realm, BreachResourceType.BREACH_USER_REPORT,
                 "breach-response/incidents/" + StandingIncidents.USER_REPORTED + "/flags/" + user.getId(), representation, "breach-response-report");
         tellSecurityContact(user, c.change(), removed);
+        BreachMetrics.userReportAfterCommit(session, BreachMetrics.UserReport.REPORTED);
         LOG.infof("breach-response: a user of realm %s reported a change they did not make (%s); flagged and signed out", realm.getName(), c.change().key());
         return page(c, "done", null);
     }

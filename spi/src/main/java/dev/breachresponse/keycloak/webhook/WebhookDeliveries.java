@@ -2,10 +2,7 @@ package dev.breachresponse.keycloak.webhook;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,13 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.net.ssl.SSLException;
-
 import org.apache.http.HttpEntity;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpPost;
-import org.apache.http.conn.ConnectTimeoutException;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.entity.ContentType;
 import org.apache.http.entity.StringEntity;
@@ -49,6 +43,7 @@ import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Webhooks;
 import dev.breachresponse.keycloak.metrics.BreachMetrics;
 import dev.breachresponse.keycloak.support.BuildInfo;
+import dev.breachresponse.keycloak.support.HttpFailures;
 import dev.breachresponse.keycloak.support.BulkActivity;
 
 /**
@@ -321,19 +316,7 @@ public final class WebhookDeliveries {
 
     /** The kind of a failed attempt, without host, address or port (so the delivery log is no port scanner). */
     static String category(Throwable e) {
-        if (e instanceof SocketTimeoutException || e instanceof ConnectTimeoutException) {
-            return "timeout";
-        }
-        if (e instanceof ConnectException) {
-            return "connection refused";
-        }
-        if (e instanceof UnknownHostException) {
-            return "unknown host";
-        }
-        if (e instanceof SSLException) {
-            return "TLS error";
-        }
-        return "I/O error";
+        return HttpFailures.category(e);
     }
 
     /** The stored body with the user's current email added to {@code data} (endpoints that opted in). */

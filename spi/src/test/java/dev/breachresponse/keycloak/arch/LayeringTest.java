@@ -53,7 +53,7 @@ class LayeringTest {
                 .whereLayer("jobs").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("reminder").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("revocation").mayOnlyBeAccessedByLayers("api", "jobs", "reminder", "authn", "report")
-                .whereLayer("metrics").mayOnlyBeAccessedByLayers("authn", "jobs", "webhook", "password")
+                .whereLayer("metrics").mayOnlyBeAccessedByLayers("authn", "jobs", "webhook", "password", "report")
                 .whereLayer("webhook").mayOnlyBeAccessedByLayers("api", "jobs")
                 .whereLayer("workflow").mayNotBeAccessedByAnyLayer()
                 .whereLayer("password").mayOnlyBeAccessedByLayers("api", "authn")

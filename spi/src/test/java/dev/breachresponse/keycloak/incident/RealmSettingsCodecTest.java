@@ -137,7 +137,7 @@ class RealmSettingsCodecTest {
                 {"{\"userReports\":{\"securityContact\":\"not an address\"}}", "userReports.securityContact must be an email address"},
                 {"{\"userReports\":{\"securityContact\":\"a@b\"}}", "userReports.securityContact must be an email address"},
                 {"{\"userReports\":{\"securityContact\":\"soc@example.com\\nBcc: x@evil.test\"}}", "userReports.securityContact must be an email address"},
-                {"{\"userReports\":{\"linkDays\":31}}", "userReports.linkDays must be a whole number of days from 1 to 30"},
+                {"{\"userReports\":{\"linkDays\":31}}", "userReports.linkDays must be a whole number from 1 to 30"},
                 {"{\"userReports\":{\"securityEmails\":1}}", "userReports.securityEmails must be true or false"},
                 {"{\"userReports\":{\"contact\":\"x\"}}", "unknown field 'userReports.contact'"},
         };

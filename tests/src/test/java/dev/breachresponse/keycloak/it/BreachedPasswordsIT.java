@@ -70,6 +70,8 @@ class BreachedPasswordsIT extends LoginTestBase {
 
     HttpServer range;
     final List<String> rangeLog = new CopyOnWriteArrayList<>();
+    /** Webhook bodies the test server received at /hook. */
+    final List<String> hooks = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() throws IOException {
@@ -90,6 +92,11 @@ class BreachedPasswordsIT extends LoginTestBase {
             byte[] bytes = body.toString().getBytes(StandardCharsets.US_ASCII);
             exchange.sendResponseHeaders(prefix.length() == 5 ? 200 : 404, bytes.length);
             exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        range.createContext("/hook", exchange -> {
+            hooks.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
         range.start();
@@ -282,13 +289,26 @@ class BreachedPasswordsIT extends LoginTestBase {
     }
 
     @Test
-    void theRangeApiSeesOnlyTheFiveDigitPrefixAndItsHitFlags() {
+    void theRangeApiSeesOnlyTheFiveDigitPrefixAndItsHitFlags() throws Exception {
         password("bob", RANGE_ONLY);
         settings("{\"checkAtLogin\":true,\"rangeApiUrl\":\"" + rangeUrl() + "/\",\"offlineCorpus\":false}");
+        assertEquals(201, api.postJson("/webhooks", "{\"url\":\"" + rangeUrl() + "/hook\",\"events\":[\"password.breached\"]}").status());
         AccessTokenResponse denied = oauth.doPasswordGrantRequest("bob", RANGE_ONLY);
         assertEquals(400, denied.getStatusCode(), "flagged with an exposed password: no tokens by direct grant");
         assertEquals("FLAGGED", fx.flagOf("breached-passwords", "bob").get("state").asText());
         assertTrue(fx.flagOf("breached-passwords", "bob").get("history").toString().contains("seen 2-9"));
+        long until = System.currentTimeMillis() + 15_000;
+        while (hooks.isEmpty() && System.currentTimeMillis() < until) {
+            Thread.sleep(100);
+        }
+        assertEquals(1, hooks.size(), "one password.breached event: " + hooks);
+        JsonNode event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(hooks.get(0));
+        assertEquals("password.breached", event.get("type").asText());
+        assertEquals(fx.userId("bob"), event.at("/data/userId").asText());
+        assertEquals("range", event.at("/data/source").asText());
+        assertEquals("2-9", event.at("/data/seen").asText());
+        assertTrue(event.at("/data/flagged").asBoolean());
+        assertFalse(hooks.get(0).contains(BreachCorpus.sha1(RANGE_ONLY).substring(5, 15)), "no hash in the event");
 
         assertEquals(200, oauth.doPasswordGrantRequest("alice", Realms.PASSWORD).getStatusCode(), "a clean password signs in");
         assertEquals(2, rangeLog.size(), rangeLog.toString());

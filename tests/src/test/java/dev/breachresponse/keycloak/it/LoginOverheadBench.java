@@ -16,10 +16,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Benchmark, not a test: {@code ./mvnw verify -Pbench -Dit.test=LoginOverheadBench}. What the breach
- * enforcement adds to a login of an unflagged user (the common case): two identical realms on one Keycloak
- * (production mode, PostgreSQL), one patched by {@code POST .../setup} and holding flags of other users, the
- * other untouched; password-grant logins alternate between them in the same run. Prints p50/p95/p99 and
- * logins/s of both and the difference; asserts only that every login succeeded.
+ * enforcement adds to a login of an unflagged user (the common case): three identical realms on one Keycloak
+ * (production mode, PostgreSQL): {@code plain} untouched; {@code enforced} patched by {@code POST .../setup} and
+ * holding flags of other users; {@code checked} as {@code enforced} plus breached-password detection at login
+ * ({@code breachedPasswords.checkAtLogin}, the offline corpus of {@link BreachCorpus} or {@code -Dbench.login.corpus=}).
+ * Password-grant logins rotate between them in the same run. Prints p50/p95/p99 and logins/s of each and the
+ * differences; asserts only that every login succeeded.
  */
 class LoginOverheadBench {
 
@@ -37,6 +39,7 @@ class LoginOverheadBench {
                 .option("http-enabled", "true")
                 // no reminder planner racing the measurement
                 .option("spi-breach-reminders--default--interval-seconds", "86400")
+                .option("spi-breach-passwords--default--corpus-file", System.getProperty("bench.login.corpus", BreachCorpus.corpus().toString()))
                 .env("JAVA_OPTS_APPEND", "-Xms1g -Xmx2g");
         kc.start();
     }
@@ -54,48 +57,57 @@ class LoginOverheadBench {
         String policy = "hashAlgorithm(pbkdf2-sha256) and hashIterations(1000)";
         realm("plain", policy);
         realm("enforced", policy);
-        BreachApi api = kc.api("enforced");
-        assertEquals(200, api.post("/setup", null, "").status());
-        assertEquals(201, api.postJson("/incidents", "{\"id\":\"leak\",\"title\":\"Leak\",\"exposedData\":[\"email\"]}").status());
-        StringBuilder subjects = new StringBuilder("{\"subjects\":[");
-        for (int i = 0; i < FLAGGED; i++) {
-            subjects.append(i == 0 ? "" : ",").append("{\"username\":\"other").append(i).append("\"}");
+        realm("checked", policy + " and breached-password(1)");
+        for (String name : new String[] {"enforced", "checked"}) {
+            BreachApi api = kc.api(name);
+            assertEquals(200, api.post("/setup", null, "").status());
+            assertEquals(201, api.postJson("/incidents", "{\"id\":\"leak\",\"title\":\"Leak\",\"exposedData\":[\"email\"]}").status());
+            StringBuilder subjects = new StringBuilder("{\"subjects\":[");
+            for (int i = 0; i < FLAGGED; i++) {
+                subjects.append(i == 0 ? "" : ",").append("{\"username\":\"other").append(i).append("\"}");
+            }
+            String job = api.postJson("/incidents/leak/flags", subjects.append("]}").toString()).json().get("id").asText();
+            assertEquals("SUCCEEDED", api.awaitJob(job, Duration.ofMinutes(5)).get("state").asText());
         }
-        String job = api.postJson("/incidents/leak/flags", subjects.append("]}").toString()).json().get("id").asText();
-        assertEquals("SUCCEEDED", api.awaitJob(job, Duration.ofMinutes(5)).get("state").asText());
+        assertEquals(200, kc.api("checked").putJson("/config", "{\"breachedPasswords\":{\"checkAtLogin\":true,\"rangeApiUrl\":null}}").status());
 
         out("configuration: Keycloak %s production mode, %s, 2 cores; password grant of an unflagged user; %s;"
                 + " enforced realm: setup applied, %d other users flagged; %d warm-up and %d measured logins per realm, alternating",
                 System.getProperty("br.keycloak.version"), kc.databaseVendor(), policy, FLAGGED, WARMUP, ROUNDS);
+        String[] realms = {"plain", "enforced", "checked"};
         for (int i = 0; i < WARMUP; i++) {
-            login("plain");
-            login("enforced");
-        }
-        long[] plain = new long[ROUNDS];
-        long[] enforced = new long[ROUNDS];
-        long plainTotal = 0;
-        long enforcedTotal = 0;
-        for (int i = 0; i < ROUNDS; i++) {
-            boolean plainFirst = i % 2 == 0;
-            if (plainFirst) {
-                plain[i] = login("plain");
-                enforced[i] = login("enforced");
-            } else {
-                enforced[i] = login("enforced");
-                plain[i] = login("plain");
+            for (String r : realms) {
+                login(r);
             }
-            plainTotal += plain[i];
-            enforcedTotal += enforced[i];
         }
+        long[][] took = new long[3][ROUNDS];
+        long[] totals = new long[3];
+        for (int i = 0; i < ROUNDS; i++) {
+            for (int k = 0; k < 3; k++) {
+                int r = (i + k) % 3; // each realm first, second and third in turn
+                took[r][i] = login(realms[r]);
+                totals[r] += took[r][i];
+            }
+        }
+        long[] plain = took[0];
+        long[] enforced = took[1];
+        long[] checked = took[2];
+        long plainTotal = totals[0];
+        long enforcedTotal = totals[1];
         Arrays.sort(plain);
         Arrays.sort(enforced);
+        Arrays.sort(checked);
         out("without enforcement: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, %.0f logins/s", ms(pct(plain, 50)), ms(pct(plain, 95)),
                 ms(pct(plain, 99)), ROUNDS / (plainTotal / 1e9));
         out("with enforcement:    p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, %.0f logins/s", ms(pct(enforced, 50)), ms(pct(enforced, 95)),
                 ms(pct(enforced, 99)), ROUNDS / (enforcedTotal / 1e9));
+        out("with the password check: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, %.0f logins/s", ms(pct(checked, 50)), ms(pct(checked, 95)),
+                ms(pct(checked, 99)), ROUNDS / (totals[2] / 1e9));
         out("added: p50 %+.2f ms, p95 %+.2f ms (target <= 2 ms p95); throughput ratio enforced/plain = %.2f",
                 ms(pct(enforced, 50) - pct(plain, 50)), ms(pct(enforced, 95) - pct(plain, 95)),
                 (double) plainTotal / enforcedTotal);
+        out("the password check added to enforcement: p50 %+.2f ms, p95 %+.2f ms (target <= 0.3 ms p95); throughput ratio checked/enforced = %.2f",
+                ms(pct(checked, 50) - pct(enforced, 50)), ms(pct(checked, 95) - pct(enforced, 95)), (double) enforcedTotal / totals[2]);
     }
 
     private static void realm(String name, String passwordPolicy) throws Exception {

@@ -150,6 +150,13 @@ class UserReportsIT extends LoginTestBase {
     }
 
     /** The realm's BREACH_USER_REPORT admin events about this user. */
+    /** {@code keycloak_breach_user_reports_total{result}} on the management port (0 before the first). */
+    double reports(String result) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(urls.getMetric())).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return Math.max(0, MetricsIT.value(r.body(), "keycloak_breach_user_reports_total", "result=\"" + result + "\""));
+    }
+
     List<AdminEventRepresentation> reportEvents(String username) {
         String userId = fx.userId(username);
         return realm.admin().getAdminEvents().stream()
@@ -204,6 +211,26 @@ class UserReportsIT extends LoginTestBase {
 
     @Test
     void theReportLinkFlagsRevokesAndTellsTheSecurityContactOnce() throws Exception {
+        double reportedBefore = reports("reported");
+        double refusedBefore = reports("refused");
+        List<String> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            hooks.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            assertEquals(201, api.postJson("/webhooks", "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort()
+                    + "/hook\",\"events\":[\"user.reported\"]}").status());
+            reportAndCheck(reportedBefore, refusedBefore, hooks);
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    private void reportAndCheck(double reportedBefore, double refusedBefore, List<String> hooks) throws Exception {
         AccessTokenResponse before = oauth.doPasswordGrantRequest("bob", Realms.PASSWORD);
         assertEquals(200, before.getStatusCode());
         adminResetsPassword("bob", "An0ther-Passw0rd!long");
@@ -244,11 +271,23 @@ class UserReportsIT extends LoginTestBase {
         assertFalse(ANY_LINK.matcher(Mails.text(soc)).find(), "no link in the security contact's email: " + Mails.text(soc));
         Mails.keep(soc, "report-received-en");
         assertEquals(1, reportEvents("bob").size(), "one admin event");
+        assertEquals(reportedBefore + 1, reports("reported"), "counted on /metrics");
+        long until = System.currentTimeMillis() + 15_000;
+        while (hooks.isEmpty() && System.currentTimeMillis() < until) {
+            Thread.sleep(100);
+        }
+        assertEquals(1, hooks.size(), "one user.reported event: " + hooks);
+        var event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(hooks.get(0));
+        assertEquals("user.reported", event.get("type").asText());
+        assertEquals(fx.userId("bob"), event.at("/data/userId").asText());
+        assertEquals("password-changed", event.at("/data/change").asText());
+        assertTrue(event.at("/data/flagged").asBoolean());
 
         HttpResponse<String> again = post(link, keyOf(link));
         assertEquals(410, again.statusCode());
         assertTrue(again.body().contains("breach-report-used"), again.body());
         assertEquals("no-store", again.headers().firstValue("Cache-Control").orElse(""));
+        assertEquals(refusedBefore + 1, reports("refused"));
 
         adminResetsPassword("bob", "Y3t-Another-Passw0rd!");
         String second = reportLink(awaitMail("bob@example.test", 2));

@@ -15,6 +15,9 @@ import jakarta.persistence.LockModeType;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.util.JsonSerialization;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.DeliveryState;
@@ -98,6 +101,13 @@ final class JpaWebhooks implements Webhooks {
             em.flush();
             return toEndpoint(w);
         });
+    }
+
+    @Override
+    public void signal(RealmModel realm, WebhookEvent type, String userId, Map<String, Object> data) {
+        ObjectNode d = WebhookQueue.data(realm.getId());
+        data.forEach((k, v) -> d.set(k, JsonSerialization.mapper.valueToTree(v)));
+        queue.queue(realm.getId(), type, userId, d);
     }
 
     @Override
