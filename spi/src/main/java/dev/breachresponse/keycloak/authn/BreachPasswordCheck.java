@@ -95,17 +95,20 @@ final class BreachPasswordCheck implements Authenticator {
         RealmModel realm = context.getRealm();
         Incident incident = StandingIncidents.breachedPasswords(session, realm, StandingIncidents.BREACHED_PASSWORD_ACTOR).orElse(null);
         context.getEvent().detail(DETAIL, v.source());
-        session.getProvider(IncidentStore.class).webhooks().signal(realm, WebhookEvent.PASSWORD_BREACHED, user.getId(), Map.of(
-                "userId", user.getId(), "source", v.source(), "seen", v.band(), "incidentId", StandingIncidents.BREACHED_PASSWORDS,
-                "flagged", incident != null));
         if (incident == null) {
             LOG.debugf("breach-response: a breached password was used in realm %s; its standing incident is closed, so nobody is flagged",
                     realm.getName());
             return;
         }
-        new Flagging(session, realm, SessionRevoker.byId(session, realm))
+        Flagging.Flagged f = new Flagging(session, realm, SessionRevoker.byId(session, realm))
                 .flag(incident, user.getId(), StandingIncidents.BREACHED_PASSWORD_ACTOR, "breached password (seen " + v.band() + ")");
         Enforcement.forget(session, realm, user);
+        if (f.result().outcome() != IncidentStore.FlagOutcome.ALREADY_FLAGGED) {
+            // once per flag (new or re-opened), not at every login of an already flagged user: whoever holds the password
+            // cannot make the extension queue deliveries at will
+            session.getProvider(IncidentStore.class).webhooks().signal(realm, WebhookEvent.PASSWORD_BREACHED, user.getId(), Map.of(
+                    "userId", user.getId(), "source", v.source(), "seen", v.band(), "incidentId", StandingIncidents.BREACHED_PASSWORDS));
+        }
     }
 
     private static void refuse(AuthenticationFlowContext context, UserModel user) {

@@ -104,7 +104,7 @@ public final class Enforcement {
     static final String SETTINGS_VERSION = "breach-response.settings-version";
 
     /** A node's copy of a realm's settings is re-read at the latest after this time, whatever the version says. */
-    static final long SETTINGS_MAX_AGE_MILLIS = 300_000;
+    static final long SETTINGS_MAX_AGE_MILLIS = 60_000;
 
     private record CachedSettings(String version, RealmSettings settings, long readAt) {
     }

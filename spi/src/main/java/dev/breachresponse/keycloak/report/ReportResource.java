@@ -119,14 +119,6 @@ public final class ReportResource {
         }
         int removed = c.change() == Change.FACTOR_ADDED ? removeReportedFactor(user, t) : 0;
         boolean emailRestored = c.change() == Change.EMAIL_CHANGED && restoreEmail(user, t);
-        // marked used last: a report that fails above rolls back and leaves the link usable; two concurrent POSTs of
-        // one link both got here, one wins the single-use store and the other's transaction is rolled back
-        long lifespan = Math.max(60, t.getExp() - Time.currentTime() + 60);
-        if (!session.singleUseObjects().putIfAbsent(t.serializeKey(), lifespan)) {
-            session.getTransactionManager().setRollbackOnly();
-            return page(c, "used", null);
-        }
-        session.singleUseObjects().put(rateKey, ONE_REPORT_PER_SECONDS, Map.of());
         Map<String, Object> representation = new LinkedHashMap<>();
         representation.put("userId", user.getId());
         representation.put("change", c.change().key());
@@ -137,6 +129,15 @@ public final class ReportResource {
         session.getProvider(IncidentStore.class).webhooks().signal(realm, WebhookEvent.USER_REPORTED, user.getId(), representation);
         SystemAdminEvents.emit(session, realm, BreachResourceType.BREACH_USER_REPORT,
                 "breach-response/incidents/" + StandingIncidents.USER_REPORTED + "/flags/" + user.getId(), representation, "breach-response-report");
+        // marked used last, once everything above is written: a report that fails before rolls back and leaves the link
+        // usable; of two concurrent POSTs of one link, one wins the single-use store and the other's transaction is rolled
+        // back (the single-use store is not part of the transaction: only a failing commit itself can still burn a link)
+        long lifespan = Math.max(60, t.getExp() - Time.currentTime() + 60);
+        if (!session.singleUseObjects().putIfAbsent(t.serializeKey(), lifespan)) {
+            session.getTransactionManager().setRollbackOnly();
+            return page(c, "used", null);
+        }
+        session.singleUseObjects().put(rateKey, ONE_REPORT_PER_SECONDS, Map.of()); // Keycloak stores it with the session's transaction
         tellSecurityContact(user, c.change(), removed);
         BreachMetrics.userReportAfterCommit(session, BreachMetrics.UserReport.REPORTED);
         LOG.infof("breach-response: a user of realm %s reported a change they did not make (%s); flagged and signed out", realm.getName(), c.change().key());
@@ -221,9 +222,15 @@ public final class ReportResource {
      * For a reported email change: puts back the previous address, verified (the report came through a link sent to
      * it), so that the mailbox proof at the next sign-in goes to the owner's mailbox, not to the new one.
      */
-    private static boolean restoreEmail(UserModel user, ReportToken t) {
+    private boolean restoreEmail(UserModel user, ReportToken t) {
         String previous = t.getPreviousEmail();
         if (previous == null || previous.isBlank() || previous.equalsIgnoreCase(user.getEmail())) {
+            return false;
+        }
+        UserModel holder = session.users().getUserByEmail(realm, previous);
+        if (holder != null && !holder.getId().equals(user.getId())) {
+            // someone took the address meanwhile (the realm may require unique emails): the report still flags and signs
+            // out; the security contact is told that the address was not put back
             return false;
         }
         user.setEmail(previous);

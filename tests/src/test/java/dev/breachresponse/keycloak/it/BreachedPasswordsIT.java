@@ -307,7 +307,7 @@ class BreachedPasswordsIT extends LoginTestBase {
         assertEquals(fx.userId("bob"), event.at("/data/userId").asText());
         assertEquals("range", event.at("/data/source").asText());
         assertEquals("2-9", event.at("/data/seen").asText());
-        assertTrue(event.at("/data/flagged").asBoolean());
+        assertEquals("breached-passwords", event.at("/data/incidentId").asText());
         assertFalse(hooks.get(0).contains(BreachCorpus.sha1(RANGE_ONLY).substring(5, 15)), "no hash in the event");
 
         assertEquals(200, oauth.doPasswordGrantRequest("alice", Realms.PASSWORD).getStatusCode(), "a clean password signs in");

@@ -149,7 +149,6 @@ class UserReportsIT extends LoginTestBase {
         return java.net.URLDecoder.decode(link.substring(link.indexOf("key=") + 4), StandardCharsets.UTF_8);
     }
 
-    /** The realm's BREACH_USER_REPORT admin events about this user. */
     /** {@code keycloak_breach_user_reports_total{result}} on the management port (0 before the first). */
     double reports(String result) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(urls.getMetric())).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -157,6 +156,7 @@ class UserReportsIT extends LoginTestBase {
         return Math.max(0, MetricsIT.value(r.body(), "keycloak_breach_user_reports_total", "result=\"" + result + "\""));
     }
 
+    /** The realm's BREACH_USER_REPORT admin events about this user. */
     List<AdminEventRepresentation> reportEvents(String username) {
         String userId = fx.userId(username);
         return realm.admin().getAdminEvents().stream()
