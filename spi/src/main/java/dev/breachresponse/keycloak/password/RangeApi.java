@@ -10,18 +10,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.http.HttpEntity;
-import org.apache.http.client.config.RequestConfig;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpGet;
 import org.apache.http.impl.client.CloseableHttpClient;
 
 import dev.breachresponse.keycloak.support.BuildInfo;
-import dev.breachresponse.keycloak.support.HttpFailures;
+import dev.breachresponse.keycloak.support.HttpDeadline;
 
 /**
  * A Pwned Passwords range API (k-anonymity): {@code GET {base}/range/{first 5 hex digits of the SHA-1}} with
@@ -98,22 +94,15 @@ final class RangeApi {
 
     private Fetched fetch(CloseableHttpClient client, String baseUrl, String prefix, long now) {
         HttpGet get = new HttpGet(URI.create(baseUrl + "/range/" + prefix));
-        int timeout = settings.timeoutMillis();
-        get.setConfig(RequestConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout).setConnectionRequestTimeout(timeout)
-                .setRedirectsEnabled(false).build());
         get.setHeader("Add-Padding", "true");
         get.setHeader("User-Agent", "keycloak-breach-response/" + BuildInfo.version());
-        AtomicBoolean timedOut = new AtomicBoolean();
-        ScheduledFuture<?> deadline;
+        HttpDeadline deadline;
         try {
-            deadline = timer.schedule(() -> {
-                timedOut.set(true);
-                get.abort();
-            }, timeout, TimeUnit.MILLISECONDS);
+            deadline = HttpDeadline.start(timer, get, settings.timeoutMillis());
         } catch (RejectedExecutionException e) {
             return new Fetched(null, "stopping");
         }
-        try (CloseableHttpResponse response = client.execute(get)) {
+        try (deadline; CloseableHttpResponse response = client.execute(get)) {
             int status = response.getStatusLine().getStatusCode();
             if (status != 200) {
                 get.abort();
@@ -134,9 +123,7 @@ final class RangeApi {
             Range r = Range.parse(new String(body, StandardCharsets.US_ASCII), now + settings.cacheTtlMillis());
             return r == null ? new Fetched(null, "malformed answer") : new Fetched(r, null);
         } catch (IOException | RuntimeException e) {
-            return new Fetched(null, timedOut.get() ? "timeout" : HttpFailures.category(e));
-        } finally {
-            deadline.cancel(false);
+            return new Fetched(null, deadline.failure(e));
         }
     }
 

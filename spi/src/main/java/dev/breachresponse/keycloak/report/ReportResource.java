@@ -19,15 +19,12 @@ import jakarta.ws.rs.core.UriBuilder;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
-import org.keycloak.email.EmailException;
-import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.services.Urls;
-import org.keycloak.storage.adapter.InMemoryUserAdapter;
 
 import dev.breachresponse.keycloak.incident.Actor;
 import dev.breachresponse.keycloak.incident.BreachResourceType;
@@ -41,7 +38,6 @@ import dev.breachresponse.keycloak.incident.SystemAdminEvents;
 import dev.breachresponse.keycloak.incident.WebhookEvent;
 import dev.breachresponse.keycloak.metrics.BreachMetrics;
 import dev.breachresponse.keycloak.revocation.SessionRevoker;
-import dev.breachresponse.keycloak.support.AfterCommit;
 
 /**
  * {@code /realms/{realm}/breach-response/report}: the "This wasn't me" link of a security email. {@code GET ?key=}
@@ -106,15 +102,14 @@ public final class ReportResource {
         Actor actor = Actor.user(user.getId());
         Flagging.Revocation revocation = SessionRevoker.byId(session, realm);
         Incident incident = StandingIncidents.userReported(session, realm, actor).orElse(null);
-        boolean flagged = false;
-        if (incident != null) {
+        boolean flagged = incident != null; // closed by an admin: no new flag, but the reporter is signed out all the same
+        boolean revoked = false;
+        if (flagged) {
             Flagging.Flagged f = new Flagging(session, realm, revocation).flag(incident, user.getId(), actor, "reported by the user: " + c.change().key());
-            flagged = true;
-            if (!incident.policy().revokeSessions() || f.result().outcome() == IncidentStore.FlagOutcome.ALREADY_FLAGGED) {
-                revocation.revoke(List.of(user.getId()));
-            }
-        } else {
-            // the incident was closed by an admin: no new flag, but the reporter is signed out all the same
+            // Flagging revokes only for a flag it wrote under a policy that says so
+            revoked = incident.policy().revokeSessions() && f.result().outcome() != IncidentStore.FlagOutcome.ALREADY_FLAGGED;
+        }
+        if (!revoked) {
             revocation.revoke(List.of(user.getId()));
         }
         int removed = c.change() == Change.FACTOR_ADDED ? removeReportedFactor(user, t) : 0;
@@ -243,43 +238,22 @@ public final class ReportResource {
         if (contact == null) {
             return;
         }
-        String realmId = realm.getId();
         String userId = user.getId();
         long at = Time.currentTimeMillis();
-        AfterCommit.run(session, () -> {
-            try {
-                KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
-                    RealmModel r = s.realms().getRealm(realmId);
-                    if (r == null) {
-                        return;
-                    }
-                    s.getContext().setRealm(r);
-                    UserModel reporter = s.users().getUserById(r, userId);
-                    if (reporter == null) {
-                        return;
-                    }
-                    InMemoryUserAdapter to = new InMemoryUserAdapter(s, r, KeycloakModelUtils.generateId());
-                    to.setUsername("security-contact");
-                    to.setEmail(contact);
-                    to.setEnabled(true);
-                    to.setEmailVerified(true);
-                    Map<String, Object> attributes = new HashMap<>();
-                    attributes.put("reportedUsername", reporter.getUsername());
-                    attributes.put("reportedUserId", reporter.getId());
-                    attributes.put("change", change.key());
-                    attributes.put("when", SecurityNotices.WHEN.format(Instant.ofEpochMilli(at)));
-                    attributes.put("incidentId", StandingIncidents.USER_REPORTED);
-                    attributes.put("factorsRemoved", factorsRemoved);
-                    try {
-                        s.getProvider(EmailTemplateProvider.class).setRealm(r).setUser(to)
-                                .send("breachReportReceivedSubject", List.of(reporter.getUsername()), CONTACT_TEMPLATE, attributes);
-                    } catch (EmailException e) {
-                        LOG.warnf("breach-response: could not email the security contact of realm %s: %s", r.getName(), e.getMessage());
-                    }
-                });
-            } catch (RuntimeException e) {
-                LOG.warnf("breach-response: could not email the security contact: %s", e.getMessage());
+        Mail.afterCommit(session, realm.getId(), "the security contact's email", (s, r, emails) -> {
+            UserModel reporter = s.users().getUserById(r, userId);
+            if (reporter == null) {
+                return;
             }
+            Map<String, Object> attributes = new HashMap<>();
+            attributes.put("reportedUsername", reporter.getUsername());
+            attributes.put("reportedUserId", reporter.getId());
+            attributes.put("change", change.key());
+            attributes.put("when", SecurityNotices.WHEN.format(Instant.ofEpochMilli(at)));
+            attributes.put("incidentId", StandingIncidents.USER_REPORTED);
+            attributes.put("factorsRemoved", factorsRemoved);
+            emails.setUser(Mail.addressee(s, r, KeycloakModelUtils.generateId(), "security-contact", contact, null))
+                    .send("breachReportReceivedSubject", List.of(reporter.getUsername()), CONTACT_TEMPLATE, attributes);
         });
     }
 }

@@ -11,20 +11,16 @@ import java.util.Map;
 import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 
-import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.storage.adapter.InMemoryUserAdapter;
 
 import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.Factor;
 import dev.breachresponse.keycloak.incident.RealmSettings;
-import dev.breachresponse.keycloak.support.AfterCommit;
 
 /**
  * Security emails (realm setting {@code userReports.securityEmails}): "your password was changed", "a second factor
@@ -39,8 +35,6 @@ public final class SecurityNotices {
 
     /** How the time of a change reads in an email (UTC). */
     static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
-
-    private static final Logger LOG = Logger.getLogger(SecurityNotices.class);
 
     private SecurityNotices() {
     }
@@ -67,40 +61,12 @@ public final class SecurityNotices {
             return;
         }
         UriInfo uri = session.getContext().getUri();
-        String realmId = realm.getId();
         long at = Time.currentTimeMillis();
-        AfterCommit.run(session, () -> {
-            try {
-                KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(),
-                        s -> send(s, uri, realmId, userId, change, factor, previousEmail, at));
-            } catch (RuntimeException e) {
-                LOG.warnf("breach-response: could not send a security email: %s", e.getMessage());
-            }
-        });
+        Mail.afterCommit(session, realm.getId(), "a security email", (s, r, emails) -> send(s, r, emails, uri, userId, change, factor, previousEmail, at));
     }
 
-    /** The user as an email recipient at their previous address (name and language kept). */
-    private static UserModel atPrevious(KeycloakSession s, RealmModel realm, UserModel user, String previousEmail) {
-        InMemoryUserAdapter to = new InMemoryUserAdapter(s, realm, user.getId());
-        to.setUsername(user.getUsername());
-        to.setFirstName(user.getFirstName());
-        to.setLastName(user.getLastName());
-        to.setEmail(previousEmail);
-        to.setEnabled(true);
-        String locale = user.getFirstAttribute(UserModel.LOCALE);
-        if (locale != null) {
-            to.setSingleAttribute(UserModel.LOCALE, locale);
-        }
-        return to;
-    }
-
-    private static void send(KeycloakSession s, UriInfo uri, String realmId, String userId, Change change, String factor,
-                             String previousEmail, long at) {
-        RealmModel realm = s.realms().getRealm(realmId);
-        if (realm == null) {
-            return;
-        }
-        s.getContext().setRealm(realm); // the token is signed with this realm's key
+    private static void send(KeycloakSession s, RealmModel realm, EmailTemplateProvider emails, UriInfo uri, String userId, Change change,
+                             String factor, String previousEmail, long at) throws EmailException {
         UserModel user = s.users().getUserById(realm, userId);
         boolean toPrevious = change == Change.EMAIL_CHANGED;
         if (user == null || !user.isEnabled() || (toPrevious ? previousEmail == null : user.getEmail() == null || !user.isEmailVerified())) {
@@ -120,11 +86,9 @@ public final class SecurityNotices {
         attributes.put("when", WHEN.format(Instant.ofEpochMilli(at)));
         attributes.put("reportUrl", link.toString());
         attributes.put("linkDays", settings.linkDays());
-        try {
-            s.getProvider(EmailTemplateProvider.class).setRealm(realm).setUser(toPrevious ? atPrevious(s, realm, user, previousEmail) : user)
-                    .send("breachSecuritySubject." + change.key(), List.of(), TEMPLATE, attributes);
-        } catch (EmailException e) {
-            LOG.warnf("breach-response: could not send a security email in realm %s: %s", realm.getName(), e.getMessage());
-        }
+        // an email change goes to the previous address (the new one may be someone else's), in the user's language
+        UserModel to = toPrevious ? Mail.addressee(s, realm, user.getId(), user.getUsername(), previousEmail, user.getFirstAttribute(UserModel.LOCALE))
+                : user;
+        emails.setUser(to).send("breachSecuritySubject." + change.key(), List.of(), TEMPLATE, attributes);
     }
 }

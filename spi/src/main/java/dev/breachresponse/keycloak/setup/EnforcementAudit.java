@@ -244,7 +244,7 @@ public final class EnforcementAudit {
                     return "'" + e.getAuthenticator() + "' in flow '" + flow.getAlias() + "' (" + e.getRequirement()
                             + ": put it and the check, both REQUIRED, into a sub-flow of its own that takes its place)";
                 }
-                if (i + 1 == executions.size() || !BreachPasswordCheckFactory.ID.equals(executions.get(i + 1).getAuthenticator())) {
+                if (!FlowSetup.checkFollows(executions, i)) {
                     return "'" + e.getAuthenticator() + "' in flow '" + flow.getAlias() + "'";
                 }
             }

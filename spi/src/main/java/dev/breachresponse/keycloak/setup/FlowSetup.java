@@ -150,6 +150,11 @@ final class FlowSetup {
         return !e.isAuthenticatorFlow() && e.getRequirement() == Requirement.REQUIRED && BreachPasswordCheckFactory.AFTER.contains(e.getAuthenticator());
     }
 
+    /** Whether the execution after position {@code i} of a sub-flow's (sorted) executions is the breached-password check. */
+    static boolean checkFollows(List<AuthenticationExecutionModel> executions, int i) {
+        return i + 1 < executions.size() && BreachPasswordCheckFactory.ID.equals(executions.get(i + 1).getAuthenticator());
+    }
+
     /**
      * Adds the breached-password check after each REQUIRED password check of a flow this setup built before it existed (its
      * alias starts with {@value #ALIAS_PREFIX}; an admin's own flows are left as they are); returns how many it added.
@@ -165,8 +170,7 @@ final class FlowSetup {
             AuthenticationExecutionModel e = executions.get(i);
             if (e.isAuthenticatorFlow()) {
                 added += addPasswordChecks(realm.getAuthenticationFlowById(e.getFlowId()));
-            } else if (checksPassword(e) && (i + 1 == executions.size()
-                    || !BreachPasswordCheckFactory.ID.equals(executions.get(i + 1).getAuthenticator()))) {
+            } else if (checksPassword(e) && !checkFollows(executions, i)) {
                 missing = true;
             }
         }
@@ -178,8 +182,7 @@ final class FlowSetup {
             AuthenticationExecutionModel e = executions.get(i);
             e.setPriority(priority);
             realm.updateAuthenticatorExecution(e);
-            boolean checked = i + 1 < executions.size() && BreachPasswordCheckFactory.ID.equals(executions.get(i + 1).getAuthenticator());
-            if (checksPassword(e) && !checked) {
+            if (checksPassword(e) && !checkFollows(executions, i)) {
                 addExecution(flow, BreachPasswordCheckFactory.ID, Requirement.REQUIRED, priority + 5, null);
                 added++;
             }

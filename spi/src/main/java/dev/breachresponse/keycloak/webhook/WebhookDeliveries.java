@@ -14,13 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.http.HttpEntity;
-import org.apache.http.client.config.RequestConfig;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpPost;
 import org.apache.http.impl.client.CloseableHttpClient;
@@ -43,7 +39,7 @@ import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.Webhooks;
 import dev.breachresponse.keycloak.metrics.BreachMetrics;
 import dev.breachresponse.keycloak.support.BuildInfo;
-import dev.breachresponse.keycloak.support.HttpFailures;
+import dev.breachresponse.keycloak.support.HttpDeadline;
 import dev.breachresponse.keycloak.support.BulkActivity;
 
 /**
@@ -265,22 +261,15 @@ public final class WebhookDeliveries {
         String id = p.delivery().id();
         String body = p.body();
         HttpPost post = new HttpPost(URI.create(p.url()));
-        int timeout = settings.timeoutSeconds() * 1000;
-        post.setConfig(RequestConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout).setConnectionRequestTimeout(timeout)
-                .setRedirectsEnabled(false).build());
         long timestamp = System.currentTimeMillis() / 1000;
         post.setHeader("webhook-id", id);
         post.setHeader("webhook-timestamp", Long.toString(timestamp));
         post.setHeader("webhook-signature", WebhookSigner.header(p.secrets(), Time.currentTimeMillis(), id, timestamp, body));
         post.setHeader("User-Agent", "keycloak-breach-response/" + BuildInfo.version());
         post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON.withCharset(StandardCharsets.UTF_8)));
-        AtomicBoolean timedOut = new AtomicBoolean();
-        ScheduledFuture<?> deadline;
+        HttpDeadline deadline;
         try {
-            deadline = timer.schedule(() -> {
-                timedOut.set(true); // first, so the sending thread reads it once abort() breaks its call
-                post.abort();
-            }, timeout, TimeUnit.MILLISECONDS);
+            deadline = HttpDeadline.start(timer, post, settings.timeoutSeconds() * 1000);
         } catch (RejectedExecutionException e) {
             return NOT_SENT; // the sender is shutting down
         }
@@ -288,8 +277,8 @@ public final class WebhookDeliveries {
         try {
             response = client.execute(post);
         } catch (IOException | RuntimeException ex) {
-            deadline.cancel(false);
-            return new Outcome(null, timedOut.get() ? "timeout" : category(ex));
+            deadline.close();
+            return new Outcome(null, deadline.failure(ex));
         }
         // the status decides; what follows (reading a little of the answer, closing) cannot turn it into a failure
         int status = response.getStatusLine().getStatusCode();
@@ -307,17 +296,12 @@ public final class WebhookDeliveries {
         } catch (IOException | RuntimeException ignored) {
             // after an abort the connection is gone already
         }
-        deadline.cancel(false);
+        deadline.close();
         return new Outcome(status, status >= 200 && status < 300 ? null : "HTTP " + status);
     }
 
     /** An attempt that was not made (the sender stopped): the row goes back to be sent later, no attempt counted. */
     static final Outcome NOT_SENT = new Outcome(null, null);
-
-    /** The kind of a failed attempt, without host, address or port (so the delivery log is no port scanner). */
-    static String category(Throwable e) {
-        return HttpFailures.category(e);
-    }
 
     /** The stored body with the user's current email added to {@code data} (endpoints that opted in). */
     private static String withEmail(KeycloakSession session, Webhooks.Delivery d) {

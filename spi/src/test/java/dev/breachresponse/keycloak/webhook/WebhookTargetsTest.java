@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
 
+import dev.breachresponse.keycloak.support.HttpFailures;
+
 class WebhookTargetsTest {
 
     @Test
@@ -38,12 +40,12 @@ class WebhookTargetsTest {
 
     @Test
     void failedAttemptsAreKeptAsCategoriesWithoutAddresses() {
-        assertEquals("timeout", WebhookDeliveries.category(new java.net.SocketTimeoutException("Read timed out")));
-        assertEquals("timeout", WebhookDeliveries.category(new org.apache.http.conn.ConnectTimeoutException("Connect to 10.0.0.7:443 timed out")));
-        assertEquals("connection refused", WebhookDeliveries.category(new java.net.ConnectException("Connection refused")));
-        assertEquals("unknown host", WebhookDeliveries.category(new java.net.UnknownHostException("internal.example")));
-        assertEquals("TLS error", WebhookDeliveries.category(new javax.net.ssl.SSLHandshakeException("PKIX path building failed")));
-        assertEquals("I/O error", WebhookDeliveries.category(new java.io.IOException("10.0.0.7:22 said SSH-2.0")));
+        assertEquals("timeout", HttpFailures.category(new java.net.SocketTimeoutException("Read timed out")));
+        assertEquals("timeout", HttpFailures.category(new org.apache.http.conn.ConnectTimeoutException("Connect to 10.0.0.7:443 timed out")));
+        assertEquals("connection refused", HttpFailures.category(new java.net.ConnectException("Connection refused")));
+        assertEquals("unknown host", HttpFailures.category(new java.net.UnknownHostException("internal.example")));
+        assertEquals("TLS error", HttpFailures.category(new javax.net.ssl.SSLHandshakeException("PKIX path building failed")));
+        assertEquals("I/O error", HttpFailures.category(new java.io.IOException("10.0.0.7:22 said SSH-2.0")));
     }
 
     @Test
