@@ -63,4 +63,9 @@ public final class BreachResponseResource {
     public LogoutsResource logouts() {
         return new LogoutsResource(ctx);
     }
+
+    @Path("ssf/receivers")
+    public SsfReceiversResource ssfReceivers() {
+        return new SsfReceiversResource(ctx);
+    }
 }

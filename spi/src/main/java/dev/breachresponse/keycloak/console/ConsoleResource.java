@@ -18,6 +18,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 import dev.breachresponse.keycloak.report.ReportResource;
+import dev.breachresponse.keycloak.ssf.PushResource;
 import dev.breachresponse.keycloak.setup.ConsoleClient;
 
 /**
@@ -43,6 +44,12 @@ public final class ConsoleResource {
     @Path("report")
     public ReportResource report() {
         return new ReportResource(session);
+    }
+
+    /** {@code /realms/{realm}/breach-response/ssf/{receiverId}/push}: RFC 8935 push delivery to a Shared Signals receiver. */
+    @Path("ssf")
+    public PushResource ssf() {
+        return new PushResource(session);
     }
 
     /**

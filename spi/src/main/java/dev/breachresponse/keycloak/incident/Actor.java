@@ -5,11 +5,11 @@ import java.util.Objects;
 
 /**
  * Who or what changed a flag: an admin (user id), a client (service account's client id), the user
- * themself, or the system (scheduler, login enforcement without a known subject).
+ * themself, the system (scheduler, login enforcement without a known subject), or a Shared Signals receiver (alias).
  */
 public record Actor(Type type, String id) {
 
-    public enum Type { ADMIN, CLIENT, USER, SYSTEM }
+    public enum Type { ADMIN, CLIENT, USER, SYSTEM, SSF }
 
     public static final Actor SYSTEM = new Actor(Type.SYSTEM, "system");
 
@@ -27,6 +27,11 @@ public record Actor(Type type, String id) {
 
     public static Actor client(String clientId) {
         return new Actor(Type.CLIENT, clientId);
+    }
+
+    /** An OpenID Shared Signals receiver of the realm, by its alias ({@code ssf:<alias>}). */
+    public static Actor ssf(String alias) {
+        return new Actor(Type.SSF, alias);
     }
 
     public static Actor user(String userId) {

@@ -25,5 +25,9 @@ public enum BreachResourceType {
     /** A webhook endpoint created, changed, deleted, its secret rotated or a test event sent (never the secret). */
     BREACH_WEBHOOK,
     /** A user's "this wasn't me" report from a security email (the report flags them; by the user, no admin). */
-    BREACH_USER_REPORT
+    BREACH_USER_REPORT,
+    /** A Shared Signals receiver created, changed, deleted, its stream created or deleted, its push credential rotated. */
+    BREACH_SSF_RECEIVER,
+    /** A Security Event Token a Shared Signals receiver applied (a flag, a session revocation; by the receiver, no admin). */
+    BREACH_SSF_EVENT
 }

@@ -243,6 +243,9 @@ public interface IncidentStore extends Provider {
     /** Webhook endpoints of realms and their delivery outbox. */
     Webhooks webhooks();
 
+    /** The realm's Shared Signals receivers, their replay store and event log (docs/ssf.md). */
+    SsfReceivers ssf();
+
     /**
      * Records an escalation at the deadline on an open flag: what was added to the user ({@code actions}: required
      * action ids, {@code DISABLED}, {@code SESSIONS_REVOKED}) so that a dismissal can remove exactly that; a NOTE

@@ -49,6 +49,16 @@ public final class StandingIncidents {
                 "Users who reported from a security email that a change to their account was not theirs", CREDENTIAL);
     }
 
+    /**
+     * A Shared Signals receiver's incident {@code id} (docs/ssf.md), created on first use in the current transaction
+     * with exposed data password (the RISC events that flag, credential-compromise and
+     * account-credential-change-required, both ask for a new password after the mailbox proof); empty when closed.
+     */
+    public static Optional<Incident> signals(KeycloakSession session, RealmModel realm, Actor actor, String id, String alias) {
+        return standing(session, realm, actor, id, "Shared Signals: " + alias,
+                "Users a Shared Signals transmitter reported at risk (receiver " + alias + ")", PASSWORD);
+    }
+
     private static Optional<Incident> standing(KeycloakSession session, RealmModel realm, Actor actor, String id, String title,
                                                String description, List<String> exposed) {
         IncidentStore store = session.getProvider(IncidentStore.class);

@@ -31,6 +31,8 @@ public enum WebhookEvent {
     PASSWORD_BREACHED("password.breached"),
     /** A user reported from a security email that a change to their account was not theirs (docs/user-reports.md). */
     USER_REPORTED("user.reported"),
+    /** A Shared Signals receiver applied a Security Event Token (docs/ssf.md): a flag, a session revocation. */
+    SSF_APPLIED("ssf.applied"),
     /** Sent on request ({@code POST /webhooks/{id}/test}) to check an endpoint; always delivered, never subscribed. */
     WEBHOOK_TEST("webhook.test");
 

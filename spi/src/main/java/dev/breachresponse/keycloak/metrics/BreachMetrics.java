@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
@@ -45,6 +46,10 @@ import dev.breachresponse.keycloak.support.AfterCommit;
  *   <li>{@code keycloak_breach_user_reports_total{result}}: "This wasn't me" report posts, {@code result} =
  *       {@code reported} (acted: flagged and signed out), {@code already} (another report of the user within the hour),
  *       {@code refused} (a used, expired or invalid link).</li>
+ *   <li>{@code keycloak_breach_ssf_events_total{type, outcome}}: Security Event Tokens received by Shared Signals
+ *       receivers, {@code type} = the last segment of a known event type ({@code credential-compromise},
+ *       {@code session-revoked}, …) or {@code other}, {@code outcome} = {@code applied}, {@code recorded},
+ *       {@code not_found}, {@code ambiguous}, {@code ignored}, {@code verified}, {@code duplicate}, {@code refused}.</li>
  * </ul>
  */
 public final class BreachMetrics {
@@ -85,6 +90,21 @@ public final class BreachMetrics {
             "\"This wasn't me\" report posts, by result");
 
     private BreachMetrics() {
+    }
+
+    private static final Map<String, Counter> SSF_EVENTS = new ConcurrentHashMap<>();
+
+    /**
+     * Counts a received SET once its transaction has committed: {@code type} a bounded label (the last segment of a
+     * known event type, or {@code other}), {@code outcome} an outcome name of the receiver's log.
+     */
+    public static void ssfEventAfterCommit(KeycloakSession session, String type, String outcome) {
+        String t = type.toLowerCase(Locale.ROOT);
+        String o = outcome.toLowerCase(Locale.ROOT);
+        Counter c = SSF_EVENTS.computeIfAbsent(t + "|" + o, k -> Counter.builder("keycloak.breach.ssf.events")
+                .description("Security Event Tokens received by Shared Signals receivers, by event type and outcome")
+                .tag("type", t).tag("outcome", o).register(Metrics.globalRegistry));
+        AfterCommit.run(session, c::increment);
     }
 
     /** Counts a report post once its transaction has committed (a report that rolled back did nothing). */

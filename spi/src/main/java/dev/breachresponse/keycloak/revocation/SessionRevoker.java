@@ -61,6 +61,22 @@ public final class SessionRevoker {
     }
 
     /**
+     * Ends one session of the user (an SSF {@code session-revoked} event that named it): a back-channel logout is
+     * queued for its clients, then it is removed. Tokens of the user's other sessions stay valid.
+     *
+     * @return 1 when the session was removed
+     */
+    public static int revokeSession(KeycloakSession session, RealmModel realm, UserModel user, UserSessionModel userSession) {
+        try {
+            BackchannelLogouts.queue(session, realm, user, List.of(userSession));
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "breach-response: a back-channel logout for a revoked session in realm %s could not be queued", realm.getName());
+        }
+        session.sessions().removeUserSession(realm, userSession);
+        return 1;
+    }
+
+    /**
      * A user to revoke in a batch: a row of Keycloak's user table ({@code model} null: the bulk job read it
      * directly), or a user Keycloak's look-up returned.
      */

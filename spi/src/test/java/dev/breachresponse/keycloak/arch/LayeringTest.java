@@ -42,6 +42,7 @@ class LayeringTest {
                 .layer("workflow").definedBy(ROOT + ".workflow..")
                 .layer("password").definedBy(ROOT + ".password..")
                 .layer("report").definedBy(ROOT + ".report..")
+                .layer("ssf").definedBy(ROOT + ".ssf..")
                 .layer("store").definedBy(ROOT + ".incident.jpa..")
                 .layer("domain").definedBy(ROOT + ".incident")
                 .layer("support").definedBy(ROOT + ".support..")
@@ -52,17 +53,18 @@ class LayeringTest {
                 .whereLayer("protocol").mayOnlyBeAccessedByLayers("setup")
                 .whereLayer("jobs").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("reminder").mayOnlyBeAccessedByLayers("api")
-                .whereLayer("revocation").mayOnlyBeAccessedByLayers("api", "jobs", "reminder", "authn", "report")
-                .whereLayer("metrics").mayOnlyBeAccessedByLayers("authn", "jobs", "webhook", "password", "report")
+                .whereLayer("revocation").mayOnlyBeAccessedByLayers("api", "jobs", "reminder", "authn", "report", "ssf")
+                .whereLayer("metrics").mayOnlyBeAccessedByLayers("authn", "jobs", "webhook", "password", "report", "ssf")
                 .whereLayer("webhook").mayOnlyBeAccessedByLayers("api", "jobs")
                 .whereLayer("workflow").mayNotBeAccessedByAnyLayer()
                 .whereLayer("password").mayOnlyBeAccessedByLayers("api", "authn")
                 .whereLayer("report").mayOnlyBeAccessedByLayers("authn", "console")
+                .whereLayer("ssf").mayOnlyBeAccessedByLayers("api", "console")
                 .whereLayer("store").mayNotBeAccessedByAnyLayer()
                 .whereLayer("domain").mayOnlyBeAccessedByLayers("api", "setup", "authn", "protocol", "jobs", "reminder",
-                        "revocation", "metrics", "webhook", "workflow", "password", "report", "store")
+                        "revocation", "metrics", "webhook", "workflow", "password", "report", "ssf", "store")
                 .whereLayer("support").mayOnlyBeAccessedByLayers("api", "console", "setup", "authn", "protocol", "jobs", "reminder",
-                        "revocation", "metrics", "webhook", "workflow", "password", "report", "store", "domain")
+                        "revocation", "metrics", "webhook", "workflow", "password", "report", "ssf", "store", "domain")
                 .check(classes);
     }
 

@@ -29,6 +29,7 @@ import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.JobStore;
 import dev.breachresponse.keycloak.incident.LogoutOutbox;
+import dev.breachresponse.keycloak.incident.SsfReceivers;
 import dev.breachresponse.keycloak.incident.Webhooks;
 import dev.breachresponse.keycloak.incident.NewIncident;
 import dev.breachresponse.keycloak.incident.Policy;
@@ -286,6 +287,11 @@ final class JpaIncidentStore implements IncidentStore {
     @Override
     public Webhooks webhooks() {
         return new JpaWebhooks(em, webhookQueue);
+    }
+
+    @Override
+    public SsfReceivers ssf() {
+        return new JpaSsfReceivers(em);
     }
 
     @Override

@@ -1,0 +1,147 @@
+package dev.breachresponse.keycloak.incident;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.keycloak.models.RealmModel;
+
+/**
+ * The realm's OpenID Shared Signals receivers (BR_SSF_RECEIVER), their replay store (BR_SSF_JTI) and event log
+ * (BR_SSF_EVENT); obtained from {@link IncidentStore#ssf()}, runs in the caller's transaction. What the receivers do
+ * with an event is the ssf package's; this interface only keeps state. Shapes in docs/ssf.md.
+ */
+public interface SsfReceivers {
+
+    /** How SETs reach the receiver: RFC 8935 push to our endpoint, or RFC 8936 poll of the transmitter's. */
+    enum Delivery { PUSH, POLL }
+
+    /** What one received SET did. */
+    enum Outcome {
+        /** An action ran (a flag, a session revocation, flags re-evaluated). */
+        APPLIED,
+        /** Understood and recorded; the event type asks for no action (or the receiver's settings say none). */
+        RECORDED,
+        /** The subject matched no user (nothing created, the transmitter is not told). */
+        NOT_FOUND,
+        /** The subject matched more than one user: none acted on. */
+        AMBIGUOUS,
+        /** An event type this receiver does not know (RFC 8417 §2.2: ignored). */
+        IGNORED,
+        /** An SSF verification event. */
+        VERIFIED,
+        /** A SET already accepted (same issuer and jti): acknowledged again, not applied again. */
+        DUPLICATE,
+        /** Refused: not a valid SET for this receiver (the {@code err} code of RFC 8935 §2.3). */
+        REFUSED
+    }
+
+    /**
+     * How subjects (RFC 9493 / SSF 1.0 §3) map to users: {@code email} by the verified-or-not email address (exact);
+     * {@code iss_sub} through the user attribute {@code issSubAttribute} when set, else through the identity-provider
+     * link of an identity provider whose {@code issuer} is the subject's {@code iss}; {@code opaque} through the user
+     * attribute {@code opaqueAttribute} (none when null).
+     */
+    record SubjectMapping(boolean email, String issSubAttribute, String opaqueAttribute) {
+        public static final SubjectMapping DEFAULT = new SubjectMapping(true, null, null);
+    }
+
+    /**
+     * What an admin sets on a receiver. {@code jwksUri} null: the transmitter's {@code jwks_uri} (discovery).
+     * {@code tokenUrl} null: the issuer's OIDC token endpoint (discovery). Times in seconds.
+     */
+    record Settings(String alias, String description, boolean enabled, String issuer, String jwksUri, String audience,
+                    Delivery delivery, String tokenUrl, String clientId, int pollIntervalSeconds, int maxEvents,
+                    String incidentId, SubjectMapping subjects, boolean disableOnHijacking, boolean allowHttp, int maxAgeSeconds,
+                    List<String> eventsRequested) {
+    }
+
+    /** A receiver as stored, without its secrets. Times in epoch milliseconds. */
+    record Receiver(String id, String realmId, Settings settings, boolean hasClientSecret, boolean hasPushToken, String streamId,
+                    String pollUrl, String streamStatus, String verifyState, Long verifiedAt, Long lastEventAt, Long lastPollAt,
+                    String lastError, int failures, Long nextPollAt, long createdAt, String createdBy, long updatedAt) {
+
+        /** History actor of what this receiver applies: {@code ssf:<alias>}. */
+        public Actor actor() {
+            return Actor.ssf(settings.alias());
+        }
+    }
+
+    /** One row of the event log (never the token). */
+    record LoggedEvent(String id, long receivedAt, Delivery delivery, String jti, String eventType, String subjectFormat,
+                       String userId, Outcome outcome, String err, String detail) {
+    }
+
+    /** How many events of one type ended in one outcome. */
+    record Count(String eventType, Outcome outcome, long count) {
+    }
+
+    int MAX_RECEIVERS_PER_REALM = 20;
+
+    Receiver create(RealmModel realm, Settings settings, String clientSecret, String pushTokenHash, Actor actor);
+
+    List<Receiver> list(RealmModel realm);
+
+    Optional<Receiver> find(RealmModel realm, String id);
+
+    /** The receiver by id alone (the poller's and the push endpoint's look-up); empty when gone. */
+    Optional<Receiver> byId(String id);
+
+    /** Replaces the settings; {@code clientSecret} null keeps the stored one. Empty when not found. */
+    Optional<Receiver> update(RealmModel realm, String id, Settings settings, String clientSecret);
+
+    /** Removes the receiver, its replay store and log; false when there was none. */
+    boolean delete(RealmModel realm, String id);
+
+    /** Replaces the push credential's SHA-256 (hex). */
+    Optional<Receiver> setPushTokenHash(RealmModel realm, String id, String hash);
+
+    /** The SHA-256 (hex) of the push credential; empty when none is set. */
+    Optional<String> pushTokenHash(String id);
+
+    /** The client secret for the transmitter's token endpoint (may be a {@code ${vault.…}} reference). */
+    Optional<String> clientSecret(String id);
+
+    /** Records the transmitter's stream (after create or adopt); null values clear. */
+    void stream(String id, String streamId, String pollUrl, String status);
+
+    /** The state sent with the last verification request (SSF 1.0 §8.1.4.2). */
+    void verifyRequested(String id, String state);
+
+    /** A verification event arrived: verified now. */
+    void verified(String id, long at);
+
+    /** The stream's status as a {@code stream-updated} event told it. */
+    void streamStatus(String id, String status);
+
+    /**
+     * Enters a SET into the replay store in the current transaction: false when the same (receiver, {@code key}) is
+     * already there (a replay). {@code expiresAt} (epoch ms): when a SET with this {@code iat} is too old anyway.
+     */
+    boolean remember(String receiverId, String key, long expiresAt);
+
+    void log(String receiverId, LoggedEvent event);
+
+    /** Events per type and outcome, in the log's retention window. */
+    List<Count> counts(String receiverId);
+
+    /** A page of the receiver's log, newest first. */
+    List<LoggedEvent> events(String receiverId, int first, int max);
+
+    /**
+     * Leases up to {@code max} enabled poll receivers due at {@code now} (NEXT_POLL_AT passed, no live lease) for
+     * {@code owner} until {@code leaseUntil}; returns their ids. Short: commit it before polling.
+     */
+    List<String> leaseDue(String owner, long now, long leaseUntil, int max);
+
+    /** Leases one receiver now (an admin's "poll now"); false when another node holds a live lease. */
+    boolean lease(String id, String owner, long now, long leaseUntil);
+
+    /**
+     * Ends a lease of {@code owner}: the poll's result (error null: success, failures reset), the next poll time.
+     * Applies only while {@code owner} holds the lease.
+     */
+    void pollDone(String id, String owner, long at, String error, long nextPollAt);
+
+    /** Removes replay entries past their expiry and log rows received before {@code logBefore}; returns how many. */
+    int purge(long now, long logBefore);
+}

@@ -1,0 +1,277 @@
+package dev.breachresponse.keycloak.incident.jpa;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.persistence.EntityManager;
+
+import org.keycloak.common.util.Time;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.util.JsonSerialization;
+
+import dev.breachresponse.keycloak.incident.Actor;
+import dev.breachresponse.keycloak.incident.SsfReceivers;
+
+/** JPA Shared Signals receivers, replay store and event log; runs in the caller's transaction. */
+final class JpaSsfReceivers implements SsfReceivers {
+
+    private final EntityManager em;
+
+    JpaSsfReceivers(EntityManager em) {
+        this.em = em;
+    }
+
+    @Override
+    public Receiver create(RealmModel realm, Settings settings, String clientSecret, String pushTokenHash, Actor actor) {
+        long now = Time.currentTimeMillis();
+        SsfReceiverEntity r = new SsfReceiverEntity();
+        r.id = KeycloakModelUtils.generateId();
+        r.realmId = realm.getId();
+        apply(r, settings);
+        r.clientSecret = clientSecret;
+        r.pushTokenHash = pushTokenHash;
+        r.nextPollAt = now;
+        r.createdAt = now;
+        r.createdBy = actor.asString();
+        r.updatedAt = now;
+        em.persist(r);
+        em.flush();
+        return toReceiver(r);
+    }
+
+    @Override
+    public List<Receiver> list(RealmModel realm) {
+        return em.createNamedQuery("brSsfReceiversOfRealm", SsfReceiverEntity.class).setParameter("realmId", realm.getId())
+                .getResultStream().map(JpaSsfReceivers::toReceiver).toList();
+    }
+
+    @Override
+    public Optional<Receiver> find(RealmModel realm, String id) {
+        return entity(realm, id).map(JpaSsfReceivers::toReceiver);
+    }
+
+    @Override
+    public Optional<Receiver> byId(String id) {
+        return Optional.ofNullable(id == null ? null : em.find(SsfReceiverEntity.class, id)).map(JpaSsfReceivers::toReceiver);
+    }
+
+    @Override
+    public Optional<Receiver> update(RealmModel realm, String id, Settings settings, String clientSecret) {
+        return entity(realm, id).map(r -> {
+            apply(r, settings);
+            if (clientSecret != null) {
+                r.clientSecret = clientSecret;
+            }
+            r.updatedAt = Time.currentTimeMillis();
+            em.flush();
+            return toReceiver(r);
+        });
+    }
+
+    @Override
+    public boolean delete(RealmModel realm, String id) {
+        Optional<SsfReceiverEntity> r = entity(realm, id);
+        r.ifPresent(e -> {
+            em.createNamedQuery("brSsfJtiDeleteOf").setParameter("receiverId", e.id).executeUpdate();
+            em.createNamedQuery("brSsfEventDeleteOf").setParameter("receiverId", e.id).executeUpdate();
+            em.remove(e);
+            em.flush();
+        });
+        return r.isPresent();
+    }
+
+    @Override
+    public Optional<Receiver> setPushTokenHash(RealmModel realm, String id, String hash) {
+        return entity(realm, id).map(r -> {
+            r.pushTokenHash = hash;
+            r.updatedAt = Time.currentTimeMillis();
+            em.flush();
+            return toReceiver(r);
+        });
+    }
+
+    @Override
+    public Optional<String> pushTokenHash(String id) {
+        return Optional.ofNullable(em.find(SsfReceiverEntity.class, id)).map(r -> r.pushTokenHash);
+    }
+
+    @Override
+    public Optional<String> clientSecret(String id) {
+        return Optional.ofNullable(em.find(SsfReceiverEntity.class, id)).map(r -> r.clientSecret);
+    }
+
+    @Override
+    public void stream(String id, String streamId, String pollUrl, String status) {
+        with(id, r -> {
+            r.streamId = streamId;
+            r.pollUrl = pollUrl;
+            r.streamStatus = status;
+            if (streamId == null) {
+                r.verifiedAt = null;
+                r.verifyState = null;
+            }
+        });
+    }
+
+    @Override
+    public void verifyRequested(String id, String state) {
+        with(id, r -> r.verifyState = state);
+    }
+
+    @Override
+    public void verified(String id, long at) {
+        with(id, r -> {
+            r.verifiedAt = at;
+            r.verifyState = null;
+        });
+    }
+
+    @Override
+    public void streamStatus(String id, String status) {
+        with(id, r -> r.streamStatus = status);
+    }
+
+    @Override
+    public boolean remember(String receiverId, String key, long expiresAt) {
+        if (em.find(SsfJtiEntity.class, key) != null) {
+            return false;
+        }
+        SsfJtiEntity j = new SsfJtiEntity();
+        j.id = key;
+        j.receiverId = receiverId;
+        j.expiresAt = expiresAt;
+        em.persist(j);
+        em.flush(); // a concurrent twin fails here, on the primary key, and its transaction rolls back
+        return true;
+    }
+
+    @Override
+    public void log(String receiverId, LoggedEvent event) {
+        SsfEventEntity e = new SsfEventEntity();
+        e.id = event.id() != null ? event.id() : KeycloakModelUtils.generateId();
+        e.receiverId = receiverId;
+        e.receivedAt = event.receivedAt();
+        e.delivery = event.delivery().name();
+        e.jti = cut(event.jti(), 255);
+        e.eventType = cut(event.eventType(), 255);
+        e.subjectFormat = cut(event.subjectFormat(), 32);
+        e.userId = event.userId();
+        e.outcome = event.outcome().name();
+        e.err = cut(event.err(), 32);
+        e.detail = cut(event.detail(), 255);
+        em.persist(e);
+        if (event.outcome() != Outcome.REFUSED) {
+            with(receiverId, r -> r.lastEventAt = event.receivedAt());
+        }
+    }
+
+    @Override
+    public List<Count> counts(String receiverId) {
+        List<Count> out = new ArrayList<>();
+        for (Object[] row : em.createNamedQuery("brSsfEventCounts", Object[].class).setParameter("receiverId", receiverId).getResultList()) {
+            out.add(new Count((String) row[0], Outcome.valueOf((String) row[1]), ((Number) row[2]).longValue()));
+        }
+        return out;
+    }
+
+    @Override
+    public List<LoggedEvent> events(String receiverId, int first, int max) {
+        return em.createNamedQuery("brSsfEventsOf", SsfEventEntity.class).setParameter("receiverId", receiverId)
+                .setFirstResult(first).setMaxResults(max).getResultStream()
+                .map(e -> new LoggedEvent(e.id, e.receivedAt, Delivery.valueOf(e.delivery), e.jti, e.eventType, e.subjectFormat, e.userId,
+                        Outcome.valueOf(e.outcome), e.err, e.detail))
+                .toList();
+    }
+
+    @Override
+    public List<String> leaseDue(String owner, long now, long leaseUntil, int max) {
+        List<String> due = em.createNamedQuery("brSsfReceiversDue", String.class).setParameter("now", now).setMaxResults(max).getResultList();
+        List<String> won = new ArrayList<>();
+        for (String id : due) {
+            int n = em.createNamedQuery("brSsfReceiverLeaseDue").setParameter("owner", owner).setParameter("until", leaseUntil)
+                    .setParameter("id", id).setParameter("now", now).executeUpdate();
+            if (n == 1) {
+                won.add(id);
+            }
+        }
+        return won;
+    }
+
+    @Override
+    public boolean lease(String id, String owner, long now, long leaseUntil) {
+        return em.createNamedQuery("brSsfReceiverLease").setParameter("owner", owner).setParameter("until", leaseUntil)
+                .setParameter("id", id).setParameter("now", now).executeUpdate() == 1;
+    }
+
+    @Override
+    public void pollDone(String id, String owner, long at, String error, long nextPollAt) {
+        SsfReceiverEntity r = em.find(SsfReceiverEntity.class, id);
+        if (r == null || !owner.equals(r.leaseOwner)) {
+            return;
+        }
+        em.refresh(r);
+        if (!owner.equals(r.leaseOwner)) {
+            return;
+        }
+        r.lastPollAt = at;
+        r.lastError = cut(error, 255);
+        r.failures = error == null ? 0 : r.failures + 1;
+        r.nextPollAt = nextPollAt;
+        r.leaseOwner = null;
+        r.leaseUntil = null;
+        em.flush();
+    }
+
+    @Override
+    public int purge(long now, long logBefore) {
+        return em.createNamedQuery("brSsfJtiPurge").setParameter("now", now).executeUpdate()
+                + em.createNamedQuery("brSsfEventPurge").setParameter("before", logBefore).executeUpdate();
+    }
+
+    private Optional<SsfReceiverEntity> entity(RealmModel realm, String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        SsfReceiverEntity r = em.find(SsfReceiverEntity.class, id);
+        return r != null && r.realmId.equals(realm.getId()) ? Optional.of(r) : Optional.empty();
+    }
+
+    private void with(String id, java.util.function.Consumer<SsfReceiverEntity> change) {
+        SsfReceiverEntity r = em.find(SsfReceiverEntity.class, id);
+        if (r != null) {
+            change.accept(r);
+            em.flush();
+        }
+    }
+
+    private static void apply(SsfReceiverEntity r, Settings s) {
+        r.alias = s.alias();
+        r.enabled = s.enabled();
+        r.delivery = s.delivery().name();
+        try {
+            r.settings = JsonSerialization.writeValueAsString(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Receiver toReceiver(SsfReceiverEntity r) {
+        Settings s;
+        try {
+            s = JsonSerialization.readValue(r.settings, Settings.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Stored settings of SSF receiver " + r.id + " could not be read", e);
+        }
+        return new Receiver(r.id, r.realmId, s, r.clientSecret != null, r.pushTokenHash != null, r.streamId, r.pollUrl, r.streamStatus,
+                r.verifyState, r.verifiedAt, r.lastEventAt, r.lastPollAt, r.lastError, r.failures, r.nextPollAt, r.createdAt, r.createdBy,
+                r.updatedAt);
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

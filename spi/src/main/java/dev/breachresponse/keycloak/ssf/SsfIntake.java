@@ -1,0 +1,77 @@
+package dev.breachresponse.keycloak.ssf;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.incident.SsfReceivers;
+import dev.breachresponse.keycloak.incident.SsfReceivers.Delivery;
+import dev.breachresponse.keycloak.incident.SsfReceivers.LoggedEvent;
+import dev.breachresponse.keycloak.incident.SsfReceivers.Outcome;
+import dev.breachresponse.keycloak.metrics.BreachMetrics;
+
+/**
+ * One SET, pushed or polled, from token to effect in the caller's transaction: {@link SetVerifier} (refused → the
+ * log row only), the replay store (a SET already accepted → DUPLICATE, not applied again), {@link EventActions}, the
+ * log row; counted in {@code keycloak_breach_ssf_events_total} once committed. The token itself is never stored or
+ * logged.
+ */
+final class SsfIntake {
+
+    private static final Logger LOG = Logger.getLogger(SsfIntake.class);
+
+    /** What became of one SET: its outcome, and for REFUSED the RFC 8935 error code and description. */
+    record Received(Outcome outcome, String err, String description, String jti) {
+    }
+
+    private SsfIntake() {
+    }
+
+    static Received receive(KeycloakSession session, RealmModel realm, SsfReceivers.Receiver receiver, String token, Delivery delivery,
+                            Outbound outbound) {
+        SsfReceivers store = session.getProvider(IncidentStore.class).ssf();
+        long now = Time.currentTimeMillis();
+        SsfReceivers.Settings s = receiver.settings();
+        TransmitterKeys keys = new TransmitterKeys(session, receiver, outbound);
+        VerifiedSet set;
+        try {
+            set = SetVerifier.verify(token, new SetVerifier.Expectation(s.issuer(), s.audience(), s.maxAgeSeconds()), keys, keys, now / 1000);
+        } catch (SetRejected e) {
+            store.log(receiver.id(), new LoggedEvent(null, now, delivery, null, null, null, null, Outcome.REFUSED, e.err(), e.getMessage()));
+            BreachMetrics.ssfEventAfterCommit(session, "other", Outcome.REFUSED.name());
+            LOG.debugf("breach-response: SSF receiver %s of realm %s refused a SET: %s %s", s.alias(), realm.getName(), e.err(), e.getMessage());
+            return new Received(Outcome.REFUSED, e.err(), e.getMessage(), null);
+        }
+        long expiresAt = (set.iat() + s.maxAgeSeconds() + SetVerifier.FUTURE_SKEW_SECONDS) * 1000L;
+        String label = SsfEventTypes.label(set.eventType());
+        if (!store.remember(receiver.id(), replayKey(receiver.id(), set), expiresAt)) {
+            store.log(receiver.id(), new LoggedEvent(null, now, delivery, set.jti(), set.eventType(), set.subjectFormat(), null, Outcome.DUPLICATE,
+                    null, "already received"));
+            BreachMetrics.ssfEventAfterCommit(session, label, Outcome.DUPLICATE.name());
+            return new Received(Outcome.DUPLICATE, SetRejected.INVALID_REQUEST, "This SET (jti) was already received", set.jti());
+        }
+        EventActions.Result r = new EventActions(session, realm, receiver).apply(set);
+        store.log(receiver.id(), new LoggedEvent(null, now, delivery, set.jti(), set.eventType(), set.subjectFormat(), r.userId(), r.outcome(),
+                null, r.detail()));
+        BreachMetrics.ssfEventAfterCommit(session, label, r.outcome().name());
+        return new Received(r.outcome(), null, null, set.jti());
+    }
+
+    /** The replay store's key: SHA-256 of receiver, issuer and jti (hex), so neither length nor content of jti matters. */
+    static String replayKey(String receiverId, VerifiedSet set) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] h = sha.digest((receiverId + "\n" + set.issuer() + "\n" + set.jti()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

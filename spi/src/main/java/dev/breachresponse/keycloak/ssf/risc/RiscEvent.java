@@ -1,0 +1,44 @@
+package dev.breachresponse.keycloak.ssf.risc;
+
+import java.util.Set;
+
+import org.keycloak.ssf.event.SsfEvent;
+
+/**
+ * A RISC 1.0 event (OpenID RISC Event Types 1.0 §2) for Keycloak 26.7's SSF transmitter, which knows none: its members
+ * other than the common ones (e.g. {@code credential_type}, {@code reason}) travel as the event's attributes. Checked
+ * as RISC asks: {@code credential-compromise} needs {@code credential_type}; {@code account-disabled} takes
+ * {@code reason} {@code hijacking} or {@code bulk-account} when given.
+ */
+public final class RiscEvent extends SsfEvent {
+
+    static final String PREFIX = "https://schemas.openid.net/secevent/risc/event-type/";
+
+    public RiscEvent(String type) {
+        super(PREFIX + type);
+        setAlias("Risc" + alias(type));
+    }
+
+    @Override
+    public void validate() {
+        super.validate();
+        String type = getEventType().substring(PREFIX.length());
+        Object credential = getAttributes() == null ? null : getAttributes().get("credential_type");
+        if ("credential-compromise".equals(type) && !(credential instanceof String)) {
+            throw new IllegalArgumentException("credential-compromise needs credential_type");
+        }
+        Object reason = getAttributes() == null ? null : getAttributes().get("reason");
+        if ("account-disabled".equals(type) && reason != null && !Set.of("hijacking", "bulk-account").contains(reason)) {
+            throw new IllegalArgumentException("account-disabled reason must be hijacking or bulk-account");
+        }
+    }
+
+    /** {@code credential-compromise} → {@code CredentialCompromise}. */
+    static String alias(String type) {
+        StringBuilder b = new StringBuilder();
+        for (String part : type.split("-")) {
+            b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        return b.toString();
+    }
+}

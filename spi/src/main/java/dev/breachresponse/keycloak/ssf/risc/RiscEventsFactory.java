@@ -1,0 +1,74 @@
+package dev.breachresponse.keycloak.ssf.risc;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import org.keycloak.Config;
+import org.keycloak.common.Profile;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.EnvironmentDependentProviderFactory;
+import org.keycloak.ssf.event.SsfEvent;
+import org.keycloak.ssf.event.SsfEventProviderFactory;
+
+/**
+ * Adds the RISC 1.0 account events to Keycloak 26.7's SSF transmitter through its public SPI {@code ssf-events}, so a
+ * realm's streams can ask for them and an admin (or this extension's flags, later) can emit them. A type another
+ * provider already registers is left to it (Keycloak's registry keeps the last one it reads). Only with the
+ * {@code ssf} feature on; Keycloak 26.4 to 26.6 have no such SPI and never load this class. The receiver does not
+ * depend on it.
+ */
+public final class RiscEventsFactory implements SsfEventProviderFactory, EnvironmentDependentProviderFactory {
+
+    public static final String ID = "breach-response-risc";
+
+    static final List<String> TYPES = List.of("credential-compromise", "account-credential-change-required", "account-disabled",
+            "account-enabled", "account-purged", "identifier-changed", "identifier-recycled", "recovery-activated",
+            "recovery-information-changed");
+
+    private Map<String, Supplier<? extends SsfEvent>> contributed = Map.of();
+
+    @Override
+    public void init(Config.Scope config) {
+        Map<String, Supplier<? extends SsfEvent>> m = new LinkedHashMap<>();
+        for (String t : TYPES) {
+            m.put(RiscEvent.PREFIX + t, () -> new RiscEvent(t));
+        }
+        contributed = m;
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        // types that another provider contributes stay theirs
+        Set<String> others = factory.getProviderFactoriesStream(org.keycloak.ssf.event.SsfEventProvider.class)
+                .filter(f -> f instanceof SsfEventProviderFactory && !(f instanceof RiscEventsFactory))
+                .flatMap(f -> ((SsfEventProviderFactory) f).getContributedEventFactories().keySet().stream())
+                .collect(Collectors.toSet());
+        Map<String, Supplier<? extends SsfEvent>> m = new LinkedHashMap<>(contributed);
+        m.keySet().removeAll(others);
+        contributed = m;
+    }
+
+    @Override
+    public Map<String, Supplier<? extends SsfEvent>> getContributedEventFactories() {
+        return contributed;
+    }
+
+    @Override
+    public Set<String> getEmittableEventTypes() {
+        return contributed.keySet();
+    }
+
+    @Override
+    public boolean isSupported(Config.Scope config) {
+        return Profile.isFeatureEnabled(Profile.Feature.SSF);
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+}
