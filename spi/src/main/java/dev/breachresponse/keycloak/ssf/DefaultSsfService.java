@@ -139,7 +139,7 @@ final class DefaultSsfService implements SsfService {
 
     @Override
     public boolean refreshKeys(SsfReceivers.Receiver r) {
-        return new TransmitterKeys(session, r, factory.outbound(session)).reload();
+        return new TransmitterKeys(session, r, factory).reload();
     }
 
     /** {@code /realms/{realm}/breach-response/ssf/{id}/push} on the URL this request came in on. */

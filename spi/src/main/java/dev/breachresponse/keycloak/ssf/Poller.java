@@ -97,7 +97,7 @@ final class Poller {
                             RealmModel realm = s.realms().getRealm(current.realmId());
                             s.getContext().setRealm(realm);
                             SsfReceivers.Receiver fresh = s.getProvider(IncidentStore.class).ssf().byId(current.id()).orElse(current);
-                            return SsfIntake.receive(s, realm, fresh, set, SsfReceivers.Delivery.POLL, service.outbound(s));
+                            return SsfIntake.receive(s, realm, fresh, set, SsfReceivers.Delivery.POLL, service);
                         });
                     } catch (RuntimeException ex) {
                         LOG.warnf("breach-response: SSF receiver %s of realm %s could not process a polled SET (it will come again): %s",

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.keycloak.headers.SecurityHeadersProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -25,7 +26,8 @@ import dev.breachresponse.keycloak.incident.SsfReceivers;
  * this order, nothing applied on a refusal: the push credential ({@code Authorization: Bearer}, constant-time against
  * its stored SHA-256; an unknown receiver answers the same) → 401 {@code authentication_failed} with
  * {@code WWW-Authenticate: Bearer}; {@code Content-Type: application/secevent+jwt} → 415; the receiver enabled → 400
- * {@code access_denied}; at most {@value #MAX_BODY} bytes → 413; then the SET ({@link SetVerifier}) → 400 with the
+ * {@code access_denied}; at most {@value #MAX_BODY} bytes → 413; the transmitter's keys unreachable → 503
+ * {@code temporarily_unavailable} with {@code Retry-After} (the SET may be good: send it again); then the SET ({@link SetVerifier}) → 400 with the
  * RFC 8935 §2.3 {@code err} and a description; a SET already received → 400 {@code invalid_request}; accepted → 202,
  * empty. Error bodies are {@code {"err": …, "description": …}}.
  */
@@ -71,7 +73,11 @@ public final class PushResource {
         SsfIntake.Received r;
         try {
             r = SsfIntake.receive(session, realm, receiver, new String(bytes, StandardCharsets.US_ASCII), SsfReceivers.Delivery.PUSH,
-                    SsfService.factory(session.getKeycloakSessionFactory()).outbound(session));
+                    SsfService.factory(session.getKeycloakSessionFactory()));
+        } catch (TransmitterKeys.KeysUnavailable e) {
+            session.getTransactionManager().setRollbackOnly();
+            return Response.fromResponse(error(503, "temporarily_unavailable", "The transmitter's keys could not be fetched; send the SET again later"))
+                    .header(HttpHeaders.RETRY_AFTER, "30").build();
         } catch (PersistenceException e) {
             // a twin of this SET committed its replay entry first
             session.getTransactionManager().setRollbackOnly();
@@ -80,6 +86,8 @@ public final class PushResource {
         if (r.err() != null) {
             return error(400, r.err(), r.description());
         }
+        // RFC 8935 §2.2: 202 with no body (Keycloak's security headers want a media type unless told)
+        session.getProvider(SecurityHeadersProvider.class).options().allowEmptyContentType();
         return Response.accepted().build();
     }
 

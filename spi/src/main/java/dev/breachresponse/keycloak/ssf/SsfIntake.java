@@ -22,6 +22,8 @@ import dev.breachresponse.keycloak.metrics.BreachMetrics;
  * log row only), the replay store (a SET already accepted → DUPLICATE, not applied again), {@link EventActions}, the
  * log row; counted in {@code keycloak_breach_ssf_events_total} once committed. The token itself is never stored or
  * logged.
+ *
+ * @throws TransmitterKeys.KeysUnavailable when the transmitter's keys could not be fetched (nothing written; ask again later)
  */
 final class SsfIntake {
 
@@ -35,11 +37,11 @@ final class SsfIntake {
     }
 
     static Received receive(KeycloakSession session, RealmModel realm, SsfReceivers.Receiver receiver, String token, Delivery delivery,
-                            Outbound outbound) {
+                            SsfServiceFactory factory) {
         SsfReceivers store = session.getProvider(IncidentStore.class).ssf();
         long now = Time.currentTimeMillis();
         SsfReceivers.Settings s = receiver.settings();
-        TransmitterKeys keys = new TransmitterKeys(session, receiver, outbound);
+        TransmitterKeys keys = new TransmitterKeys(session, receiver, factory);
         VerifiedSet set;
         try {
             set = SetVerifier.verify(token, new SetVerifier.Expectation(s.issuer(), s.audience(), s.maxAgeSeconds()), keys, keys, now / 1000);

@@ -33,7 +33,7 @@ import dev.breachresponse.keycloak.support.Options;
  * receivers that are due and runs their cycles on Keycloak's executor {@value #EXECUTOR}, outside the tick's
  * transaction). Options ({@code --spi-breach-ssf--default--…}): {@code poll-tick-seconds} (1–300, default 5),
  * {@code timeout-millis} (a whole transmitter call, 500–30000, default 5000), {@code log-retention-days} (1–365,
- * default 30).
+ * default 30), {@code keys-max-age-seconds} (how long a fetched JWKS serves, 60–86400, default 3600).
  */
 public final class SsfServiceFactory implements ProviderFactory<SsfService> {
 
@@ -48,6 +48,8 @@ public final class SsfServiceFactory implements ProviderFactory<SsfService> {
     private int tickSeconds = 5;
     private int timeoutMillis = 5000;
     private int retentionDays = 30;
+    private int keysMaxAgeSeconds = 3600;
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> keyGenerations = new java.util.concurrent.ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
     private KeycloakSessionFactory sessionFactory;
     private final String owner = "node-" + KeycloakModelUtils.generateId();
@@ -63,6 +65,7 @@ public final class SsfServiceFactory implements ProviderFactory<SsfService> {
         tickSeconds = Options.bounded(config.getInt("poll-tick-seconds", 5), 1, 300, p + "poll-tick-seconds");
         timeoutMillis = Options.bounded(config.getInt("timeout-millis", 5000), 500, 30_000, p + "timeout-millis");
         retentionDays = Options.bounded(config.getInt("log-retention-days", 30), 1, 365, p + "log-retention-days");
+        keysMaxAgeSeconds = Options.bounded(config.getInt("keys-max-age-seconds", 3600), 60, 86_400, p + "keys-max-age-seconds");
     }
 
     @Override
@@ -86,6 +89,18 @@ public final class SsfServiceFactory implements ProviderFactory<SsfService> {
     /** The outbound HTTP of a session (Keycloak's client, this factory's deadline timer). */
     Outbound outbound(KeycloakSession session) {
         return new Outbound(session, timer, timeoutMillis);
+    }
+
+    int keysMaxAgeSeconds() {
+        return keysMaxAgeSeconds;
+    }
+
+    int keyGeneration(String receiverId) {
+        return keyGenerations.getOrDefault(receiverId, 0);
+    }
+
+    void nextKeyGeneration(String receiverId) {
+        keyGenerations.merge(receiverId, 1, Integer::sum);
     }
 
     String owner() {
@@ -149,6 +164,8 @@ public final class SsfServiceFactory implements ProviderFactory<SsfService> {
                 .helpText("How often one node of the cluster looks for poll receivers that are due (seconds, 1 to 300)").add()
                 .property().name("timeout-millis").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(5000)
                 .helpText("Time for one whole call to a transmitter, after which it is aborted (milliseconds, 500 to 30000)").add()
+                .property().name("keys-max-age-seconds").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(3600)
+                .helpText("How long a transmitter's fetched JWKS is used before it is fetched again (seconds, 60 to 86400)").add()
                 .property().name("log-retention-days").type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(30)
                 .helpText("How long the receivers' event log keeps a row (days, 1 to 365)").add()
                 .build();

@@ -1,5 +1,7 @@
 package dev.breachresponse.keycloak.ssf;
 
+import java.util.List;
+
 import org.keycloak.crypto.KeyWrapper;
 import org.keycloak.crypto.PublicKeysWrapper;
 import org.keycloak.crypto.SignatureProvider;
@@ -16,7 +18,8 @@ import dev.breachresponse.keycloak.incident.SsfReceivers;
  * A transmitter's signing keys: its JWKS ({@code jwks_uri}) fetched with {@link Outbound} (at most
  * {@value #MAX_JWKS_BYTES} bytes, no redirects) and cached by Keycloak's {@link PublicKeyStorageProvider} as Keycloak
  * caches an identity provider's keys (per node; an unknown {@code kid} reloads at most every 10 s by default, option
- * {@code spi-public-key-storage--infinispan--min-time-between-requests}). Only keys for signing ({@code use} sig or
+ * {@code spi-public-key-storage--infinispan--min-time-between-requests}); a fetched set expires after
+ * {@code keys-max-age-seconds}, so a key the transmitter rotated out stops verifying. Only keys for signing ({@code use} sig or
  * absent) count. Signatures are checked by Keycloak's {@link SignatureProvider} for the algorithm.
  */
 final class TransmitterKeys implements SetVerifier.Keys, SetVerifier.Signatures {
@@ -24,27 +27,55 @@ final class TransmitterKeys implements SetVerifier.Keys, SetVerifier.Signatures 
     static final int MAX_JWKS_BYTES = 256 * 1024;
 
     private final KeycloakSession session;
-    private final String modelKey;
+    private final SsfServiceFactory factory;
+    private final String receiverId;
+    private final String jwksUri;
     private final PublicKeyLoader loader;
 
-    TransmitterKeys(KeycloakSession session, SsfReceivers.Receiver receiver, Outbound outbound) {
+    TransmitterKeys(KeycloakSession session, SsfReceivers.Receiver receiver, SsfServiceFactory factory) {
         this.session = session;
-        String jwksUri = receiver.settings().jwksUri();
-        this.modelKey = "breach-ssf::" + receiver.id() + "::" + jwksUri;
+        this.factory = factory;
+        this.receiverId = receiver.id();
+        this.jwksUri = receiver.settings().jwksUri();
+        Outbound outbound = factory.outbound(session);
+        long maxAgeMillis = factory.keysMaxAgeSeconds() * 1000L;
         this.loader = () -> {
             Outbound.Answer a = outbound.get(jwksUri, null, MAX_JWKS_BYTES);
             if (a.status() != 200 || a.body() == null) {
                 throw new IllegalStateException("the transmitter's JWKS answered " + a.status());
             }
             JSONWebKeySet set = Outbound.JSON.treeToValue(a.body(), JSONWebKeySet.class);
-            return set.getKeys() == null ? PublicKeysWrapper.EMPTY : JWKSUtils.getKeyWrappersForUse(set, JWK.Use.SIG, true);
+            List<KeyWrapper> keys = set.getKeys() == null ? List.of() : JWKSUtils.getKeyWrappersForUse(set, JWK.Use.SIG, true).getKeys();
+            // expires, so that a key the transmitter rotated out stops verifying within the max age
+            return new PublicKeysWrapper(keys, System.currentTimeMillis() + maxAgeMillis);
         };
     }
 
+    /** The cache key: the receiver, its JWKS URL and this node's refresh generation (a refresh starts a new entry). */
+    private String modelKey() {
+        return "breach-ssf::" + receiverId + "::" + factory.keyGeneration(receiverId) + "::" + jwksUri;
+    }
+
+    /**
+     * @throws KeysUnavailable when the JWKS could not be fetched or read (the SET is not refused: it may be fine)
+     */
     @Override
     public KeyWrapper key(String kid, String alg) {
         PublicKeyStorageProvider keys = session.getProvider(PublicKeyStorageProvider.class);
-        return kid == null ? keys.getFirstPublicKey(modelKey, alg, loader) : keys.getPublicKey(modelKey, kid, alg, loader);
+        try {
+            return kid == null ? keys.getFirstPublicKey(modelKey(), alg, loader) : keys.getPublicKey(modelKey(), kid, alg, loader);
+        } catch (RuntimeException e) {
+            throw new KeysUnavailable();
+        }
+    }
+
+    /** The transmitter's keys could not be fetched now. */
+    static final class KeysUnavailable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        KeysUnavailable() {
+            super("the transmitter's JWKS could not be fetched", null, false, false);
+        }
     }
 
     @Override
@@ -53,8 +84,16 @@ final class TransmitterKeys implements SetVerifier.Keys, SetVerifier.Signatures 
         return provider != null && provider.isAsymmetricAlgorithm() && provider.verifier(key).verify(data, signature);
     }
 
-    /** Fetches the JWKS again now (an admin's refresh after the transmitter rotated its keys); false when it failed. */
+    /**
+     * Fetches the JWKS again now, on this node (an admin's refresh after the transmitter rotated its keys): a new cache
+     * entry, so Keycloak's pause between reloads does not apply. False when the fetch failed or found no key.
+     */
     boolean reload() {
-        return session.getProvider(PublicKeyStorageProvider.class).reloadKeys(modelKey, loader);
+        factory.nextKeyGeneration(receiverId);
+        try {
+            return !session.getProvider(PublicKeyStorageProvider.class).getKeys(modelKey(), loader).isEmpty();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 }

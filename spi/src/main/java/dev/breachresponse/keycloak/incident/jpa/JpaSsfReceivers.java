@@ -34,7 +34,6 @@ final class JpaSsfReceivers implements SsfReceivers {
         apply(r, settings);
         r.clientSecret = clientSecret;
         r.pushTokenHash = pushTokenHash;
-        r.nextPollAt = now;
         r.createdAt = now;
         r.createdBy = actor.asString();
         r.updatedAt = now;
@@ -110,6 +109,7 @@ final class JpaSsfReceivers implements SsfReceivers {
             r.streamId = streamId;
             r.pollUrl = pollUrl;
             r.streamStatus = status;
+            r.nextPollAt = streamId == null ? null : Time.currentTimeMillis(); // a new stream is polled at the next tick
             if (streamId == null) {
                 r.verifiedAt = null;
                 r.verifyState = null;
