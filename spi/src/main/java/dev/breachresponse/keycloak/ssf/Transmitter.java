@@ -51,7 +51,9 @@ final class Transmitter {
                 if (a.status() == 200 && a.body() != null && a.body().isObject()) {
                     JsonNode m = a.body();
                     if (!issuer.equals(text(m, "issuer"))) {
-                        throw new Outbound.Failed(200, "the transmitter metadata names another issuer");
+                        String named = text(m, "issuer");
+                        throw new Outbound.Failed(200, "the transmitter metadata at " + url + " names issuer "
+                                + (named == null ? "(none)" : named.length() > 200 ? named.substring(0, 200) + "…" : named) + ", not " + issuer);
                     }
                     return new Metadata(issuer, url(m, "jwks_uri"), optionalUrl(m, "configuration_endpoint"),
                             optionalUrl(m, "verification_endpoint"), optionalUrl(m, "status_endpoint"));

@@ -25,17 +25,18 @@ public final class RiscEventsFactory implements SsfEventProviderFactory, Environ
 
     public static final String ID = "breach-response-risc";
 
-    static final List<String> TYPES = List.of("credential-compromise", "account-credential-change-required", "account-disabled",
-            "account-enabled", "account-purged", "identifier-changed", "identifier-recycled", "recovery-activated",
-            "recovery-information-changed");
+    static final List<Supplier<? extends RiscEvent>> TYPES = List.of(RiscEvent.CredentialCompromise::new,
+            RiscEvent.AccountCredentialChangeRequired::new, RiscEvent.AccountDisabled::new, RiscEvent.AccountEnabled::new,
+            RiscEvent.AccountPurged::new, RiscEvent.IdentifierChanged::new, RiscEvent.IdentifierRecycled::new, RiscEvent.RecoveryActivated::new,
+            RiscEvent.RecoveryInformationChanged::new);
 
     private Map<String, Supplier<? extends SsfEvent>> contributed = Map.of();
 
     @Override
     public void init(Config.Scope config) {
         Map<String, Supplier<? extends SsfEvent>> m = new LinkedHashMap<>();
-        for (String t : TYPES) {
-            m.put(RiscEvent.PREFIX + t, () -> new RiscEvent(t));
+        for (Supplier<? extends RiscEvent> t : TYPES) {
+            m.put(t.get().getEventType(), t);
         }
         contributed = m;
     }
