@@ -24,7 +24,8 @@ import dev.breachresponse.keycloak.incident.SsfReceivers.Outcome;
  * One poll cycle of a receiver this node holds the lease of (RFC 8936 §2.4): rounds of "acknowledge what the last
  * round applied, report the SETs it refused, ask for up to {@code maxEvents} more", each SET verified and applied in a
  * transaction of its own and acknowledged only after that committed, until a round brings nothing (at most
- * {@value #MAX_ROUNDS} rounds, then the acknowledgements go out alone). No transaction is open during HTTP. A SET
+ * {@value #MAX_ROUNDS} rounds, then the acknowledgements go out alone, and the next cycle is due at the next tick: a
+ * backlog drains one bounded round after another, never held in memory). No transaction is open during HTTP. A SET
  * that could not be processed (the database failed) is neither acknowledged nor refused: the transmitter delivers
  * it again. The lease ends with the result: on failure the next poll waits longer (doubling, at most
  * {@value #MAX_BACKOFF_SECONDS} s, ±20 %).
@@ -40,6 +41,10 @@ final class Poller {
     record Cycle(int received, Map<Outcome, Integer> outcomes, String error) {
     }
 
+    /** Whether the last cycle of a receiver stopped with SETs left (then the next one is due at once). */
+    private record Ended(String error, boolean more) {
+    }
+
     private Poller() {
     }
 
@@ -47,6 +52,7 @@ final class Poller {
         Map<Outcome, Integer> outcomes = new LinkedHashMap<>();
         int received = 0;
         String error = null;
+        boolean more = false;
         SsfReceivers.Receiver receiver = null;
         try {
             Loaded loaded = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
@@ -83,8 +89,10 @@ final class Poller {
                 errors.clear();
                 JsonNode sets = answer.get("sets");
                 if (sets == null || !sets.isObject() || sets.isEmpty()) {
+                    more = false;
                     break;
                 }
+                more = true; // a round that brought SETs: the backlog may go on
                 for (Iterator<Map.Entry<String, JsonNode>> it = sets.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
                     received++;
@@ -124,7 +132,7 @@ final class Poller {
             error = "poll failed: " + e.getClass().getSimpleName();
             LOG.warnf(e, "breach-response: an SSF poll cycle failed");
         }
-        finish(factory, receiverId, owner, receiver, error);
+        finish(factory, receiverId, owner, receiver, new Ended(error, more));
         return new Cycle(received, outcomes, error);
     }
 
@@ -132,12 +140,14 @@ final class Poller {
         return loaded.receiver().pollUrl();
     }
 
-    private static void finish(KeycloakSessionFactory factory, String receiverId, String owner, SsfReceivers.Receiver receiver, String error) {
+    private static void finish(KeycloakSessionFactory factory, String receiverId, String owner, SsfReceivers.Receiver receiver, Ended ended) {
         long now = Time.currentTimeMillis();
         int interval = receiver == null ? 60 : receiver.settings().pollIntervalSeconds();
         long next;
+        String error = ended.error();
         if (error == null) {
-            next = now + interval * 1000L;
+            // a backlog (the last round still brought SETs) goes on at the next tick; else after the interval
+            next = ended.more() ? now : now + interval * 1000L;
         } else {
             int failures = receiver == null ? 1 : receiver.failures() + 1;
             long wait = Math.min(MAX_BACKOFF_SECONDS, interval * (1L << Math.min(failures, 10)));

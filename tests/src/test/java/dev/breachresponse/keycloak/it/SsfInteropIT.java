@@ -217,6 +217,34 @@ class SsfInteropIT {
         JsonNode status = api.get("/ssf/receivers/" + id + "/status").json();
         assertEquals(0, count(status, null, "REFUSED"), status.toString());
         assertNull(status.get("lastError").textValue(), status.toString());
+
+        // disabling the receiver pauses the stream at the transmitter (SSF 1.0 §8.1.2.2), enabling resumes it
+        String streamId = receiver.at("/stream/id").asText();
+        String settings = "{\"alias\":\"upstream\",\"issuer\":\"" + issuer() + "\",\"audience\":\"" + AUDIENCE
+                + "\",\"delivery\":\"poll\",\"clientId\":\"acme-receiver\",\"pollIntervalSeconds\":10";
+        BreachApi.Reply paused = api.putJson("/ssf/receivers/" + id, settings + ",\"enabled\":false}");
+        assertEquals(200, paused.status(), paused.toString());
+        assertTrue(paused.json().get("streamStatusError").isNull(), paused.toString());
+        assertEquals("paused", transmitterStatus(streamId));
+        assertEquals(200, api.putJson("/ssf/receivers/" + id, settings + ",\"enabled\":true}").status());
+        assertEquals("enabled", transmitterStatus(streamId));
+
+        // a client secret the transmitter refuses: the poll fails, says why, and the next one waits longer (back-off)
+        assertEquals(200, api.putJson("/ssf/receivers/" + id, settings + ",\"clientSecret\":\"wrong\"}").status());
+        BreachApi.Reply failed = pollNow(id);
+        assertTrue(failed.json().get("error").asText().contains("refused the client credentials"), failed.toString());
+        JsonNode after = api.get("/ssf/receivers/" + id).json();
+        assertTrue(after.get("failures").asInt() >= 1, after.toString());
+        assertTrue(after.get("nextPollAt").asLong() - after.get("lastPollAt").asLong() >= 16_000,
+                "twice the 10 s interval, less at most 20 % jitter: " + after);
+    }
+
+    /** The stream's status as Keycloak's transmitter keeps it ({@code GET …/streams/status}, the receiver's token). */
+    String transmitterStatus(String streamId) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(issuer() + "/ssf/transmitter/streams/status?stream_id=" + streamId))
+                .header("Authorization", "Bearer " + clientToken("acme-receiver")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return BreachApi.JSON.readTree(r.body()).get("status").asText();
     }
 
     String acmeAlice() {

@@ -313,6 +313,15 @@ class SsfPushIT {
         JsonNode refreshed = Realms.refresh(urls.getBase(), realm, tokens.get("refresh_token").asText());
         assertEquals("invalid_grant", refreshed.path("error").asText(), "alice's session is gone: " + refreshed);
         assertEquals(404, flagOf("alice").status(), "session-revoked revokes; it does not flag");
+        // a complex subject naming a session this realm does not know (no brokered session has that id): all of the
+        // user's sessions end, rather than none
+        JsonNode again = Realms.passwordGrant(urls.getBase(), realm, "alice", Realms.PASSWORD, null);
+        ObjectNode complex = BreachApi.JSON.createObjectNode().put("format", "complex");
+        complex.set("user", SetSigner.email("alice@example.test"));
+        complex.set("session", BreachApi.JSON.createObjectNode().put("format", "opaque").put("id", "upstream-sid-1"));
+        assertEquals(202, push(signer.set(SetSigner.SESSION_REVOKED, null, complex, k1)).status());
+        assertEquals("complex", lastEvent().get("subjectFormat").asText());
+        assertEquals("invalid_grant", Realms.refresh(urls.getBase(), realm, again.get("refresh_token").asText()).path("error").asText());
 
         JsonNode bobTokens = Realms.passwordGrant(urls.getBase(), realm, "bob", Realms.PASSWORD, null);
         assertEquals(202, push(signer.set(SetSigner.ACCOUNT_DISABLED, SetSigner.event("reason", "hijacking"), SetSigner.email("bob@example.test"), k1)).status());
