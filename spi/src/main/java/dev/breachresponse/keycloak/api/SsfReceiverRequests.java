@@ -185,10 +185,8 @@ final class SsfReceiverRequests {
         o.put("jwksUri", s.jwksUri());
         o.put("audience", s.audience());
         o.put("delivery", s.delivery().name().toLowerCase(java.util.Locale.ROOT));
-        if (s.delivery() == SsfReceivers.Delivery.PUSH) {
-            o.put("pushUrl", pushUrl);
-            o.put("hasPushCredential", r.hasPushToken());
-        }
+        o.put("pushUrl", s.delivery() == SsfReceivers.Delivery.PUSH ? pushUrl : null);
+        o.put("hasPushCredential", r.hasPushToken());
         o.put("tokenUrl", s.tokenUrl());
         o.put("clientId", s.clientId());
         o.put("hasClientSecret", r.hasClientSecret());

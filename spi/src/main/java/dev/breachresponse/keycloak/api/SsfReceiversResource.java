@@ -61,7 +61,7 @@ public final class SsfReceiversResource {
     }
 
     /**
-     * Creates a receiver: 201 with it (a push receiver also with its {@code pushCredential}, shown once). 400 for an
+     * Creates a receiver: 201 with it and, for a push receiver, its {@code pushCredential} (shown once; null for poll). 400 for an
      * invalid body, 409 {@code alias_taken} or {@code too_many_receivers}.
      */
     @POST
@@ -83,9 +83,7 @@ public final class SsfReceiversResource {
                     Api.actor(ctx.auth()));
             ctx.success(events, OperationType.CREATE, json(r));
             ObjectNode out = json(r);
-            if (credential != null) {
-                out.put("pushCredential", credential);
-            }
+            out.put("pushCredential", credential); // null for a poll receiver
             return Response.created(session.getContext().getUri().getAbsolutePathBuilder().path(r.id()).build())
                     .header("Cache-Control", "no-store").type(MediaType.APPLICATION_JSON_TYPE).entity(out.toString()).build();
         });
@@ -124,11 +122,10 @@ public final class SsfReceiversResource {
             SsfReceivers.Settings settings = p.settings().jwksUri() == null && p.settings().issuer().equals(before.settings().issuer())
                     && before.settings().jwksUri() != null ? withJwksUri(p.settings(), before.settings().jwksUri()) : withJwks(p.settings());
             SsfReceivers.Receiver r = store().update(ctx.realm(), id, settings, p.clientSecret()).orElseThrow(() -> ApiException.notFound("Receiver " + id));
-            ObjectNode out = json(r);
-            if (before.settings().enabled() != r.settings().enabled()) {
-                String problem = SsfService.of(session).setStreamStatus(ctx.realm(), r, r.settings().enabled());
-                out.put("streamStatusError", problem);
-            }
+            String problem = before.settings().enabled() == r.settings().enabled() ? null
+                    : SsfService.of(session).setStreamStatus(ctx.realm(), r, r.settings().enabled());
+            ObjectNode out = json(store().find(ctx.realm(), id).orElse(r)); // with the stream status the transmitter took
+            out.put("streamStatusError", problem);
             ctx.success(events, OperationType.UPDATE, json(r));
             return AdminContext.ok(out);
         });

@@ -3,6 +3,8 @@ package dev.breachresponse.keycloak.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -10,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+
+import com.sun.net.httpserver.HttpServer;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -56,6 +60,14 @@ class OpenApiContractIT {
         // an endpoint on a closed loopback port: its deliveries fail, which the contract does not look at
         String hook = "{\"url\":\"http://127.0.0.1:9/contract\",\"events\":[\"job.finished\"]}";
         String webhookId = api.postJson("/webhooks", hook).json().get("id").asText();
+        // a Shared Signals transmitter on loopback that answers every call of the receiver's stream management and poll
+        HttpServer transmitter = fakeTransmitter();
+        String issuer = "http://127.0.0.1:" + transmitter.getAddress().getPort() + "/t";
+        String pollReceiver = "{\"alias\":\"contract\",\"issuer\":\"" + issuer + "\",\"audience\":\"aud\",\"delivery\":\"poll\","
+                + "\"clientId\":\"c\",\"clientSecret\":\"s\"}";
+        String receiverId = api.postJson("/ssf/receivers", pollReceiver).json().get("id").asText();
+        String pushReceiver = "{\"alias\":\"contract-push\",\"issuer\":\"" + issuer + "\",\"audience\":\"aud\",\"delivery\":\"push\"}";
+        String pushReceiverId = api.postJson("/ssf/receivers", pushReceiver).json().get("id").asText();
 
         Map<String, String> bodies = Map.of(
                 "POST /incidents", "{\"id\":\"contract-2\",\"title\":\"t\",\"exposedData\":[\"email\"]}",
@@ -64,7 +76,9 @@ class OpenApiContractIT {
                 "PUT /config", "{\"allowedFactors\":[\"otp\",\"webauthn\"],\"grace\":{\"days\":1,\"skips\":0},\"hygiene\":{\"mfaNudges\":true}}",
                 "POST /incidents/{id}/flags/{userId}/dismissal", "{\"reason\":\"contract\"}",
                 "POST /webhooks", hook,
-                "PUT /webhooks/{webhookId}", hook);
+                "PUT /webhooks/{webhookId}", hook,
+                "POST /ssf/receivers", pushReceiver.replace("contract-push", "contract-2"),
+                "PUT /ssf/receivers/{receiverId}", pollReceiver);
         // DELETE of the flag last, so the GETs above it still find the flag
         List<String[]> ops = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> p = spec.get("paths").fields(); p.hasNext(); ) {
@@ -84,7 +98,8 @@ class OpenApiContractIT {
             String template = op[1];
             tests.add(DynamicTest.dynamicTest(method + " " + template, () -> {
                 String concrete = template.replace("{id}", "contract").replace("{userId}", userId).replace("{jobId}", jobId)
-                        .replace("{webhookId}", webhookId);
+                        .replace("{webhookId}", webhookId)
+                        .replace("{receiverId}", template.endsWith("/push-credential") ? pushReceiverId : receiverId);
                 if (method.equals("DELETE") && template.endsWith("{userId}")) {
                     concrete += "?reason=contract";
                 }
@@ -119,6 +134,43 @@ class OpenApiContractIT {
             checkShape(spec, errorSchema, error.json(), "error body");
         }));
         return tests.stream();
+    }
+
+    /**
+     * The transmitter side of SSF 1.0 and RFC 8936 as far as the receiver's admin operations reach it: metadata, OIDC
+     * discovery, token, stream create/delete, verification, status, an empty poll and an empty JWKS.
+     */
+    private static HttpServer fakeTransmitter() throws IOException {
+        HttpServer t = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        String base = "http://127.0.0.1:" + t.getAddress().getPort();
+        Map<String, String> answers = Map.of(
+                "GET /.well-known/ssf-configuration/t", "{\"issuer\":\"" + base + "/t\",\"jwks_uri\":\"" + base + "/t/jwks\","
+                        + "\"configuration_endpoint\":\"" + base + "/t/streams\",\"verification_endpoint\":\"" + base + "/t/verify\","
+                        + "\"status_endpoint\":\"" + base + "/t/status\"}",
+                "GET /t/.well-known/openid-configuration", "{\"token_endpoint\":\"" + base + "/t/token\"}",
+                "POST /t/token", "{\"access_token\":\"contract-token\",\"token_type\":\"Bearer\"}",
+                "POST /t/streams", "{\"stream_id\":\"s-1\",\"delivery\":{\"method\":\"urn:ietf:rfc:8936\",\"endpoint_url\":\"" + base
+                        + "/t/poll\"},\"events_delivered\":[]}",
+                "POST /t/poll", "{\"sets\":{},\"moreAvailable\":false}",
+                "POST /t/status", "{}",
+                "GET /t/jwks", "{\"keys\":[]}");
+        t.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            String key = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+            String body = answers.get(key);
+            if (body == null) {
+                int status = key.equals("DELETE /t/streams") || key.equals("POST /t/verify") ? 204 : 404;
+                exchange.sendResponseHeaders(status, -1);
+            } else {
+                byte[] b = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(key.equals("POST /t/streams") ? 201 : 200, b.length);
+                exchange.getResponseBody().write(b);
+            }
+            exchange.close();
+        });
+        t.start();
+        return t;
     }
 
     private static void checkShape(JsonNode spec, JsonNode schema, JsonNode body, String where) {
