@@ -14,6 +14,7 @@ import org.keycloak.models.KeycloakSession;
 
 import dev.breachresponse.keycloak.incident.Job;
 import dev.breachresponse.keycloak.incident.JobState;
+import dev.breachresponse.keycloak.incident.SsfReceivers;
 import dev.breachresponse.keycloak.support.AfterCommit;
 
 /**
@@ -94,17 +95,26 @@ public final class BreachMetrics {
 
     private static final Map<String, Counter> SSF_EVENTS = new ConcurrentHashMap<>();
 
+    static {
+        // the series of type "other" exist from the start, so dashboards and alerts find the metric before any SET
+        for (SsfReceivers.Outcome o : SsfReceivers.Outcome.values()) {
+            ssfCounter("other", o.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
     /**
      * Counts a received SET once its transaction has committed: {@code type} a bounded label (the last segment of a
      * known event type, or {@code other}), {@code outcome} an outcome name of the receiver's log.
      */
     public static void ssfEventAfterCommit(KeycloakSession session, String type, String outcome) {
-        String t = type.toLowerCase(Locale.ROOT);
-        String o = outcome.toLowerCase(Locale.ROOT);
-        Counter c = SSF_EVENTS.computeIfAbsent(t + "|" + o, k -> Counter.builder("keycloak.breach.ssf.events")
-                .description("Security Event Tokens received by Shared Signals receivers, by event type and outcome")
-                .tag("type", t).tag("outcome", o).register(Metrics.globalRegistry));
+        Counter c = ssfCounter(type.toLowerCase(Locale.ROOT), outcome.toLowerCase(Locale.ROOT));
         AfterCommit.run(session, c::increment);
+    }
+
+    private static Counter ssfCounter(String type, String outcome) {
+        return SSF_EVENTS.computeIfAbsent(type + "|" + outcome, k -> Counter.builder("keycloak.breach.ssf.events")
+                .description("Security Event Tokens received by Shared Signals receivers, by event type and outcome")
+                .tag("type", type).tag("outcome", outcome).register(Metrics.globalRegistry));
     }
 
     /** Counts a report post once its transaction has committed (a report that rolled back did nothing). */

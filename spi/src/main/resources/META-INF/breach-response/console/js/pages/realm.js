@@ -248,7 +248,7 @@ async function renderLogouts(ctx, el) {
 
 // the event types an endpoint may subscribe to (WebhookEvent on the server; webhook.test is sent on request only)
 const WEBHOOK_EVENTS = ['incident.opened', 'incident.closed', 'flag.created', 'flag.stepped_up', 'flag.remediated', 'flag.dismissed',
-    'flag.reopened', 'flag.escalated', 'job.finished', 'password.breached', 'user.reported'];
+    'flag.reopened', 'flag.escalated', 'job.finished', 'password.breached', 'user.reported', 'ssf.applied'];
 const DELIVERY_STATES = ['DELIVERED', 'PENDING', 'FAILED', 'DEAD', 'CANCELLED'];
 
 /** The secret of a new or rotated endpoint, shown once: the API never returns it again. */
