@@ -174,7 +174,7 @@ final class SsfReceiverRequests {
     }
 
     /** A receiver as the API shows it: settings, stream and state; no secret (only whether one is set). */
-    static ObjectNode json(SsfReceivers.Receiver r, String pushUrl) {
+    static ObjectNode json(SsfReceivers.Receiver r, String pushUrl, Long lastEventAt) {
         SsfReceivers.Settings s = r.settings();
         ObjectNode o = Json.object();
         o.put("id", r.id());
@@ -207,7 +207,7 @@ final class SsfReceiverRequests {
         stream.put("status", r.streamStatus());
         stream.put("pollUrl", r.pollUrl());
         putTime(stream, "verifiedAt", r.verifiedAt());
-        putTime(o, "lastEventAt", r.lastEventAt());
+        putTime(o, "lastEventAt", lastEventAt);
         putTime(o, "lastPollAt", r.lastPollAt());
         o.put("lastError", r.lastError());
         o.put("failures", r.failures());

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.breachresponse.keycloak.incident.BreachResourceType;
 import dev.breachresponse.keycloak.incident.SsfReceivers;
+import dev.breachresponse.keycloak.incident.StandingIncidents;
 import dev.breachresponse.keycloak.ssf.PushCredential;
 import dev.breachresponse.keycloak.ssf.SsfService;
 
@@ -81,6 +82,8 @@ public final class SsfReceiversResource {
             String credential = settings.delivery() == SsfReceivers.Delivery.PUSH ? PushCredential.create() : null;
             SsfReceivers.Receiver r = store().create(ctx.realm(), settings, p.clientSecret(), credential == null ? null : PushCredential.hash(credential),
                     Api.actor(ctx.auth()));
+            // the receiver's incident exists before the first event (concurrent first events would race to create it)
+            StandingIncidents.signals(session, ctx.realm(), Api.actor(ctx.auth()), settings.incidentId(), settings.alias());
             ctx.success(events, OperationType.CREATE, json(r));
             ObjectNode out = json(r);
             out.put("pushCredential", credential); // null for a poll receiver
@@ -122,6 +125,7 @@ public final class SsfReceiversResource {
             SsfReceivers.Settings settings = p.settings().jwksUri() == null && p.settings().issuer().equals(before.settings().issuer())
                     && before.settings().jwksUri() != null ? withJwksUri(p.settings(), before.settings().jwksUri()) : withJwks(p.settings());
             SsfReceivers.Receiver r = store().update(ctx.realm(), id, settings, p.clientSecret()).orElseThrow(() -> ApiException.notFound("Receiver " + id));
+            StandingIncidents.signals(session, ctx.realm(), Api.actor(ctx.auth()), settings.incidentId(), settings.alias());
             String problem = before.settings().enabled() == r.settings().enabled() ? null
                     : SsfService.of(session).setStreamStatus(ctx.realm(), r, r.settings().enabled());
             ObjectNode out = json(store().find(ctx.realm(), id).orElse(r)); // with the stream status the transmitter took
@@ -331,7 +335,7 @@ public final class SsfReceiversResource {
     private ObjectNode json(SsfReceivers.Receiver r) {
         String push = UriBuilder.fromUri(session.getContext().getUri().getBaseUri()).path("realms").path(ctx.realm().getName())
                 .path("breach-response").path("ssf").path(r.id()).path("push").build().toString();
-        return SsfReceiverRequests.json(r, push);
+        return SsfReceiverRequests.json(r, push, store().lastEventAt(r.id()));
     }
 
     private SsfReceivers store() {

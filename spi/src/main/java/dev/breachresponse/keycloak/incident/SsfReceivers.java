@@ -57,7 +57,7 @@ public interface SsfReceivers {
 
     /** A receiver as stored, without its secrets. Times in epoch milliseconds. */
     record Receiver(String id, String realmId, Settings settings, boolean hasClientSecret, boolean hasPushToken, String streamId,
-                    String pollUrl, String streamStatus, String verifyState, Long verifiedAt, Long lastEventAt, Long lastPollAt,
+                    String pollUrl, String streamStatus, String verifyState, Long verifiedAt, Long lastPollAt,
                     String lastError, int failures, Long nextPollAt, long createdAt, String createdBy, long updatedAt) {
 
         /** History actor of what this receiver applies: {@code ssf:<alias>}. */
@@ -121,6 +121,12 @@ public interface SsfReceivers {
 
     void log(String receiverId, LoggedEvent event);
 
+    /**
+     * When the receiver last took a SET that was not refused (epoch ms), from the log; null when none. Read for the API
+     * only: events do not touch the receiver's row (one row shared by every concurrent event would serialize them).
+     */
+    Long lastEventAt(String receiverId);
+
     /** Events per type and outcome, in the log's retention window. */
     List<Count> counts(String receiverId);
 
@@ -135,6 +141,9 @@ public interface SsfReceivers {
 
     /** Leases one receiver now (an admin's "poll now"); false when another node holds a live lease. */
     boolean lease(String id, String owner, long now, long leaseUntil);
+
+    /** Extends a lease {@code owner} holds to {@code leaseUntil}; false when it no longer holds it. */
+    boolean renewLease(String id, String owner, long leaseUntil);
 
     /**
      * Ends a lease of {@code owner}: the poll's result (error null: success, failures reset), the next poll time.

@@ -24,8 +24,8 @@ import dev.breachresponse.keycloak.incident.SsfReceivers.Outcome;
  * One poll cycle of a receiver this node holds the lease of (RFC 8936 §2.4): rounds of "acknowledge what the last
  * round applied, report the SETs it refused, ask for up to {@code maxEvents} more", each SET verified and applied in a
  * transaction of its own and acknowledged only after that committed, until a round brings nothing (at most
- * {@value #MAX_ROUNDS} rounds, then the acknowledgements go out alone, and the next cycle is due at the next tick: a
- * backlog drains one bounded round after another, never held in memory). No transaction is open during HTTP. A SET
+ * {@value #MAX_ROUNDS} rounds, the lease renewed before each, then the acknowledgements go out alone and the next cycle
+ * is due at the next tick: a backlog drains one bounded round after another, never held in memory). No transaction is open during HTTP. A SET
  * that could not be processed (the database failed) is neither acknowledged nor refused: the transmitter delivers
  * it again. The lease ends with the result: on failure the next poll waits longer (doubling, at most
  * {@value #MAX_BACKOFF_SECONDS} s, ±20 %).
@@ -34,7 +34,7 @@ final class Poller {
 
     private static final Logger LOG = Logger.getLogger(Poller.class);
 
-    static final int MAX_ROUNDS = 10;
+    static final int MAX_ROUNDS = 100;
     static final long MAX_BACKOFF_SECONDS = 900;
 
     /** What a cycle did: SETs received and their outcomes, and the error that ended it (null: none). */
@@ -81,6 +81,9 @@ final class Poller {
             Map<String, ObjectNode> errors = new LinkedHashMap<>();
             int maxBytes = st.maxEvents() * (SetVerifier.MAX_TOKEN + 512) + 4096;
             for (int round = 0; round < MAX_ROUNDS; round++) {
+                if (round > 0 && !renew(factory, receiverId, owner)) {
+                    break; // the lease is another node's now (this one stalled): it goes on from what was acknowledged
+                }
                 List<String> sentAck = List.copyOf(ack);
                 Map<String, ObjectNode> sentErrors = new LinkedHashMap<>(errors);
                 JsonNode answer = KeycloakModelUtils.runJobInTransactionWithResult(factory,
@@ -134,6 +137,12 @@ final class Poller {
         }
         finish(factory, receiverId, owner, receiver, new Ended(error, more));
         return new Cycle(received, outcomes, error);
+    }
+
+    private static boolean renew(KeycloakSessionFactory factory, String receiverId, String owner) {
+        long until = Time.currentTimeMillis() + SsfServiceFactory.LEASE_MILLIS;
+        return KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                s -> s.getProvider(IncidentStore.class).ssf().renewLease(receiverId, owner, until));
     }
 
     private static String loadedPollUrl(Loaded loaded) {

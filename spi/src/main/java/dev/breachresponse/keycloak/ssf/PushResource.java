@@ -27,7 +27,8 @@ import dev.breachresponse.keycloak.incident.SsfReceivers;
  * its stored SHA-256; an unknown receiver answers the same) → 401 {@code authentication_failed} with
  * {@code WWW-Authenticate: Bearer}; {@code Content-Type: application/secevent+jwt} → 415; the receiver enabled → 400
  * {@code access_denied}; at most {@value #MAX_BODY} bytes → 413; the transmitter's keys unreachable → 503
- * {@code temporarily_unavailable} with {@code Retry-After} (the SET may be good: send it again); then the SET ({@link SetVerifier}) → 400 with the
+ * {@code temporarily_unavailable} with {@code Retry-After} (the SET may be good: send it again), as is a write that a
+ * concurrent one beat; then the SET ({@link SetVerifier}) → 400 with the
  * RFC 8935 §2.3 {@code err} and a description; a SET already received → 400 {@code invalid_request}; accepted → 202,
  * empty. Error bodies are {@code {"err": …, "description": …}}.
  */
@@ -79,9 +80,11 @@ public final class PushResource {
             return Response.fromResponse(error(503, "temporarily_unavailable", "The transmitter's keys could not be fetched; send the SET again later"))
                     .header(HttpHeaders.RETRY_AFTER, "30").build();
         } catch (PersistenceException e) {
-            // a twin of this SET committed its replay entry first
+            // a concurrent write won (a twin of this SET, or another event on the same row): nothing of this one stays;
+            // sent again, it is applied or answered as a replay
             session.getTransactionManager().setRollbackOnly();
-            return error(400, SetRejected.INVALID_REQUEST, "This SET (jti) was already received");
+            return Response.fromResponse(error(503, "temporarily_unavailable", "A concurrent change got in the way; send the SET again"))
+                    .header(HttpHeaders.RETRY_AFTER, "1").build();
         }
         if (r.err() != null) {
             return error(400, r.err(), r.description());

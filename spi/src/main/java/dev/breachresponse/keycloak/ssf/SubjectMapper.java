@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.keycloak.models.FederatedIdentityModel;
 import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
@@ -86,7 +87,14 @@ final class SubjectMapper {
                 if (email == null || !mapping.email()) {
                     return Match.notFound(email == null ? "an email subject without email" : "email subjects are not mapped");
                 }
-                return of(session.users().searchForUserStream(realm, Map.of(UserModel.EMAIL, email, UserModel.EXACT, "true"), 0, 2), "email");
+                UserModel byEmail;
+                try {
+                    // Keycloak's exact look-up by its email index (a search would build a criteria query per call)
+                    byEmail = session.users().getUserByEmail(realm, email);
+                } catch (ModelDuplicateException e) {
+                    return Match.ambiguous(); // the realm allows duplicate emails and two users share this one
+                }
+                return byEmail == null ? Match.notFound("no user matches (email)") : new Match(Kind.MATCHED, byEmail, null, "email");
             }
             case "iss_sub": {
                 String iss = text(subject, "iss");

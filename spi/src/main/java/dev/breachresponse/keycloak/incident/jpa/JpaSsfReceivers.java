@@ -164,9 +164,11 @@ final class JpaSsfReceivers implements SsfReceivers {
         e.err = cut(event.err(), 32);
         e.detail = cut(event.detail(), 255);
         em.persist(e);
-        if (event.outcome() != Outcome.REFUSED) {
-            with(receiverId, r -> r.lastEventAt = event.receivedAt());
-        }
+    }
+
+    @Override
+    public Long lastEventAt(String receiverId) {
+        return em.createNamedQuery("brSsfEventLast", Long.class).setParameter("receiverId", receiverId).getSingleResult();
     }
 
     @Override
@@ -205,6 +207,12 @@ final class JpaSsfReceivers implements SsfReceivers {
     public boolean lease(String id, String owner, long now, long leaseUntil) {
         return em.createNamedQuery("brSsfReceiverLease").setParameter("owner", owner).setParameter("until", leaseUntil)
                 .setParameter("id", id).setParameter("now", now).executeUpdate() == 1;
+    }
+
+    @Override
+    public boolean renewLease(String id, String owner, long leaseUntil) {
+        return em.createNamedQuery("brSsfReceiverRenew").setParameter("owner", owner).setParameter("until", leaseUntil).setParameter("id", id)
+                .executeUpdate() == 1;
     }
 
     @Override
@@ -267,7 +275,7 @@ final class JpaSsfReceivers implements SsfReceivers {
             throw new UncheckedIOException("Stored settings of SSF receiver " + r.id + " could not be read", e);
         }
         return new Receiver(r.id, r.realmId, s, r.clientSecret != null, r.pushTokenHash != null, r.streamId, r.pollUrl, r.streamStatus,
-                r.verifyState, r.verifiedAt, r.lastEventAt, r.lastPollAt, r.lastError, r.failures, r.nextPollAt, r.createdAt, r.createdBy,
+                r.verifyState, r.verifiedAt, r.lastPollAt, r.lastError, r.failures, r.nextPollAt, r.createdAt, r.createdBy,
                 r.updatedAt);
     }
 

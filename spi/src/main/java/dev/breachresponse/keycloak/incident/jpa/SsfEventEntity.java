@@ -14,6 +14,8 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "brSsfEventsOf", query = "select e from SsfEventEntity e where e.receiverId = :receiverId order by e.receivedAt desc, e.id desc"),
         @NamedQuery(name = "brSsfEventCounts", query = "select e.eventType, e.outcome, count(e) from SsfEventEntity e where e.receiverId = :receiverId"
                 + " group by e.eventType, e.outcome"),
+        @NamedQuery(name = "brSsfEventLast", query = "select max(e.receivedAt) from SsfEventEntity e where e.receiverId = :receiverId"
+                + " and e.outcome <> 'REFUSED'"),
         @NamedQuery(name = "brSsfEventPurge", query = "delete from SsfEventEntity e where e.receivedAt < :before"),
         @NamedQuery(name = "brSsfEventDeleteOf", query = "delete from SsfEventEntity e where e.receiverId = :receiverId")
 })

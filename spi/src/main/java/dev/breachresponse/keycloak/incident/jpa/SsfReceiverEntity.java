@@ -20,6 +20,7 @@ import jakarta.persistence.Table;
                 + " and r.nextPollAt <= :now and (r.leaseUntil is null or r.leaseUntil < :now) order by r.nextPollAt"),
         @NamedQuery(name = "brSsfReceiverLease", query = "update SsfReceiverEntity r set r.leaseOwner = :owner, r.leaseUntil = :until"
                 + " where r.id = :id and (r.leaseUntil is null or r.leaseUntil < :now)"),
+        @NamedQuery(name = "brSsfReceiverRenew", query = "update SsfReceiverEntity r set r.leaseUntil = :until where r.id = :id and r.leaseOwner = :owner"),
         @NamedQuery(name = "brSsfReceiverLeaseDue", query = "update SsfReceiverEntity r set r.leaseOwner = :owner, r.leaseUntil = :until"
                 + " where r.id = :id and r.enabled = true and r.nextPollAt <= :now and (r.leaseUntil is null or r.leaseUntil < :now)")
 })
@@ -52,8 +53,6 @@ public class SsfReceiverEntity {
     String verifyState;
     @Column(name = "VERIFIED_AT")
     Long verifiedAt;
-    @Column(name = "LAST_EVENT_AT")
-    Long lastEventAt;
     @Column(name = "LAST_POLL_AT")
     Long lastPollAt;
     @Column(name = "LAST_ERROR", length = 255)
