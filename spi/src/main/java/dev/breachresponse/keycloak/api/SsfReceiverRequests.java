@@ -21,7 +21,7 @@ import dev.breachresponse.keycloak.support.OutboundUrls;
  */
 final class SsfReceiverRequests {
 
-    static final String ALIAS = "[a-z0-9][a-z0-9-]{0,62}";
+    static final String ALIAS = "[a-z0-9][a-z0-9-]{0,59}";
     static final String ATTRIBUTE = "[A-Za-z0-9_.:-]{1,255}";
 
     private static final Set<String> FIELDS = Set.of("alias", "description", "enabled", "issuer", "jwksUri", "audience", "delivery", "tokenUrl",
@@ -46,7 +46,7 @@ final class SsfReceiverRequests {
         }
         String alias = text(body, "alias", 64, true);
         if (!alias.matches(ALIAS)) {
-            throw ApiException.badRequest("alias must be 1 to 63 characters: lower-case letters, digits and '-', starting with a letter or digit");
+            throw ApiException.badRequest("alias must be 1 to 60 characters: lower-case letters, digits and '-', starting with a letter or digit");
         }
         boolean allowHttp = bool(body, "allowHttp", false);
         String issuer = text(body, "issuer", OutboundUrls.MAX_LENGTH, true);
@@ -71,8 +71,11 @@ final class SsfReceiverRequests {
         if (delivery == SsfReceivers.Delivery.POLL && clientId == null) {
             throw ApiException.badRequest("clientId is required for delivery poll (the token to call the transmitter's poll endpoint)");
         }
-        if (clientId != null && clientSecret == null && (existing == null || !existing.hasClientSecret())) {
-            throw ApiException.badRequest("clientSecret is required with clientId");
+        // the stored secret goes only where it went before: a new issuer, token URL or client id needs it given again
+        boolean sameTarget = existing != null && existing.hasClientSecret() && java.util.Objects.equals(clientId, existing.settings().clientId())
+                && issuer.equals(existing.settings().issuer()) && java.util.Objects.equals(tokenUrl, existing.settings().tokenUrl());
+        if (clientId != null && clientSecret == null && !sameTarget) {
+            throw ApiException.badRequest("clientSecret is required with clientId, and again when issuer, tokenUrl or clientId change");
         }
         int interval = integer(body, "pollIntervalSeconds", 60, 10, 86_400);
         int maxEvents = integer(body, "maxEvents", 100, 1, 1000);
@@ -85,9 +88,18 @@ final class SsfReceiverRequests {
         SsfReceivers.SubjectMapping subjects = subjects(body.get("subjects"));
         int maxAge = integer(body, "maxAgeSeconds", 604_800, 60, 2_592_000);
         List<String> events = events(body.get("eventsRequested"));
-        return new Parsed(new SsfReceivers.Settings(alias, text(body, "description", 255, false), bool(body, "enabled", true), issuer, jwksUri,
-                audience, delivery, tokenUrl, clientId, interval, maxEvents, incidentId, subjects, bool(body, "disableOnHijacking", false),
-                allowHttp, maxAge, events), clientSecret);
+        SsfReceivers.Settings settings = new SsfReceivers.Settings(alias, text(body, "description", 255, false), bool(body, "enabled", true), issuer,
+                jwksUri, audience, delivery, tokenUrl, clientId, interval, maxEvents, incidentId, subjects, bool(body, "disableOnHijacking", false),
+                allowHttp, maxAge, events);
+        try {
+            // stored as JSON in one column of 4000 characters (with a discovered jwksUri to come)
+            if (org.keycloak.util.JsonSerialization.writeValueAsString(settings).length() + (jwksUri == null ? 1024 : 0) > 4000) {
+                throw ApiException.badRequest("The settings are too long taken together (long URLs and many eventsRequested); shorten them");
+            }
+        } catch (java.io.IOException e) {
+            throw ApiException.badRequest("The settings could not be read");
+        }
+        return new Parsed(settings, clientSecret);
     }
 
     private static SsfReceivers.SubjectMapping subjects(JsonNode node) {

@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.UriBuilder;
 
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.urls.UrlType;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -228,6 +229,9 @@ public final class SsfReceiversResource {
             if (r.settings().delivery() != SsfReceivers.Delivery.POLL) {
                 throw new ApiException(409, "not_poll", "Receiver " + id + " receives by push");
             }
+            if (!r.settings().enabled()) {
+                throw new ApiException(409, "receiver_disabled", "Receiver " + id + " is disabled; enable it to poll");
+            }
             SsfService.PollResult p = SsfService.of(session).pollNow(r);
             if (p == null) {
                 throw new ApiException(409, "poll_running", "Another node is polling receiver " + id + " now; try again shortly");
@@ -333,7 +337,7 @@ public final class SsfReceiversResource {
     }
 
     private ObjectNode json(SsfReceivers.Receiver r) {
-        String push = UriBuilder.fromUri(session.getContext().getUri().getBaseUri()).path("realms").path(ctx.realm().getName())
+        String push = UriBuilder.fromUri(session.getContext().getUri(UrlType.FRONTEND).getBaseUri()).path("realms").path(ctx.realm().getName())
                 .path("breach-response").path("ssf").path(r.id()).path("push").build().toString();
         return SsfReceiverRequests.json(r, push, store().lastEventAt(r.id()));
     }

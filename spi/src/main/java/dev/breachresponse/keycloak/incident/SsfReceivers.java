@@ -58,7 +58,7 @@ public interface SsfReceivers {
     /** A receiver as stored, without its secrets. Times in epoch milliseconds. */
     record Receiver(String id, String realmId, Settings settings, boolean hasClientSecret, boolean hasPushToken, String streamId,
                     String pollUrl, String streamStatus, String verifyState, Long verifiedAt, Long lastPollAt,
-                    String lastError, int failures, Long nextPollAt, long createdAt, String createdBy, long updatedAt) {
+                    String lastError, int failures, Long nextPollAt, long createdAt, String createdBy, long updatedAt, int keysVersion) {
 
         /** History actor of what this receiver applies: {@code ssf:<alias>}. */
         public Actor actor() {
@@ -94,6 +94,9 @@ public interface SsfReceivers {
 
     /** Replaces the push credential's SHA-256 (hex). */
     Optional<Receiver> setPushTokenHash(RealmModel realm, String id, String hash);
+
+    /** Asks every node to fetch the transmitter's keys again (a new key cache entry): the version goes up by one. */
+    void nextKeysVersion(String id);
 
     /** The SHA-256 (hex) of the push credential; empty when none is set. */
     Optional<String> pushTokenHash(String id);
@@ -133,11 +136,14 @@ public interface SsfReceivers {
     /** A page of the receiver's log, newest first. */
     List<LoggedEvent> events(String receiverId, int first, int max);
 
+    /** Up to {@code max} enabled poll receivers due at {@code now} (NEXT_POLL_AT passed, no live lease), most overdue first. */
+    List<String> dueReceivers(long now, int max);
+
     /**
-     * Leases up to {@code max} enabled poll receivers due at {@code now} (NEXT_POLL_AT passed, no live lease) for
-     * {@code owner} until {@code leaseUntil}; returns their ids. Short: commit it before polling.
+     * Leases a receiver for {@code owner} until {@code leaseUntil} if it is still enabled, due and without a live lease
+     * (another node may have taken it meanwhile). Short: commit it before polling.
      */
-    List<String> leaseDue(String owner, long now, long leaseUntil, int max);
+    boolean leaseIfDue(String id, String owner, long now, long leaseUntil);
 
     /** Leases one receiver now (an admin's "poll now"); false when another node holds a live lease. */
     boolean lease(String id, String owner, long now, long leaseUntil);

@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.UriBuilder;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.urls.UrlType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -34,7 +35,7 @@ final class DefaultSsfService implements SsfService {
     @Override
     public String discoverJwksUri(String issuer, boolean allowHttp) {
         try {
-            return transmitter(allowHttp).discover(issuer).jwksUri();
+            return transmitter(allowHttp, issuer).discover(issuer).jwksUri();
         } catch (Outbound.Failed e) {
             throw new TransmitterError(e.getMessage());
         }
@@ -44,7 +45,7 @@ final class DefaultSsfService implements SsfService {
     public Map<String, Object> createStream(RealmModel realm, SsfReceivers.Receiver r) {
         SsfReceivers.Settings s = r.settings();
         try {
-            Transmitter t = transmitter(s.allowHttp());
+            Transmitter t = transmitter(s.allowHttp(), s.issuer());
             Transmitter.Metadata m = t.discover(s.issuer());
             String token = token(t, realm, r);
             ObjectNode delivery = Outbound.JSON.createObjectNode();
@@ -58,11 +59,16 @@ final class DefaultSsfService implements SsfService {
             JsonNode stream = t.createStream(m, token, delivery, s.eventsRequested(), s.description());
             String streamId = Transmitter.text(stream, "stream_id");
             String pollUrl = s.delivery() == SsfReceivers.Delivery.POLL ? Transmitter.text(stream.path("delivery"), "endpoint_url") : null;
-            if (s.delivery() == SsfReceivers.Delivery.POLL) {
-                String problem = dev.breachresponse.keycloak.support.OutboundUrls.problem("the stream's poll endpoint_url", pollUrl, s.allowHttp(), "allowHttp");
-                if (problem != null) {
-                    throw new TransmitterError(problem);
+            String problem = streamId.length() > 255 ? "the transmitter's stream_id is longer than 255 characters"
+                    : s.delivery() == SsfReceivers.Delivery.POLL ? t.problem("the stream's poll endpoint_url", pollUrl) : null;
+            if (problem != null) {
+                // not usable here: taken down again at the transmitter, so that a second try is not refused as a duplicate
+                try {
+                    t.deleteStream(m, token, streamId);
+                } catch (Outbound.Failed e) {
+                    problem += "; deleting it at the transmitter failed too (" + e.getMessage() + ")";
                 }
+                throw new TransmitterError(problem);
             }
             SsfReceivers store = store();
             store.stream(r.id(), streamId, pollUrl, "enabled");
@@ -84,7 +90,7 @@ final class DefaultSsfService implements SsfService {
     @Override
     public void deleteStream(RealmModel realm, SsfReceivers.Receiver r) {
         try {
-            Transmitter t = transmitter(r.settings().allowHttp());
+            Transmitter t = transmitter(r.settings().allowHttp(), r.settings().issuer());
             if (r.streamId() != null) {
                 t.deleteStream(t.discover(r.settings().issuer()), token(t, realm, r), r.streamId());
             }
@@ -101,7 +107,7 @@ final class DefaultSsfService implements SsfService {
         }
         String state = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(16));
         try {
-            Transmitter t = transmitter(r.settings().allowHttp());
+            Transmitter t = transmitter(r.settings().allowHttp(), r.settings().issuer());
             store().verifyRequested(r.id(), state);
             t.verify(t.discover(r.settings().issuer()), token(t, realm, r), r.streamId(), state);
             return state;
@@ -116,7 +122,7 @@ final class DefaultSsfService implements SsfService {
             return null;
         }
         try {
-            Transmitter t = transmitter(r.settings().allowHttp());
+            Transmitter t = transmitter(r.settings().allowHttp(), r.settings().issuer());
             t.status(t.discover(r.settings().issuer()), token(t, realm, r), r.streamId(), enabled ? "enabled" : "paused");
             store().streamStatus(r.id(), enabled ? "enabled" : "paused");
             return null;
@@ -128,23 +134,25 @@ final class DefaultSsfService implements SsfService {
     @Override
     public PollResult pollNow(SsfReceivers.Receiver r) {
         long now = Time.currentTimeMillis();
+        String token = factory.leaseToken();
         boolean leased = org.keycloak.models.utils.KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(),
-                s -> s.getProvider(IncidentStore.class).ssf().lease(r.id(), factory.owner(), now, now + SsfServiceFactory.LEASE_MILLIS));
+                s -> s.getProvider(IncidentStore.class).ssf().lease(r.id(), token, now, now + SsfServiceFactory.LEASE_MILLIS));
         if (!leased) {
             return null;
         }
-        Poller.Cycle c = Poller.run(session.getKeycloakSessionFactory(), factory, r.id(), factory.owner());
+        Poller.Cycle c = Poller.run(session.getKeycloakSessionFactory(), factory, r.id(), token);
         return new PollResult(c.received(), c.outcomes(), c.error());
     }
 
     @Override
     public boolean refreshKeys(SsfReceivers.Receiver r) {
+        store().nextKeysVersion(r.id()); // every node starts a new key cache entry with its next SET
         return new TransmitterKeys(session, r, factory).reload();
     }
 
     /** {@code /realms/{realm}/breach-response/ssf/{id}/push} on the URL this request came in on. */
     private String pushUrl(RealmModel realm, String id) {
-        return UriBuilder.fromUri(session.getContext().getUri().getBaseUri()).path("realms").path(realm.getName()).path("breach-response")
+        return UriBuilder.fromUri(session.getContext().getUri(UrlType.FRONTEND).getBaseUri()).path("realms").path(realm.getName()).path("breach-response")
                 .path("ssf").path(id).path("push").build().toString();
     }
 
@@ -157,8 +165,8 @@ final class DefaultSsfService implements SsfService {
         return t.token(s.tokenUrl() != null ? s.tokenUrl() : t.tokenEndpoint(s.issuer()), s.clientId(), secret);
     }
 
-    private Transmitter transmitter(boolean allowHttp) {
-        return new Transmitter(factory.outbound(session), allowHttp);
+    private Transmitter transmitter(boolean allowHttp, String issuer) {
+        return new Transmitter(factory.outbound(session), allowHttp, issuer);
     }
 
     private SsfReceivers store() {

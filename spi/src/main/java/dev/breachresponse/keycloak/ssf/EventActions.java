@@ -113,7 +113,7 @@ final class EventActions {
             if ("delete".equals(change) || "revoke".equals(change)) {
                 int reopened = Remediation.reopenIfNoFactor(session, realm, user, "ssf credential-change: " + credential + " " + change,
                         receiver.actor());
-                return new Result(Outcome.APPLIED, user.getId(), "flags re-evaluated, " + reopened + " re-opened");
+                return new Result(reopened > 0 ? Outcome.APPLIED : Outcome.RECORDED, user.getId(), "flags re-evaluated, " + reopened + " re-opened");
             }
             return new Result(Outcome.RECORDED, user.getId(), "credential-change " + change + " " + credential + " recorded");
         }
@@ -130,6 +130,9 @@ final class EventActions {
         if (incident.isPresent()) {
             Flagging.Flagged f = new Flagging(session, realm, revocation).flag(incident.get(), user.getId(), actor, cause);
             revoked = f.sessionsRevoked();
+            if (f.result().outcome() == IncidentStore.FlagOutcome.ALREADY_FLAGGED && !hijacked) {
+                return new Result(Outcome.RECORDED, user.getId(), "already flagged in " + incidentId);
+            }
             detail = f.result().outcome() == IncidentStore.FlagOutcome.ALREADY_FLAGGED ? "already flagged in " + incidentId
                     : "flagged in " + incidentId;
         } else if (!hijacked) {
@@ -153,8 +156,8 @@ final class EventActions {
     private Result verification(JsonNode event) {
         String state = text(event, "state");
         String pending = receiver.verifyState();
-        if (pending != null && state != null && !pending.equals(state)) {
-            return new Result(Outcome.VERIFIED, null, "state does not match the pending verification request");
+        if (pending != null && !pending.equals(state)) {
+            return new Result(Outcome.VERIFIED, null, "state does not match the pending verification request: not verified");
         }
         store.verified(receiver.id(), Time.currentTimeMillis());
         return new Result(Outcome.VERIFIED, null, pending != null && pending.equals(state) ? "verification answered" : "unsolicited verification");

@@ -6,9 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -25,10 +27,11 @@ import dev.breachresponse.keycloak.incident.SsfReceivers.Outcome;
  * round applied, report the SETs it refused, ask for up to {@code maxEvents} more", each SET verified and applied in a
  * transaction of its own and acknowledged only after that committed, until a round brings nothing (at most
  * {@value #MAX_ROUNDS} rounds, the lease renewed before each, then the acknowledgements go out alone and the next cycle
- * is due at the next tick: a backlog drains one bounded round after another, never held in memory). No transaction is open during HTTP. A SET
- * that could not be processed (the database failed) is neither acknowledged nor refused: the transmitter delivers
- * it again. The lease ends with the result: on failure the next poll waits longer (doubling, at most
- * {@value #MAX_BACKOFF_SECONDS} s, ±20 %).
+ * is due at the next tick: a backlog drains one bounded round after another, never held in memory). The HTTP calls run
+ * with no transaction open. A SET that could not be processed (the database, the transmitter's keys) is neither
+ * acknowledged nor refused, so the transmitter delivers it again, and the cycle ends there as failed: the next one
+ * waits (doubling per failure in a row, at most {@value #MAX_BACKOFF_SECONDS} s or the interval if longer, ±20 %), so a
+ * SET that keeps failing cannot keep the poll spinning. A receiver disabled meanwhile stops the cycle.
  */
 final class Poller {
 
@@ -37,20 +40,27 @@ final class Poller {
     static final int MAX_ROUNDS = 100;
     static final long MAX_BACKOFF_SECONDS = 900;
 
+    /** The most a poll answer may hold (bytes), whatever {@code maxEvents} says. */
+    static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
     /** What a cycle did: SETs received and their outcomes, and the error that ended it (null: none). */
     record Cycle(int received, Map<Outcome, Integer> outcomes, String error) {
     }
 
-    /** Whether the last cycle of a receiver stopped with SETs left (then the next one is due at once). */
+    /** The end of a cycle: its error (null: none) and whether the last round still brought SETs. */
     private record Ended(String error, boolean more) {
+    }
+
+    private record Loaded(SsfReceivers.Receiver receiver, String secret, String realmName) {
     }
 
     private Poller() {
     }
 
+    /** @param owner this cycle's lease token (the node and a random part: two cycles never share one) */
     static Cycle run(KeycloakSessionFactory factory, SsfServiceFactory service, String receiverId, String owner) {
         Map<Outcome, Integer> outcomes = new LinkedHashMap<>();
-        int received = 0;
+        int[] received = {0};
         String error = null;
         boolean more = false;
         SsfReceivers.Receiver receiver = null;
@@ -59,7 +69,9 @@ final class Poller {
                 SsfReceivers store = s.getProvider(IncidentStore.class).ssf();
                 return store.byId(receiverId).map(r -> {
                     RealmModel realm = s.realms().getRealm(r.realmId());
-                    return new Loaded(r, store.clientSecret(receiverId).orElse(null), realm == null ? null : realm.getName());
+                    String secret = r.settings().clientId() == null ? null
+                            : SsfServiceFactory.secret(s, r.realmId(), store.clientSecret(receiverId).orElse(null));
+                    return new Loaded(r, secret, realm == null ? null : realm.getName());
                 }).orElse(null);
             });
             if (loaded == null || loaded.realmName() == null) {
@@ -70,24 +82,17 @@ final class Poller {
             if (receiver.pollUrl() == null) {
                 throw new Outbound.Failed(0, "no stream yet: create it first (POST …/stream)");
             }
-            String realmName = loaded.realmName();
-            String secret = loaded.secret();
-            String token = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
-                Transmitter t = new Transmitter(service.outbound(s), st.allowHttp());
-                String tokenUrl = st.tokenUrl() != null ? st.tokenUrl() : t.tokenEndpoint(st.issuer());
-                return t.token(tokenUrl, st.clientId(), SsfServiceFactory.secret(s, loaded.receiver().realmId(), secret));
-            });
+            Function<Transmitter, String> newToken = t -> t.token(st.tokenUrl() != null ? st.tokenUrl() : t.tokenEndpoint(st.issuer()),
+                    st.clientId(), loaded.secret());
+            String[] token = {outside(factory, service, st, newToken)};
             List<String> ack = new ArrayList<>();
             Map<String, ObjectNode> errors = new LinkedHashMap<>();
-            int maxBytes = st.maxEvents() * (SetVerifier.MAX_TOKEN + 512) + 4096;
+            int maxBytes = (int) Math.min(MAX_ANSWER_BYTES, (long) st.maxEvents() * (SetVerifier.MAX_TOKEN + 512) + 4096);
             for (int round = 0; round < MAX_ROUNDS; round++) {
                 if (round > 0 && !renew(factory, receiverId, owner)) {
-                    break; // the lease is another node's now (this one stalled): it goes on from what was acknowledged
+                    break; // the lease is another cycle's now (this one stalled): it goes on from what was acknowledged
                 }
-                List<String> sentAck = List.copyOf(ack);
-                Map<String, ObjectNode> sentErrors = new LinkedHashMap<>(errors);
-                JsonNode answer = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                        s -> new Transmitter(service.outbound(s), st.allowHttp()).poll(loadedPollUrl(loaded), token, st.maxEvents(), sentAck, sentErrors, maxBytes));
+                JsonNode answer = poll(factory, service, loaded, token, newToken, st.maxEvents(), ack, errors, maxBytes);
                 ack.clear();
                 errors.clear();
                 JsonNode sets = answer.get("sets");
@@ -95,39 +100,15 @@ final class Poller {
                     more = false;
                     break;
                 }
-                more = true; // a round that brought SETs: the backlog may go on
-                for (Iterator<Map.Entry<String, JsonNode>> it = sets.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    received++;
-                    String jti = e.getKey();
-                    String set = e.getValue().isTextual() ? e.getValue().asText() : null;
-                    SsfIntake.Received r;
-                    try {
-                        SsfReceivers.Receiver current = receiver;
-                        r = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
-                            RealmModel realm = s.realms().getRealm(current.realmId());
-                            s.getContext().setRealm(realm);
-                            SsfReceivers.Receiver fresh = s.getProvider(IncidentStore.class).ssf().byId(current.id()).orElse(current);
-                            return SsfIntake.receive(s, realm, fresh, set, SsfReceivers.Delivery.POLL, service);
-                        });
-                    } catch (RuntimeException ex) {
-                        LOG.warnf("breach-response: SSF receiver %s of realm %s could not process a polled SET (it will come again): %s",
-                                st.alias(), realmName, ex.getClass().getSimpleName());
-                        continue;
-                    }
-                    outcomes.merge(r.outcome(), 1, Integer::sum);
-                    if (r.outcome() == Outcome.REFUSED) {
-                        errors.put(jti, Outbound.JSON.createObjectNode().put("err", r.err()).put("description", r.description()));
-                    } else {
-                        ack.add(jti);
-                    }
+                more = true;
+                String failed = receiveAll(factory, service, loaded, sets, received, outcomes, ack, errors);
+                if (failed != null) {
+                    error = failed;
+                    break;
                 }
             }
             if (!ack.isEmpty() || !errors.isEmpty()) {
-                List<String> lastAck = List.copyOf(ack);
-                Map<String, ObjectNode> lastErrors = new LinkedHashMap<>(errors);
-                KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                        s -> new Transmitter(service.outbound(s), st.allowHttp()).poll(loadedPollUrl(loaded), token, 0, lastAck, lastErrors, maxBytes));
+                poll(factory, service, loaded, token, newToken, 0, ack, errors, maxBytes);
             }
         } catch (Outbound.Failed | IllegalStateException e) {
             error = e.getMessage();
@@ -135,18 +116,82 @@ final class Poller {
             error = "poll failed: " + e.getClass().getSimpleName();
             LOG.warnf(e, "breach-response: an SSF poll cycle failed");
         }
-        finish(factory, receiverId, owner, receiver, new Ended(error, more));
-        return new Cycle(received, outcomes, error);
+        finish(factory, receiverId, owner, receiver, new Ended(error, more && error == null));
+        return new Cycle(received[0], outcomes, error);
+    }
+
+    /**
+     * Verifies and applies the round's SETs, one transaction each, filling {@code ack} and {@code errors}; returns why
+     * the cycle must stop (a SET that could not be processed, the receiver disabled), or null.
+     */
+    private static String receiveAll(KeycloakSessionFactory factory, SsfServiceFactory service, Loaded loaded, JsonNode sets, int[] received,
+                                     Map<Outcome, Integer> outcomes, List<String> ack, Map<String, ObjectNode> errors) {
+        SsfReceivers.Receiver receiver = loaded.receiver();
+        for (Iterator<Map.Entry<String, JsonNode>> it = sets.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String jti = e.getKey();
+            String set = e.getValue().isTextual() ? e.getValue().asText() : null;
+            SsfIntake.Received r;
+            try {
+                r = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+                    RealmModel realm = s.realms().getRealm(receiver.realmId());
+                    s.getContext().setRealm(realm);
+                    SsfReceivers.Receiver fresh = s.getProvider(IncidentStore.class).ssf().byId(receiver.id()).orElse(null);
+                    if (fresh == null || !fresh.settings().enabled()) {
+                        return null;
+                    }
+                    return SsfIntake.receive(s, realm, fresh, set, SsfReceivers.Delivery.POLL, service);
+                });
+            } catch (TransmitterKeys.KeysUnavailable ex) {
+                return "the transmitter's JWKS could not be fetched";
+            } catch (RuntimeException ex) {
+                LOG.warnf(ex, "breach-response: SSF receiver %s of realm %s could not process a polled SET (it will come again)",
+                        receiver.settings().alias(), loaded.realmName());
+                return "a polled SET could not be processed (" + ex.getClass().getSimpleName() + "); it will come again";
+            }
+            if (r == null) {
+                return "the receiver was disabled or removed during the poll";
+            }
+            received[0]++;
+            outcomes.merge(r.outcome(), 1, Integer::sum);
+            if (r.outcome() == Outcome.REFUSED) {
+                errors.put(jti, Outbound.JSON.createObjectNode().put("err", r.err()).put("description", r.description()));
+            } else {
+                ack.add(jti);
+            }
+        }
+        return null;
+    }
+
+    /** One poll request, with no transaction open; a 401 (the token ran out during a long cycle) gets one new token. */
+    private static JsonNode poll(KeycloakSessionFactory factory, SsfServiceFactory service, Loaded loaded, String[] token,
+                                 Function<Transmitter, String> newToken, int maxEvents, List<String> ack, Map<String, ObjectNode> errors,
+                                 int maxBytes) {
+        SsfReceivers.Settings st = loaded.receiver().settings();
+        List<String> a = List.copyOf(ack);
+        Map<String, ObjectNode> e = new LinkedHashMap<>(errors);
+        try {
+            return outside(factory, service, st, t -> t.poll(loaded.receiver().pollUrl(), token[0], maxEvents, a, e, maxBytes));
+        } catch (Outbound.Failed f) {
+            if (f.status() != 401) {
+                throw f;
+            }
+            token[0] = outside(factory, service, st, newToken);
+            return outside(factory, service, st, t -> t.poll(loaded.receiver().pollUrl(), token[0], maxEvents, a, e, maxBytes));
+        }
+    }
+
+    /** A call to the transmitter in a session of its own with no transaction begun (HTTP holds no database connection). */
+    private static <T> T outside(KeycloakSessionFactory factory, SsfServiceFactory service, SsfReceivers.Settings st, Function<Transmitter, T> call) {
+        try (KeycloakSession s = factory.create()) {
+            return call.apply(new Transmitter(service.outbound(s), st.allowHttp(), st.issuer()));
+        }
     }
 
     private static boolean renew(KeycloakSessionFactory factory, String receiverId, String owner) {
         long until = Time.currentTimeMillis() + SsfServiceFactory.LEASE_MILLIS;
         return KeycloakModelUtils.runJobInTransactionWithResult(factory,
                 s -> s.getProvider(IncidentStore.class).ssf().renewLease(receiverId, owner, until));
-    }
-
-    private static String loadedPollUrl(Loaded loaded) {
-        return loaded.receiver().pollUrl();
     }
 
     private static void finish(KeycloakSessionFactory factory, String receiverId, String owner, SsfReceivers.Receiver receiver, Ended ended) {
@@ -159,7 +204,7 @@ final class Poller {
             next = ended.more() ? now : now + interval * 1000L;
         } else {
             int failures = receiver == null ? 1 : receiver.failures() + 1;
-            long wait = Math.min(MAX_BACKOFF_SECONDS, interval * (1L << Math.min(failures, 10)));
+            long wait = Math.min(Math.max(interval, MAX_BACKOFF_SECONDS), interval * (1L << Math.min(failures, 10)));
             long jitter = (long) (wait * 1000 * (ThreadLocalRandom.current().nextDouble(0.4) - 0.2));
             next = now + wait * 1000L + jitter;
         }
@@ -168,8 +213,5 @@ final class Poller {
         } catch (RuntimeException e) {
             LOG.warnf("breach-response: the result of an SSF poll could not be stored (the lease runs out): %s", e.getMessage());
         }
-    }
-
-    private record Loaded(SsfReceivers.Receiver receiver, String secret, String realmName) {
     }
 }

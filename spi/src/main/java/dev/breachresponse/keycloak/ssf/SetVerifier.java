@@ -2,13 +2,11 @@ package dev.breachresponse.keycloak.ssf;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
 
 import org.keycloak.crypto.KeyWrapper;
-import org.keycloak.jose.jws.JWSHeader;
-import org.keycloak.jose.jws.JWSInput;
-import org.keycloak.jose.jws.JWSInputException;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,9 +14,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Checks a Security Event Token (RFC 8417) as the SSF 1.0 profile (§4.1) asks, in this order, and refuses it with the
- * RFC 8935 §2.3 error code of the first failure: compact JWS (not JWE) → {@code invalid_request}; header {@code typ}
- * {@code secevent+jwt} → {@code invalid_request}; {@code alg} one of {@value #ALGS_TEXT} (so never {@code none} nor
- * an HMAC) → {@code invalid_key}; a key of the transmitter's JWKS for {@code kid} and {@code alg}, of the matching key
+ * RFC 8935 §2.3 error code of the first failure: compact JWS (not JWE), base64url parts, a JSON header →
+ * {@code invalid_request}; header {@code typ} {@code secevent+jwt} → {@code invalid_request}; {@code alg} present and one
+ * of {@value #ALGS_TEXT} (so never {@code none} nor an HMAC) → {@code invalid_key}; no {@code crit} →
+ * {@code invalid_request}; a key of the transmitter's JWKS for {@code kid} and {@code alg}, of the matching key
  * type, whose signature verifies → {@code invalid_key}; then the claims: {@code iss} equal to the configured issuer →
  * {@code invalid_issuer}; {@code aud} (string or array) holding the expected audience → {@code invalid_audience};
  * {@code jti} (1–255 characters), {@code iat} no older than {@code maxAgeSeconds} and at most
@@ -30,6 +29,9 @@ final class SetVerifier {
 
     static final Set<String> ALGS = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
     static final String ALGS_TEXT = "RS256/384/512, PS256/384/512, ES256/384/512, EdDSA";
+
+    /** The largest {@code maxAgeSeconds} a receiver may have (30 days): how long the replay store keeps a SET. */
+    static final long MAX_AGE_SECONDS = 2_592_000;
 
     /** How far {@code iat} may be ahead of this server's clock (seconds). */
     static final long FUTURE_SKEW_SECONDS = 300;
@@ -77,32 +79,45 @@ final class SetVerifier {
         if (dots != 2) {
             throw new SetRejected(SetRejected.INVALID_REQUEST, "The SET is not a compact JWS (header.payload.signature)");
         }
-        JWSInput jws;
+        String[] parts = t.split("\\.", -1);
+        JsonNode header;
+        byte[] payload;
+        byte[] signature;
         try {
-            jws = new JWSInput(t);
-        } catch (JWSInputException | RuntimeException e) {
-            throw new SetRejected(SetRejected.INVALID_REQUEST, "The SET is not a valid JWS");
+            Base64.Decoder b64 = Base64.getUrlDecoder();
+            header = JSON.readTree(b64.decode(parts[0]));
+            payload = b64.decode(parts[1]);
+            signature = b64.decode(parts[2]);
+        } catch (IllegalArgumentException | IOException e) {
+            throw new SetRejected(SetRejected.INVALID_REQUEST, "The SET is not a valid JWS (base64url header, payload and signature)");
         }
-        JWSHeader header = jws.getHeader();
-        String typ = header.getType() == null ? "" : header.getType().toLowerCase(Locale.ROOT);
+        if (header == null || !header.isObject()) {
+            throw new SetRejected(SetRejected.INVALID_REQUEST, "The SET's header is not a JSON object");
+        }
+        String typ = text(header, "typ") == null ? "" : text(header, "typ").toLowerCase(Locale.ROOT);
         if (!"secevent+jwt".equals(typ) && !"application/secevent+jwt".equals(typ)) {
             throw new SetRejected(SetRejected.INVALID_REQUEST, "The SET's header must say typ secevent+jwt (RFC 8417 §2.3, SSF 1.0 §4.1.1)");
         }
-        String alg = header.getRawAlgorithm();
+        String alg = text(header, "alg");
         if (alg == null || !ALGS.contains(alg)) {
             throw new SetRejected(SetRejected.INVALID_KEY, "alg " + printable(alg) + " is not accepted; SETs must be signed with the transmitter's key ("
                     + ALGS_TEXT + ")");
         }
-        KeyWrapper key = keys.key(header.getKeyId(), alg);
+        if (header.has("crit")) {
+            throw new SetRejected(SetRejected.INVALID_REQUEST, "Critical header parameters (crit) are not understood here (RFC 7515 §4.1.11)");
+        }
+        String kid = text(header, "kid");
+        KeyWrapper key = keys.key(kid, alg);
         if (key == null) {
-            throw new SetRejected(SetRejected.INVALID_KEY, "No key of the transmitter's JWKS matches kid " + printable(header.getKeyId()) + " and alg " + alg);
+            throw new SetRejected(SetRejected.INVALID_KEY, "No key of the transmitter's JWKS matches kid " + printable(kid) + " and alg " + alg);
         }
         if (!keyFits(key, alg)) {
             throw new SetRejected(SetRejected.INVALID_KEY, "The key " + printable(key.getKid()) + " is not a key for alg " + alg);
         }
         boolean valid;
         try {
-            valid = signatures.verify(key, alg, jws.getEncodedSignatureInput().getBytes(StandardCharsets.US_ASCII), jws.getSignature());
+            byte[] signed = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
+            valid = signatures.verify(key, alg, signed, signature);
         } catch (Exception e) {
             valid = false;
         }
@@ -111,7 +126,7 @@ final class SetVerifier {
         }
         JsonNode claims;
         try {
-            claims = JSON.readTree(jws.getContent());
+            claims = JSON.readTree(payload);
         } catch (IOException | RuntimeException e) {
             throw new SetRejected(SetRejected.INVALID_REQUEST, "The SET's payload is not JSON");
         }
@@ -198,6 +213,11 @@ final class SetVerifier {
             return "EC".equals(type);
         }
         return "OKP".equals(type);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v != null && v.isTextual() ? v.asText() : null;
     }
 
     /** A header value for a description: at most 64 printable characters. */

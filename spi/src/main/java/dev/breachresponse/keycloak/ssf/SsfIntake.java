@@ -51,7 +51,8 @@ final class SsfIntake {
             LOG.debugf("breach-response: SSF receiver %s of realm %s refused a SET: %s %s", s.alias(), realm.getName(), e.err(), e.getMessage());
             return new Received(Outcome.REFUSED, e.err(), e.getMessage(), null);
         }
-        long expiresAt = (set.iat() + s.maxAgeSeconds() + SetVerifier.FUTURE_SKEW_SECONDS) * 1000L;
+        // kept as long as the largest maxAgeSeconds allows, so that raising it later cannot let a purged SET in again
+        long expiresAt = (set.iat() + SetVerifier.MAX_AGE_SECONDS + SetVerifier.FUTURE_SKEW_SECONDS) * 1000L;
         String label = SsfEventTypes.label(set.eventType());
         if (!store.remember(receiver.id(), replayKey(receiver.id(), set), expiresAt)) {
             store.log(receiver.id(), new LoggedEvent(null, now, delivery, set.jti(), set.eventType(), set.subjectFormat(), null, Outcome.DUPLICATE,

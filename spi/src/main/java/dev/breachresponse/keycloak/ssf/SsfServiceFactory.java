@@ -50,6 +50,7 @@ public final class SsfServiceFactory implements ProviderFactory<SsfService> {
     private int retentionDays = 30;
     private int keysMaxAgeSeconds = 3600;
     private final java.util.concurrent.ConcurrentHashMap<String, Integer> keyGenerations = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> keysFetchedAt = new java.util.concurrent.ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
     private KeycloakSessionFactory sessionFactory;
     private final String owner = "node-" + KeycloakModelUtils.generateId();
@@ -103,8 +104,20 @@ public final class SsfServiceFactory implements ProviderFactory<SsfService> {
         keyGenerations.merge(receiverId, 1, Integer::sum);
     }
 
-    String owner() {
-        return owner;
+    /** The loader of a receiver's JWKS ran now on this node. */
+    void keysFetched(String receiverId) {
+        keysFetchedAt.put(receiverId, System.currentTimeMillis());
+    }
+
+    /** Whether this node last fetched the receiver's JWKS more than {@code millis} ago (or never). */
+    boolean keysFetchedBefore(String receiverId, long millis) {
+        Long at = keysFetchedAt.get(receiverId);
+        return at == null || System.currentTimeMillis() - at > millis;
+    }
+
+    /** A lease token of this node for one cycle (or one tick's cycles): the node and a random part. */
+    String leaseToken() {
+        return owner + ":" + KeycloakModelUtils.generateId().substring(0, 8);
     }
 
     /** The client secret as stored, or the value of its {@code ${vault.…}} reference in the realm's vault. */
@@ -120,11 +133,11 @@ public final class SsfServiceFactory implements ProviderFactory<SsfService> {
     }
 
     /** Runs one cycle of a leased receiver on Keycloak's executor. */
-    void cycleLater(String receiverId) {
+    void cycleLater(String receiverId, String token) {
         try (KeycloakSession s = sessionFactory.create()) {
             s.getProvider(ExecutorsProvider.class).getExecutor(EXECUTOR).execute(() -> {
                 try {
-                    Poller.run(sessionFactory, this, receiverId, owner);
+                    Poller.run(sessionFactory, this, receiverId, token);
                 } catch (Throwable e) { // NOPMD: an Error would otherwise vanish inside the executor
                     LOG.errorf(e, "breach-response: an SSF poll cycle stopped");
                 }
@@ -146,9 +159,21 @@ public final class SsfServiceFactory implements ProviderFactory<SsfService> {
                     LOG.debugf("breach-response: purged %d SSF replay and log rows", purged);
                 }
             }
-            List<String> due = store.leaseDue(owner, now, now + LEASE_MILLIS, 20);
+            List<String> due = new java.util.ArrayList<>();
+            List<String> tokens = new java.util.ArrayList<>();
+            for (String id : store.dueReceivers(now, 20)) {
+                String token = leaseToken(); // one per cycle: a cycle that outlived its lease cannot renew the next one's
+                if (store.leaseIfDue(id, token, now, now + LEASE_MILLIS)) {
+                    due.add(id);
+                    tokens.add(token);
+                }
+            }
             // started after this transaction commits, so that the cycles see the leases
-            AfterCommit.run(session, () -> due.forEach(SsfServiceFactory.this::cycleLater));
+            AfterCommit.run(session, () -> {
+                for (int i = 0; i < due.size(); i++) {
+                    cycleLater(due.get(i), tokens.get(i));
+                }
+            });
         }
 
         @Override

@@ -102,10 +102,11 @@ final class SubjectMapper {
                 if (iss == null || sub == null) {
                     return Match.notFound("an iss_sub subject needs iss and sub");
                 }
+                if (!iss.equals(transmitterIssuer)) {
+                    // a transmitter names only its own users: never those of another identity provider
+                    return Match.notFound("iss_sub of another issuer than the transmitter");
+                }
                 if (mapping.issSubAttribute() != null) {
-                    if (!iss.equals(transmitterIssuer)) {
-                        return Match.notFound("iss_sub of another issuer than the transmitter");
-                    }
                     return of(session.users().searchForUserByUserAttributeStream(realm, mapping.issSubAttribute(), sub).limit(2), "attribute");
                 }
                 Map<String, UserModel> found = new LinkedHashMap<>();

@@ -31,10 +31,33 @@ final class Transmitter {
 
     private final Outbound http;
     private final boolean allowHttp;
+    private final URI issuer;
 
-    Transmitter(Outbound http, boolean allowHttp) {
+    /** @param issuer the configured issuer: every URL the transmitter names must be on its origin */
+    Transmitter(Outbound http, boolean allowHttp, String issuer) {
         this.http = http;
         this.allowHttp = allowHttp;
+        this.issuer = URI.create(issuer);
+    }
+
+    /**
+     * Null when {@code url}, named by the transmitter (metadata, a stream's poll endpoint), is acceptable: an outbound
+     * URL ({@link OutboundUrls}) on the issuer's origin (scheme, host, port), so a transmitter cannot point this server
+     * at another host or at its own loopback ports; else the reason.
+     */
+    String problem(String field, String url) {
+        String p = OutboundUrls.problem(field, url, allowHttp, "allowHttp");
+        if (p != null) {
+            return p;
+        }
+        URI u = URI.create(url);
+        boolean sameOrigin = u.getScheme().equalsIgnoreCase(issuer.getScheme()) && u.getHost().equalsIgnoreCase(issuer.getHost())
+                && port(u) == port(issuer);
+        return sameOrigin ? null : field + " is not on the issuer's origin (" + issuer.getScheme() + "://" + issuer.getRawAuthority() + ")";
+    }
+
+    private static int port(URI u) {
+        return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 
     Metadata discover(String issuer) {
@@ -88,8 +111,7 @@ final class Transmitter {
         form.put("scope", "ssf.read ssf.manage");
         Outbound.Answer a = http.postForm(tokenUrl, form, MAX_METADATA_BYTES);
         if (a.status() != 200 || a.body() == null || text(a.body(), "access_token") == null) {
-            throw new Outbound.Failed(a.status(), "the token endpoint refused the client credentials (" + a.status()
-                    + (a.body() != null && text(a.body(), "error") != null ? " " + text(a.body(), "error") : "") + ")");
+            throw new Outbound.Failed(a.status(), "the token endpoint refused the client credentials (" + a.status() + error(a.body()) + ")");
         }
         return text(a.body(), "access_token");
     }
@@ -166,7 +188,7 @@ final class Transmitter {
 
     private String url(JsonNode m, String field) {
         String v = text(m, field);
-        String problem = OutboundUrls.problem(field, v, allowHttp, "allowHttp");
+        String problem = v == null ? field + " is missing" : problem(field, v);
         if (problem != null) {
             throw new Outbound.Failed(200, "transmitter metadata: " + problem);
         }
@@ -182,7 +204,11 @@ final class Transmitter {
             return "";
         }
         String e = text(body, "err") != null ? text(body, "err") : text(body, "error");
-        return e == null ? "" : " " + e.replaceAll("[^\\w.-]", "");
+        if (e == null) {
+            return "";
+        }
+        String clean = e.replaceAll("[^\\w.-]", "");
+        return " " + (clean.length() > 64 ? clean.substring(0, 64) : clean);
     }
 
     static String text(JsonNode node, String field) {

@@ -26,9 +26,13 @@ final class TransmitterKeys implements SetVerifier.Keys, SetVerifier.Signatures 
 
     static final int MAX_JWKS_BYTES = 256 * 1024;
 
+    /** Within this time of the last fetch, a kid the JWKS did not hold is taken as unknown (Keycloak's own pause). */
+    static final long RELOAD_PAUSE_MILLIS = 10_000;
+
     private final KeycloakSession session;
     private final SsfServiceFactory factory;
     private final String receiverId;
+    private final int keysVersion;
     private final String jwksUri;
     private final PublicKeyLoader loader;
 
@@ -36,10 +40,12 @@ final class TransmitterKeys implements SetVerifier.Keys, SetVerifier.Signatures 
         this.session = session;
         this.factory = factory;
         this.receiverId = receiver.id();
+        this.keysVersion = receiver.keysVersion();
         this.jwksUri = receiver.settings().jwksUri();
         Outbound outbound = factory.outbound(session);
         long maxAgeMillis = factory.keysMaxAgeSeconds() * 1000L;
         this.loader = () -> {
+            factory.keysFetched(receiverId);
             Outbound.Answer a = outbound.get(jwksUri, null, MAX_JWKS_BYTES);
             if (a.status() != 200 || a.body() == null) {
                 throw new IllegalStateException("the transmitter's JWKS answered " + a.status());
@@ -51,16 +57,35 @@ final class TransmitterKeys implements SetVerifier.Keys, SetVerifier.Signatures 
         };
     }
 
-    /** The cache key: the receiver, its JWKS URL and this node's refresh generation (a refresh starts a new entry). */
+    /**
+     * The cache key: the receiver, its JWKS URL, its keys version (raised cluster-wide by an admin's refresh) and this
+     * node's generation (raised when a kid is not found): each change starts a new cache entry, fetched at once.
+     */
     private String modelKey() {
-        return "breach-ssf::" + receiverId + "::" + factory.keyGeneration(receiverId) + "::" + jwksUri;
+        return "breach-ssf::" + receiverId + "::" + keysVersion + "." + factory.keyGeneration(receiverId) + "::" + jwksUri;
     }
 
     /**
+     * The key for {@code kid} and {@code alg}. A kid the cached JWKS does not hold is looked up once more in a JWKS
+     * fetched now (the transmitter may have rotated its keys), unless this node fetched it within
+     * {@value #RELOAD_PAUSE_MILLIS} ms: then the kid is unknown.
+     *
      * @throws KeysUnavailable when the JWKS could not be fetched or read (the SET is not refused: it may be fine)
      */
     @Override
     public KeyWrapper key(String kid, String alg) {
+        KeyWrapper k = lookup(kid, alg);
+        if (k == null && kid != null && factory.keysFetchedBefore(receiverId, RELOAD_PAUSE_MILLIS)) {
+            factory.nextKeyGeneration(receiverId);
+            k = lookup(kid, alg);
+        }
+        if (k != null && k.getAlgorithm() == null) {
+            k.setAlgorithm(alg); // a clone (Keycloak's key storage hands out copies): verify with the SET's algorithm
+        }
+        return k;
+    }
+
+    private KeyWrapper lookup(String kid, String alg) {
         PublicKeyStorageProvider keys = session.getProvider(PublicKeyStorageProvider.class);
         try {
             return kid == null ? keys.getFirstPublicKey(modelKey(), alg, loader) : keys.getPublicKey(modelKey(), kid, alg, loader);
@@ -85,8 +110,8 @@ final class TransmitterKeys implements SetVerifier.Keys, SetVerifier.Signatures 
     }
 
     /**
-     * Fetches the JWKS again now, on this node (an admin's refresh after the transmitter rotated its keys): a new cache
-     * entry, so Keycloak's pause between reloads does not apply. False when the fetch failed or found no key.
+     * Fetches the JWKS again now on this node (an admin's refresh; other nodes follow the receiver's keys version, which
+     * the caller raises). False when the fetch failed or found no key.
      */
     boolean reload() {
         factory.nextKeyGeneration(receiverId);

@@ -90,6 +90,34 @@ class SetVerifierTest {
         String p = b64(payload(ISS, "\"" + AUD + "\"", NOW, ONE_EVENT));
         assertEquals("invalid_key", rejected(b64("{\"alg\":\"none\",\"typ\":\"secevent+jwt\"}") + "." + p + "."));
         assertEquals("invalid_key", rejected(b64("{\"alg\":\"HS256\",\"typ\":\"secevent+jwt\",\"kid\":\"k1\"}") + "." + p + ".c2ln"));
+        assertEquals("invalid_key", rejected(b64("{\"typ\":\"secevent+jwt\",\"kid\":\"k1\"}") + "." + p + ".c2ln"), "no alg");
+        assertEquals("invalid_key", rejected(b64("{\"alg\":\"ES256K\",\"typ\":\"secevent+jwt\",\"kid\":\"k1\"}") + "." + p + ".c2ln"), "an alg not known");
+    }
+
+    @Test
+    void theSignatureIsCheckedBeforeAnyClaim() throws Exception {
+        // forged with another key and naming a wrong issuer: the signature answers, the claims tell nothing
+        assertEquals("invalid_key", rejected(sign(header(), payload("https://evil.example", "\"" + AUD + "\"", NOW, ONE_EVENT), other)));
+    }
+
+    @Test
+    void aKeyOfAnotherTypeIsRefusedEvenWithoutAnAlgorithm() throws Exception {
+        KeyWrapper ec = new KeyWrapper();
+        ec.setKid("k1");
+        ec.setType("EC");
+        ec.setPublicKey(pair.getPublic());
+        SetVerifier.Keys ecKeys = (kid, alg) -> ec;
+        String token = sign(header(), payload(ISS, "\"" + AUD + "\"", NOW, ONE_EVENT), pair);
+        assertEquals("invalid_key", assertThrows(SetRejected.class, () -> SetVerifier.verify(token, EXPECT, ecKeys, RSA, NOW)).err());
+    }
+
+    @Test
+    void expiredOverlongJtiNonObjectSubjectAndCritAreInvalidRequests() throws Exception {
+        String good = payload(ISS, "\"" + AUD + "\"", NOW, ONE_EVENT);
+        assertEquals("invalid_request", rejected(sign(header(), good.replace("\"iat\":", "\"exp\":" + (NOW - 1) + ",\"iat\":"), pair)));
+        assertEquals("invalid_request", rejected(sign(header(), good.replace("\"j-1\"", "\"" + "j".repeat(256) + "\""), pair)));
+        assertEquals("invalid_request", rejected(sign(header(), good.replace("{\"format\":\"email\",\"email\":\"alice@example.com\"}", "\"alice\""), pair)));
+        assertEquals("invalid_request", rejected(sign("{\"alg\":\"RS256\",\"typ\":\"secevent+jwt\",\"kid\":\"k1\",\"crit\":[\"x\"]}", good, pair)));
     }
 
     @Test

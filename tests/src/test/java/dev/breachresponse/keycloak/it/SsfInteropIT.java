@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -251,20 +250,17 @@ class SsfInteropIT {
         return admin.realm(acme).users().searchByUsername("alice", true).get(0).getId();
     }
 
-    /** POST …/poll; a 409 (the schedule is polling it right now) is not an error here. */
-    BreachApi.Reply pollNow(String id) {
-        BreachApi.Reply r = api.post("/ssf/receivers/" + id + "/poll", "application/json", "");
-        assertTrue(r.status() == 200 || r.status() == 409, r.toString());
-        return r.status() == 409 ? pollNowAfterPause(id) : r;
-    }
-
-    private BreachApi.Reply pollNowAfterPause(String id) {
-        try {
+    /** POST …/poll; a 409 (the schedule is polling it right now) is waited out, for at most 30 s. */
+    BreachApi.Reply pollNow(String id) throws InterruptedException {
+        for (int i = 0; i < 60; i++) {
+            BreachApi.Reply r = api.post("/ssf/receivers/" + id + "/poll", "application/json", "");
+            if (r.status() != 409) {
+                assertEquals(200, r.status(), r.toString());
+                return r;
+            }
             Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
-        return pollNow(id);
+        throw new AssertionError("the receiver stayed leased by the schedule for 30 s");
     }
 
     String clientToken(String clientId) throws Exception {
@@ -286,9 +282,13 @@ class SsfInteropIT {
         return n;
     }
 
-    void await(String what, Supplier<Boolean> condition) throws InterruptedException {
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    void await(String what, Check condition) throws Exception {
         long until = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        while (!condition.get()) {
+        while (!condition.holds()) {
             if (System.nanoTime() > until) {
                 String id = api.get("/ssf/receivers").json().at("/receivers/0/id").asText();
                 throw new AssertionError("timed out waiting for " + what + "; receiver: " + api.get("/ssf/receivers/" + id + "/status").body()

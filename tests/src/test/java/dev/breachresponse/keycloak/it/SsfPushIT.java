@@ -269,6 +269,20 @@ class SsfPushIT {
                 "an unknown subject is no oracle: 202 as for any other");
         assertEquals("NOT_FOUND", lastEvent().get("outcome").asText());
         assertEquals(users, admin.realm(realm).users().count(), "no user is created");
+        // bob is also linked, under the same id, through an identity provider of another issuer: this transmitter may not
+        // name users through it
+        IdentityProviderRepresentation other = new IdentityProviderRepresentation();
+        other.setAlias("other-idp");
+        other.setProviderId("oidc");
+        other.setEnabled(true);
+        other.getConfig().putAll(java.util.Map.of("issuer", "https://other-idp.example", "clientId", "acme", "clientSecret", "x",
+                "clientAuthMethod", "client_secret_post", "authorizationUrl", "https://other-idp.example/auth", "tokenUrl", "https://other-idp.example/token"));
+        admin.realm(realm).identityProviders().create(other).close();
+        FederatedIdentityRepresentation otherLink = new FederatedIdentityRepresentation();
+        otherLink.setIdentityProvider("other-idp");
+        otherLink.setUserId("ext-bob");
+        otherLink.setUserName("bob");
+        admin.realm(realm).users().get(userId("bob")).addFederatedIdentity("other-idp", otherLink).close();
         assertEquals(202, push(signer.set(SetSigner.CHANGE_REQUIRED, null, SetSigner.issSub("https://other-idp.example", "ext-bob"), k1)).status());
         assertEquals("NOT_FOUND", lastEvent().get("outcome").asText(), "the link of an identity provider of another issuer does not count");
 
@@ -323,18 +337,36 @@ class SsfPushIT {
         assertEquals("complex", lastEvent().get("subjectFormat").asText());
         assertEquals("invalid_grant", Realms.refresh(urls.getBase(), realm, again.get("refresh_token").asText()).path("error").asText());
 
-        JsonNode bobTokens = Realms.passwordGrant(urls.getBase(), realm, "bob", Realms.PASSWORD, null);
         assertEquals(202, push(signer.set(SetSigner.ACCOUNT_DISABLED, SetSigner.event("reason", "hijacking"), SetSigner.email("bob@example.test"), k1)).status());
         assertEquals("FLAGGED", flagOf("bob").json().get("state").asText());
         assertFalse(admin.realm(realm).users().get(userId("bob")).toRepresentation().isEnabled(), "disableOnHijacking");
-        assertEquals("invalid_grant", Realms.refresh(urls.getBase(), realm, bobTokens.get("refresh_token").asText()).path("error").asText());
+
+        // without disableOnHijacking: flagged, signed out everywhere, still enabled
+        BreachApi.Reply put = api.putJson("/ssf/receivers/" + receiverId, "{\"alias\":\"upstream\",\"issuer\":\"" + ISSUER + "\",\"jwksUri\":\""
+                + jwksUrl() + "\",\"audience\":\"" + AUDIENCE + "\",\"delivery\":\"push\"}");
+        assertEquals(200, put.status(), put.toString());
+        JsonNode aliceTokens = Realms.passwordGrant(urls.getBase(), realm, "alice", Realms.PASSWORD, null);
+        assertEquals(202, push(signer.set(SetSigner.ACCOUNT_DISABLED, SetSigner.event("reason", "hijacking"), SetSigner.email("alice@example.test"), k1)).status());
+        assertEquals("FLAGGED", flagOf("alice").json().get("state").asText());
+        assertTrue(admin.realm(realm).users().get(userId("alice")).toRepresentation().isEnabled());
+        assertEquals("invalid_grant", Realms.refresh(urls.getBase(), realm, aliceTokens.get("refresh_token").asText()).path("error").asText(),
+                "a hijacked account's sessions end even when it stays enabled");
         assertEquals(202, push(signer.set(SetSigner.ACCOUNT_DISABLED, SetSigner.event("reason", "bulk-account"), SetSigner.email("carol@example.test"), k1)).status());
         assertEquals("RECORDED", lastEvent().get("outcome").asText());
         assertEquals(404, flagOf("carol").status());
 
+        // carol: flagged, then stepped up; upstream says a factor was deleted, and she holds none here: her flag opens again
+        assertEquals(202, push(signer.set(SetSigner.CREDENTIAL_COMPROMISE, SetSigner.event("credential_type", "password"),
+                SetSigner.email("carol@example.test"), k1)).status());
+        assertTrue(api.testWriter(INCIDENT, userId("carol"), "step-up").status() < 300);
+        assertEquals("STEPPED_UP", flagOf("carol").json().get("state").asText());
         assertEquals(202, push(signer.set(SetSigner.CREDENTIAL_CHANGE, SetSigner.event("credential_type", "fido2-roaming", "change_type", "delete"),
                 SetSigner.email("carol@example.test"), k1)).status());
-        assertEquals("APPLIED", lastEvent().get("outcome").asText());
+        assertEquals("APPLIED", lastEvent().get("outcome").asText(), lastEvent().toString());
+        assertEquals("FLAGGED", flagOf("carol").json().get("state").asText());
+        assertEquals(202, push(signer.set(SetSigner.CREDENTIAL_CHANGE, SetSigner.event("credential_type", "fido2-roaming", "change_type", "delete"),
+                SetSigner.email("carol@example.test"), k1)).status());
+        assertEquals("RECORDED", lastEvent().get("outcome").asText(), "nothing left to re-open");
         assertEquals(202, push(signer.set(SetSigner.CREDENTIAL_CHANGE, SetSigner.event("credential_type", "password", "change_type", "update"),
                 SetSigner.email("carol@example.test"), k1)).status());
         assertEquals("RECORDED", lastEvent().get("outcome").asText(), "an upstream password change is not the local one a flag asks for");

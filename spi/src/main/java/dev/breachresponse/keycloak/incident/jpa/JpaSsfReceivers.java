@@ -94,6 +94,11 @@ final class JpaSsfReceivers implements SsfReceivers {
     }
 
     @Override
+    public void nextKeysVersion(String id) {
+        with(id, r -> r.keysVersion++);
+    }
+
+    @Override
     public Optional<String> pushTokenHash(String id) {
         return Optional.ofNullable(em.find(SsfReceiverEntity.class, id)).map(r -> r.pushTokenHash);
     }
@@ -190,17 +195,14 @@ final class JpaSsfReceivers implements SsfReceivers {
     }
 
     @Override
-    public List<String> leaseDue(String owner, long now, long leaseUntil, int max) {
-        List<String> due = em.createNamedQuery("brSsfReceiversDue", String.class).setParameter("now", now).setMaxResults(max).getResultList();
-        List<String> won = new ArrayList<>();
-        for (String id : due) {
-            int n = em.createNamedQuery("brSsfReceiverLeaseDue").setParameter("owner", owner).setParameter("until", leaseUntil)
-                    .setParameter("id", id).setParameter("now", now).executeUpdate();
-            if (n == 1) {
-                won.add(id);
-            }
-        }
-        return won;
+    public List<String> dueReceivers(long now, int max) {
+        return em.createNamedQuery("brSsfReceiversDue", String.class).setParameter("now", now).setMaxResults(max).getResultList();
+    }
+
+    @Override
+    public boolean leaseIfDue(String id, String owner, long now, long leaseUntil) {
+        return em.createNamedQuery("brSsfReceiverLeaseDue").setParameter("owner", owner).setParameter("until", leaseUntil)
+                .setParameter("id", id).setParameter("now", now).executeUpdate() == 1;
     }
 
     @Override
@@ -276,7 +278,7 @@ final class JpaSsfReceivers implements SsfReceivers {
         }
         return new Receiver(r.id, r.realmId, s, r.clientSecret != null, r.pushTokenHash != null, r.streamId, r.pollUrl, r.streamStatus,
                 r.verifyState, r.verifiedAt, r.lastPollAt, r.lastError, r.failures, r.nextPollAt, r.createdAt, r.createdBy,
-                r.updatedAt);
+                r.updatedAt, r.keysVersion);
     }
 
     private static String cut(String s, int max) {

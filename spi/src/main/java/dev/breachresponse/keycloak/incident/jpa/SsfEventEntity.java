@@ -36,7 +36,7 @@ public class SsfEventEntity {
     String eventType;
     @Column(name = "SUBJECT_FORMAT", length = 32)
     String subjectFormat;
-    @Column(name = "USER_ID", length = 36)
+    @Column(name = "USER_ID", length = 255)
     String userId;
     @Column(name = "OUTCOME", length = 16, nullable = false)
     String outcome;

@@ -57,6 +57,8 @@ public class SsfReceiverEntity {
     Long lastPollAt;
     @Column(name = "LAST_ERROR", length = 255)
     String lastError;
+    @Column(name = "KEYS_VERSION", nullable = false)
+    int keysVersion;
     @Column(name = "FAILURES", nullable = false)
     int failures;
     @Column(name = "NEXT_POLL_AT")
