@@ -3,6 +3,7 @@ package dev.breachresponse.keycloak.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
@@ -53,11 +55,11 @@ class KeycloakVersionMatrixIT {
             JsonNode info = BreachApi.JSON.readTree(kc.adminCall("GET", "/serverinfo", null).body());
             assertEquals(expected, info.at("/systemInfo/version").asText(), "the distribution this execution names");
         }
-        for (String u : List.of("alice", "bob", "carol", "dave", "helpdesk")) {
+        for (String u : List.of("alice", "bob", "carol", "dave", "helpdesk", "erin")) {
             IDS.put(u, UUID.randomUUID().toString());
         }
         List<Object> users = new ArrayList<>();
-        for (String u : List.of("alice", "bob", "carol", "dave", "helpdesk")) {
+        for (String u : List.of("alice", "bob", "carol", "dave", "helpdesk", "erin")) {
             users.add(Map.of("id", IDS.get(u), "username", u, "email", u + "@example.test", "emailVerified", true,
                     "firstName", u, "lastName", "Matrix", "enabled", true,
                     "credentials", List.of(Map.of("type", "password", "value", Realms.PASSWORD, "temporary", false))));
@@ -121,6 +123,54 @@ class KeycloakVersionMatrixIT {
         assertTrue(mail.waitForIncomingEmail(10_000, before + 3), "three reminder emails");
         assertTrue(java.util.Arrays.stream(mail.getReceivedMessages()).skip(before)
                 .anyMatch(m -> { try { return m.getAllRecipients()[0].toString().equals("alice@example.test"); } catch (Exception e) { return false; } }));
+    }
+
+    /**
+     * The Shared Signals receiver on this Keycloak line (its push path touches Keycloak's key storage, signature
+     * providers, user look-up by email and security headers): a signed SET flags erin, its replay is refused. Erin's
+     * flag is dismissed at the end, so the reminder run of the other test does not count her.
+     */
+    @Test
+    void aPushedSecurityEventTokenFlagsTheUser() throws Exception {
+        SetSigner.Key key = SetSigner.key("m1");
+        byte[] jwks = SetSigner.jwks(List.of(key)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/jwks", exchange -> {
+            exchange.sendResponseHeaders(200, jwks.length);
+            exchange.getResponseBody().write(jwks);
+            exchange.close();
+        });
+        server.start();
+        try {
+            BreachApi api = tool();
+            String issuer = "https://transmitter.example/realms/upstream";
+            BreachApi.Reply created = api.postJson("/ssf/receivers", "{\"alias\":\"matrix\",\"issuer\":\"" + issuer + "\",\"jwksUri\":\"http://127.0.0.1:"
+                    + server.getAddress().getPort() + "/jwks\",\"audience\":\"aud\",\"delivery\":\"push\"}");
+            assertEquals(201, created.status(), created.toString());
+            String set = new SetSigner(issuer, "aud").set(SetSigner.CREDENTIAL_COMPROMISE, SetSigner.event("credential_type", "password"),
+                    SetSigner.email("erin@example.test"), key);
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.Supplier<HttpResponse<String>> push = () -> {
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(created.json().get("pushUrl").asText()))
+                            .header("Content-Type", "application/secevent+jwt")
+                            .header("Authorization", "Bearer " + created.json().get("pushCredential").asText())
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(set)).build(), HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            HttpResponse<String> accepted = push.get();
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            JsonNode flag = api.get("/incidents/ssf-matrix/flags/" + IDS.get("erin")).json();
+            assertEquals("FLAGGED", flag.get("state").asText(), flag.toString());
+            assertEquals("SSF", flag.at("/history/0/actor/type").asText(), flag.toString());
+            HttpResponse<String> replay = push.get();
+            assertEquals(400, replay.statusCode(), replay.body());
+            assertEquals(200, api.delete("/incidents/ssf-matrix/flags/" + IDS.get("erin") + "?reason=matrix").status());
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test
