@@ -230,6 +230,18 @@ final class Api {
         return max;
     }
 
+    /** {@code body.field} as a boolean, {@code dflt} when absent or null; 400 "field must be true or false" otherwise. */
+    static boolean bool(JsonNode body, String field, boolean dflt) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isBoolean()) {
+            throw ApiException.badRequest(field + " must be true or false");
+        }
+        return v.booleanValue();
+    }
+
     /** 415 unless the request body is declared as {@code application/json}. */
     static void requireJson(KeycloakSession session) {
         MediaType type = session.getContext().getRequestHeaders().getMediaType();

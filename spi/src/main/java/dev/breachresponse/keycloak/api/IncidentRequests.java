@@ -1,10 +1,6 @@
 package dev.breachresponse.keycloak.api;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -20,6 +16,7 @@ import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.NewIncident;
 import dev.breachresponse.keycloak.incident.Policy;
 import dev.breachresponse.keycloak.incident.PolicyCodec;
+import dev.breachresponse.keycloak.support.Digests;
 import dev.breachresponse.keycloak.incident.RealmSettings;
 
 /** Validates incident bodies field by field; unknown fields are refused (no mass assignment). */
@@ -138,11 +135,6 @@ final class IncidentRequests {
             p.remove("enforcement");
         }
         canon.set("policy", p);
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(canon.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256Hex(canon.toString());
     }
 }

@@ -1,7 +1,6 @@
 package dev.breachresponse.keycloak.api;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -38,17 +37,12 @@ final class SsfReceiverRequests {
 
     /** @param existing the receiver a PUT replaces (null for a create): a client secret is then optional */
     static Parsed parse(JsonNode body, SsfReceivers.Receiver existing) {
-        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!FIELDS.contains(f)) {
-                throw ApiException.badRequest("Unknown field '" + f + "'; known: " + FIELDS.stream().sorted().toList());
-            }
-        }
+        IncidentRequests.onlyFields(body, FIELDS);
         String alias = text(body, "alias", 64, true);
         if (!alias.matches(ALIAS)) {
             throw ApiException.badRequest("alias must be 1 to 60 characters: lower-case letters, digits and '-', starting with a letter or digit");
         }
-        boolean allowHttp = bool(body, "allowHttp", false);
+        boolean allowHttp = Api.bool(body, "allowHttp", false);
         String issuer = text(body, "issuer", OutboundUrls.MAX_LENGTH, true);
         url("issuer", issuer, allowHttp);
         String jwksUri = text(body, "jwksUri", OutboundUrls.MAX_LENGTH, false);
@@ -88,8 +82,8 @@ final class SsfReceiverRequests {
         SsfReceivers.SubjectMapping subjects = subjects(body.get("subjects"));
         int maxAge = integer(body, "maxAgeSeconds", 604_800, 60, 2_592_000);
         List<String> events = events(body.get("eventsRequested"));
-        SsfReceivers.Settings settings = new SsfReceivers.Settings(alias, text(body, "description", 255, false), bool(body, "enabled", true), issuer,
-                jwksUri, audience, delivery, tokenUrl, clientId, interval, maxEvents, incidentId, subjects, bool(body, "disableOnHijacking", false),
+        SsfReceivers.Settings settings = new SsfReceivers.Settings(alias, text(body, "description", 255, false), Api.bool(body, "enabled", true), issuer,
+                jwksUri, audience, delivery, tokenUrl, clientId, interval, maxEvents, incidentId, subjects, Api.bool(body, "disableOnHijacking", false),
                 allowHttp, maxAge, events);
         try {
             // stored as JSON in one column of 4000 characters (with a discovered jwksUri to come)
@@ -109,12 +103,7 @@ final class SsfReceiverRequests {
         if (!node.isObject()) {
             throw ApiException.badRequest("subjects must be an object");
         }
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!SUBJECT_FIELDS.contains(f)) {
-                throw ApiException.badRequest("Unknown field 'subjects." + f + "'; known: " + SUBJECT_FIELDS.stream().sorted().toList());
-            }
-        }
+        IncidentRequests.onlyFields(node, SUBJECT_FIELDS);
         String iss = text(node, "issSubAttribute", 255, false);
         String opaque = text(node, "opaqueAttribute", 255, false);
         for (String a : new String[] {iss, opaque}) {
@@ -122,7 +111,7 @@ final class SsfReceiverRequests {
                 throw ApiException.badRequest("subjects attributes must match " + ATTRIBUTE);
             }
         }
-        return new SsfReceivers.SubjectMapping(bool(node, "email", true), iss, opaque);
+        return new SsfReceivers.SubjectMapping(Api.bool(node, "email", true), iss, opaque);
     }
 
     private static List<String> events(JsonNode node) {
@@ -161,17 +150,6 @@ final class SsfReceiverRequests {
             throw ApiException.badRequest(field + " must be a string of 1 to " + max + " characters without control characters");
         }
         return v.asText().strip();
-    }
-
-    private static boolean bool(JsonNode body, String field, boolean dflt) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) {
-            return dflt;
-        }
-        if (!v.isBoolean()) {
-            throw ApiException.badRequest(field + " must be true or false");
-        }
-        return v.asBoolean();
     }
 
     private static int integer(JsonNode body, String field, int dflt, int min, int max) {

@@ -14,11 +14,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.urls.UrlType;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -28,6 +26,7 @@ import dev.breachresponse.keycloak.incident.BreachResourceType;
 import dev.breachresponse.keycloak.incident.SsfReceivers;
 import dev.breachresponse.keycloak.incident.StandingIncidents;
 import dev.breachresponse.keycloak.ssf.PushCredential;
+import dev.breachresponse.keycloak.ssf.PushResource;
 import dev.breachresponse.keycloak.ssf.SsfService;
 
 /**
@@ -337,9 +336,7 @@ public final class SsfReceiversResource {
     }
 
     private ObjectNode json(SsfReceivers.Receiver r) {
-        String push = UriBuilder.fromUri(session.getContext().getUri(UrlType.FRONTEND).getBaseUri()).path("realms").path(ctx.realm().getName())
-                .path("breach-response").path("ssf").path(r.id()).path("push").build().toString();
-        return SsfReceiverRequests.json(r, push, store().lastEventAt(r.id()));
+        return SsfReceiverRequests.json(r, PushResource.url(session, ctx.realm(), r.id()), store().lastEventAt(r.id()));
     }
 
     private SsfReceivers store() {

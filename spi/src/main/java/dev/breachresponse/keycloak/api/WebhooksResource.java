@@ -261,9 +261,9 @@ public final class WebhooksResource {
     static Webhooks.Settings settings(JsonNode body) {
         IncidentRequests.onlyFields(body, FIELDS);
         String url = IncidentRequests.text(body, "url", true, WebhookTargets.MAX_LENGTH);
-        boolean enabled = bool(body, "enabled", true);
-        boolean allowHttp = bool(body, "allowHttp", false);
-        boolean includeEmail = bool(body, "includeEmail", false);
+        boolean enabled = Api.bool(body, "enabled", true);
+        boolean allowHttp = Api.bool(body, "allowHttp", false);
+        boolean includeEmail = Api.bool(body, "includeEmail", false);
         String description = IncidentRequests.text(body, "description", false, 255);
         String problem = WebhookTargets.problem(url, allowHttp);
         if (problem != null) {
@@ -291,17 +291,6 @@ public final class WebhooksResource {
         String origin = u.getScheme() + "://" + u.getRawAuthority();
         boolean more = (u.getRawPath() != null && !u.getRawPath().isEmpty() && !"/".equals(u.getRawPath())) || u.getRawQuery() != null;
         return more ? origin + "/…" : origin + "/";
-    }
-
-    private static boolean bool(JsonNode body, String field, boolean dflt) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) {
-            return dflt;
-        }
-        if (!v.isBoolean()) {
-            throw ApiException.badRequest(field + " must be true or false");
-        }
-        return v.booleanValue();
     }
 
     private static String subscribable() {

@@ -67,13 +67,7 @@ public final class SessionRevoker {
      * @return 1 when the session was removed
      */
     public static int revokeSession(KeycloakSession session, RealmModel realm, UserModel user, UserSessionModel userSession) {
-        try {
-            BackchannelLogouts.queue(session, realm, user, List.of(userSession));
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "breach-response: a back-channel logout for a revoked session in realm %s could not be queued", realm.getName());
-        }
-        session.sessions().removeUserSession(realm, userSession);
-        return 1;
+        return end(session, realm, user, List.of(userSession), List.of());
     }
 
     /**
@@ -148,8 +142,12 @@ public final class SessionRevoker {
 
     /** Removes the user's online and offline sessions, queueing back-channel logouts for their clients first. */
     private static int removeSessions(KeycloakSession session, RealmModel realm, UserModel user) {
-        List<UserSessionModel> online = session.sessions().getUserSessionsStream(realm, user).toList();
-        List<UserSessionModel> offline = session.sessions().getOfflineUserSessionsStream(realm, user).toList();
+        return end(session, realm, user, session.sessions().getUserSessionsStream(realm, user).toList(),
+                session.sessions().getOfflineUserSessionsStream(realm, user).toList());
+    }
+
+    /** Ends the given online and offline sessions of the user, queueing back-channel logouts for their clients first. */
+    private static int end(KeycloakSession session, RealmModel realm, UserModel user, List<UserSessionModel> online, List<UserSessionModel> offline) {
         if (!online.isEmpty() || !offline.isEmpty()) {
             List<UserSessionModel> all = new ArrayList<>(online);
             all.addAll(offline);

@@ -1,17 +1,12 @@
 package dev.breachresponse.keycloak.ssf;
 
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.ws.rs.core.UriBuilder;
-
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.urls.UrlType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,8 +16,6 @@ import dev.breachresponse.keycloak.incident.SsfReceivers;
 
 /** {@link SsfService} of one session: the admin API's calls to a transmitter, in the request. */
 final class DefaultSsfService implements SsfService {
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final KeycloakSession session;
     private final SsfServiceFactory factory;
@@ -51,8 +44,8 @@ final class DefaultSsfService implements SsfService {
             ObjectNode delivery = Outbound.JSON.createObjectNode();
             String pushToken = null;
             if (s.delivery() == SsfReceivers.Delivery.PUSH) {
-                pushToken = newPushToken();
-                delivery.put("method", Transmitter.PUSH).put("endpoint_url", pushUrl(realm, r.id())).put("authorization_header", "Bearer " + pushToken);
+                pushToken = PushCredential.create();
+                delivery.put("method", Transmitter.PUSH).put("endpoint_url", PushResource.url(session, realm, r.id())).put("authorization_header", "Bearer " + pushToken);
             } else {
                 delivery.put("method", Transmitter.POLL);
             }
@@ -105,7 +98,7 @@ final class DefaultSsfService implements SsfService {
         if (r.streamId() == null) {
             throw new TransmitterError("no stream yet: create it first");
         }
-        String state = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(16));
+        String state = PushCredential.random(16);
         try {
             Transmitter t = transmitter(r.settings().allowHttp(), r.settings().issuer());
             store().verifyRequested(r.id(), state);
@@ -150,19 +143,13 @@ final class DefaultSsfService implements SsfService {
         return new TransmitterKeys(session, r, factory).reload();
     }
 
-    /** {@code /realms/{realm}/breach-response/ssf/{id}/push} on the URL this request came in on. */
-    private String pushUrl(RealmModel realm, String id) {
-        return UriBuilder.fromUri(session.getContext().getUri(UrlType.FRONTEND).getBaseUri()).path("realms").path(realm.getName()).path("breach-response")
-                .path("ssf").path(id).path("push").build().toString();
-    }
-
     private String token(Transmitter t, RealmModel realm, SsfReceivers.Receiver r) {
         SsfReceivers.Settings s = r.settings();
         if (s.clientId() == null) {
             throw new IllegalStateException("no clientId is set for the transmitter's token endpoint");
         }
         String secret = SsfServiceFactory.secret(session, realm.getId(), store().clientSecret(r.id()).orElse(null));
-        return t.token(s.tokenUrl() != null ? s.tokenUrl() : t.tokenEndpoint(s.issuer()), s.clientId(), secret);
+        return t.token(s, secret);
     }
 
     private Transmitter transmitter(boolean allowHttp, String issuer) {
@@ -173,13 +160,4 @@ final class DefaultSsfService implements SsfService {
         return session.getProvider(IncidentStore.class).ssf();
     }
 
-    static String newPushToken() {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(32));
-    }
-
-    private static byte[] bytes(int n) {
-        byte[] b = new byte[n];
-        RANDOM.nextBytes(b);
-        return b;
-    }
 }

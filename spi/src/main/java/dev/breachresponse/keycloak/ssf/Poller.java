@@ -82,8 +82,7 @@ final class Poller {
             if (receiver.pollUrl() == null) {
                 throw new Outbound.Failed(0, "no stream yet: create it first (POST …/stream)");
             }
-            Function<Transmitter, String> newToken = t -> t.token(st.tokenUrl() != null ? st.tokenUrl() : t.tokenEndpoint(st.issuer()),
-                    st.clientId(), loaded.secret());
+            Function<Transmitter, String> newToken = t -> t.token(st, loaded.secret());
             String[] token = {outside(factory, service, st, newToken)};
             List<String> ack = new ArrayList<>();
             Map<String, ObjectNode> errors = new LinkedHashMap<>();

@@ -2,8 +2,10 @@ package dev.breachresponse.keycloak.ssf;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+import dev.breachresponse.keycloak.support.Digests;
 
 /**
  * The push credential of a receiver: a random bearer token (256 bits, base64url) that the transmitter sends as
@@ -12,21 +14,19 @@ import java.util.HexFormat;
  */
 public final class PushCredential {
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private PushCredential() {
     }
 
     /** A new credential, to show once. */
     public static String create() {
-        return DefaultSsfService.newPushToken();
+        return random(32);
     }
 
     /** SHA-256 of the credential, hex: what is stored. */
     public static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256Hex(token);
     }
 
     /** Whether {@code presented} hashes to {@code storedHash}, in time independent of where they differ. */
@@ -35,5 +35,12 @@ public final class PushCredential {
             return false;
         }
         return MessageDigest.isEqual(hash(presented).getBytes(StandardCharsets.US_ASCII), storedHash.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** {@code bytes} random bytes, base64url without padding (credentials, verification states). */
+    static String random(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 }

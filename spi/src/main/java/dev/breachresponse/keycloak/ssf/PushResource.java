@@ -13,10 +13,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 
 import org.keycloak.headers.SecurityHeadersProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.urls.UrlType;
 
 import dev.breachresponse.keycloak.incident.IncidentStore;
 import dev.breachresponse.keycloak.incident.SsfReceivers;
@@ -92,6 +94,12 @@ public final class PushResource {
         // RFC 8935 §2.2: 202 with no body (Keycloak's security headers want a media type unless told)
         session.getProvider(SecurityHeadersProvider.class).options().allowEmptyContentType();
         return Response.accepted().build();
+    }
+
+    /** This receiver's push URL on the realm's frontend URL: {@code /realms/{realm}/breach-response/ssf/{id}/push}. */
+    public static String url(KeycloakSession session, RealmModel realm, String receiverId) {
+        return UriBuilder.fromUri(session.getContext().getUri(UrlType.FRONTEND).getBaseUri()).path("realms").path(realm.getName())
+                .path("breach-response").path("ssf").path(receiverId).path("push").build().toString();
     }
 
     private static String bearer(String header) {

@@ -1,10 +1,5 @@
 package dev.breachresponse.keycloak.ssf;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
@@ -16,6 +11,7 @@ import dev.breachresponse.keycloak.incident.SsfReceivers.Delivery;
 import dev.breachresponse.keycloak.incident.SsfReceivers.LoggedEvent;
 import dev.breachresponse.keycloak.incident.SsfReceivers.Outcome;
 import dev.breachresponse.keycloak.metrics.BreachMetrics;
+import dev.breachresponse.keycloak.support.Digests;
 
 /**
  * One SET, pushed or polled, from token to effect in the caller's transaction: {@link SetVerifier} (refused → the
@@ -69,12 +65,6 @@ final class SsfIntake {
 
     /** The replay store's key: SHA-256 of receiver, issuer and jti (hex), so neither length nor content of jti matters. */
     static String replayKey(String receiverId, VerifiedSet set) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] h = sha.digest((receiverId + "\n" + set.issuer() + "\n" + set.jti()).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(h);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256Hex(receiverId + "\n" + set.issuer() + "\n" + set.jti());
     }
 }

@@ -1,6 +1,8 @@
 package dev.breachresponse.keycloak.ssf;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -49,8 +51,8 @@ public final class SsfServiceFactory implements ProviderFactory<SsfService> {
     private int timeoutMillis = 5000;
     private int retentionDays = 30;
     private int keysMaxAgeSeconds = 3600;
-    private final java.util.concurrent.ConcurrentHashMap<String, Integer> keyGenerations = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.ConcurrentHashMap<String, Long> keysFetchedAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> keyGenerations = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Long> keysFetchedAt = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
     private KeycloakSessionFactory sessionFactory;
     private final String owner = "node-" + KeycloakModelUtils.generateId();
@@ -159,8 +161,8 @@ public final class SsfServiceFactory implements ProviderFactory<SsfService> {
                     LOG.debugf("breach-response: purged %d SSF replay and log rows", purged);
                 }
             }
-            List<String> due = new java.util.ArrayList<>();
-            List<String> tokens = new java.util.ArrayList<>();
+            List<String> due = new ArrayList<>();
+            List<String> tokens = new ArrayList<>();
             for (String id : store.dueReceivers(now, 20)) {
                 String token = leaseToken(); // one per cycle: a cycle that outlived its lease cannot renew the next one's
                 if (store.leaseIfDue(id, token, now, now + LEASE_MILLIS)) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.breachresponse.keycloak.incident.SsfReceivers;
 import dev.breachresponse.keycloak.support.OutboundUrls;
 
 /**
@@ -102,8 +103,15 @@ final class Transmitter {
         return url(a.body(), "token_endpoint");
     }
 
+    /**
+     * The receiver's access token: client credentials at its {@code tokenUrl}, else at the issuer's OIDC token endpoint.
+     */
+    String token(SsfReceivers.Settings s, String secret) {
+        return token(s.tokenUrl() != null ? s.tokenUrl() : tokenEndpoint(s.issuer()), s.clientId(), secret);
+    }
+
     /** A client-credentials access token with scopes {@code ssf.read ssf.manage} (SSF 1.0 §9, CAEP interop profile). */
-    String token(String tokenUrl, String clientId, String secret) {
+    private String token(String tokenUrl, String clientId, String secret) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "client_credentials");
         form.put("client_id", clientId);

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import jakarta.persistence.EntityManager;
 
@@ -250,7 +251,7 @@ final class JpaSsfReceivers implements SsfReceivers {
         return r != null && r.realmId.equals(realm.getId()) ? Optional.of(r) : Optional.empty();
     }
 
-    private void with(String id, java.util.function.Consumer<SsfReceiverEntity> change) {
+    private void with(String id, Consumer<SsfReceiverEntity> change) {
         SsfReceiverEntity r = em.find(SsfReceiverEntity.class, id);
         if (r != null) {
             change.accept(r);
