@@ -257,7 +257,11 @@ public final class SsfReceiversResource {
         });
     }
 
-    /** The receiver's state and its events per type and outcome: {@code {…receiver, "counts": [{eventType, outcome, count}]}}. */
+    /**
+     * The receiver's state, its events per type and outcome, and its inbox (SETs accepted, not yet applied):
+     * {@code {…receiver, "counts": [{eventType, outcome, count}], "inbox": {"pending", "oldestAt" (epoch ms or null),
+     * "maxAttempts"}}}.
+     */
     @GET
     @Path("{id}/status")
     @Produces(MediaType.APPLICATION_JSON)
@@ -268,6 +272,11 @@ public final class SsfReceiversResource {
             ObjectNode out = json(r);
             ArrayNode counts = out.putArray("counts");
             store().counts(id).forEach(c -> counts.addObject().put("eventType", c.eventType()).put("outcome", c.outcome().name()).put("count", c.count()));
+            SsfReceivers.Pending pending = store().pending(id);
+            ObjectNode inbox = out.putObject("inbox");
+            inbox.put("pending", pending.count());
+            inbox.put("oldestAt", pending.oldestAt());
+            inbox.put("maxAttempts", pending.maxAttempts());
             return AdminContext.ok(out);
         });
     }

@@ -32,7 +32,12 @@ public interface SsfReceivers {
         /** A SET already accepted (same issuer and jti): acknowledged again, not applied again. */
         DUPLICATE,
         /** Refused: not a valid SET for this receiver (the {@code err} code of RFC 8935 §2.3). */
-        REFUSED
+        REFUSED,
+        /**
+         * Verified and taken into the inbox (push answered 202, poll acknowledged): what it did is logged once applied.
+         * Only in a poll cycle's answer, never in the log.
+         */
+        ACCEPTED
     }
 
     /**
@@ -73,6 +78,17 @@ public interface SsfReceivers {
 
     /** How many events of one type ended in one outcome. */
     record Count(String eventType, Outcome outcome, long count) {
+    }
+
+    /**
+     * An accepted SET in the inbox: its verified claims as JSON (never the compact token), when and how it arrived, and
+     * how often a drain has taken it (1 on the first).
+     */
+    record Queued(String id, String receiverId, long receivedAt, Delivery delivery, String claims, int attempts) {
+    }
+
+    /** What waits in a receiver's inbox: how many SETs, the oldest one's arrival (null when none), the most tries one had. */
+    record Pending(long count, Long oldestAt, int maxAttempts) {
     }
 
     int MAX_RECEIVERS_PER_REALM = 20;
@@ -156,6 +172,22 @@ public interface SsfReceivers {
      * Applies only while {@code owner} holds the lease.
      */
     void pollDone(String id, String owner, long at, String error, long nextPollAt);
+
+    /** Puts an accepted SET into the inbox (in the transaction that wrote its replay entry). */
+    void enqueue(String receiverId, long receivedAt, Delivery delivery, String claims);
+
+    /**
+     * Leases up to {@code max} inbox rows that are due at {@code now} (any receiver, oldest first) to {@code owner} until
+     * {@code leaseUntil} plus {@code retryStepMillis} for each earlier attempt, and returns them. Rows another drainer
+     * took meanwhile are not returned.
+     */
+    List<Queued> lease(String owner, long now, int max, long leaseUntil, long retryStepMillis);
+
+    /** Deletes applied rows that {@code owner} still holds; returns how many (fewer: another drainer took some over). */
+    int applied(List<String> ids, String owner);
+
+    /** What waits in the receiver's inbox. */
+    Pending pending(String receiverId);
 
     /** Removes replay entries past their expiry and log rows received before {@code logBefore}; returns how many. */
     int purge(long now, long logBefore);

@@ -1,10 +1,15 @@
 package dev.breachresponse.keycloak.ssf;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
@@ -14,6 +19,7 @@ import org.keycloak.models.UserModel;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.breachresponse.keycloak.incident.Actor;
+import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.BreachResourceType;
 import dev.breachresponse.keycloak.incident.Flagging;
 import dev.breachresponse.keycloak.incident.Incident;
@@ -86,12 +92,95 @@ final class EventActions {
         return r;
     }
 
+    /**
+     * Applies a receiver's SETs in the order given, with the effects {@link #apply} has one by one, but each run of
+     * consecutive flagging events (RISC {@code credential-compromise}, {@code account-credential-change-required}) as
+     * one batch: subjects mapped, then {@link Flagging#flagAll} per cause (the set-based writer of the bulk path), the
+     * newly flagged users' sessions revoked in one call when the policy says so. A user whose flag was dismissed or
+     * remediated is flagged again one by one, as {@link #apply} does; a user named twice is flagged once (the second
+     * event RECORDED). Returns one result per SET, in that order.
+     */
+    List<Result> applyAll(List<VerifiedSet> sets) {
+        Result[] out = new Result[sets.size()];
+        List<Integer> run = new ArrayList<>();
+        for (int i = 0; i < sets.size(); i++) {
+            if (flags(sets.get(i).eventType())) {
+                run.add(i);
+                continue;
+            }
+            flagRun(sets, run, out);
+            run.clear();
+            out[i] = apply(sets.get(i));
+        }
+        flagRun(sets, run, out);
+        return Arrays.asList(out);
+    }
+
+    private static boolean flags(String type) {
+        return SsfEventTypes.CREDENTIAL_COMPROMISE.equals(type) || SsfEventTypes.CREDENTIAL_CHANGE_REQUIRED.equals(type);
+    }
+
+    private void flagRun(List<VerifiedSet> sets, List<Integer> run, Result[] out) {
+        if (run.size() < 2) {
+            run.forEach(i -> out[i] = apply(sets.get(i)));
+            return;
+        }
+        SubjectMapper mapper = new SubjectMapper(session, realm, receiver.settings().subjects(), receiver.settings().issuer());
+        Map<String, List<Integer>> byCause = new LinkedHashMap<>();
+        Map<Integer, UserModel> users = new HashMap<>();
+        for (int i : run) {
+            SubjectMapper.Match m = mapper.map(sets.get(i).subject());
+            if (m.kind() == SubjectMapper.Kind.NOT_FOUND || m.kind() == SubjectMapper.Kind.AMBIGUOUS) {
+                out[i] = new Result(m.kind() == SubjectMapper.Kind.NOT_FOUND ? Outcome.NOT_FOUND : Outcome.AMBIGUOUS, null, m.detail());
+                continue;
+            }
+            users.put(i, m.user());
+            byCause.computeIfAbsent(cause(sets.get(i)), k -> new ArrayList<>()).add(i);
+        }
+        if (users.isEmpty()) {
+            return;
+        }
+        String incidentId = receiver.settings().incidentId();
+        Optional<Incident> incident = StandingIncidents.signals(session, realm, receiver.actor(), incidentId, receiver.settings().alias());
+        if (incident.isEmpty()) {
+            users.forEach((i, u) -> out[i] = new Result(Outcome.RECORDED, u.getId(), "incident " + incidentId + " is closed: not flagged"));
+            return;
+        }
+        Map<String, SessionRevoker.Target> targets = new HashMap<>();
+        users.values().forEach(u -> targets.put(u.getId(), SessionRevoker.Target.of(u)));
+        Flagging flagging = new Flagging(session, realm, ids -> SessionRevoker.revokeAll(session, realm, ids.stream().map(targets::get).toList()));
+        Set<String> seen = new HashSet<>();
+        for (Map.Entry<String, List<Integer>> e : byCause.entrySet()) {
+            List<String> ids = e.getValue().stream().map(i -> users.get(i).getId()).toList();
+            Flagging.Batch batch = flagging.flagAll(incident.get(), ids, receiver.actor(), e.getKey());
+            for (int i : e.getValue()) {
+                UserModel user = users.get(i);
+                FlagState before = batch.before().get(user.getId());
+                if (before == null && seen.add(user.getId())) {
+                    out[i] = new Result(Outcome.APPLIED, user.getId(), "flagged in " + incidentId);
+                } else if (before != null && !FlagState.OPEN.contains(before) && seen.add(user.getId())) {
+                    out[i] = flag(user, e.getKey(), false); // dismissed or remediated: flagged again, as one event would be
+                } else {
+                    out[i] = new Result(Outcome.RECORDED, user.getId(), "already flagged in " + incidentId);
+                }
+                if (out[i].outcome() == Outcome.APPLIED) {
+                    announce(sets.get(i), user, out[i].detail());
+                }
+            }
+        }
+    }
+
+    /** The history cause of a flagging event: {@code ssf <type label>}, with the credential type when given. */
+    private static String cause(VerifiedSet set) {
+        String credential = text(set.event(), "credential_type");
+        return "ssf " + SsfEventTypes.label(set.eventType()) + (credential == null ? "" : " (" + credential + ")");
+    }
+
     private Result act(VerifiedSet set, SubjectMapper.Match m, UserModel user) {
         String type = set.eventType();
         String label = SsfEventTypes.label(type);
-        if (SsfEventTypes.CREDENTIAL_COMPROMISE.equals(type) || SsfEventTypes.CREDENTIAL_CHANGE_REQUIRED.equals(type)) {
-            String credential = text(set.event(), "credential_type");
-            return flag(user, "ssf " + label + (credential == null ? "" : " (" + credential + ")"), false);
+        if (flags(type)) {
+            return flag(user, cause(set), false);
         }
         if (SsfEventTypes.ACCOUNT_DISABLED.equals(type)) {
             if (!"hijacking".equals(text(set.event(), "reason"))) {

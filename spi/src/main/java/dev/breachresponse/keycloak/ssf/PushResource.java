@@ -32,7 +32,9 @@ import dev.breachresponse.keycloak.incident.SsfReceivers;
  * {@code temporarily_unavailable} with {@code Retry-After} (the SET may be good: send it again), as is a write that a
  * concurrent one beat; then the SET ({@link SetVerifier}) → 400 with the
  * RFC 8935 §2.3 {@code err} and a description; a SET already received → 400 {@code invalid_request}; accepted → 202,
- * empty. Error bodies are {@code {"err": …, "description": …}}.
+ * empty, once the SET and its replay entry are committed to the inbox (RFC 8935 §2.2: the receiver has taken
+ * responsibility for it), where {@link InboxDrain} applies it moments later. Error bodies are
+ * {@code {"err": …, "description": …}}.
  */
 public final class PushResource {
 

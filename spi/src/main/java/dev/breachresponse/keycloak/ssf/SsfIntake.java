@@ -11,13 +11,15 @@ import dev.breachresponse.keycloak.incident.SsfReceivers.Delivery;
 import dev.breachresponse.keycloak.incident.SsfReceivers.LoggedEvent;
 import dev.breachresponse.keycloak.incident.SsfReceivers.Outcome;
 import dev.breachresponse.keycloak.metrics.BreachMetrics;
+import dev.breachresponse.keycloak.support.AfterCommit;
 import dev.breachresponse.keycloak.support.Digests;
 
 /**
- * One SET, pushed or polled, from token to effect in the caller's transaction: {@link SetVerifier} (refused → the
- * log row only), the replay store (a SET already accepted → DUPLICATE, not applied again), {@link EventActions}, the
- * log row; counted in {@code keycloak_breach_ssf_events_total} once committed. The token itself is never stored or
- * logged.
+ * One SET, pushed or polled, taken in within the caller's transaction: {@link SetVerifier} (refused → the log row
+ * only, counted), the replay store (a SET already accepted → DUPLICATE, not taken again), then the inbox (ACCEPTED):
+ * the replay entry and the inbox row commit together, and after the commit this node's {@link InboxDrain} is woken to
+ * apply it ({@link EventActions}, the log row, the count in {@code keycloak_breach_ssf_events_total}). The compact
+ * token itself is never stored or logged.
  *
  * @throws TransmitterKeys.KeysUnavailable when the transmitter's keys could not be fetched (nothing written; ask again later)
  */
@@ -56,11 +58,9 @@ final class SsfIntake {
             BreachMetrics.ssfEventAfterCommit(session, label, Outcome.DUPLICATE.name());
             return new Received(Outcome.DUPLICATE, SetRejected.INVALID_REQUEST, "This SET (jti) was already received", set.jti());
         }
-        EventActions.Result r = new EventActions(session, realm, receiver).apply(set);
-        store.log(receiver.id(), new LoggedEvent(null, now, delivery, set.jti(), set.eventType(), set.subjectFormat(), r.userId(), r.outcome(),
-                null, r.detail()));
-        BreachMetrics.ssfEventAfterCommit(session, label, r.outcome().name());
-        return new Received(r.outcome(), null, null, set.jti());
+        store.enqueue(receiver.id(), now, delivery, set.toClaims());
+        AfterCommit.run(session, factory.inbox()::kick);
+        return new Received(Outcome.ACCEPTED, null, null, set.jti());
     }
 
     /** The replay store's key: SHA-256 of receiver, issuer and jti (hex), so neither length nor content of jti matters. */

@@ -33,7 +33,7 @@ import dev.breachresponse.keycloak.support.Options;
  * Holds the node's Shared Signals receiver service: the timer that aborts transmitter calls at their deadline, and the
  * poll schedule ({@link ClusterAwareScheduledTaskRunner} task {@value #TASK}: one node per tick leases the poll
  * receivers that are due and runs their cycles on Keycloak's executor {@value #EXECUTOR}, outside the tick's
- * transaction). Options ({@code --spi-breach-ssf--default--…}): {@code poll-tick-seconds} (1–300, default 5),
+ * transaction; the same tick wakes the {@link InboxDrain} that applies accepted SETs). Options ({@code --spi-breach-ssf--default--…}): {@code poll-tick-seconds} (1–300, default 5),
  * {@code timeout-millis} (a whole transmitter call, 500–30000, default 5000), {@code log-retention-days} (1–365,
  * default 30), {@code keys-max-age-seconds} (how long a fetched JWKS serves, 60–86400, default 3600).
  */
@@ -55,6 +55,7 @@ public final class SsfServiceFactory implements ProviderFactory<SsfService> {
     private final ConcurrentHashMap<String, Long> keysFetchedAt = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
     private KeycloakSessionFactory sessionFactory;
+    private InboxDrain inbox;
     private final String owner = "node-" + KeycloakModelUtils.generateId();
 
     @Override
@@ -74,6 +75,7 @@ public final class SsfServiceFactory implements ProviderFactory<SsfService> {
     @Override
     public synchronized void postInit(KeycloakSessionFactory factory) {
         this.sessionFactory = factory;
+        this.inbox = new InboxDrain(factory, this);
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "breach-ssf-deadline");
             t.setDaemon(true);
@@ -92,6 +94,11 @@ public final class SsfServiceFactory implements ProviderFactory<SsfService> {
     /** The outbound HTTP of a session (Keycloak's client, this factory's deadline timer). */
     Outbound outbound(KeycloakSession session) {
         return new Outbound(session, timer, timeoutMillis);
+    }
+
+    /** This node's drainer of accepted SETs. */
+    InboxDrain inbox() {
+        return inbox;
     }
 
     int keysMaxAgeSeconds() {
@@ -170,8 +177,10 @@ public final class SsfServiceFactory implements ProviderFactory<SsfService> {
                     tokens.add(token);
                 }
             }
-            // started after this transaction commits, so that the cycles see the leases
+            // started after this transaction commits, so that the cycles see the leases; the inbox drain picks up what is
+            // due (a retry, the rows of a node that stopped)
             AfterCommit.run(session, () -> {
+                inbox.kick();
                 for (int i = 0; i < due.size(); i++) {
                     cycleLater(due.get(i), tokens.get(i));
                 }
@@ -200,6 +209,9 @@ public final class SsfServiceFactory implements ProviderFactory<SsfService> {
 
     @Override
     public synchronized void close() {
+        if (inbox != null) {
+            inbox.close();
+        }
         if (timer != null) {
             timer.shutdownNow();
             timer = null;

@@ -162,7 +162,13 @@ class KeycloakVersionMatrixIT {
             };
             HttpResponse<String> accepted = push.get();
             assertEquals(202, accepted.statusCode(), accepted.body());
-            JsonNode flag = api.get("/incidents/ssf-matrix/flags/" + IDS.get("erin")).json();
+            // accepted into the inbox; applied moments later by the node's drain
+            BreachApi.Reply found = api.get("/incidents/ssf-matrix/flags/" + IDS.get("erin"));
+            for (int i = 0; i < 200 && found.status() == 404; i++) {
+                Thread.sleep(50);
+                found = api.get("/incidents/ssf-matrix/flags/" + IDS.get("erin"));
+            }
+            JsonNode flag = found.json();
             assertEquals("FLAGGED", flag.get("state").asText(), flag.toString());
             assertEquals("SSF", flag.at("/history/0/actor/type").asText(), flag.toString());
             HttpResponse<String> replay = push.get();

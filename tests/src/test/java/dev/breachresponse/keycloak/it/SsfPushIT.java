@@ -129,8 +129,27 @@ class SsfPushIT {
         return new Pushed(r.statusCode(), r.body(), r);
     }
 
+    /** Pushes a SET with the receiver's credential; when it is accepted (202), waits until the inbox has applied it. */
     Pushed push(String set) throws Exception {
-        return push(pushUrl, "application/secevent+jwt", "Bearer " + credential, set.getBytes(StandardCharsets.US_ASCII));
+        Pushed p = push(pushUrl, "application/secevent+jwt", "Bearer " + credential, set.getBytes(StandardCharsets.US_ASCII));
+        if (p.status() == 202) {
+            applied();
+        }
+        return p;
+    }
+
+    /** Waits (at most 20 s) until the receiver's inbox is empty: every accepted SET applied and logged. */
+    void applied() throws InterruptedException {
+        long until = System.currentTimeMillis() + 20_000;
+        JsonNode inbox = null;
+        while (System.currentTimeMillis() < until) {
+            inbox = api.get("/ssf/receivers/" + receiverId + "/status").json().get("inbox");
+            if (inbox.get("pending").asLong() == 0) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("accepted SETs were not applied within 20 s: " + inbox);
     }
 
     String userId(String username) {
@@ -187,6 +206,54 @@ class SsfPushIT {
         assertEquals("invalid_request", replay.err());
         assertEquals(1, count(null, "DUPLICATE"));
         assertEquals(1, flagOf("alice").json().get("history").size(), "a replay is not applied again");
+    }
+
+    @Test
+    void aBurstOfSetsIsAcceptedThenAppliedExactlyOnceEach() throws Exception {
+        int n = 40;
+        for (int i = 0; i < n; i++) {
+            admin.realm(realm).users().create(Realms.user(null, "burst" + i)).close();
+        }
+        // carol, flagged and then dismissed by an admin before the burst: its SET flags her again
+        assertEquals(202, push(signer.set(SetSigner.CREDENTIAL_COMPROMISE, null, SetSigner.email("carol@example.test"), k1)).status());
+        assertEquals(200, api.delete("/incidents/" + INCIDENT + "/flags/" + userId("carol") + "?reason=not-ours").status());
+        List<String> sets = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) { // each user named by two SETs (two jti)
+            sets.add(signer.set(SetSigner.CREDENTIAL_COMPROMISE, SetSigner.event("credential_type", "password"), SetSigner.email("burst" + i + "@example.test"), k1));
+            sets.add(signer.set(SetSigner.CREDENTIAL_COMPROMISE, SetSigner.event("credential_type", "password"), SetSigner.email("burst" + i + "@example.test"), k1));
+        }
+        sets.add(signer.set(SetSigner.CREDENTIAL_COMPROMISE, null, SetSigner.email("carol@example.test"), k1));
+        sets.add(signer.set(SetSigner.CREDENTIAL_COMPROMISE, null, SetSigner.email("nobody@example.test"), k1));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Pushed>> answers = new java.util.ArrayList<>();
+            for (String set : sets) {
+                answers.add(pool.submit(() -> push(pushUrl, "application/secevent+jwt", "Bearer " + credential, set.getBytes(StandardCharsets.US_ASCII))));
+            }
+            for (java.util.concurrent.Future<Pushed> a : answers) {
+                assertEquals(202, a.get().status(), a.get().body());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        applied();
+
+        assertEquals(n + 2, count(SetSigner.CREDENTIAL_COMPROMISE, "APPLIED"), "each user flagged once, carol twice (before and after the dismissal)");
+        assertEquals(n, count(SetSigner.CREDENTIAL_COMPROMISE, "RECORDED"), "the second SET of each user: already flagged");
+        assertEquals(1, count(SetSigner.CREDENTIAL_COMPROMISE, "NOT_FOUND"));
+        for (int i = 0; i < n; i++) {
+            JsonNode flag = flagOf("burst" + i).json();
+            assertEquals("FLAGGED", flag.get("state").asText(), flag.toString());
+            assertEquals(1, flag.get("history").size(), "flagged once: " + flag);
+            assertEquals("ssf credential-compromise (password)", flag.at("/history/0/cause").asText(), flag.toString());
+        }
+        JsonNode carol = flagOf("carol").json();
+        assertEquals("FLAGGED", carol.get("state").asText(), carol.toString());
+        assertEquals(3, carol.get("history").size(), "flagged, dismissed, flagged again: " + carol);
+        assertEquals(0, api.get("/ssf/receivers/" + receiverId + "/status").json().at("/inbox/pending").asLong());
+        for (String set : List.of(sets.get(0), sets.get(sets.size() - 1))) {
+            assertEquals("invalid_request", push(set).err(), "accepted SETs are in the replay store at once");
+        }
     }
 
     @Test

@@ -78,6 +78,7 @@ final class JpaSsfReceivers implements SsfReceivers {
         r.ifPresent(e -> {
             em.createNamedQuery("brSsfJtiDeleteOf").setParameter("receiverId", e.id).executeUpdate();
             em.createNamedQuery("brSsfEventDeleteOf").setParameter("receiverId", e.id).executeUpdate();
+            em.createNamedQuery("brSsfInboxDeleteOf").setParameter("receiverId", e.id).executeUpdate();
             em.remove(e);
             em.flush();
         });
@@ -235,6 +236,45 @@ final class JpaSsfReceivers implements SsfReceivers {
         r.leaseOwner = null;
         r.leaseUntil = null;
         em.flush();
+    }
+
+    @Override
+    public void enqueue(String receiverId, long receivedAt, Delivery delivery, String claims) {
+        SsfInboxEntity i = new SsfInboxEntity();
+        i.id = KeycloakModelUtils.generateId();
+        i.receiverId = receiverId;
+        i.receivedAt = receivedAt;
+        i.delivery = delivery.name();
+        i.claims = claims;
+        em.persist(i);
+    }
+
+    @Override
+    public List<Queued> lease(String owner, long now, int max, long leaseUntil, long retryStepMillis) {
+        List<String> due = em.createNamedQuery("brSsfInboxDue", String.class).setParameter("now", now).setMaxResults(max).getResultList();
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        // taken only where still due: of two drainers that read the same rows, the second updates none of them
+        int taken = em.createNamedQuery("brSsfInboxLease").setParameter("owner", owner).setParameter("until", leaseUntil)
+                .setParameter("step", retryStepMillis).setParameter("ids", due).setParameter("now", now).executeUpdate();
+        if (taken == 0) {
+            return List.of();
+        }
+        return em.createNamedQuery("brSsfInboxLeased", SsfInboxEntity.class).setParameter("owner", owner).getResultStream()
+                .map(i -> new Queued(i.id, i.receiverId, i.receivedAt, Delivery.valueOf(i.delivery), i.claims, i.attempts)).toList();
+    }
+
+    @Override
+    public int applied(List<String> ids, String owner) {
+        return ids.isEmpty() ? 0 : em.createNamedQuery("brSsfInboxDone").setParameter("ids", ids).setParameter("owner", owner).executeUpdate();
+    }
+
+    @Override
+    public Pending pending(String receiverId) {
+        Object[] row = em.createNamedQuery("brSsfInboxPending", Object[].class).setParameter("receiverId", receiverId).getSingleResult();
+        return new Pending(((Number) row[0]).longValue(), row[1] == null ? null : ((Number) row[1]).longValue(),
+                row[2] == null ? 0 : ((Number) row[2]).intValue());
     }
 
     @Override
