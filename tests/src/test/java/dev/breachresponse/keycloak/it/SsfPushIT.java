@@ -313,6 +313,49 @@ class SsfPushIT {
     }
 
     @Test
+    void redirectsOfTheTransmitterAreNotFollowed() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger elsewhere = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServer other = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        other.createContext("/", exchange -> {
+            elsewhere.incrementAndGet();
+            byte[] b = jwks.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, b.length);
+            exchange.getResponseBody().write(b);
+            exchange.close();
+        });
+        other.start();
+        String target = "http://127.0.0.1:" + other.getAddress().getPort();
+        jwksServer.createContext("/moved", exchange -> {
+            exchange.getResponseHeaders().add("Location", target + "/jwks");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        jwksServer.createContext("/issuer/.well-known/ssf-configuration", exchange -> {
+            exchange.getResponseHeaders().add("Location", target + "/issuer/.well-known/ssf-configuration");
+            exchange.sendResponseHeaders(307, -1);
+            exchange.close();
+        });
+        try {
+            String moved = jwksUrl().replace("/jwks", "/moved");
+            BreachApi.Reply put = api.putJson("/ssf/receivers/" + receiverId, "{\"alias\":\"upstream\",\"issuer\":\"" + ISSUER + "\",\"jwksUri\":\""
+                    + moved + "\",\"audience\":\"" + AUDIENCE + "\",\"delivery\":\"push\"}");
+            assertEquals(200, put.status(), put.toString());
+            Pushed p = push(signer.set(SetSigner.CREDENTIAL_COMPROMISE, null, SetSigner.email("bob@example.test"), k1));
+            assertEquals(503, p.status(), "the JWKS answered a redirect, which is not followed: " + p.body());
+            assertEquals("temporarily_unavailable", p.err());
+            BreachApi.Reply discovered = api.postJson("/ssf/receivers", "{\"alias\":\"moved\",\"issuer\":\""
+                    + jwksUrl().replace("/jwks", "/issuer") + "\",\"audience\":\"a\",\"delivery\":\"push\"}");
+            assertEquals(400, discovered.status(), discovered.toString());
+            assertEquals("discovery_failed", discovered.json().get("error").asText());
+            assertTrue(discovered.json().get("message").asText().contains("redirect"), discovered.toString());
+            assertEquals(0, elsewhere.get(), "the host a redirect named was never asked");
+            assertEquals(404, flagOf("bob").status(), "nothing applied");
+        } finally {
+            other.stop(0);
+        }
+    }
+
+    @Test
     void subjectsMapThroughTheIdentityProviderLinkAliasesAndAnAttributeAndNeverGuess() throws Exception {
         IdentityProviderRepresentation idp = new IdentityProviderRepresentation();
         idp.setAlias("upstream-idp");

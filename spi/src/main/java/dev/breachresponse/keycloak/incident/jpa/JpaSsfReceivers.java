@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 
 import org.keycloak.common.util.Time;
 import org.keycloak.models.RealmModel;
@@ -61,7 +62,7 @@ final class JpaSsfReceivers implements SsfReceivers {
 
     @Override
     public Optional<Receiver> update(RealmModel realm, String id, Settings settings, String clientSecret) {
-        return entity(realm, id).map(r -> {
+        return entity(realm, id).map(JpaSsfReceivers.this::locked).map(r -> {
             apply(r, settings);
             if (clientSecret != null) {
                 r.clientSecret = clientSecret;
@@ -87,7 +88,7 @@ final class JpaSsfReceivers implements SsfReceivers {
 
     @Override
     public Optional<Receiver> setPushTokenHash(RealmModel realm, String id, String hash) {
-        return entity(realm, id).map(r -> {
+        return entity(realm, id).map(JpaSsfReceivers.this::locked).map(r -> {
             r.pushTokenHash = hash;
             r.updatedAt = Time.currentTimeMillis();
             em.flush();
@@ -225,7 +226,7 @@ final class JpaSsfReceivers implements SsfReceivers {
         if (r == null || !owner.equals(r.leaseOwner)) {
             return;
         }
-        em.refresh(r);
+        locked(r);
         if (!owner.equals(r.leaseOwner)) {
             return;
         }
@@ -294,9 +295,19 @@ final class JpaSsfReceivers implements SsfReceivers {
     private void with(String id, Consumer<SsfReceiverEntity> change) {
         SsfReceiverEntity r = em.find(SsfReceiverEntity.class, id);
         if (r != null) {
-            change.accept(r);
+            change.accept(locked(r));
             em.flush();
         }
+    }
+
+    /**
+     * The row read again and locked (SELECT … FOR UPDATE) before a change: the flush writes every column, so a copy read
+     * earlier in the transaction would put back what another writer changed meanwhile (the poll lease, the verification
+     * the inbox drain records).
+     */
+    private SsfReceiverEntity locked(SsfReceiverEntity r) {
+        em.refresh(r, LockModeType.PESSIMISTIC_WRITE);
+        return r;
     }
 
     private static void apply(SsfReceiverEntity r, Settings s) {
