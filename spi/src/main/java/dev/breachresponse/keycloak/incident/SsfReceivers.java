@@ -34,6 +34,11 @@ public interface SsfReceivers {
         /** Refused: not a valid SET for this receiver (the {@code err} code of RFC 8935 §2.3). */
         REFUSED,
         /**
+         * Accepted, but applying it failed on every one of {@code InboxDrain.MAX_ATTEMPTS} attempts (spread over about an
+         * hour; the server log has each error): taken out of the inbox, not applied.
+         */
+        FAILED,
+        /**
          * Verified and taken into the inbox (push answered 202, poll acknowledged): what it did is logged once applied.
          * Only in a poll cycle's answer, never in the log.
          */
@@ -183,8 +188,26 @@ public interface SsfReceivers {
      */
     List<Queued> lease(String owner, long now, int max, long leaseUntil, long retryStepMillis);
 
+    /**
+     * Locks the rows of {@code ids} that {@code owner} still holds (SELECT … FOR UPDATE) and returns their ids: another
+     * drainer cannot take them over before this transaction ends.
+     */
+    List<String> holdLeased(List<String> ids, String owner);
+
     /** Deletes applied rows that {@code owner} still holds; returns how many (fewer: another drainer took some over). */
     int applied(List<String> ids, String owner);
+
+    /**
+     * Prepares the session's transaction for a drain batch: its writes reach the database in JDBC batches of 100.
+     */
+    void batchWrites();
+
+    /**
+     * Runs read-only look-ups (subject mapping) without flushing the transaction's pending changes first: Hibernate would
+     * otherwise walk every entity the batch has loaded before each query. Only for reads that no earlier change of the
+     * transaction can affect.
+     */
+    <T> T readOnly(java.util.function.Supplier<T> lookups);
 
     /** What waits in the receiver's inbox. */
     Pending pending(String receiverId);

@@ -126,16 +126,26 @@ final class EventActions {
             return;
         }
         SubjectMapper mapper = new SubjectMapper(session, realm, receiver.settings().subjects(), receiver.settings().issuer());
+        // only a user's first SET of the run can flag (with its own cause); a later one finds the flag it left
         Map<String, List<Integer>> byCause = new LinkedHashMap<>();
         Map<Integer, UserModel> users = new HashMap<>();
-        for (int i : run) {
-            SubjectMapper.Match m = mapper.map(sets.get(i).subject());
+        List<Integer> later = new ArrayList<>();
+        Set<String> named = new HashSet<>();
+        // look-ups of Keycloak's users, which nothing this batch wrote can change
+        List<SubjectMapper.Match> matches = store.readOnly(() -> run.stream().map(i -> mapper.map(sets.get(i).subject())).toList());
+        for (int k = 0; k < run.size(); k++) {
+            int i = run.get(k);
+            SubjectMapper.Match m = matches.get(k);
             if (m.kind() == SubjectMapper.Kind.NOT_FOUND || m.kind() == SubjectMapper.Kind.AMBIGUOUS) {
                 out[i] = new Result(m.kind() == SubjectMapper.Kind.NOT_FOUND ? Outcome.NOT_FOUND : Outcome.AMBIGUOUS, null, m.detail());
                 continue;
             }
             users.put(i, m.user());
-            byCause.computeIfAbsent(cause(sets.get(i)), k -> new ArrayList<>()).add(i);
+            if (named.add(m.user().getId())) {
+                byCause.computeIfAbsent(cause(sets.get(i)), c -> new ArrayList<>()).add(i);
+            } else {
+                later.add(i);
+            }
         }
         if (users.isEmpty()) {
             return;
@@ -149,16 +159,15 @@ final class EventActions {
         Map<String, SessionRevoker.Target> targets = new HashMap<>();
         users.values().forEach(u -> targets.put(u.getId(), SessionRevoker.Target.of(u)));
         Flagging flagging = new Flagging(session, realm, ids -> SessionRevoker.revokeAll(session, realm, ids.stream().map(targets::get).toList()));
-        Set<String> seen = new HashSet<>();
         for (Map.Entry<String, List<Integer>> e : byCause.entrySet()) {
             List<String> ids = e.getValue().stream().map(i -> users.get(i).getId()).toList();
             Flagging.Batch batch = flagging.flagAll(incident.get(), ids, receiver.actor(), e.getKey());
             for (int i : e.getValue()) {
                 UserModel user = users.get(i);
                 FlagState before = batch.before().get(user.getId());
-                if (before == null && seen.add(user.getId())) {
+                if (before == null) {
                     out[i] = new Result(Outcome.APPLIED, user.getId(), "flagged in " + incidentId);
-                } else if (before != null && !FlagState.OPEN.contains(before) && seen.add(user.getId())) {
+                } else if (!FlagState.OPEN.contains(before)) {
                     out[i] = flag(user, e.getKey(), false); // dismissed or remediated: flagged again, as one event would be
                 } else {
                     out[i] = new Result(Outcome.RECORDED, user.getId(), "already flagged in " + incidentId);
@@ -168,6 +177,7 @@ final class EventActions {
                 }
             }
         }
+        later.forEach(i -> out[i] = new Result(Outcome.RECORDED, users.get(i).getId(), "already flagged in " + incidentId));
     }
 
     /** The history cause of a flagging event: {@code ssf <type label>}, with the credential type when given. */

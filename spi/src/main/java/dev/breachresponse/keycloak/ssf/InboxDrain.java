@@ -26,9 +26,11 @@ import dev.breachresponse.keycloak.metrics.BreachMetrics;
  * leases up to {@value #BATCH} due rows (any receiver; a lease holds {@value #LEASE_MILLIS} ms, so a node that stops
  * mid-batch leaves them to the next drain), then applies them in one transaction: per receiver in arrival order
  * ({@link EventActions#applyAll}: flagging events as set-based batches), a log row and a count per SET, and the rows
- * deleted only while this drain still holds them (else the transaction rolls back: another drainer took them). When
- * the batch fails, each SET is applied in a transaction of its own; one that fails again stays in the inbox and is
- * retried after its lease plus {@value #RETRY_STEP_MILLIS} ms per earlier attempt (nothing accepted is dropped).
+ * locked first and only those this drain still holds applied and deleted (a lease that ran out may be another
+ * drainer's). Only rows of enabled receivers are due: a disabled receiver's accepted SETs wait. When the batch fails,
+ * each SET is applied in a transaction of its own; one that fails again stays in the inbox and is retried after its
+ * lease plus {@value #RETRY_STEP_MILLIS} ms per earlier attempt; after {@value #MAX_ATTEMPTS} attempts it is logged
+ * FAILED and taken out.
  */
 final class InboxDrain {
 
@@ -37,6 +39,8 @@ final class InboxDrain {
     static final int BATCH = 200;
     static final long LEASE_MILLIS = 60_000;
     static final long RETRY_STEP_MILLIS = 60_000;
+    /** Attempts after which a SET that cannot be applied is logged FAILED and taken out (about an hour of retries). */
+    static final int MAX_ATTEMPTS = 10;
 
     private final KeycloakSessionFactory factory;
     private final SsfServiceFactory service;
@@ -105,17 +109,48 @@ final class InboxDrain {
                 } catch (LeaseLost lost) {
                     // another drainer has it
                 } catch (RuntimeException again) {
-                    LOG.warnf(again, "breach-response: a SET accepted by SSF receiver %s could not be applied (attempt %d); it stays in the inbox"
-                            + " and is tried again later", q.receiverId(), q.attempts());
+                    if (q.attempts() < MAX_ATTEMPTS) {
+                        LOG.warnf(again, "breach-response: a SET accepted by SSF receiver %s could not be applied (attempt %d of %d); it stays in"
+                                + " the inbox and is tried again later", q.receiverId(), q.attempts(), MAX_ATTEMPTS);
+                    } else {
+                        giveUp(q, owner, again);
+                    }
                 }
             }
         }
         return rows.size();
     }
 
-    /** Applies leased rows in the session's transaction and deletes them; throws {@link LeaseLost} when another drainer holds some. */
-    private static void apply(KeycloakSession s, List<Queued> rows, String owner) {
+    /** The last attempt failed too: a FAILED log row, a count, the row out of the inbox (each attempt's error is in the server log). */
+    private void giveUp(Queued q, String owner, RuntimeException last) {
+        LOG.errorf(last, "breach-response: a SET accepted by SSF receiver %s could not be applied in %d attempts; it is logged FAILED and"
+                + " taken out of the inbox", q.receiverId(), q.attempts());
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, s -> {
+                SsfReceivers store = store(s);
+                if (store.holdLeased(List.of(q.id()), owner).isEmpty()) {
+                    return;
+                }
+                VerifiedSet set = VerifiedSet.fromClaims(q.claims());
+                store.log(q.receiverId(), new LoggedEvent(null, q.receivedAt(), q.delivery(), set.jti(), set.eventType(), set.subjectFormat(), null,
+                        SsfReceivers.Outcome.FAILED, null, "not applied after " + q.attempts() + " attempts (" + last.getClass().getSimpleName() + ")"));
+                BreachMetrics.ssfEventAfterCommit(s, SsfEventTypes.label(set.eventType()), SsfReceivers.Outcome.FAILED.name());
+                store.applied(List.of(q.id()), owner);
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("breach-response: the failed SET could not be logged either (it stays in the inbox): %s", e.getMessage());
+        }
+    }
+
+    /**
+     * Applies leased rows in the session's transaction and deletes them. The rows are locked first, and only those this
+     * drain still holds are applied (a lease that ran out may be another drainer's now).
+     */
+    private static void apply(KeycloakSession s, List<Queued> leased, String owner) {
         SsfReceivers store = store(s);
+        store.batchWrites();
+        java.util.Set<String> held = new java.util.HashSet<>(store.holdLeased(leased.stream().map(Queued::id).toList(), owner));
+        List<Queued> rows = leased.stream().filter(q -> held.contains(q.id())).toList();
         Map<String, List<Queued>> byReceiver = new LinkedHashMap<>();
         rows.forEach(q -> byReceiver.computeIfAbsent(q.receiverId(), k -> new ArrayList<>()).add(q));
         List<String> done = new ArrayList<>();
@@ -139,7 +174,7 @@ final class InboxDrain {
             }
         }
         if (store.applied(done, owner) != done.size()) {
-            throw new LeaseLost();
+            throw new LeaseLost(); // cannot happen while the rows are locked; should it, nothing of this batch is kept
         }
     }
 

@@ -24,8 +24,9 @@ import dev.breachresponse.keycloak.incident.SsfReceivers.Outcome;
 
 /**
  * One poll cycle of a receiver this node holds the lease of (RFC 8936 §2.4): rounds of "acknowledge what the last
- * round applied, report the SETs it refused, ask for up to {@code maxEvents} more", each SET verified and applied in a
- * transaction of its own and acknowledged only after that committed, until a round brings nothing (at most
+ * round accepted, report the SETs it refused, ask for up to {@code maxEvents} more", each SET verified and accepted
+ * into the inbox ({@link SsfIntake}; {@link InboxDrain} applies it), the round in one transaction (one SET per
+ * transaction when that fails), and acknowledged only after that committed, until a round brings nothing (at most
  * {@value #MAX_ROUNDS} rounds, the lease renewed before each, then the acknowledgements go out alone and the next cycle
  * is due at the next tick: a backlog drains one bounded round after another, never held in memory). The HTTP calls run
  * with no transaction open. A SET that could not be processed (the database, the transmitter's keys) is neither
@@ -120,46 +121,87 @@ final class Poller {
     }
 
     /**
-     * Verifies and applies the round's SETs, one transaction each, filling {@code ack} and {@code errors}; returns why
-     * the cycle must stop (a SET that could not be processed, the receiver disabled), or null.
+     * Verifies and accepts the round's SETs into the inbox in one transaction (one commit for the round), filling
+     * {@code ack} and {@code errors}; when that transaction fails (a twin SET accepted meanwhile by another node, the
+     * database), each SET again in a transaction of its own. Returns why the cycle must stop (a SET that could not be
+     * processed, the receiver disabled), or null.
      */
     private static String receiveAll(KeycloakSessionFactory factory, SsfServiceFactory service, Loaded loaded, JsonNode sets, int[] received,
                                      Map<Outcome, Integer> outcomes, List<String> ack, Map<String, ObjectNode> errors) {
         SsfReceivers.Receiver receiver = loaded.receiver();
+        List<String> jtis = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = sets.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            String jti = e.getKey();
-            String set = e.getValue().isTextual() ? e.getValue().asText() : null;
-            SsfIntake.Received r;
-            try {
-                r = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
-                    RealmModel realm = s.realms().getRealm(receiver.realmId());
-                    s.getContext().setRealm(realm);
-                    SsfReceivers.Receiver fresh = s.getProvider(IncidentStore.class).ssf().byId(receiver.id()).orElse(null);
-                    if (fresh == null || !fresh.settings().enabled()) {
-                        return null;
+            jtis.add(e.getKey());
+            tokens.add(e.getValue().isTextual() ? e.getValue().asText() : null);
+        }
+        List<SsfIntake.Received> results;
+        try {
+            results = inTransaction(factory, service, receiver, tokens);
+        } catch (TransmitterKeys.KeysUnavailable ex) {
+            return "the transmitter's JWKS could not be fetched";
+        } catch (RuntimeException ex) {
+            LOG.debugf("breach-response: a round of %d polled SETs could not be accepted together (%s); one by one", tokens.size(), ex);
+            results = new ArrayList<>();
+            for (String token : tokens) {
+                try {
+                    List<SsfIntake.Received> one = inTransaction(factory, service, receiver, java.util.Collections.singletonList(token));
+                    if (one == null) {
+                        break;
                     }
-                    return SsfIntake.receive(s, realm, fresh, set, SsfReceivers.Delivery.POLL, service);
-                });
-            } catch (TransmitterKeys.KeysUnavailable ex) {
-                return "the transmitter's JWKS could not be fetched";
-            } catch (RuntimeException ex) {
-                LOG.warnf(ex, "breach-response: SSF receiver %s of realm %s could not process a polled SET (it will come again)",
-                        receiver.settings().alias(), loaded.realmName());
-                return "a polled SET could not be processed (" + ex.getClass().getSimpleName() + "); it will come again";
+                    results.add(one.get(0));
+                } catch (TransmitterKeys.KeysUnavailable again) {
+                    break;
+                } catch (RuntimeException again) {
+                    LOG.warnf(again, "breach-response: SSF receiver %s of realm %s could not process a polled SET (it will come again)",
+                            receiver.settings().alias(), loaded.realmName());
+                    break;
+                }
             }
-            if (r == null) {
-                return "the receiver was disabled or removed during the poll";
+            if (results.size() < tokens.size()) {
+                tally(jtis, results, received, outcomes, ack, errors);
+                return "a polled SET could not be processed; it will come again";
             }
+        }
+        if (results == null) {
+            return "the receiver was disabled or removed during the poll";
+        }
+        tally(jtis, results, received, outcomes, ack, errors);
+        return null;
+    }
+
+    /** Receives SETs in one transaction; null when the receiver is gone or disabled. */
+    private static List<SsfIntake.Received> inTransaction(KeycloakSessionFactory factory, SsfServiceFactory service, SsfReceivers.Receiver receiver,
+                                                         List<String> tokens) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+            RealmModel realm = s.realms().getRealm(receiver.realmId());
+            s.getContext().setRealm(realm);
+            SsfReceivers.Receiver fresh = s.getProvider(IncidentStore.class).ssf().byId(receiver.id()).orElse(null);
+            if (realm == null || fresh == null || !fresh.settings().enabled()) {
+                return null;
+            }
+            List<SsfIntake.Received> out = new ArrayList<>(tokens.size());
+            for (String token : tokens) {
+                out.add(SsfIntake.receive(s, realm, fresh, token, SsfReceivers.Delivery.POLL, service));
+            }
+            return out;
+        });
+    }
+
+    /** The first {@code results.size()} SETs of the round: refused ones go back as errors, the others are acknowledged. */
+    private static void tally(List<String> jtis, List<SsfIntake.Received> results, int[] received, Map<Outcome, Integer> outcomes, List<String> ack,
+                              Map<String, ObjectNode> errors) {
+        for (int i = 0; i < results.size(); i++) {
+            SsfIntake.Received r = results.get(i);
             received[0]++;
             outcomes.merge(r.outcome(), 1, Integer::sum);
             if (r.outcome() == Outcome.REFUSED) {
-                errors.put(jti, Outbound.JSON.createObjectNode().put("err", r.err()).put("description", r.description()));
+                errors.put(jtis.get(i), Outbound.JSON.createObjectNode().put("err", r.err()).put("description", r.description()));
             } else {
-                ack.add(jti);
+                ack.add(jtis.get(i));
             }
         }
-        return null;
     }
 
     /** One poll request, with no transaction open; a 401 (the token ran out during a long cycle) gets one new token. */

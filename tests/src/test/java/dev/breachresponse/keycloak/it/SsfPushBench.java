@@ -162,6 +162,11 @@ class SsfPushBench {
         String pushId = push.json().get("id").asText();
         run(warm, set -> pushOne(http, pushUrl, credential, set));
         inboxEmpty(api, pushId);
+        // the floor of this endpoint in the same run: the same requests with a wrong push credential (401: one receiver
+        // read, no SET verified, nothing written)
+        double floor = run(pushed, set -> pushStatus(http, pushUrl, "wrong-" + credential, set) == 401);
+        BenchSupport.out("floor: %d pushes answered 401 (wrong credential: the request, the receiver read, no verification, no write) = %.0f"
+                + " requests/s", PUSHED, floor);
         long p0 = System.nanoTime();
         double acceptRate = run(pushed, set -> pushOne(http, pushUrl, credential, set));
         BenchSupport.out("push: %d SETs verified and accepted (202: replay entry and inbox row committed) in %.1f s = %.0f events/s", PUSHED,
@@ -171,6 +176,7 @@ class SsfPushBench {
         double pushRate = PUSHED / pushSecs;
         BenchSupport.out("push: %d SETs verified and applied (flag, history, revocation, admin event, webhook row, log row) %.1f s after the first"
                 + " was sent = %.0f events/s", PUSHED, pushSecs, pushRate);
+        BenchSupport.out("push accepted/s / floor requests/s = %.0f / %.0f = %.2f", acceptRate, floor, acceptRate / floor);
         long applied = count(api.get("/ssf/receivers/" + pushId + "/status").json(), "APPLIED");
         assertEquals(PUSHED + warm.size(), applied, "every pushed SET applied once");
 
@@ -235,13 +241,16 @@ class SsfPushBench {
     }
 
     static boolean pushOne(HttpClient http, String url, String credential, String set) {
+        return pushStatus(http, url, credential, set) == 202;
+    }
+
+    static int pushStatus(HttpClient http, String url, String credential, String set) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/secevent+jwt")
+            return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/secevent+jwt")
                     .header("Authorization", "Bearer " + credential).POST(HttpRequest.BodyPublishers.ofString(set)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 202;
+                    HttpResponse.BodyHandlers.ofString()).statusCode();
         } catch (Exception e) {
-            return false;
+            return -1;
         }
     }
 

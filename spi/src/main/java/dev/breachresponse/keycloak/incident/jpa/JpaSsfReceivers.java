@@ -77,6 +77,7 @@ final class JpaSsfReceivers implements SsfReceivers {
     public boolean delete(RealmModel realm, String id) {
         Optional<SsfReceiverEntity> r = entity(realm, id);
         r.ifPresent(e -> {
+            locked(e); // first, as a drain does (its log rows lock the receiver row before it deletes inbox rows)
             em.createNamedQuery("brSsfJtiDeleteOf").setParameter("receiverId", e.id).executeUpdate();
             em.createNamedQuery("brSsfEventDeleteOf").setParameter("receiverId", e.id).executeUpdate();
             em.createNamedQuery("brSsfInboxDeleteOf").setParameter("receiverId", e.id).executeUpdate();
@@ -267,8 +268,30 @@ final class JpaSsfReceivers implements SsfReceivers {
     }
 
     @Override
+    public List<String> holdLeased(List<String> ids, String owner) {
+        return ids.isEmpty() ? List.of() : em.createNamedQuery("brSsfInboxHeld", SsfInboxEntity.class).setParameter("ids", ids)
+                .setParameter("owner", owner).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultStream().map(i -> i.id).toList();
+    }
+
+    @Override
     public int applied(List<String> ids, String owner) {
         return ids.isEmpty() ? 0 : em.createNamedQuery("brSsfInboxDone").setParameter("ids", ids).setParameter("owner", owner).executeUpdate();
+    }
+
+    @Override
+    public void batchWrites() {
+        em.unwrap(org.hibernate.Session.class).setJdbcBatchSize(100);
+    }
+
+    @Override
+    public <T> T readOnly(java.util.function.Supplier<T> lookups) {
+        jakarta.persistence.FlushModeType before = em.getFlushMode();
+        em.setFlushMode(jakarta.persistence.FlushModeType.COMMIT);
+        try {
+            return lookups.get();
+        } finally {
+            em.setFlushMode(before);
+        }
     }
 
     @Override

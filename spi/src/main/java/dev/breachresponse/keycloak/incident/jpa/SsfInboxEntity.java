@@ -15,10 +15,12 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "BR_SSF_INBOX")
 @NamedQueries({
-        @NamedQuery(name = "brSsfInboxDue", query = "select i.id from SsfInboxEntity i where i.notBefore <= :now order by i.notBefore, i.receivedAt, i.id"),
+        @NamedQuery(name = "brSsfInboxDue", query = "select i.id from SsfInboxEntity i where i.notBefore <= :now and i.receiverId in"
+                + " (select r.id from SsfReceiverEntity r where r.enabled = true) order by i.receivedAt, i.id"),
         @NamedQuery(name = "brSsfInboxLease", query = "update SsfInboxEntity i set i.leaseOwner = :owner, i.notBefore = :until + cast(i.attempts as Long) * :step,"
                 + " i.attempts = i.attempts + 1 where i.id in :ids and i.notBefore <= :now"),
         @NamedQuery(name = "brSsfInboxLeased", query = "select i from SsfInboxEntity i where i.leaseOwner = :owner order by i.receivedAt, i.id"),
+        @NamedQuery(name = "brSsfInboxHeld", query = "select i from SsfInboxEntity i where i.id in :ids and i.leaseOwner = :owner"),
         @NamedQuery(name = "brSsfInboxDone", query = "delete from SsfInboxEntity i where i.id in :ids and i.leaseOwner = :owner"),
         @NamedQuery(name = "brSsfInboxPending", query = "select count(i), min(i.receivedAt), max(i.attempts) from SsfInboxEntity i"
                 + " where i.receiverId = :receiverId"),
