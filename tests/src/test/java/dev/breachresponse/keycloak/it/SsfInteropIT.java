@@ -187,8 +187,17 @@ class SsfInteropIT {
                 "APPLIED") >= 1);
         assertEquals(404, api.get("/incidents/ssf-upstream/flags/" + acmeAlice()).status(), "a logout revokes; it does not flag");
 
-        // an admin upstream emits RISC credential-compromise (a type this extension adds to Keycloak's transmitter)
+        // an admin upstream emits RISC credential-compromise (a type this extension adds to Keycloak's transmitter); one
+        // without the credential_type RISC requires is refused as Keycloak refuses bad event data (400, not a 500)
         String emitterToken = clientToken("emitter");
+        HttpResponse<String> incomplete = HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/admin/realms/" + upstream
+                        + "/ssf/clients/acme-receiver/events/emit"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + emitterToken)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"eventType\":\"" + SetSigner.CREDENTIAL_COMPROMISE + "\",\"subjectType\":\"user-email\","
+                        + "\"subjectValue\":\"alice@example.test\",\"event\":{}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, incomplete.statusCode(), incomplete.body());
+        assertTrue(incomplete.body().contains("invalid_event_data") && incomplete.body().contains("credential_type"), incomplete.body());
         HttpResponse<String> emitted = HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/admin/realms/" + upstream
                         + "/ssf/clients/acme-receiver/events/emit"))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + emitterToken)

@@ -3,12 +3,14 @@ package dev.breachresponse.keycloak.ssf.risc;
 import java.util.Set;
 
 import org.keycloak.ssf.event.SsfEvent;
+import org.keycloak.ssf.event.SsfEventValidationException;
 
 /**
  * A RISC 1.0 event (OpenID RISC Event Types 1.0 §2) for Keycloak 26.7's SSF transmitter, which knows none: its members
  * other than the common ones (e.g. {@code credential_type}, {@code reason}) travel as the event's attributes. Checked
  * as RISC asks: {@code credential-compromise} needs {@code credential_type}; {@code account-disabled} takes
- * {@code reason} {@code hijacking} or {@code bulk-account} when given. One public class with a no-argument constructor per
+ * {@code reason} {@code hijacking} or {@code bulk-account} when given. A payload that is not throws Keycloak's
+ * {@link SsfEventValidationException}, which its emit endpoint answers with 400 {@code invalid_event_data}. One public class with a no-argument constructor per
  * type: Keycloak's emit endpoint reads the payload into the registered class with Jackson.
  */
 public abstract class RiscEvent extends SsfEvent {
@@ -26,11 +28,11 @@ public abstract class RiscEvent extends SsfEvent {
         String type = getEventType().substring(PREFIX.length());
         Object credential = getAttributes() == null ? null : getAttributes().get("credential_type");
         if ("credential-compromise".equals(type) && !(credential instanceof String)) {
-            throw new IllegalArgumentException("credential-compromise needs credential_type");
+            throw new SsfEventValidationException(getAlias(), "credential_type");
         }
         Object reason = getAttributes() == null ? null : getAttributes().get("reason");
         if ("account-disabled".equals(type) && reason != null && !Set.of("hijacking", "bulk-account").contains(reason)) {
-            throw new IllegalArgumentException("account-disabled reason must be hijacking or bulk-account");
+            throw new SsfEventValidationException(getAlias(), "reason");
         }
     }
 
