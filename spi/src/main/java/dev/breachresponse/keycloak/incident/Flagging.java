@@ -68,6 +68,8 @@ public final class Flagging {
         int revoked = written && incident.policy().revokeSessions() ? revocation.revoke(List.of(userId)) : 0;
         if (written) {
             announce(incident, List.of(userId));
+            session.getKeycloakSessionFactory().publish(new FlagsAdded(session, realm, incident, List.of(userId), actor,
+                    incident.policy().revokeSessions()));
         }
         return new Flagged(result, revoked);
     }
@@ -96,6 +98,9 @@ public final class Flagging {
         });
         int revoked = !fresh.isEmpty() && incident.policy().revokeSessions() ? revocation.revoke(fresh) : 0;
         announce(incident, fresh);
+        if (!fresh.isEmpty()) {
+            session.getKeycloakSessionFactory().publish(new FlagsAdded(session, realm, incident, fresh, actor, incident.policy().revokeSessions()));
+        }
         return new Batch(before, List.copyOf(fresh), revoked);
     }
 

@@ -226,6 +226,32 @@ class SsfInteropIT {
         assertEquals(0, count(status, null, "REFUSED"), status.toString());
         assertNull(status.get("lastError").textValue(), status.toString());
 
+        // downstream: a flag this extension writes upstream (an incident that exposed passwords; its default policy revokes
+        // sessions) leaves through Keycloak's transmitter as RISC credential-compromise and CAEP session-revoked, and
+        // acme's receiver applies both: alice, dismissed in acme, is flagged again there
+        assertEquals(200, api.delete("/incidents/ssf-upstream/flags/" + acmeAlice() + "?reason=interop").status());
+        String statusPath = "/ssf/receivers/" + id + "/status";
+        long revokedBefore = count(api.get(statusPath).json(), SetSigner.SESSION_REVOKED, "APPLIED");
+        BreachApi up = new BreachApi(urls.getBase(), upstream, () -> admin.tokenManager().getAccessTokenString());
+        BreachApi.Reply leak = up.postJson("/incidents", "{\"id\":\"leak\",\"title\":\"Vendor leak\",\"exposedData\":[\"password\"]}");
+        assertEquals(201, leak.status(), leak.toString());
+        assertEquals(201, up.put("/incidents/leak/flags/" + upstreamAlice).status());
+        await("alice flagged again in acme by the transmitter's credential-compromise", () -> {
+            pollNow(id);
+            return "FLAGGED".equals(api.get("/incidents/ssf-upstream/flags/" + acmeAlice()).json().get("state").asText());
+        });
+        JsonNode again2 = api.get("/incidents/ssf-upstream/flags/" + acmeAlice()).json();
+        JsonNode last = again2.get("history").get(again2.get("history").size() - 1);
+        assertEquals("SSF", last.at("/actor/type").asText(), again2.toString());
+        assertTrue(last.get("cause").asText().contains("credential-compromise (password)"), again2.toString());
+        await("the transmitter's session-revoked applied in acme", () -> {
+            pollNow(id);
+            return count(api.get(statusPath).json(), SetSigner.SESSION_REVOKED, "APPLIED") > revokedBefore;
+        });
+        // acme's own flag (by its receiver, actor ssf) sends nothing back: acme has no transmitter, and a receiver's flags
+        // are never echoed
+        assertEquals(0, count(api.get(statusPath).json(), null, "REFUSED"));
+
         // disabling the receiver pauses the stream at the transmitter (SSF 1.0 §8.1.2.2), enabling resumes it
         String streamId = receiver.at("/stream/id").asText();
         String settings = "{\"alias\":\"upstream\",\"issuer\":\"" + issuer() + "\",\"audience\":\"" + AUDIENCE

@@ -51,6 +51,12 @@ public final class RiscEventsFactory implements SsfEventProviderFactory, Environ
         Map<String, Supplier<? extends SsfEvent>> m = new LinkedHashMap<>(contributed);
         m.keySet().removeAll(others);
         contributed = m;
+        // flags this extension writes become RISC and CAEP events for the transmitter's receivers
+        factory.register(event -> {
+            if (event instanceof dev.breachresponse.keycloak.incident.FlagsAdded f) {
+                Downstream.flagged(f);
+            }
+        });
     }
 
     @Override
