@@ -232,7 +232,21 @@ class SsfInteropIT {
         assertEquals(200, api.delete("/incidents/ssf-upstream/flags/" + acmeAlice() + "?reason=interop").status());
         String statusPath = "/ssf/receivers/" + id + "/status";
         long revokedBefore = count(api.get(statusPath).json(), SetSigner.SESSION_REVOKED, "APPLIED");
-        BreachApi up = new BreachApi(urls.getBase(), upstream, () -> admin.tokenManager().getAccessTokenString());
+        // through BASE, as every call upstream (the transmitter names itself after the request's URL): the emitter's
+        // service account, given the rights to open incidents and flag users
+        String emitterUser = admin.realm(upstream).clients().get(admin.realm(upstream).clients().findByClientId("emitter").get(0).getId())
+                .getServiceAccountUser().getId();
+        String realmManagement = admin.realm(upstream).clients().findByClientId("realm-management").get(0).getId();
+        admin.realm(upstream).users().get(emitterUser).roles().clientLevel(realmManagement).add(List.of(
+                admin.realm(upstream).clients().get(realmManagement).roles().get("manage-users").toRepresentation(),
+                admin.realm(upstream).clients().get(realmManagement).roles().get("manage-realm").toRepresentation()));
+        BreachApi up = new BreachApi(BASE, upstream, () -> {
+            try {
+                return clientToken("emitter");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         BreachApi.Reply leak = up.postJson("/incidents", "{\"id\":\"leak\",\"title\":\"Vendor leak\",\"exposedData\":[\"password\"]}");
         assertEquals(201, leak.status(), leak.toString());
         assertEquals(201, up.put("/incidents/leak/flags/" + upstreamAlice).status());
