@@ -262,8 +262,7 @@ class SsfInteropIT {
             pollNow(id);
             return count(api.get(statusPath).json(), SetSigner.SESSION_REVOKED, "APPLIED") > revokedBefore;
         });
-        // acme's own flag (by its receiver, actor ssf) sends nothing back: acme has no transmitter, and a receiver's flags
-        // are never echoed
+        // the transmitter's SETs name upstream's issuer (the upstream calls go through BASE): none was refused
         assertEquals(0, count(api.get(statusPath).json(), null, "REFUSED"));
 
         // disabling the receiver pauses the stream at the transmitter (SSF 1.0 §8.1.2.2), enabling resumes it

@@ -16,8 +16,9 @@ import org.keycloak.ssf.event.SsfEventProviderFactory;
 
 /**
  * Adds the RISC 1.0 account events to Keycloak 26.7's SSF transmitter through its public SPI {@code ssf-events}, so a
- * realm's streams can ask for them and an admin (or this extension's flags, later) can emit them. A type another
- * provider already registers is left to it (Keycloak's registry keeps the last one it reads). Only with the
+ * realm's streams can ask for them and an admin can emit them; registers {@link Downstream}, which announces this
+ * extension's flags through the transmitter. A type another provider already registers is left to it (Keycloak's
+ * registry keeps the last one it reads). Only with the
  * {@code ssf} feature on; Keycloak 26.4 to 26.6 have no such SPI and never load this class. The receiver does not
  * depend on it.
  */
