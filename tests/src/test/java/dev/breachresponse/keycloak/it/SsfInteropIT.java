@@ -190,20 +190,10 @@ class SsfInteropIT {
         // an admin upstream emits RISC credential-compromise (a type this extension adds to Keycloak's transmitter); one
         // without the credential_type RISC requires is refused as Keycloak refuses bad event data (400, not a 500)
         String emitterToken = clientToken("emitter");
-        HttpResponse<String> incomplete = HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/admin/realms/" + upstream
-                        + "/ssf/clients/acme-receiver/events/emit"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + emitterToken)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"eventType\":\"" + SetSigner.CREDENTIAL_COMPROMISE + "\",\"subjectType\":\"user-email\","
-                        + "\"subjectValue\":\"alice@example.test\",\"event\":{}}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> incomplete = emitCredentialCompromise(emitterToken, "{}");
         assertEquals(400, incomplete.statusCode(), incomplete.body());
         assertTrue(incomplete.body().contains("invalid_event_data") && incomplete.body().contains("credential_type"), incomplete.body());
-        HttpResponse<String> emitted = HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/admin/realms/" + upstream
-                        + "/ssf/clients/acme-receiver/events/emit"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + emitterToken)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"eventType\":\"" + SetSigner.CREDENTIAL_COMPROMISE + "\",\"subjectType\":\"user-email\","
-                        + "\"subjectValue\":\"alice@example.test\",\"event\":{\"credential_type\":\"password\"}}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> emitted = emitCredentialCompromise(emitterToken, "{\"credential_type\":\"password\"}");
         assertTrue(emitted.statusCode() < 300 && emitted.body().contains("dispatched"), emitted.statusCode() + " " + emitted.body());
         await("alice flagged in acme", () -> {
             pollNow(id);
@@ -309,6 +299,15 @@ class SsfInteropIT {
             Thread.sleep(500);
         }
         throw new AssertionError("the receiver stayed leased by the schedule for 30 s");
+    }
+
+    /** Keycloak's emit endpoint upstream: RISC credential-compromise for alice (by email) with the event payload given. */
+    HttpResponse<String> emitCredentialCompromise(String token, String event) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/admin/realms/" + upstream + "/ssf/clients/acme-receiver/events/emit"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"eventType\":\"" + SetSigner.CREDENTIAL_COMPROMISE + "\",\"subjectType\":\"user-email\","
+                        + "\"subjectValue\":\"alice@example.test\",\"event\":" + event + "}")).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     String clientToken(String clientId) throws Exception {
