@@ -78,11 +78,9 @@ final class EventActions {
             return new Result(Outcome.IGNORED, null, "event type not known here");
         }
         SubjectMapper.Match m = new SubjectMapper(session, realm, receiver.settings().subjects(), receiver.settings().issuer()).map(set.subject());
-        if (m.kind() == SubjectMapper.Kind.NOT_FOUND) {
-            return new Result(Outcome.NOT_FOUND, null, m.detail());
-        }
-        if (m.kind() == SubjectMapper.Kind.AMBIGUOUS) {
-            return new Result(Outcome.AMBIGUOUS, null, m.detail());
+        Result unmatched = unmatched(m);
+        if (unmatched != null) {
+            return unmatched;
         }
         UserModel user = m.user();
         Result r = act(set, m, user);
@@ -136,8 +134,8 @@ final class EventActions {
         for (int k = 0; k < run.size(); k++) {
             int i = run.get(k);
             SubjectMapper.Match m = matches.get(k);
-            if (m.kind() == SubjectMapper.Kind.NOT_FOUND || m.kind() == SubjectMapper.Kind.AMBIGUOUS) {
-                out[i] = new Result(m.kind() == SubjectMapper.Kind.NOT_FOUND ? Outcome.NOT_FOUND : Outcome.AMBIGUOUS, null, m.detail());
+            out[i] = unmatched(m);
+            if (out[i] != null) {
                 continue;
             }
             users.put(i, m.user());
@@ -178,6 +176,15 @@ final class EventActions {
             }
         }
         later.forEach(i -> out[i] = new Result(Outcome.RECORDED, users.get(i).getId(), "already flagged in " + incidentId));
+    }
+
+    /** NOT_FOUND or AMBIGUOUS for a subject that named no user or several (nobody acted on), else null. */
+    private static Result unmatched(SubjectMapper.Match m) {
+        return switch (m.kind()) {
+            case NOT_FOUND -> new Result(Outcome.NOT_FOUND, null, m.detail());
+            case AMBIGUOUS -> new Result(Outcome.AMBIGUOUS, null, m.detail());
+            default -> null;
+        };
     }
 
     /** The history cause of a flagging event: {@code ssf <type label>}, with the credential type when given. */

@@ -131,10 +131,8 @@ final class InboxDrain {
                 if (store.holdLeased(List.of(q.id()), owner).isEmpty()) {
                     return;
                 }
-                VerifiedSet set = VerifiedSet.fromClaims(q.claims());
-                store.log(q.receiverId(), new LoggedEvent(null, q.receivedAt(), q.delivery(), set.jti(), set.eventType(), set.subjectFormat(), null,
-                        SsfReceivers.Outcome.FAILED, null, "not applied after " + q.attempts() + " attempts (" + last.getClass().getSimpleName() + ")"));
-                BreachMetrics.ssfEventAfterCommit(s, SsfEventTypes.label(set.eventType()), SsfReceivers.Outcome.FAILED.name());
+                logged(s, q, VerifiedSet.fromClaims(q.claims()), new EventActions.Result(SsfReceivers.Outcome.FAILED, null,
+                        "not applied after " + q.attempts() + " attempts (" + last.getClass().getSimpleName() + ")"));
                 store.applied(List.of(q.id()), owner);
             });
         } catch (RuntimeException e) {
@@ -165,17 +163,20 @@ final class InboxDrain {
             List<EventActions.Result> results = new EventActions(s, realm, receiver).applyAll(sets);
             for (int i = 0; i < sets.size(); i++) {
                 Queued q = e.getValue().get(i);
-                VerifiedSet set = sets.get(i);
-                EventActions.Result r = results.get(i);
-                store.log(receiver.id(), new LoggedEvent(null, q.receivedAt(), q.delivery(), set.jti(), set.eventType(), set.subjectFormat(),
-                        r.userId(), r.outcome(), null, r.detail()));
-                BreachMetrics.ssfEventAfterCommit(s, SsfEventTypes.label(set.eventType()), r.outcome().name());
+                logged(s, q, sets.get(i), results.get(i));
                 done.add(q.id());
             }
         }
         if (store.applied(done, owner) != done.size()) {
             throw new LeaseLost(); // cannot happen while the rows are locked; should it, nothing of this batch is kept
         }
+    }
+
+    /** What an inbox row came to: its log row (arrival time and delivery of the row) and its count once committed. */
+    private static void logged(KeycloakSession s, Queued q, VerifiedSet set, EventActions.Result r) {
+        store(s).log(q.receiverId(), new LoggedEvent(null, q.receivedAt(), q.delivery(), set.jti(), set.eventType(), set.subjectFormat(),
+                r.userId(), r.outcome(), null, r.detail()));
+        BreachMetrics.ssfEventAfterCommit(s, SsfEventTypes.label(set.eventType()), r.outcome().name());
     }
 
     private static SsfReceivers store(KeycloakSession s) {
