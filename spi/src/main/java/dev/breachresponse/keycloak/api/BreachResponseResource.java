@@ -64,6 +64,11 @@ public final class BreachResponseResource {
         return new LogoutsResource(ctx);
     }
 
+    @Path("alerts")
+    public AlertsResource alerts() {
+        return new AlertsResource(ctx);
+    }
+
     @Path("ssf/receivers")
     public SsfReceiversResource ssfReceivers() {
         return new SsfReceiversResource(ctx);

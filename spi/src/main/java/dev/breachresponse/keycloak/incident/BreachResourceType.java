@@ -29,5 +29,7 @@ public enum BreachResourceType {
     /** A Shared Signals receiver created, changed, deleted, its stream created or deleted, its push credential rotated. */
     BREACH_SSF_RECEIVER,
     /** A Security Event Token a Shared Signals receiver applied (a flag, a session revocation; by the receiver, no admin). */
-    BREACH_SSF_EVENT
+    BREACH_SSF_EVENT,
+    /** An admin-alert run started through the API (kinds checked, sent and failed; never the contact's address). */
+    BREACH_ALERT
 }

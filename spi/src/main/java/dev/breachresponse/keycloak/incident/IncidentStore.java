@@ -246,6 +246,9 @@ public interface IncidentStore extends Provider {
     /** The realm's Shared Signals receivers, their replay store and event log (docs/ssf.md). */
     SsfReceivers ssf();
 
+    /** Admin alerts' last-sent times and the counts they read (docs/alerts.md). */
+    AlertStore alerts();
+
     /**
      * Records an escalation at the deadline on an open flag: what was added to the user ({@code actions}: required
      * action ids, {@code DISABLED}, {@code SESSIONS_REVOKED}) so that a dismissal can remove exactly that; a NOTE

@@ -17,7 +17,22 @@ import java.util.Objects;
  */
 public record RealmSettings(List<String> allowedFactors, Policy.Grace grace, String enrolmentFactor, Map<String, String> noticeText,
                             boolean remindersEnabled, Hygiene hygiene, EnforcementMode enforcement, BreakGlass breakGlass,
-                            BreachedPasswords breachedPasswords, UserReports userReports) {
+                            BreachedPasswords breachedPasswords, UserReports userReports, Alerts alerts) {
+
+    /**
+     * Admin alerts (docs/alerts.md): emails to the security contact ({@code contact}, or when null
+     * {@code userReports.securityContact}). {@code digest}: a daily digest at {@code digestHourUtc} (0 to 23) of every
+     * open incident. Threshold alerts, each sent at most once per {@code intervalMinutes} (5 to 10080), 0 switching one
+     * off: {@code userReportsPerHour} reports ("this wasn't me") in the last 60 minutes; {@code enforcementGapsPerHour}
+     * login paths on which the backstop refused a flagged user in the last 60 minutes; {@code failedDeliveries} rows of
+     * the realm's outboxes (reminder and hygiene emails, back-channel logouts, webhook deliveries) failing now (FAILED
+     * or DEAD); {@code failedJobsPerHour} bulk jobs that ended FAILED in the last 60 minutes. Off by default.
+     */
+    public record Alerts(boolean enabled, String contact, boolean digest, int digestHourUtc, int intervalMinutes, int userReportsPerHour,
+                         int enforcementGapsPerHour, int failedDeliveries, int failedJobsPerHour) {
+
+        public static final Alerts DEFAULTS = new Alerts(false, null, true, 7, 60, 3, 1, 10, 1);
+    }
 
     /**
      * "This wasn't me" (docs/user-reports.md). {@code securityEmails}: users are told by email when their password
@@ -48,11 +63,11 @@ public record RealmSettings(List<String> allowedFactors, Policy.Grace grace, Str
         public static final BreachedPasswords DEFAULTS = new BreachedPasswords(false, PUBLIC_RANGE_API, true, 1, false);
     }
 
-    /** Settings without breached-password detection's and user reports' (they take their defaults). */
+    /** Settings without breached-password detection's, user reports' and alerts' (they take their defaults). */
     public RealmSettings(List<String> allowedFactors, Policy.Grace grace, String enrolmentFactor, Map<String, String> noticeText,
                          boolean remindersEnabled, Hygiene hygiene, EnforcementMode enforcement, BreakGlass breakGlass) {
         this(allowedFactors, grace, enrolmentFactor, noticeText, remindersEnabled, hygiene, enforcement, breakGlass, BreachedPasswords.DEFAULTS,
-                UserReports.DEFAULTS);
+                UserReports.DEFAULTS, Alerts.DEFAULTS);
     }
 
     /**
@@ -99,8 +114,14 @@ public record RealmSettings(List<String> allowedFactors, Policy.Grace grace, Str
         Objects.requireNonNull(breakGlass, "breakGlass");
         Objects.requireNonNull(breachedPasswords, "breachedPasswords");
         Objects.requireNonNull(userReports, "userReports");
+        Objects.requireNonNull(alerts, "alerts");
         allowedFactors = List.copyOf(allowedFactors);
         noticeText = Map.copyOf(new LinkedHashMap<>(noticeText));
+    }
+
+    /** Where admin alerts go: {@code alerts.contact}, else {@code userReports.securityContact}; null when neither is set. */
+    public String alertContact() {
+        return alerts.contact() != null ? alerts.contact() : userReports.securityContact();
     }
 
     /** The notice text override for a locale (language tag or its language), if any. */

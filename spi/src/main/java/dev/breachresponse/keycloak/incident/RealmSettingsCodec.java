@@ -22,7 +22,7 @@ public final class RealmSettingsCodec {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private static final Set<String> TOP = Set.of("allowedFactors", "grace", "enrolmentFactor", "noticeText", "remindersEnabled", "hygiene",
-            "enforcement", "breakGlass", "breachedPasswords", "userReports");
+            "enforcement", "breakGlass", "breachedPasswords", "userReports", "alerts");
 
     /** At most this many roles and this many groups in {@code breakGlass}. */
     static final int MAX_BREAK_GLASS = 20;
@@ -100,9 +100,14 @@ public final class RealmSettingsCodec {
             reminders = r.booleanValue();
         }
         EnforcementMode enforcement = PolicyCodec.enforcement(given.get("enforcement"), d.enforcement(), "enforcement");
+        RealmSettings.UserReports userReports = UserReportsCodec.read(given.get("userReports"));
+        RealmSettings.Alerts alerts = AlertsCodec.read(given.get("alerts"));
+        if (alerts.enabled() && alerts.contact() == null && userReports.securityContact() == null) {
+            throw new IllegalArgumentException("alerts.enabled needs an address: set alerts.contact or userReports.securityContact");
+        }
         return new RealmSettings(p.allowedFactors(), p.grace(), enrol, notice, reminders, hygiene(given.get("hygiene")),
                 enforcement, breakGlass(given.get("breakGlass")), BreachedPasswordsCodec.read(given.get("breachedPasswords")),
-                UserReportsCodec.read(given.get("userReports")));
+                userReports, alerts);
     }
 
     private static RealmSettings.BreakGlass breakGlass(JsonNode b) {
@@ -200,6 +205,7 @@ public final class RealmSettingsCodec {
         s.breakGlass().groups().forEach(b.putArray("groups")::add);
         n.set("breachedPasswords", BreachedPasswordsCodec.toJson(s.breachedPasswords()));
         n.set("userReports", UserReportsCodec.toJson(s.userReports()));
+        n.set("alerts", AlertsCodec.toJson(s.alerts()));
         return n;
     }
 

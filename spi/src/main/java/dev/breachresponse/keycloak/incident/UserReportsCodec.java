@@ -17,7 +17,7 @@ final class UserReportsCodec {
     private static final Set<String> FIELDS = Set.of("securityEmails", "securityContact", "linkDays");
 
     /** An address of at most 254 characters with one {@code @}, no spaces or controls, and a dot in its domain. */
-    private static final String ADDRESS = "[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}]+";
+    static final String ADDRESS = "[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}]+";
 
     private UserReportsCodec() {
     }

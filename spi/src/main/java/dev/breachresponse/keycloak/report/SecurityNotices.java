@@ -18,6 +18,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
+import dev.breachresponse.keycloak.support.Mail;
 import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.Factor;
 import dev.breachresponse.keycloak.incident.RealmSettings;

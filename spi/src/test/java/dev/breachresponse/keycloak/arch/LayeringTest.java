@@ -43,6 +43,7 @@ class LayeringTest {
                 .layer("password").definedBy(ROOT + ".password..")
                 .layer("report").definedBy(ROOT + ".report..")
                 .layer("ssf").definedBy(ROOT + ".ssf..")
+                .layer("alert").definedBy(ROOT + ".alert..")
                 .layer("store").definedBy(ROOT + ".incident.jpa..")
                 .layer("domain").definedBy(ROOT + ".incident")
                 .layer("support").definedBy(ROOT + ".support..")
@@ -60,11 +61,12 @@ class LayeringTest {
                 .whereLayer("password").mayOnlyBeAccessedByLayers("api", "authn")
                 .whereLayer("report").mayOnlyBeAccessedByLayers("authn", "console")
                 .whereLayer("ssf").mayOnlyBeAccessedByLayers("api", "console")
+                .whereLayer("alert").mayOnlyBeAccessedByLayers("api")
                 .whereLayer("store").mayNotBeAccessedByAnyLayer()
                 .whereLayer("domain").mayOnlyBeAccessedByLayers("api", "setup", "authn", "protocol", "jobs", "reminder",
-                        "revocation", "metrics", "webhook", "workflow", "password", "report", "ssf", "store")
+                        "revocation", "metrics", "webhook", "workflow", "password", "report", "ssf", "alert", "store")
                 .whereLayer("support").mayOnlyBeAccessedByLayers("api", "console", "setup", "authn", "protocol", "jobs", "reminder",
-                        "revocation", "metrics", "webhook", "workflow", "password", "report", "ssf", "store", "domain")
+                        "revocation", "metrics", "webhook", "workflow", "password", "report", "ssf", "alert", "store", "domain")
                 .check(classes);
     }
 

@@ -146,4 +146,36 @@ class RealmSettingsCodecTest {
             assertTrue(e.getMessage().startsWith(r[1]), r[0] + " -> " + e.getMessage());
         }
     }
+
+    @Test
+    void alertSettingsRoundTripFallBackToTheSecurityContactAndAreChecked() throws Exception {
+        assertEquals(RealmSettings.Alerts.DEFAULTS, RealmSettingsCodec.read(json("{}")).alerts());
+        assertFalse(RealmSettings.Alerts.DEFAULTS.enabled());
+        RealmSettings s = RealmSettingsCodec.read(json("{\"alerts\":{\"enabled\":true,\"contact\":\" ir@example.com \",\"digestHourUtc\":23,"
+                + "\"intervalMinutes\":5,\"userReportsPerHour\":0,\"enforcementGapsPerHour\":2,\"failedDeliveries\":1000000,\"failedJobsPerHour\":4,"
+                + "\"digest\":false}}"));
+        assertEquals(new RealmSettings.Alerts(true, "ir@example.com", false, 23, 5, 0, 2, 1_000_000, 4), s.alerts());
+        assertEquals("ir@example.com", s.alertContact());
+        assertEquals(s, RealmSettingsCodec.fromStored(RealmSettingsCodec.toJson(s).toString()));
+        RealmSettings fallback = RealmSettingsCodec.read(json("{\"userReports\":{\"securityContact\":\"soc@example.com\"},\"alerts\":{\"enabled\":true}}"));
+        assertEquals("soc@example.com", fallback.alertContact());
+        assertEquals(fallback, RealmSettingsCodec.fromStored(RealmSettingsCodec.toJson(fallback).toString()));
+        String[][] refused = {
+                {"{\"alerts\":{\"enabled\":true}}", "alerts.enabled needs an address"},
+                {"{\"alerts\":{\"enabled\":true,\"contact\":null}}", "alerts.enabled needs an address"},
+                {"{\"alerts\":{\"contact\":\"soc@example.com\\r\\nBcc: x@evil.test\"}}", "alerts.contact must be an email address"},
+                {"{\"alerts\":{\"contact\":7}}", "alerts.contact must be an email address"},
+                {"{\"alerts\":{\"digestHourUtc\":24}}", "alerts.digestHourUtc must be a whole number from 0 to 23"},
+                {"{\"alerts\":{\"intervalMinutes\":4}}", "alerts.intervalMinutes must be a whole number from 5 to 10080"},
+                {"{\"alerts\":{\"userReportsPerHour\":-1}}", "alerts.userReportsPerHour must be a whole number from 0 to 1000000"},
+                {"{\"alerts\":{\"failedJobsPerHour\":1.5}}", "alerts.failedJobsPerHour must be a whole number"},
+                {"{\"alerts\":{\"enabled\":\"yes\"}}", "alerts.enabled must be true or false"},
+                {"{\"alerts\":{\"to\":\"x\"}}", "unknown field 'alerts.to'"},
+                {"{\"alerts\":[]}", "alerts must be an object"},
+        };
+        for (String[] r : refused) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RealmSettingsCodec.read(json(r[0])), r[0]);
+            assertTrue(e.getMessage().startsWith(r[1]), r[0] + " -> " + e.getMessage());
+        }
+    }
 }

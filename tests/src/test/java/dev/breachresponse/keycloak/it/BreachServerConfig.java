@@ -24,6 +24,8 @@ public class BreachServerConfig implements KeycloakServerConfig {
                 // (BreachedPasswordsIT); a realm uses them only when its breachedPasswords settings say so
                 .option("spi-breach-passwords--default--corpus-file", BreachCorpus.corpus().toString())
                 .option("spi-breach-passwords--default--custom-lists", BreachCorpus.customList().toString())
+                // admin alerts checked every 5 s, so that AdminAlertsIT sees the timer send without a call
+                .option("spi-breach-alerts--default--interval-seconds", "5")
                 .dependency("dev.breachresponse", "keycloak-breach-response")
                 .dependencyCurrentProject();
     }

@@ -724,7 +724,8 @@ class ConsoleBrowserIT {
     @Order(8)
     void realmAdminSavesTheRealmDefaultsAndSeesARefusalExplained() throws Exception {
         assertEquals(200, api.putJson("/config", "{\"breachedPasswords\":{\"rangeApiUrl\":null,\"minCount\":5,\"failClosed\":true},"
-                + "\"userReports\":{\"securityEmails\":true,\"securityContact\":\"soc@example.test\",\"linkDays\":3}}").status());
+                + "\"userReports\":{\"securityEmails\":true,\"securityContact\":\"soc@example.test\",\"linkDays\":3},"
+                + "\"alerts\":{\"enabled\":true,\"contact\":\"ir@example.test\",\"digestHourUtc\":5,\"failedDeliveries\":4}}").status());
         ChromeDriver chrome = signIn("manager", null);
         try {
             chrome.get(consoleUrl() + "#/realm");
@@ -735,6 +736,11 @@ class ConsoleBrowserIT {
             assertEquals("soc@example.test", contact.getAttribute("value"), "the form shows the saved settings");
             contact.clear();
             contact.sendKeys("cert@example.test");
+            assertEquals("ir@example.test", chrome.findElement(By.id("br-config-alerts-contact")).getAttribute("value"));
+            WebElement deliveries = chrome.findElement(By.id("br-config-alerts-failedDeliveries"));
+            assertEquals("4", deliveries.getAttribute("value"));
+            deliveries.clear();
+            deliveries.sendKeys("7");
             chrome.findElement(By.id("br-config-save")).click();
             wait(chrome).until(ExpectedConditions.textToBePresentInElementLocated(By.id("br-config"), "The realm defaults are saved."));
             JsonNode saved = api.get("/config").json();
@@ -743,7 +749,14 @@ class ConsoleBrowserIT {
             assertEquals("{\"checkAtLogin\":false,\"rangeApiUrl\":null,\"offlineCorpus\":true,\"minCount\":5,\"failClosed\":true}",
                     saved.get("breachedPasswords").toString());
             assertEquals("{\"securityEmails\":true,\"securityContact\":\"cert@example.test\",\"linkDays\":3}", saved.get("userReports").toString());
+            assertEquals("{\"enabled\":true,\"contact\":\"ir@example.test\",\"digest\":true,\"digestHourUtc\":5,\"intervalMinutes\":60,"
+                    + "\"userReportsPerHour\":3,\"enforcementGapsPerHour\":1,\"failedDeliveries\":7,\"failedJobsPerHour\":1}", saved.get("alerts").toString());
             check(chrome, "realm-saved");
+
+            // "send the digest now": this realm has no SMTP server, so the page says it failed and nothing counts as sent
+            chrome.findElement(By.id("br-alerts-run")).click();
+            wait(chrome).until(ExpectedConditions.textToBePresentInElementLocated(By.id("br-config"), "Alerts checked: 0 sent, 1 failed."));
+            assertTrue(api.get("/alerts").json().get("lastSent").path("digest").isMissingNode(), api.get("/alerts").body());
 
             // out of range: the API refuses it, the page says why, and nothing changed
             days = chrome.findElement(By.id("br-config-grace-days"));

@@ -73,7 +73,8 @@ class OpenApiContractIT {
                 "POST /incidents", "{\"id\":\"contract-2\",\"title\":\"t\",\"exposedData\":[\"email\"]}",
                 "PUT /incidents/{id}", "{\"title\":\"renamed\"}",
                 "POST /incidents/{id}/flags", "{\"subjects\":[{\"username\":\"carol\"}],\"dryRun\":true}",
-                "PUT /config", "{\"allowedFactors\":[\"otp\",\"webauthn\"],\"grace\":{\"days\":1,\"skips\":0},\"hygiene\":{\"mfaNudges\":true}}",
+                "PUT /config", "{\"allowedFactors\":[\"otp\",\"webauthn\"],\"grace\":{\"days\":1,\"skips\":0},\"hygiene\":{\"mfaNudges\":true},"
+                        + "\"alerts\":{\"enabled\":true,\"contact\":\"soc@example.test\",\"digest\":false}}",
                 "POST /incidents/{id}/flags/{userId}/dismissal", "{\"reason\":\"contract\"}",
                 "POST /webhooks", hook,
                 "PUT /webhooks/{webhookId}", hook,

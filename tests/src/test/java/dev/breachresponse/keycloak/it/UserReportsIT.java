@@ -47,6 +47,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 class UserReportsIT extends LoginTestBase {
 
     static final String CONTACT = "soc@example.test";
+    /** Where the realm's admin alerts go (AdminAlertsIT tests the other kinds). */
+    static final String ALERTS = "ir@example.test";
     static final Pattern REPORT_LINK = Pattern.compile("https?://[^\\s\"<>]+/breach-response/report\\?key=[^\\s\"<>]+");
     static final Pattern ANY_LINK = Pattern.compile("https?://[^\\s\"<>]+");
 
@@ -73,7 +75,9 @@ class UserReportsIT extends LoginTestBase {
     void setUp() {
         seen = mail.getReceivedMessages().length;
         assertTrue(fx.setup().get("changed").asBoolean());
-        BreachApi.Reply r = api.putJson("/config", "{\"userReports\":{\"securityEmails\":true,\"securityContact\":\"" + CONTACT + "\"}}");
+        int quietHour = (java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour() + 12) % 24;
+        BreachApi.Reply r = api.putJson("/config", "{\"userReports\":{\"securityEmails\":true,\"securityContact\":\"" + CONTACT + "\"},"
+                + "\"alerts\":{\"enabled\":true,\"contact\":\"" + ALERTS + "\",\"digestHourUtc\":" + quietHour + ",\"userReportsPerHour\":1}}");
         assertEquals(200, r.status(), r.toString());
     }
 
@@ -270,6 +274,13 @@ class UserReportsIT extends LoginTestBase {
         assertTrue(Mails.text(soc).contains("User bob (id " + fx.userId("bob") + ")"), Mails.text(soc));
         assertFalse(ANY_LINK.matcher(Mails.text(soc)).find(), "no link in the security contact's email: " + Mails.text(soc));
         Mails.keep(soc, "report-received-en");
+        // the admin alert for one report an hour: from this run or the timer (5 s), whichever comes first
+        assertEquals(200, api.post("/alerts/run", null, "").status());
+        MimeMessage alert = awaitMail(ALERTS, 1);
+        assertEquals("Breach Response alert for " + realm.getName() + ": 1 user reports in the last hour", alert.getSubject());
+        assertTrue(Mails.text(alert).contains("Each of them was flagged in the incident user-reported and signed out."), Mails.text(alert));
+        assertFalse(ANY_LINK.matcher(Mails.text(alert)).find(), "no link in an alert: " + Mails.text(alert));
+        Mails.keep(alert, "alert-user-reports-en");
         assertEquals(1, reportEvents("bob").size(), "one admin event");
         assertEquals(reportedBefore + 1, reports("reported"), "counted on /metrics");
         long until = System.currentTimeMillis() + 15_000;
@@ -296,6 +307,7 @@ class UserReportsIT extends LoginTestBase {
         assertTrue(within.body().contains("breach-report-already"), "one report per user and hour acts: " + within.body());
         Thread.sleep(1000);
         assertEquals(1, to(CONTACT).size(), "the security contact heard once");
+        assertEquals(1, to(ALERTS).size(), "one alert within its interval");
         assertEquals(1, reportEvents("bob").size());
     }
 

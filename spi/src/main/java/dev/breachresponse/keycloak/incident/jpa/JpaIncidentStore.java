@@ -19,6 +19,7 @@ import dev.breachresponse.keycloak.incident.FlagFilter;
 import dev.breachresponse.keycloak.incident.IncidentActivity;
 import dev.breachresponse.keycloak.incident.ListedFlag;
 import dev.breachresponse.keycloak.incident.MetricsCounts;
+import dev.breachresponse.keycloak.incident.AlertStore;
 import dev.breachresponse.keycloak.incident.EnforcementGaps;
 import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.FlagHistoryEntry;
@@ -292,6 +293,11 @@ final class JpaIncidentStore implements IncidentStore {
     @Override
     public SsfReceivers ssf() {
         return new JpaSsfReceivers(em);
+    }
+
+    @Override
+    public AlertStore alerts() {
+        return new JpaAlertStore(em);
     }
 
     @Override

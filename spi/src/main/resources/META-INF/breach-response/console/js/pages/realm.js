@@ -132,6 +132,18 @@ async function renderConfig(ctx, el) {
     const urEmails = checkbox(t('config.securityEmails'), !!ur.securityEmails, {id: 'br-config-security-emails'});
     const urContact = textField(t('config.securityContact'), {type: 'email', value: ur.securityContact || '', id: 'br-config-security-contact'}, t('config.securityContact.help'));
     const urDays = textField(t('config.linkDays'), {type: 'number', min: '1', max: '30', value: String(ur.linkDays || 7), id: 'br-config-link-days'});
+    const al = c.alerts || {};
+    const alOn = checkbox(t('config.alertsEnabled'), !!al.enabled, {id: 'br-config-alerts-enabled'});
+    const alDigest = checkbox(t('config.alertsDigest'), al.digest !== false, {id: 'br-config-alerts-digest'});
+    const alContact = textField(t('config.alertsContact'), {type: 'email', value: al.contact || '', id: 'br-config-alerts-contact'}, t('config.alertsContact.help'));
+    const alHour = textField(t('config.alertsHour'), {type: 'number', min: '0', max: '23', value: String(al.digestHourUtc ?? 7), id: 'br-config-alerts-hour'});
+    const alInterval = textField(t('config.alertsInterval'), {type: 'number', min: '5', max: '10080', value: String(al.intervalMinutes || 60), id: 'br-config-alerts-interval'});
+    const threshold = (key, field, dflt) => textField(t(key), {type: 'number', min: '0', max: '1000000', value: String(al[field] ?? dflt),
+        id: 'br-config-alerts-' + field}, t('config.alertsThreshold.help'));
+    const alReports = threshold('config.alertsReports', 'userReportsPerHour', 3);
+    const alGaps = threshold('config.alertsGaps', 'enforcementGapsPerHour', 1);
+    const alDeliveries = threshold('config.alertsDeliveries', 'failedDeliveries', 10);
+    const alJobs = threshold('config.alertsJobs', 'failedJobsPerHour', 1);
     const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
     const form = h('form', {class: 'pf-v5-c-form', novalidate: true, id: 'br-config-form'},
         factors.group, enrol.group, h('div', {class: 'br-row'}, graceDays.group, graceSkips.group), enforcement.group,
@@ -142,8 +154,21 @@ async function renderConfig(ctx, el) {
         h('div', {class: 'br-row'}, pwRange.group, pwMin.group),
         h('div', {class: 'pf-v5-c-form__group'}, h('div', {class: 'pf-v5-c-form__group-control'}, urEmails.el)),
         h('div', {class: 'br-row'}, urContact.group, urDays.group),
+        h('h3', {class: 'pf-v5-c-title pf-m-md', id: 'br-config-alerts'}, t('config.alerts')),
+        h('div', {class: 'pf-v5-c-form__group'}, h('div', {class: 'pf-v5-c-form__group-control'}, alOn.el, alDigest.el)),
+        h('div', {class: 'br-row'}, alContact.group, alHour.group, alInterval.group),
+        h('div', {class: 'br-row'}, alReports.group, alGaps.group, alDeliveries.group, alJobs.group),
         ro ? h('p', {class: 'br-explain'}, t('realm.needs', {right: 'manage-realm'})) : h('div', {class: 'pf-v5-c-form__group pf-m-action'},
-            h('div', {class: 'pf-v5-c-form__actions'}, h('button', {type: 'submit', class: 'pf-v5-c-button pf-m-primary', id: 'br-config-save'}, t('action.save')))));
+            h('div', {class: 'pf-v5-c-form__actions'}, h('button', {type: 'submit', class: 'pf-v5-c-button pf-m-primary', id: 'br-config-save'}, t('action.save')),
+                button(t('config.alertsRun'), async (e) => {
+                    e.preventDefault();
+                    try {
+                        const r = (await post(ctx.realm, '/alerts/run?digest=true')).body;
+                        fill(message, alert(r.failed.length ? 'warning' : 'success', t('config.alertsRan', {sent: r.sent.length, failed: r.failed.length})));
+                    } catch (err) {
+                        fill(message, alert('danger', t('error.title'), err instanceof ApiError ? err.message : t('error.network')));
+                    }
+                }, 'secondary', {id: 'br-alerts-run'}))));
     if (ro) {
         form.querySelectorAll('input, select, textarea').forEach((x) => { x.disabled = true; });
     }
@@ -161,7 +186,11 @@ async function renderConfig(ctx, el) {
             breachedPasswords: {checkAtLogin: pwLogin.input.checked, rangeApiUrl: pwRange.input.value.trim() || null,
                 offlineCorpus: pwOffline.input.checked, minCount: Number(pwMin.input.value), failClosed: pwClosed.input.checked},
             userReports: {securityEmails: urEmails.input.checked, securityContact: urContact.input.value.trim() || null,
-                linkDays: Number(urDays.input.value)}
+                linkDays: Number(urDays.input.value)},
+            alerts: {enabled: alOn.input.checked, contact: alContact.input.value.trim() || null, digest: alDigest.input.checked,
+                digestHourUtc: Number(alHour.input.value), intervalMinutes: Number(alInterval.input.value),
+                userReportsPerHour: Number(alReports.input.value), enforcementGapsPerHour: Number(alGaps.input.value),
+                failedDeliveries: Number(alDeliveries.input.value), failedJobsPerHour: Number(alJobs.input.value)}
         };
         try {
             c = (await put(ctx.realm, '/config', {json: body})).body;

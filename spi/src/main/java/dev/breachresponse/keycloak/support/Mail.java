@@ -1,4 +1,4 @@
-package dev.breachresponse.keycloak.report;
+package dev.breachresponse.keycloak.support;
 
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
@@ -9,19 +9,18 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.storage.adapter.InMemoryUserAdapter;
 
-import dev.breachresponse.keycloak.support.AfterCommit;
-
 /**
- * How this package's emails go out (security notices, the security contact's report email): after the current
+ * How the extension's emails to people who are not (or not as) stored users go out (security notices, the security
+ * contact's report email): after the current
  * transaction commits (never for a change that rolled back), in a transaction of their own with the realm bound, as
  * Keycloak's own email event listener sends; a failure is logged, never raised.
  */
-final class Mail {
+public final class Mail {
 
     private static final Logger LOG = Logger.getLogger(Mail.class);
 
     /** Renders and sends one email in the job's session; {@code emails} is bound to the realm. */
-    interface Job {
+    public interface Job {
         void send(KeycloakSession session, RealmModel realm, EmailTemplateProvider emails) throws EmailException;
     }
 
@@ -29,7 +28,7 @@ final class Mail {
     }
 
     /** @param what the email's kind, for the log line of a failure ("a security email") */
-    static void afterCommit(KeycloakSession session, String realmId, String what, Job job) {
+    public static void afterCommit(KeycloakSession session, String realmId, String what, Job job) {
         AfterCommit.run(session, () -> {
             try {
                 KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
@@ -55,7 +54,7 @@ final class Mail {
      * Keycloak's in-memory user, as Keycloak itself uses for organization invitations. {@code locale} may be null (the
      * realm's default language).
      */
-    static UserModel addressee(KeycloakSession s, RealmModel realm, String id, String username, String email, String locale) {
+    public static UserModel addressee(KeycloakSession s, RealmModel realm, String id, String username, String email, String locale) {
         InMemoryUserAdapter to = new InMemoryUserAdapter(s, realm, id);
         to.setUsername(username);
         to.setEmail(email);

@@ -1,0 +1,284 @@
+package dev.breachresponse.keycloak.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.testframework.annotations.InjectAdminClient;
+import org.keycloak.testframework.annotations.InjectKeycloakUrls;
+import org.keycloak.testframework.annotations.InjectRealm;
+import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
+import org.keycloak.testframework.injection.LifeCycle;
+import org.keycloak.testframework.mail.MailServer;
+import org.keycloak.testframework.mail.annotations.InjectMailServer;
+import org.keycloak.testframework.realm.ManagedRealm;
+import org.keycloak.testframework.remote.timeoffset.InjectTimeOffSet;
+import org.keycloak.testframework.remote.timeoffset.TimeOffSet;
+import org.keycloak.testframework.server.KeycloakUrls;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Admin alerts on a real server with the framework's mail server: the daily digest of an incident whose flags moved
+ * through real store writers (its funnel now and over the last 24 hours, its title escaped in the html part, no link
+ * in either part); the failed-deliveries alert from a webhook endpoint nobody listens on, sent by the timer (5 s here)
+ * without any call, in the realm's default language (German), at most once per interval and again after it
+ * (Keycloak's time offset); an SMTP server that refuses gives the claim back so the next run sends; validation,
+ * permissions and the alerts-off answer. User reports' alert: {@link UserReportsIT}.
+ */
+@KeycloakIntegrationTest(config = BreachServerConfig.class)
+class AdminAlertsIT {
+
+    static final String SOC = "ir@example.test";
+    static final Pattern ANY_LINK = Pattern.compile("https?://");
+
+    @InjectRealm(config = EnforcementRealm.class, lifecycle = LifeCycle.METHOD)
+    ManagedRealm realm;
+
+    @InjectMailServer
+    MailServer mail;
+
+    @InjectTimeOffSet
+    TimeOffSet timeOffSet;
+
+    @InjectAdminClient
+    Keycloak admin;
+
+    @InjectKeycloakUrls
+    KeycloakUrls urls;
+
+    Fixtures fx;
+    BreachApi api;
+    int seen;
+
+    /** An hour of the day twelve hours away, so that the timer never sends a digest on its own during a test. */
+    static int quietHour() {
+        return (ZonedDateTime.now(ZoneOffset.UTC).getHour() + 12) % 24;
+    }
+
+    @BeforeEach
+    void setUp() {
+        fx = new Fixtures(urls, realm, admin);
+        api = fx.api;
+        fx.setup();
+        seen = mail.getReceivedMessages().length;
+    }
+
+    @AfterEach
+    void resetTime() {
+        timeOffSet.set(0);
+    }
+
+    void config(String alerts) {
+        BreachApi.Reply r = api.putJson("/config", "{\"alerts\":" + alerts + "}");
+        assertEquals(200, r.status(), r.toString());
+    }
+
+    JsonNode run(String query) {
+        BreachApi.Reply r = api.post("/alerts/run" + query, null, "");
+        assertEquals(200, r.status(), r.toString());
+        return r.json();
+    }
+
+    static String outcome(JsonNode run, String kind) {
+        for (JsonNode c : run.get("checked")) {
+            if (c.get("kind").asText().equals(kind)) {
+                return c.get("outcome").asText();
+            }
+        }
+        throw new AssertionError("no " + kind + " in " + run);
+    }
+
+    List<MimeMessage> toSoc() throws Exception {
+        MimeMessage[] all = mail.getReceivedMessages();
+        List<MimeMessage> out = new ArrayList<>();
+        for (MimeMessage m : Arrays.copyOfRange(all, Math.min(seen, all.length), all.length)) {
+            if (m.getAllRecipients()[0].toString().equals(SOC)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    MimeMessage awaitSoc(int n) throws Exception {
+        long until = System.currentTimeMillis() + 30_000;
+        while (toSoc().size() < n && System.currentTimeMillis() < until) {
+            Thread.sleep(100);
+        }
+        List<MimeMessage> got = toSoc();
+        assertTrue(got.size() >= n, SOC + " received " + got.size() + " of " + n);
+        return got.get(n - 1);
+    }
+
+    static void noLink(MimeMessage m) throws Exception {
+        assertFalse(ANY_LINK.matcher(Mails.text(m)).find(), "no link in the text part: " + Mails.text(m));
+        assertFalse(ANY_LINK.matcher(Mails.html(m)).find(), "no link in the html part: " + Mails.html(m));
+    }
+
+    @Test
+    void theDigestShowsEachOpenIncidentsFunnelNowAndOverTheLastDay() throws Exception {
+        config("{\"enabled\":true,\"contact\":\"" + SOC + "\",\"digestHourUtc\":" + quietHour()
+                + ",\"userReportsPerHour\":0,\"enforcementGapsPerHour\":0,\"failedDeliveries\":0,\"failedJobsPerHour\":0}");
+        fx.incident("vendor-leak", "Vendor <b>leak</b>", "[\"email\"]", null);
+        for (String u : List.of("alice", "bob", "dave")) {
+            fx.flag("vendor-leak", u);
+        }
+        assertEquals(200, api.testWriter("vendor-leak", fx.userId("alice"), "step-up").status());
+        assertEquals(200, api.testWriter("vendor-leak", fx.userId("alice"), "remediate").status());
+        assertEquals(200, api.testWriter("vendor-leak", fx.userId("bob"), "step-up").status());
+        fx.incident("closed-leak", "Closed leak", "[\"email\"]", null);
+        assertEquals(200, api.putJson("/incidents/closed-leak", "{\"status\":\"CLOSED\"}").status());
+
+        JsonNode first = run("");
+        assertEquals("notDue", outcome(first, "digest"), "not the digest's hour: " + first);
+        assertEquals("off", outcome(first, "failedDeliveries"), first.toString());
+        assertEquals(0, first.get("sent").size(), first.toString());
+
+        JsonNode forced = run("?digest=true");
+        assertEquals("due", outcome(forced, "digest"), forced.toString());
+        assertEquals("[\"digest\"]", forced.get("sent").toString());
+        MimeMessage digest = awaitSoc(1);
+        assertEquals("Breach Response daily digest of " + realm.getName() + ": 1 open incidents", digest.getSubject());
+        String text = Mails.text(digest);
+        assertTrue(text.contains("Incident Vendor <b>leak</b> (vendor-leak), open since "), text);
+        assertTrue(text.contains("Now: 1 flagged, 1 stepped up, 1 remediated, 0 dismissed (33.3 % remediated)."), text);
+        assertTrue(text.contains("Last 24 hours: 3 flagged, 2 stepped up, 1 remediated, 0 dismissed."), text);
+        assertTrue(text.contains("Bulk jobs in the last 24 hours: 0 succeeded, 0 failed, 0 queued or running."), text);
+        assertFalse(text.contains("Closed leak"), "a closed incident is not in the digest: " + text);
+        String html = Mails.html(digest);
+        assertTrue(html.contains("Vendor &lt;b&gt;leak&lt;/b&gt;"), "the title is escaped in html: " + html);
+        assertFalse(html.contains("<b>leak"), html);
+        noLink(digest);
+        Mails.keep(digest, "alert-digest-en");
+
+        JsonNode again = run("");
+        assertEquals("notDue", outcome(again, "digest"), "today's digest went out: " + again);
+        assertTrue(api.get("/alerts").json().at("/lastSent/digest").asLong() > 0, api.get("/alerts").body());
+        Thread.sleep(500);
+        assertEquals(1, toSoc().size());
+    }
+
+    @Test
+    void failingDeliveriesAlertFromTheTimerOncePerIntervalInTheRealmsLanguage() throws Exception {
+        RealmRepresentation rep = realm.admin().toRepresentation();
+        rep.setInternationalizationEnabled(true);
+        rep.setSupportedLocales(java.util.Set.of("en", "de"));
+        rep.setDefaultLocale("de");
+        rep.setDisplayName("Acme Dev");
+        realm.admin().update(rep);
+        config("{\"enabled\":true,\"contact\":\"" + SOC + "\",\"digestHourUtc\":" + quietHour() + ",\"intervalMinutes\":60,\"failedDeliveries\":1}");
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        BreachApi.Reply hook = api.postJson("/webhooks", "{\"url\":\"http://127.0.0.1:" + closed + "/hook\",\"events\":[\"incident.opened\"]}");
+        assertEquals(201, hook.status(), hook.toString());
+        assertEquals(202, api.post("/webhooks/" + hook.json().get("id").asText() + "/test", "application/json", "").status());
+
+        // no call: the timer (every 5 s here) finds the failing delivery and sends
+        MimeMessage alert = awaitSoc(1);
+        assertEquals("Breach-Response-Warnung für Acme Dev: 1 Zustellungen schlagen fehl", alert.getSubject());
+        String text = Mails.text(alert);
+        assertTrue(text.contains("Webhook-Zustellungen: 1"), text);
+        assertTrue(text.contains("frühestens 60 Minuten"), text);
+        noLink(alert);
+        Mails.keep(alert, "alert-failed-deliveries-de");
+
+        JsonNode within = run("");
+        assertEquals("notDue", outcome(within, "failedDeliveries"), "within the interval: " + within);
+        Thread.sleep(6_000); // more than one timer interval
+        assertEquals(1, toSoc().size(), "one alert within the interval");
+
+        timeOffSet.set(61 * 60);
+        awaitSoc(2); // the timer or this run, whichever comes first, sends the second
+        run("");
+        Thread.sleep(6_000);
+        assertEquals(2, toSoc().size(), "one more after the interval, not one per run");
+    }
+
+    @Test
+    void aRefusingMailServerGivesTheClaimBackAndTheNextRunSends() throws Exception {
+        config("{\"enabled\":true,\"contact\":\"" + SOC + "\",\"digestHourUtc\":" + quietHour() + "}");
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        RealmRepresentation rep = realm.admin().toRepresentation();
+        Map<String, String> smtp = new java.util.HashMap<>(rep.getSmtpServer());
+        String port = smtp.get("port");
+        smtp.put("port", Integer.toString(closed));
+        rep.setSmtpServer(smtp);
+        realm.admin().update(rep);
+
+        JsonNode failed = run("?digest=true");
+        assertEquals("[\"digest\"]", failed.get("failed").toString(), failed.toString());
+        assertEquals(0, failed.get("sent").size(), failed.toString());
+        JsonNode status = api.get("/alerts").json();
+        assertTrue(status.get("lastSent").path("digest").isMissingNode(), "the claim was given back: " + status);
+
+        smtp.put("port", port);
+        rep.setSmtpServer(smtp);
+        realm.admin().update(rep);
+        JsonNode sent = run("?digest=true");
+        assertEquals("[\"digest\"]", sent.get("sent").toString(), sent.toString());
+        MimeMessage digest = awaitSoc(1);
+        assertTrue(Mails.text(digest).contains("No incident is open."), Mails.text(digest));
+        assertNotNull(api.get("/alerts").json().at("/lastSent/digest").numberValue());
+    }
+
+    @Test
+    void settingsAreValidatedRunNeedsManageRealmAndAlertsOn() throws Exception {
+        String before = api.get("/config").body();
+        String[][] refused = {
+                {"{\"enabled\":true}", "alerts.enabled needs an address"},
+                {"{\"contact\":\"soc@example.test\\r\\nBcc: x@evil.test\"}", "alerts.contact must be an email address"},
+                {"{\"intervalMinutes\":1}", "alerts.intervalMinutes must be a whole number from 5 to 10080"},
+                {"{\"digestHourUtc\":\"7\"}", "alerts.digestHourUtc must be a whole number from 0 to 23"},
+                {"{\"bcc\":\"x@evil.test\"}", "unknown field 'alerts.bcc'"},
+        };
+        for (String[] r : refused) {
+            BreachApi.Reply reply = api.putJson("/config", "{\"alerts\":" + r[0] + "}");
+            assertEquals(400, reply.status(), r[0] + " -> " + reply);
+            assertTrue(reply.json().get("message").asText().startsWith(r[1]), r[0] + " -> " + reply);
+        }
+        assertEquals(before, api.get("/config").body(), "nothing written");
+
+        BreachApi.Reply off = api.post("/alerts/run", null, "");
+        assertEquals(409, off.status(), off.toString());
+        assertEquals("alerts_off", off.json().get("error").asText());
+        assertFalse(api.get("/alerts").json().get("enabled").asBoolean());
+
+        config("{\"enabled\":true,\"contact\":\"" + SOC + "\",\"digestHourUtc\":" + quietHour() + "}");
+        BreachApi.Reply bad = api.post("/alerts/run?digest=yes", null, "");
+        assertEquals(400, bad.status(), bad.toString());
+        assertEquals("digest must be true or false", bad.json().get("message").asText());
+
+        String aliceId = fx.userId("alice");
+        Realms.grant(admin, realm.getName(), aliceId, "view-realm");
+        BreachApi viewer = new BreachApi(urls.getBase(), realm.getName(),
+                () -> Realms.passwordGrant(urls.getBase(), realm.getName(), "alice", Realms.PASSWORD, null).get("access_token").asText());
+        JsonNode status = viewer.get("/alerts").json();
+        assertTrue(status.get("enabled").asBoolean(), status.toString());
+        assertEquals(SOC, status.get("contact").asText());
+        assertEquals(403, viewer.post("/alerts/run?digest=true", null, "").status(), "running needs manage-realm");
+        assertEquals(401, new BreachApi(urls.getBase(), realm.getName(), () -> null).get("/alerts").status());
+        Thread.sleep(500);
+        assertEquals(0, toSoc().size(), "nothing sent");
+    }
+}
