@@ -1,6 +1,6 @@
 <#import "template.ftl" as layout>
 <@layout.emailLayout>
-<p>${msg("breachAlertDigestIntro", realmName, when)}</p>
+<p>${msg("breachAlertDigestIntro", realmLabel, when)}</p>
 <#if incidents?size == 0>
 <p>${msg("breachAlertDigestNoIncidents")}</p>
 <#else>
@@ -23,5 +23,5 @@
 <p>${msg("breachAlertDigestGaps")}</p>
 <ul><#list gaps as g><li><code>${g.path}</code>: ${msg("breachAlertGapLine", g.refused, g.lastSeen)}</li></#list></ul>
 </#if>
-<p>${msg("breachAlertFooter", realmName)}</p>
+<p>${msg("breachAlertFooter", realmLabel)}</p>
 </@layout.emailLayout>

@@ -1,6 +1,6 @@
 <#import "template.ftl" as layout>
 <@layout.emailLayout>
-<p>${msg("breachAlertWhat." + kind, count, realmName, threshold, when)}</p>
+<p>${msg("breachAlertWhat." + kind, count, realmLabel, threshold, when)}</p>
 <#if items?size gt 0>
 <ul>
 <#list items as item>
@@ -11,5 +11,5 @@
 </#if>
 <p>${msg("breachAlertDo." + kind)}</p>
 <p>${msg("breachAlertNext", intervalMinutes)}</p>
-<p>${msg("breachAlertFooter", realmName)}</p>
+<p>${msg("breachAlertFooter", realmLabel)}</p>
 </@layout.emailLayout>

@@ -1,5 +1,5 @@
 <#ftl output_format="plainText">
-${msg("breachAlertDigestIntro", realmName, when)}
+${msg("breachAlertDigestIntro", realmLabel, when)}
 
 <#if incidents?size == 0>
 ${msg("breachAlertDigestNoIncidents")}
@@ -33,4 +33,4 @@ ${msg("breachAlertDigestGaps")}
 </#list>
 
 </#if>
-${msg("breachAlertFooter", realmName)}
+${msg("breachAlertFooter", realmLabel)}

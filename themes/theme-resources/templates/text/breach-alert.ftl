@@ -1,5 +1,5 @@
 <#ftl output_format="plainText">
-${msg("breachAlertWhat." + kind, count, realmName, threshold, when)}
+${msg("breachAlertWhat." + kind, count, realmLabel, threshold, when)}
 
 <#if items?size gt 0>
 <#list items as item>
@@ -16,4 +16,4 @@ ${msg("breachAlertDo." + kind)}
 
 ${msg("breachAlertNext", intervalMinutes)}
 
-${msg("breachAlertFooter", realmName)}
+${msg("breachAlertFooter", realmLabel)}

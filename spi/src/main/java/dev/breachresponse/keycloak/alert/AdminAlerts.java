@@ -55,154 +55,176 @@ public final class AdminAlerts {
     private AdminAlerts() {
     }
 
+    /** How long a claimed email may take to go out before another check puts the claim back (its node stopped). */
+    static final long CLAIM_LEASE_MILLIS = 10 * 60_000L;
+
+    /** A digest forced through the API goes at most once a minute. */
+    static final long FORCED_DIGEST_GAP_MILLIS = 60_000L;
+
     /** One claimed email, ready to send. */
-    record Outgoing(String realmId, AlertKind kind, long claimedAt, Long previous, String contact, String subject,
+    record Outgoing(String realmId, AlertKind kind, long claimedAt, String contact, String locale, String subject,
                     List<Object> subjectArgs, String template, Map<String, Object> attributes) {
     }
 
     /**
      * What one run found for one kind in one realm: the measured {@code value} against its {@code threshold} (for the
-     * digest: open incidents, threshold 0) and the {@code outcome}: {@code due} (claimed, to be sent), {@code notDue},
-     * {@code off} (threshold 0 or digest off), {@code claimed} (another run claimed it first).
+     * digest: the open incidents when it is sent, else 0; threshold 0) and the {@code outcome}: {@code due} (claimed,
+     * to be sent), {@code notDue}, {@code off} (threshold 0 or digest off), {@code claimed} (another run claimed it
+     * first, or its email is still on its way).
      */
     public record Checked(AlertKind kind, long value, int threshold, String outcome) {
     }
 
-    /** What {@link #plan} claimed and what it checked (per realm id). */
-    record Planned(List<Outgoing> outgoing, Map<String, List<Checked>> checked) {
+    /** What {@link #planRealm} claimed and what it checked. */
+    record Planned(List<Outgoing> outgoing, List<Checked> checked) {
+
+        static final Planned NONE = new Planned(List.of(), List.of());
+    }
+
+    /** The realm's settings when its alerts are on and have an address, else empty (unreadable settings: logged, empty). */
+    static Optional<RealmSettings> alertsOn(String realmId, String storedSettings) {
+        RealmSettings settings;
+        try {
+            settings = RealmSettingsCodec.fromStored(storedSettings);
+        } catch (IllegalStateException ex) {
+            LOG.warnf("breach-response: the stored settings of realm id %s are unreadable; its admin alerts are skipped", realmId);
+            return Optional.empty();
+        }
+        return settings.alerts().enabled() && settings.alertContact() != null ? Optional.of(settings) : Optional.empty();
+    }
+
+    /** The ids of the realms whose alerts are on, in a stable order (one read of the settings table). */
+    static List<String> realmsWithAlerts(KeycloakSession session) {
+        List<String> out = new ArrayList<>();
+        new TreeMap<>(session.getProvider(IncidentStore.class).hygiene().realmConfigs())
+                .forEach((realmId, json) -> alertsOn(realmId, json).ifPresent(s -> out.add(realmId)));
+        return out;
     }
 
     /**
-     * Checks the realms whose alerts are on ({@code onlyRealmId} null: every realm, else that one) at {@code now} and
-     * claims what is due; {@code forceDigest} sends the digest of that realm now whatever the hour. Runs in the
-     * caller's transaction (the claims commit with it).
+     * Writes the realm's missing alert rows (digest: {@link AlertRules#digestSeed}; thresholds: 0). Run it in a
+     * transaction of its own before {@link #planRealm}, letting it fail when another run seeded at the same moment.
      */
-    static Planned plan(KeycloakSession session, String onlyRealmId, long now, boolean forceDigest) {
+    static void seed(KeycloakSession session, String realmId, long now) {
         IncidentStore store = session.getProvider(IncidentStore.class);
-        List<Outgoing> out = new ArrayList<>();
-        Map<String, List<Checked>> checked = new LinkedHashMap<>();
-        Map<String, String> configs = store.hygiene().realmConfigs();
-        for (Map.Entry<String, String> e : new TreeMap<>(configs).entrySet()) {
-            if (onlyRealmId != null && !onlyRealmId.equals(e.getKey())) {
-                continue;
-            }
-            RealmSettings settings;
-            try {
-                settings = RealmSettingsCodec.fromStored(e.getValue());
-            } catch (IllegalStateException ex) {
-                LOG.warnf("breach-response: the stored settings of realm id %s are unreadable; its alerts are skipped", e.getKey());
-                continue;
-            }
-            String contact = settings.alertContact();
-            RealmModel realm = session.realms().getRealm(e.getKey());
-            if (realm == null || !settings.alerts().enabled() || contact == null) {
-                continue;
-            }
-            List<Checked> report = new ArrayList<>();
-            checked.put(realm.getId(), report);
-            planRealm(session, store, realm, settings.alerts(), contact, now, forceDigest && realm.getId().equals(onlyRealmId), out, report);
+        RealmModel realm = session.realms().getRealm(realmId);
+        Optional<RealmSettings> settings = realm == null ? Optional.empty() : store.realmConfig(realm).flatMap(json -> alertsOn(realmId, json));
+        if (settings.isEmpty()) {
+            return;
         }
-        return new Planned(out, checked);
+        Map<String, AlertStore.State> states = store.alerts().states(realmId);
+        for (AlertKind kind : AlertKind.values()) {
+            if (!states.containsKey(kind.key)) {
+                store.alerts().seed(realmId, kind.key, kind == AlertKind.DIGEST ? AlertRules.digestSeed(now, settings.get().alerts().digestHourUtc()) : 0L);
+            }
+        }
     }
 
-    private static void planRealm(KeycloakSession session, IncidentStore store, RealmModel realm, RealmSettings.Alerts a, String contact,
-                                  long now, boolean forceDigest, List<Outgoing> out, List<Checked> report) {
+    /**
+     * Checks one realm's alerts at {@code now} and claims what is due ({@code forceDigest}: the digest now, whatever
+     * the hour, at most once a minute); returns null when the realm's alerts are off. Runs in the caller's transaction
+     * (the claims commit with it); first puts back claims whose lease ran out.
+     */
+    static Planned planRealm(KeycloakSession session, String realmId, long now, boolean forceDigest) {
+        IncidentStore store = session.getProvider(IncidentStore.class);
+        RealmModel realm = session.realms().getRealm(realmId);
+        Optional<RealmSettings> settings = realm == null ? Optional.empty() : store.realmConfig(realm).flatMap(json -> alertsOn(realmId, json));
+        if (settings.isEmpty()) {
+            return null;
+        }
+        RealmSettings.Alerts a = settings.get().alerts();
+        String contact = settings.get().alertContact();
+        String locale = realm.isInternationalizationEnabled() ? realm.getDefaultLocale() : null;
         AlertStore alerts = store.alerts();
-        Map<String, Long> last = alerts.lastSent(realm.getId());
+        int recovered = alerts.recover(realmId, now);
+        if (recovered > 0) {
+            LOG.warnf("breach-response: %d admin alert claims of realm id %s ran out without being sent; they are due again", recovered, realmId);
+        }
+        Map<String, AlertStore.State> states = alerts.states(realmId);
+        List<Outgoing> out = new ArrayList<>();
+        List<Checked> report = new ArrayList<>();
         long hourAgo = now - AlertRules.WINDOW_MILLIS;
-        String realmName = displayName(realm);
+        String realmLabel = displayName(realm);
+        Claims claims = new Claims(alerts, realmId, states, now, a, contact, locale, realmLabel, out, report);
 
-        // user reports: flags entering FLAGGED in the standing incident user-reported in the last hour
         Optional<Incident> reported = store.findIncident(realm, new IncidentKey(StandingIncidents.USER_REPORTED));
-        long reports = reported.map(i -> flaggedSince(alerts, i, hourAgo)).orElse(0L);
-        threshold(AlertKind.USER_REPORTS, reports, a.userReportsPerHour(), a, last, now, report, alerts, realm, () -> {
-            Map<String, Object> attrs = alertAttributes(AlertKind.USER_REPORTS, reports, a, now);
-            attrs.put("items", List.of());
-            return attrs;
-        }, realmName, contact, out);
+        long reports = reported.map(i -> alerts.flaggedSince(i.rowId().value(), StandingIncidents.REPORT_CAUSE, hourAgo)).orElse(0L);
+        claims.threshold(AlertKind.USER_REPORTS, reports, a.userReportsPerHour(), List::of);
 
-        List<EnforcementGaps.Gap> gaps = store.gaps().list(realm.getId(), PATHS).stream().filter(g -> g.lastSeenAt() >= hourAgo).toList();
-        threshold(AlertKind.ENFORCEMENT_GAPS, gaps.size(), a.enforcementGapsPerHour(), a, last, now, report, alerts, realm, () -> {
-            Map<String, Object> attrs = alertAttributes(AlertKind.ENFORCEMENT_GAPS, gaps.size(), a, now);
-            attrs.put("items", gapItems(gaps));
-            return attrs;
-        }, realmName, contact, out);
+        List<EnforcementGaps.Gap> gaps = store.gaps().list(realmId, GAP_PATHS_COUNTED).stream().filter(g -> g.lastSeenAt() >= hourAgo).toList();
+        claims.threshold(AlertKind.ENFORCEMENT_GAPS, gaps.size(), a.enforcementGapsPerHour(), () -> gapItems(gaps));
 
-        Map<String, Long> failing = alerts.failedDeliveries(realm.getId());
+        Map<String, Long> failing = alerts.failedDeliveries(realmId);
         long failingAll = failing.values().stream().mapToLong(Long::longValue).sum();
-        threshold(AlertKind.FAILED_DELIVERIES, failingAll, a.failedDeliveries(), a, last, now, report, alerts, realm, () -> {
-            Map<String, Object> attrs = alertAttributes(AlertKind.FAILED_DELIVERIES, failingAll, a, now);
-            attrs.put("items", outboxItems(failing));
-            return attrs;
-        }, realmName, contact, out);
+        claims.threshold(AlertKind.FAILED_DELIVERIES, failingAll, a.failedDeliveries(), () -> outboxItems(failing));
 
-        long failedJobs = alerts.jobsSince(realm.getId(), hourAgo).values().stream()
-                .mapToLong(m -> m.getOrDefault(JobState.FAILED, 0L)).sum();
-        threshold(AlertKind.FAILED_JOBS, failedJobs, a.failedJobsPerHour(), a, last, now, report, alerts, realm, () -> {
-            Map<String, Object> attrs = alertAttributes(AlertKind.FAILED_JOBS, failedJobs, a, now);
-            attrs.put("items", List.of());
-            return attrs;
-        }, realmName, contact, out);
+        long failedJobs = alerts.jobsSince(realmId, hourAgo).values().stream().mapToLong(m -> m.getOrDefault(JobState.FAILED, 0L)).sum();
+        claims.threshold(AlertKind.FAILED_JOBS, failedJobs, a.failedJobsPerHour(), List::of);
 
-        // the daily digest
-        List<Incident> open = openIncidents(store, realm);
-        String kind = AlertKind.DIGEST.key;
-        Long previous = last.get(kind);
+        // the daily digest: the incidents are read only when it goes
+        AlertStore.State digest = states.get(AlertKind.DIGEST.key);
         String outcome;
-        if (!a.digest() && !forceDigest) {
+        long open = 0;
+        if (digest == null || digest.claimedUntil() != null) {
+            outcome = "claimed";
+        } else if (!a.digest() && !forceDigest) {
             outcome = "off";
-        } else if (!forceDigest && !AlertRules.digestDue(previous, now, a.digestHourUtc())) {
+        } else if (forceDigest ? now - digest.sentAt() < FORCED_DIGEST_GAP_MILLIS : !AlertRules.digestDue(digest.sentAt(), now, a.digestHourUtc())) {
             outcome = "notDue";
-        } else if (!alerts.claim(realm.getId(), kind, previous, now)) {
+        } else if (!alerts.claim(realmId, AlertKind.DIGEST.key, digest.sentAt(), now, now + CLAIM_LEASE_MILLIS)) {
             outcome = "claimed";
         } else {
             outcome = "due";
-            Map<String, Object> attrs = digestAttributes(store, alerts, realm, open, reported, failing, now);
-            out.add(new Outgoing(realm.getId(), AlertKind.DIGEST, now, previous, contact, "breachAlertDigestSubject",
-                    List.of(realmName, String.valueOf(open.size())), "breach-alert-digest.ftl", attrs));
+            List<Incident> openIncidents = openIncidents(store, realm);
+            open = openIncidents.size();
+            Map<String, Object> attrs = digestAttributes(store, alerts, realm, openIncidents, reported, failing, now);
+            attrs.put("realmLabel", realmLabel);
+            out.add(new Outgoing(realmId, AlertKind.DIGEST, now, contact, locale, "breachAlertDigestSubject",
+                    List.of(realmLabel, String.valueOf(open)), "breach-alert-digest.ftl", attrs));
         }
-        report.add(new Checked(AlertKind.DIGEST, open.size(), 0, outcome));
+        report.add(new Checked(AlertKind.DIGEST, open, 0, outcome));
+        return new Planned(out, report);
     }
 
-    private interface Attributes {
-        Map<String, Object> get();
-    }
+    /** The most enforcement-gap paths read per check (the threshold's maximum); an email lists at most {@link #PATHS}. */
+    static final int GAP_PATHS_COUNTED = 100;
 
-    private static void threshold(AlertKind kind, long value, int threshold, RealmSettings.Alerts a, Map<String, Long> last, long now,
-                                  List<Checked> report, AlertStore alerts, RealmModel realm, Attributes attributes, String realmName,
-                                  String contact, List<Outgoing> out) {
-        Long previous = last.get(kind.key);
-        String outcome;
-        if (threshold <= 0) {
-            outcome = "off";
-        } else if (!AlertRules.thresholdDue(value, threshold, previous, now, a.intervalMinutes())) {
-            outcome = "notDue";
-        } else if (!alerts.claim(realm.getId(), kind.key, previous, now)) {
-            outcome = "claimed";
-        } else {
-            outcome = "due";
-            out.add(new Outgoing(realm.getId(), kind, now, previous, contact, "breachAlertSubject." + kind.key,
-                    List.of(realmName, String.valueOf(value)), "breach-alert.ftl", attributes.get()));
+    /** The threshold alerts of one realm's check: decides, claims, and adds the email. */
+    private record Claims(AlertStore alerts, String realmId, Map<String, AlertStore.State> states, long now, RealmSettings.Alerts a, String contact,
+                          String locale, String realmLabel, List<Outgoing> out, List<Checked> report) {
+
+        void threshold(AlertKind kind, long value, int threshold, Items items) {
+            AlertStore.State state = states.get(kind.key);
+            String outcome;
+            if (threshold <= 0) {
+                outcome = "off";
+            } else if (state == null || state.claimedUntil() != null) {
+                outcome = "claimed";
+            } else if (!AlertRules.thresholdDue(value, threshold, state.sentAt(), now, a.intervalMinutes())) {
+                outcome = "notDue";
+            } else if (!alerts.claim(realmId, kind.key, state.sentAt(), now, now + CLAIM_LEASE_MILLIS)) {
+                outcome = "claimed";
+            } else {
+                outcome = "due";
+                Map<String, Object> attrs = alertAttributes(kind, value, threshold, a, now);
+                attrs.put("items", items.get());
+                attrs.put("realmLabel", realmLabel);
+                out.add(new Outgoing(realmId, kind, now, contact, locale, "breachAlertSubject." + kind.key,
+                        List.of(realmLabel, String.valueOf(value)), "breach-alert.ftl", attrs));
+            }
+            report.add(new Checked(kind, value, threshold, outcome));
         }
-        report.add(new Checked(kind, value, threshold, outcome));
     }
 
-    private static long flaggedSince(AlertStore alerts, Incident i, long since) {
-        String id = i.rowId().value();
-        return alerts.transitionsSince(List.of(id), since).getOrDefault(id, Map.of()).getOrDefault(FlagState.FLAGGED, 0L);
+    private interface Items {
+        List<Map<String, Object>> get();
     }
 
-    private static Map<String, Object> alertAttributes(AlertKind kind, long value, RealmSettings.Alerts a, long now) {
+    private static Map<String, Object> alertAttributes(AlertKind kind, long value, int threshold, RealmSettings.Alerts a, long now) {
         Map<String, Object> attrs = new HashMap<>();
         attrs.put("kind", kind.key);
         attrs.put("count", String.valueOf(value));
-        attrs.put("threshold", String.valueOf(switch (kind) {
-            case USER_REPORTS -> a.userReportsPerHour();
-            case ENFORCEMENT_GAPS -> a.enforcementGapsPerHour();
-            case FAILED_DELIVERIES -> a.failedDeliveries();
-            case FAILED_JOBS -> a.failedJobsPerHour();
-            case DIGEST -> 0;
-        }));
+        attrs.put("threshold", String.valueOf(threshold));
         attrs.put("intervalMinutes", String.valueOf(a.intervalMinutes()));
         attrs.put("when", WHEN.format(Instant.ofEpochMilli(now)));
         return attrs;
@@ -253,7 +275,7 @@ public final class AdminAlerts {
             Map<JobState, Long> j = jobs.getOrDefault(i.rowId().value(), Map.of());
             Map<String, Object> m = new HashMap<>();
             m.put("key", i.key().value());
-            m.put("title", i.title());
+            m.put("title", oneLine(i.title()));
             m.put("since", WHEN.format(Instant.ofEpochMilli(i.createdAt())));
             m.put("flagged", count(now1.count(FlagState.FLAGGED)));
             m.put("steppedUp", count(now1.count(FlagState.STEPPED_UP)));
@@ -273,10 +295,15 @@ public final class AdminAlerts {
         attrs.put("when", WHEN.format(Instant.ofEpochMilli(now)));
         attrs.put("openIncidents", String.valueOf(open.size()));
         attrs.put("incidents", incidents);
-        attrs.put("reports", count(reported.map(i -> flaggedSince(alerts, i, dayAgo)).orElse(0L)));
+        attrs.put("reports", count(reported.map(i -> alerts.flaggedSince(i.rowId().value(), StandingIncidents.REPORT_CAUSE, dayAgo)).orElse(0L)));
         attrs.put("deliveries", outboxItems(failing));
         attrs.put("gaps", gapItems(store.gaps().list(realm.getId(), PATHS).stream().filter(g -> g.lastSeenAt() >= dayAgo).toList()));
         return attrs;
+    }
+
+    /** An admin-written text as one line: control characters (line breaks) become spaces, so it cannot forge lines of the text part. */
+    static String oneLine(String text) {
+        return text == null ? "" : text.replaceAll("\\p{Cntrl}+", " ").strip();
     }
 
     private static String count(long n) {
@@ -289,8 +316,9 @@ public final class AdminAlerts {
     }
 
     /**
-     * Sends one claimed email in a transaction of its own, with the realm bound; on failure, gives the claim back (in
-     * another transaction) and logs the kind and realm, never the address or the message. Returns whether it went out.
+     * Sends one claimed email in a transaction of its own, with the realm bound, to the contact in the realm's default
+     * language; then confirms the claim, or on failure gives it back (each in another transaction) and logs the kind,
+     * the realm id and the exception's class, never the address or the message. Returns whether it went out.
      */
     static boolean send(KeycloakSessionFactory factory, Outgoing o) {
         try {
@@ -302,23 +330,37 @@ public final class AdminAlerts {
                 s.getContext().setRealm(realm);
                 try {
                     s.getProvider(EmailTemplateProvider.class).setRealm(realm)
-                            .setUser(Mail.addressee(s, realm, KeycloakModelUtils.generateId(), "security-contact", o.contact(), null))
+                            .setUser(Mail.addressee(s, realm, KeycloakModelUtils.generateId(), "security-contact", o.contact(), o.locale()))
                             .send(o.subject(), o.subjectArgs(), o.template(), o.attributes());
                 } catch (EmailException e) {
-                    throw new IllegalStateException(e.getMessage(), e);
+                    throw new IllegalStateException(e);
                 }
             });
-            return true;
         } catch (RuntimeException e) {
-            LOG.warnf("breach-response: could not send the %s alert of realm id %s (tried again at the next run): %s", o.kind().key, o.realmId(),
-                    e.getMessage());
-            try {
-                KeycloakModelUtils.runJobInTransaction(factory, s -> s.getProvider(IncidentStore.class).alerts()
-                        .release(o.realmId(), o.kind().key, o.claimedAt(), o.previous()));
-            } catch (RuntimeException again) {
-                LOG.warnf("breach-response: could not give back the %s alert claim of realm id %s: %s", o.kind().key, o.realmId(), again.getMessage());
-            }
+            Throwable cause = e instanceof IllegalStateException && e.getCause() != null ? e.getCause() : e;
+            LOG.warnf("breach-response: could not send the %s alert of realm id %s (%s; Keycloak's own log line says why); the next check tries again",
+                    o.kind().key, o.realmId(), cause.getClass().getSimpleName());
+            settle(factory, o, false);
             return false;
+        }
+        settle(factory, o, true);
+        return true;
+    }
+
+    private static void settle(KeycloakSessionFactory factory, Outgoing o, boolean sent) {
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, s -> {
+                AlertStore alerts = s.getProvider(IncidentStore.class).alerts();
+                if (sent) {
+                    alerts.confirm(o.realmId(), o.kind().key, o.claimedAt());
+                } else {
+                    alerts.release(o.realmId(), o.kind().key, o.claimedAt());
+                }
+            });
+        } catch (RuntimeException again) {
+            // the claim's lease runs out and a later check puts it back
+            LOG.warnf("breach-response: could not %s the %s alert claim of realm id %s (%s)", sent ? "confirm" : "give back", o.kind().key,
+                    o.realmId(), again.getClass().getSimpleName());
         }
     }
 }

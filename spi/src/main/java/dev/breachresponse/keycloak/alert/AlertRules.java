@@ -22,27 +22,33 @@ public final class AlertRules {
     }
 
     /**
-     * The daily digest is due once per day from {@code hourUtc}:00 UTC: when it was never sent, only within that hour
-     * (switching alerts on in the afternoon does not send one at once); afterwards whenever the last one is older
-     * than the latest slot (a day the server was down at that hour is caught up once, not once per missed day).
+     * Where a realm's digest starts when its alerts are switched on (the first check): within the digest's hour just
+     * before that hour's slot, so that it is due at once; at any other time the latest slot, so that the first digest
+     * goes at the next {@code hourUtc}:00 (switching alerts on in the afternoon sends none at once).
      */
-    public static boolean digestDue(Long lastSent, long now, int hourUtc) {
+    public static long digestSeed(long now, int hourUtc) {
         long slot = digestSlot(now, hourUtc);
-        if (lastSent == null) {
-            return now - slot < WINDOW_MILLIS;
-        }
-        return lastSent < slot;
+        return now - slot < WINDOW_MILLIS ? slot - 1 : slot;
+    }
+
+    /**
+     * The daily digest is due once per day from {@code hourUtc}:00 UTC: whenever the last one (or the seed, {@link
+     * #digestSeed}) is older than the latest slot. A day the server was down at that hour is caught up once, not once
+     * per missed day; a digest forced before the hour does not replace that day's.
+     */
+    public static boolean digestDue(long lastSent, long now, int hourUtc) {
+        return lastSent < digestSlot(now, hourUtc);
     }
 
     /**
      * A threshold alert is due when the threshold is on ({@code threshold > 0}), {@code value} reached it, and the
-     * last alert of its kind was sent at least {@code intervalMinutes} ago (or never). After a clock was set back, a
+     * last alert of its kind was sent at least {@code intervalMinutes} ago (a kind never sent starts from 0). After a clock was set back, a
      * last-sent time in the future keeps the kind quiet until that time plus the interval.
      */
-    public static boolean thresholdDue(long value, int threshold, Long lastSent, long now, int intervalMinutes) {
+    public static boolean thresholdDue(long value, int threshold, long lastSent, long now, int intervalMinutes) {
         if (threshold <= 0 || value < threshold) {
             return false;
         }
-        return lastSent == null || now - lastSent >= intervalMinutes * 60_000L;
+        return now - lastSent >= intervalMinutes * 60_000L;
     }
 }

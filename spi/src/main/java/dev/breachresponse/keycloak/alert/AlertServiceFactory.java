@@ -2,7 +2,7 @@ package dev.breachresponse.keycloak.alert;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -20,13 +20,13 @@ import org.keycloak.services.scheduled.ClusterAwareScheduledTaskRunner;
 import org.keycloak.timer.ScheduledTask;
 import org.keycloak.timer.TimerProvider;
 
-import dev.breachresponse.keycloak.support.AfterCommit;
 import dev.breachresponse.keycloak.support.KeycloakVersions;
 
 /**
  * Schedules the admin alerts' check the cluster-safe way, as the reminders do: after migration, on Keycloak's timer,
- * through {@link ClusterAwareScheduledTaskRunner} (one node per interval). The tick only reads and claims (bounded
- * database work); the emails go out after it commits, on Keycloak's executor {@value #TASK}, never on the timer thread.
+ * through {@link ClusterAwareScheduledTaskRunner} (never on two nodes at once; claims in the database make a second
+ * check harmless anyway). The check only reads and claims (bounded database work per realm); the emails go out on
+ * Keycloak's executor {@value #TASK}, never on the timer thread.
  */
 public final class AlertServiceFactory implements ProviderFactory<AlertService> {
 
@@ -52,23 +52,46 @@ public final class AlertServiceFactory implements ProviderFactory<AlertService> 
     }
 
     static AlertService.RunReport runNow(KeycloakSessionFactory factory, String realmId, boolean digest) {
-        AdminAlerts.Planned[] planned = new AdminAlerts.Planned[1];
-        long now = Time.currentTimeMillis();
-        KeycloakModelUtils.runJobInTransaction(factory, s -> planned[0] = AdminAlerts.plan(s, realmId, now, digest));
+        AdminAlerts.Planned planned = checkRealm(factory, realmId, Time.currentTimeMillis(), digest);
+        if (planned == null) {
+            return new AlertService.RunReport(false, List.of(), List.of(), List.of());
+        }
         List<String> sent = new ArrayList<>();
         List<String> failed = new ArrayList<>();
-        for (AdminAlerts.Outgoing o : planned[0].outgoing()) {
+        for (AdminAlerts.Outgoing o : planned.outgoing()) {
             (AdminAlerts.send(factory, o) ? sent : failed).add(o.kind().key);
         }
-        List<AdminAlerts.Checked> checked = planned[0].checked().get(realmId);
-        return new AlertService.RunReport(checked != null, checked == null ? List.of() : checked, sent, failed);
+        return new AlertService.RunReport(true, planned.checked(), sent, failed);
+    }
+
+    /**
+     * One realm's check, isolated from every other realm's: the missing rows seeded in a transaction of their own (a
+     * run seeding the same rows at the same moment makes ours fail, which is fine), then the plan and its claims in
+     * another. Returns null when the realm's alerts are off, {@link AdminAlerts.Planned#NONE} when the check failed
+     * (logged with the realm id and the exception's class).
+     */
+    static AdminAlerts.Planned checkRealm(KeycloakSessionFactory factory, String realmId, long now, boolean digest) {
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, s -> AdminAlerts.seed(s, realmId, now));
+        } catch (RuntimeException e) {
+            LOG.debugf("breach-response: admin alert rows of realm id %s were seeded by another run (%s)", realmId, e.getClass().getSimpleName());
+        }
+        AdminAlerts.Planned[] planned = new AdminAlerts.Planned[1];
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, s -> planned[0] = AdminAlerts.planRealm(s, realmId, now, digest));
+        } catch (RuntimeException e) {
+            LOG.warnf("breach-response: could not check the admin alerts of realm id %s (%s); the next check tries again", realmId,
+                    e.getClass().getSimpleName());
+            return AdminAlerts.Planned.NONE;
+        }
+        return planned[0];
     }
 
     @Override
     public void init(Config.Scope config) {
         intervalSeconds = config.getInt("interval-seconds", 60);
-        if (intervalSeconds < 5 || intervalSeconds > 86_400) {
-            throw new IllegalArgumentException("spi-breach-alerts--default--interval-seconds must be from 5 to 86400, not " + intervalSeconds);
+        if (intervalSeconds < 5 || intervalSeconds > 3_600) {
+            throw new IllegalArgumentException("spi-breach-alerts--default--interval-seconds must be from 5 to 3600, not " + intervalSeconds);
         }
     }
 
@@ -79,30 +102,45 @@ public final class AlertServiceFactory implements ProviderFactory<AlertService> 
                 try (KeycloakSession session = factory.create()) {
                     long interval = intervalSeconds * 1000L;
                     session.getProvider(TimerProvider.class)
-                            .schedule(new ClusterAwareScheduledTaskRunner(factory, new Tick(factory), interval), interval);
+                            .schedule(new ClusterAwareScheduledTaskRunner(factory, new AdminAlertsTick(factory), interval), interval);
                     LOG.infof("Breach Response admin alerts checked every %d s", intervalSeconds);
                 }
             }
         });
     }
 
-    /** One check of every realm whose alerts are on, in the timer's transaction; sending after it commits. */
-    private static final class Tick implements ScheduledTask {
+    /**
+     * One check of every realm whose alerts are on, each realm in transactions of its own (one realm's failure leaves
+     * the others); the emails go out on Keycloak's executor, never on the timer thread. The class name is the cluster
+     * lock's key of {@link ClusterAwareScheduledTaskRunner}: unique in this extension.
+     */
+    private static final class AdminAlertsTick implements ScheduledTask {
 
         private final KeycloakSessionFactory factory;
 
-        Tick(KeycloakSessionFactory factory) {
+        AdminAlertsTick(KeycloakSessionFactory factory) {
             this.factory = factory;
         }
 
         @Override
         public void run(KeycloakSession session) {
-            AdminAlerts.Planned planned = AdminAlerts.plan(session, null, Time.currentTimeMillis(), false);
-            if (planned.outgoing().isEmpty()) {
+            long now = Time.currentTimeMillis();
+            List<AdminAlerts.Outgoing> outgoing = new ArrayList<>();
+            for (String realmId : AdminAlerts.realmsWithAlerts(session)) {
+                AdminAlerts.Planned planned = checkRealm(factory, realmId, now, false);
+                if (planned != null) {
+                    outgoing.addAll(planned.outgoing());
+                }
+            }
+            if (outgoing.isEmpty()) {
                 return;
             }
-            Executor executor = session.getProvider(ExecutorsProvider.class).getExecutor(TASK);
-            AfterCommit.run(session, () -> executor.execute(() -> planned.outgoing().forEach(o -> AdminAlerts.send(factory, o))));
+            try {
+                session.getProvider(ExecutorsProvider.class).getExecutor(TASK).execute(() -> outgoing.forEach(o -> AdminAlerts.send(factory, o)));
+            } catch (RejectedExecutionException e) {
+                // the node is stopping: the claims' lease runs out and the next check on any node sends them
+                LOG.warnf("breach-response: %d admin alerts were not sent (the server is stopping); the next check sends them", outgoing.size());
+            }
         }
 
         @Override
@@ -125,7 +163,7 @@ public final class AlertServiceFactory implements ProviderFactory<AlertService> 
     public List<ProviderConfigProperty> getConfigMetadata() {
         return ProviderConfigurationBuilder.create()
                 .property().name("interval-seconds").type("int").defaultValue(60)
-                .helpText("How often the admin alerts are checked (one node of the cluster per interval), 5 to 86400.").add()
+                .helpText("How often the admin alerts are checked (never on two nodes at once), 5 to 3600.").add()
                 .build();
     }
 }

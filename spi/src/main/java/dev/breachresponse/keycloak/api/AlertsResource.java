@@ -1,5 +1,7 @@
 package dev.breachresponse.keycloak.api;
 
+import java.util.TreeMap;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -38,8 +40,9 @@ public final class AlertsResource {
     }
 
     /**
-     * {@code {"enabled": bool, "contact": "soc@example.com"|null, "lastSent": {"digest": epoch ms, ...}}}: {@code contact}
-     * is where alerts go (alerts.contact, else userReports.securityContact); a kind never sent is absent.
+     * {@code {"enabled": bool, "contact": "soc@example.com"|null, "lastSent": {"digest": epoch ms, ...}, "sent": {"digest": n, ...},
+     * "sending": [kind]}}: {@code contact} is where alerts go (alerts.contact, else userReports.securityContact); a kind
+     * never sent is absent from {@code lastSent}; {@code sending} lists kinds whose email is on its way.
      */
     @GET
     @Path("")
@@ -52,9 +55,18 @@ public final class AlertsResource {
             out.put("enabled", settings.alerts().enabled() && settings.alertContact() != null);
             out.put("contact", settings.alertContact());
             ObjectNode last = out.putObject("lastSent");
-            ctx.store().alerts().lastSent(ctx.realm().getId()).forEach((kind, at) -> {
-                if (AlertKind.byKey(kind).isPresent()) {
-                    last.put(kind, at);
+            ObjectNode sent = out.putObject("sent");
+            ArrayNode sending = out.putArray("sending");
+            new TreeMap<>(ctx.store().alerts().states(ctx.realm().getId())).forEach((kind, state) -> {
+                if (AlertKind.byKey(kind).isEmpty()) {
+                    return;
+                }
+                if (state.sends() > 0) {
+                    last.put(kind, state.sentAt());
+                    sent.put(kind, state.sends());
+                }
+                if (state.claimedUntil() != null) {
+                    sending.add(kind);
                 }
             });
             return AdminContext.ok(out);
@@ -64,7 +76,8 @@ public final class AlertsResource {
     /**
      * Checks the realm's alerts now, as the timer would, and sends what is due before answering:
      * {@code {"checked": [{"kind", "value", "threshold", "outcome": due|notDue|off|claimed}], "sent": [kind], "failed": [kind]}}.
-     * {@code digest=true} sends the daily digest now whatever the hour (it counts as that day's digest). 400 for a
+     * {@code digest=true} sends the daily digest now whatever the hour, at most once a minute (after the day's hour it
+     * counts as that day's digest). 400 for a
      * {@code digest} other than true or false; 409 {@code alerts_off} when the realm's alerts are off.
      */
     @POST
@@ -82,6 +95,9 @@ public final class AlertsResource {
                         + " .../breach-response/config {\"alerts\": {\"enabled\": true, \"contact\": \"soc@example.com\"}}");
             }
             AlertService.RunReport r = session.getProvider(AlertService.class).runNow(ctx.realm(), "true".equals(digest));
+            if (!r.enabled()) {
+                throw new ApiException(Response.Status.CONFLICT, "alerts_off", "admin alerts were switched off in this realm meanwhile");
+            }
             ObjectNode out = Json.object();
             ArrayNode checked = out.putArray("checked");
             r.checked().forEach(c -> {

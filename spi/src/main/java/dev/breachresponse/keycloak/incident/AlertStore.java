@@ -5,21 +5,47 @@ import java.util.Map;
 
 /**
  * What admin alerts read and remember (docs/alerts.md), obtained from {@link IncidentStore#alerts()}; runs in the
- * caller's transaction. Alert kinds are short names ({@code digest}, {@code userReports}, ...).
+ * caller's transaction. Alert kinds are short names ({@code digest}, {@code userReports}, ...). Each (realm, kind) has
+ * one row: when its last alert was sent, and while one is on its way, the claim's lease. Claims are conditional
+ * updates (compare and set on the stored time), so two runs at once never both claim.
  */
 public interface AlertStore {
 
-    /** Per alert kind, when the realm's last alert of that kind was sent (epoch ms). */
-    Map<String, Long> lastSent(String realmId);
+    /**
+     * One kind's row: {@code sentAt} (epoch ms) of its last alert (or, while {@code sends} is 0, the seed it started
+     * from), while an email is on its way {@code claimedUntil}, the end of that claim's lease (else null), and
+     * {@code sends}, how many of its emails went out.
+     */
+    record State(long sentAt, Long claimedUntil, long sends) {
+    }
+
+    /** The realm's rows, per kind (read as values, never as managed entities). */
+    Map<String, State> states(String realmId);
 
     /**
-     * Claims one alert: locks the realm's row of {@code kind} and sets its time to {@code now} when it still holds
-     * {@code expected} (null: never sent). Returns false when another run changed it meanwhile (nothing changed).
+     * Inserts the row of {@code kind} with {@code sentAt}; a row written by another run at the same moment makes the
+     * insert fail (its transaction must be one of its own, that the caller lets fail).
      */
-    boolean claim(String realmId, String kind, Long expected, long now);
+    void seed(String realmId, String kind, long sentAt);
 
-    /** After a send that failed: puts back {@code previous} (null: never sent) if the row still holds {@code claimedAt}. */
-    void release(String realmId, String kind, long claimedAt, Long previous);
+    /**
+     * Claims one alert: sets the row's time to {@code now} and its lease to {@code claimedUntil}, keeping
+     * {@code expected} as the time to put back, when the row still holds {@code expected} and no claim. Returns false
+     * (nothing changed) when another run changed it meanwhile or holds a claim.
+     */
+    boolean claim(String realmId, String kind, long expected, long now, long claimedUntil);
+
+    /** After the email went out: ends the claim made at {@code claimedAt} (the time stays) and counts the send. */
+    void confirm(String realmId, String kind, long claimedAt);
+
+    /** After a send that failed: puts back the previous time of the claim made at {@code claimedAt} and ends it. */
+    void release(String realmId, String kind, long claimedAt);
+
+    /**
+     * Claims whose lease ran out before {@code now} without a confirmation (the node sending them stopped): their
+     * previous time is put back, so that they are due again. Returns how many.
+     */
+    int recover(String realmId, long now);
 
     /**
      * Per incident row id, flags that entered each state at or after {@code since} (epoch ms): history transitions
@@ -27,7 +53,16 @@ public interface AlertStore {
      */
     Map<String, Map<FlagState, Long>> transitionsSince(Collection<String> incidentRowIds, long since);
 
-    /** Per incident row id, the realm's bulk jobs per state that finished at or after {@code since} or have not finished. */
+    /**
+     * Transitions into FLAGGED at or after {@code since} in the incident whose cause starts with {@code causePrefix}
+     * (user reports: {@link StandingIncidents#REPORT_CAUSE}).
+     */
+    long flaggedSince(String incidentRowId, String causePrefix, long since);
+
+    /**
+     * Per incident row id, the realm's bulk jobs (not dry runs) per state that finished at or after {@code since} or
+     * have not finished.
+     */
     Map<String, Map<JobState, Long>> jobsSince(String realmId, long since);
 
     /**

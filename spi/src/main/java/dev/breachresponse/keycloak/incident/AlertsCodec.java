@@ -2,6 +2,8 @@ package dev.breachresponse.keycloak.incident;
 
 import java.util.Set;
 
+import org.keycloak.utils.EmailValidationUtil;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +18,9 @@ final class AlertsCodec {
 
     private static final Set<String> FIELDS = Set.of("enabled", "contact", "digest", "digestHourUtc", "intervalMinutes", "userReportsPerHour",
             "enforcementGapsPerHour", "failedDeliveries", "failedJobsPerHour");
+
+    /** The most login paths one check counts (enforcement gaps' threshold cannot be higher). */
+    static final int MAX_GAP_PATHS = 100;
 
     /** The largest threshold: beyond it an alert would never fire on a realm this extension serves. */
     static final int MAX_THRESHOLD = 1_000_000;
@@ -37,7 +42,9 @@ final class AlertsCodec {
         JsonNode c = a.get("contact");
         if (c != null && !c.isNull()) {
             String v = c.isTextual() ? c.textValue().trim() : "";
-            if (v.length() > 254 || !v.matches(UserReportsCodec.ADDRESS)) {
+            // as Keycloak's email sender checks it (EmailValidationUtil), and ASCII (SMTP servers without SMTPUTF8), so that
+            // an address saved here is one Keycloak can send to
+            if (v.length() > 254 || !v.matches(UserReportsCodec.ADDRESS) || !EmailValidationUtil.isValidEmail(v) || !v.chars().allMatch(ch -> ch < 128)) {
                 throw new IllegalArgumentException("alerts.contact must be an email address such as soc@example.com, or null (userReports.securityContact)");
             }
             contact = v;
@@ -47,7 +54,7 @@ final class AlertsCodec {
                 JsonFields.integer(a, "digestHourUtc", d.digestHourUtc(), 0, 23, "alerts"),
                 JsonFields.integer(a, "intervalMinutes", d.intervalMinutes(), 5, 10_080, "alerts"),
                 JsonFields.integer(a, "userReportsPerHour", d.userReportsPerHour(), 0, MAX_THRESHOLD, "alerts"),
-                JsonFields.integer(a, "enforcementGapsPerHour", d.enforcementGapsPerHour(), 0, MAX_THRESHOLD, "alerts"),
+                JsonFields.integer(a, "enforcementGapsPerHour", d.enforcementGapsPerHour(), 0, MAX_GAP_PATHS, "alerts"),
                 JsonFields.integer(a, "failedDeliveries", d.failedDeliveries(), 0, MAX_THRESHOLD, "alerts"),
                 JsonFields.integer(a, "failedJobsPerHour", d.failedJobsPerHour(), 0, MAX_THRESHOLD, "alerts"));
     }

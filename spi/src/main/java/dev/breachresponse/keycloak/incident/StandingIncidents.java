@@ -23,6 +23,9 @@ public final class StandingIncidents {
     /** Users who reported, from a security email, that a change to their account was not theirs. */
     public static final String USER_REPORTED = "user-reported";
 
+    /** How a user's report begins the cause of its flag ({@code reported by the user: password-changed}). */
+    public static final String REPORT_CAUSE = "reported by the user";
+
     private static final List<String> PASSWORD = List.of("password");
 
     /** A reported account: its credentials count as exposed (the strictest default policy). */

@@ -106,7 +106,7 @@ public final class ReportResource {
         boolean flagged = incident != null; // closed by an admin: no new flag, but the reporter is signed out all the same
         boolean revoked = false;
         if (flagged) {
-            Flagging.Flagged f = new Flagging(session, realm, revocation).flag(incident, user.getId(), actor, "reported by the user: " + c.change().key());
+            Flagging.Flagged f = new Flagging(session, realm, revocation).flag(incident, user.getId(), actor, StandingIncidents.REPORT_CAUSE + ": " + c.change().key());
             // Flagging revokes only for a flag it wrote under a policy that says so
             revoked = incident.policy().revokeSessions() && f.result().outcome() != IncidentStore.FlagOutcome.ALREADY_FLAGGED;
         }

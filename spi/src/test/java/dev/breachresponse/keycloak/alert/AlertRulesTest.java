@@ -25,9 +25,16 @@ class AlertRulesTest {
 
     @Test
     void aFirstDigestGoesOnlyWithinItsHourThenOncePerDayCatchingUpOnce() {
-        assertTrue(AlertRules.digestDue(null, at("2026-12-02T07:10:00Z"), 7));
-        assertFalse(AlertRules.digestDue(null, at("2026-12-02T15:00:00Z"), 7), "switched on in the afternoon: not at once");
-        assertFalse(AlertRules.digestDue(null, at("2026-12-02T06:59:00Z"), 7));
+        long inTheHour = at("2026-12-02T07:10:00Z");
+        assertTrue(AlertRules.digestDue(AlertRules.digestSeed(inTheHour, 7), inTheHour, 7), "switched on within the hour: at once");
+        long afternoon = at("2026-12-02T15:00:00Z");
+        long seeded = AlertRules.digestSeed(afternoon, 7);
+        assertFalse(AlertRules.digestDue(seeded, afternoon, 7), "switched on in the afternoon: not at once");
+        assertFalse(AlertRules.digestDue(seeded, at("2026-12-03T06:59:00Z"), 7));
+        assertTrue(AlertRules.digestDue(seeded, at("2026-12-03T07:00:00Z"), 7), "... but at the next hour");
+        long early = at("2026-12-02T06:59:00Z");
+        assertFalse(AlertRules.digestDue(AlertRules.digestSeed(early, 7), early, 7));
+        assertTrue(AlertRules.digestDue(AlertRules.digestSeed(early, 7), at("2026-12-02T07:00:00Z"), 7));
         long sent = at("2026-12-02T07:01:00Z");
         assertFalse(AlertRules.digestDue(sent, at("2026-12-02T07:02:00Z"), 7));
         assertFalse(AlertRules.digestDue(sent, at("2026-12-03T06:59:00Z"), 7));
@@ -35,14 +42,15 @@ class AlertRulesTest {
         assertTrue(AlertRules.digestDue(sent, at("2026-12-05T12:00:00Z"), 7), "three days down: caught up");
         assertFalse(AlertRules.digestDue(at("2026-12-05T12:00:00Z"), at("2026-12-05T13:00:00Z"), 7), "... once");
         assertFalse(AlertRules.digestDue(at("2026-12-09T07:00:00Z"), at("2026-12-05T13:00:00Z"), 7), "clock set back");
+        assertTrue(AlertRules.digestDue(at("2026-12-02T05:00:00Z"), at("2026-12-02T07:00:00Z"), 7), "a digest forced before the hour does not replace that day's");
     }
 
     @Test
     void aThresholdAlertNeedsTheThresholdAndAQuietInterval() {
         long now = at("2026-12-02T10:00:00Z");
-        assertFalse(AlertRules.thresholdDue(100, 0, null, now, 60), "threshold 0 is off");
-        assertFalse(AlertRules.thresholdDue(2, 3, null, now, 60));
-        assertTrue(AlertRules.thresholdDue(3, 3, null, now, 60));
+        assertFalse(AlertRules.thresholdDue(100, 0, 0, now, 60), "threshold 0 is off");
+        assertFalse(AlertRules.thresholdDue(2, 3, 0, now, 60));
+        assertTrue(AlertRules.thresholdDue(3, 3, 0, now, 60), "never sent (seeded with 0)");
         assertFalse(AlertRules.thresholdDue(3, 3, now - 59 * 60_000L, now, 60));
         assertTrue(AlertRules.thresholdDue(3, 3, now - 60 * 60_000L, now, 60));
         assertFalse(AlertRules.thresholdDue(3, 3, now + 60_000L, now, 60), "last sent in the future: quiet");

@@ -169,7 +169,11 @@ class AdminAlertsIT {
 
         JsonNode again = run("");
         assertEquals("notDue", outcome(again, "digest"), "today's digest went out: " + again);
-        assertTrue(api.get("/alerts").json().at("/lastSent/digest").asLong() > 0, api.get("/alerts").body());
+        assertEquals("notDue", outcome(run("?digest=true"), "digest"), "a forced digest goes at most once a minute");
+        JsonNode status = api.get("/alerts").json();
+        assertTrue(status.at("/lastSent/digest").asLong() > 0, status.toString());
+        assertEquals(1, status.at("/sent/digest").asInt(), status.toString());
+        assertTrue(status.at("/lastSent/userReports").isMissingNode(), "a kind never sent has no time: " + status);
         Thread.sleep(500);
         assertEquals(1, toSoc().size());
     }
@@ -206,40 +210,112 @@ class AdminAlertsIT {
         assertEquals(1, toSoc().size(), "one alert within the interval");
 
         timeOffSet.set(61 * 60);
-        awaitSoc(2); // the timer or this run, whichever comes first, sends the second
-        run("");
+        run(""); // this run or the timer, whichever comes first, sends the second
+        awaitSoc(2);
         Thread.sleep(6_000);
         assertEquals(2, toSoc().size(), "one more after the interval, not one per run");
     }
 
-    @Test
-    void aRefusingMailServerGivesTheClaimBackAndTheNextRunSends() throws Exception {
-        config("{\"enabled\":true,\"contact\":\"" + SOC + "\",\"digestHourUtc\":" + quietHour() + "}");
+    /** A webhook endpoint on a loopback port nobody listens on, and a test event to it: one failing delivery. */
+    void failingDelivery() throws Exception {
         int closed;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
         }
+        BreachApi.Reply hook = api.postJson("/webhooks", "{\"url\":\"http://127.0.0.1:" + closed + "/hook\",\"events\":[\"incident.opened\"]}");
+        assertEquals(201, hook.status(), hook.toString());
+        String id = hook.json().get("id").asText();
+        assertEquals(202, api.post("/webhooks/" + id + "/test", "application/json", "").status());
+        long until = System.currentTimeMillis() + 30_000;
+        while (api.get("/webhooks/" + id + "/deliveries?state=FAILED").json().at("/counts/FAILED").asInt() < 1 && System.currentTimeMillis() < until) {
+            Thread.sleep(200);
+        }
+        assertEquals(1, api.get("/webhooks/" + id + "/deliveries?state=FAILED").json().at("/counts/FAILED").asInt());
+    }
+
+    /** Points the realm's SMTP settings at {@code port}; returns the port they had. */
+    String smtpPort(String port) {
         RealmRepresentation rep = realm.admin().toRepresentation();
         Map<String, String> smtp = new java.util.HashMap<>(rep.getSmtpServer());
-        String port = smtp.get("port");
-        smtp.put("port", Integer.toString(closed));
+        String before = smtp.put("port", port);
         rep.setSmtpServer(smtp);
         realm.admin().update(rep);
+        return before;
+    }
 
-        JsonNode failed = run("?digest=true");
-        assertEquals("[\"digest\"]", failed.get("failed").toString(), failed.toString());
-        assertEquals(0, failed.get("sent").size(), failed.toString());
+    @Test
+    void aRefusingMailServerGivesTheClaimBackAndTheTimerSendsOnceItAccepts() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        String port = smtpPort(Integer.toString(closed));
+        config("{\"enabled\":true,\"contact\":\"" + SOC + "\",\"digestHourUtc\":" + quietHour() + ",\"failedDeliveries\":1}");
+        failingDelivery();
+
+        // the timer's checks (every 5 s) claim the alert, fail to send it and give the claim back, each time
+        Thread.sleep(12_000);
         JsonNode status = api.get("/alerts").json();
-        assertTrue(status.get("lastSent").path("digest").isMissingNode(), "the claim was given back: " + status);
+        assertTrue(status.get("lastSent").path("failedDeliveries").isMissingNode(), "nothing counts as sent: " + status);
+        JsonNode forced = run("?digest=true");
+        assertTrue(forced.get("failed").toString().contains("\"digest\""), forced.toString());
+        assertEquals(0, forced.get("sent").size(), forced.toString());
+        assertTrue(api.get("/alerts").json().get("lastSent").path("digest").isMissingNode(), "the digest's claim was given back");
+        assertEquals(0, toSoc().size());
 
-        smtp.put("port", port);
-        rep.setSmtpServer(smtp);
-        realm.admin().update(rep);
+        smtpPort(port);
+        MimeMessage alert = awaitSoc(1); // from the timer, no call
+        assertEquals("Breach Response alert for " + realm.getName() + ": 1 deliveries failing", alert.getSubject());
         JsonNode sent = run("?digest=true");
         assertEquals("[\"digest\"]", sent.get("sent").toString(), sent.toString());
-        MimeMessage digest = awaitSoc(1);
+        MimeMessage digest = awaitSoc(2);
         assertTrue(Mails.text(digest).contains("No incident is open."), Mails.text(digest));
-        assertNotNull(api.get("/alerts").json().at("/lastSent/digest").numberValue());
+        assertTrue(Mails.text(digest).contains("webhook deliveries: 1"), Mails.text(digest));
+        JsonNode after = api.get("/alerts").json();
+        assertEquals(1, after.at("/sent/failedDeliveries").asInt(), after.toString());
+        assertEquals(1, after.at("/sent/digest").asInt(), after.toString());
+        assertEquals(0, after.get("sending").size(), after.toString());
+    }
+
+    @Test
+    void runsAtTheSameMomentSendOneAlert() throws Exception {
+        config("{\"enabled\":true,\"contact\":\"" + SOC + "\",\"digestHourUtc\":" + quietHour() + ",\"failedDeliveries\":0}");
+        failingDelivery();
+        config("{\"enabled\":true,\"contact\":\"" + SOC + "\",\"digestHourUtc\":" + quietHour() + ",\"failedDeliveries\":1}");
+        List<java.util.concurrent.CompletableFuture<BreachApi.Reply>> runs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            runs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> api.post("/alerts/run", null, "")));
+        }
+        int due = 0;
+        for (var f : runs) {
+            BreachApi.Reply r = f.get();
+            assertEquals(200, r.status(), r.toString());
+            due += "due".equals(outcome(r.json(), "failedDeliveries")) ? 1 : 0;
+        }
+        assertTrue(due <= 1, "at most one run claims the alert (the timer may take it first): " + due);
+        awaitSoc(1);
+        Thread.sleep(6_000); // more than one timer check
+        assertEquals(1, toSoc().size(), "one alert from six runs and the timer");
+    }
+
+    @Test
+    void theTimerSendsTheDigestAtItsHourAndAgainTheNextDay() throws Exception {
+        // the server's clock at ten past the next full hour; the digest's hour is that hour
+        long now = System.currentTimeMillis();
+        long target = (now / 3_600_000L + 1) * 3_600_000L + 10 * 60_000L;
+        int offset = (int) ((target - now) / 1000);
+        timeOffSet.set(offset);
+        int hour = java.time.Instant.ofEpochMilli(target).atZone(ZoneOffset.UTC).getHour();
+        config("{\"enabled\":true,\"contact\":\"" + SOC + "\",\"digestHourUtc\":" + hour + "}");
+        MimeMessage first = awaitSoc(1); // no call: the timer, within the digest's hour
+        assertTrue(first.getSubject().startsWith("Breach Response daily digest of "), first.getSubject());
+        Thread.sleep(6_000);
+        assertEquals(1, toSoc().size(), "once that day");
+        timeOffSet.set(offset + 24 * 3600);
+        MimeMessage second = awaitSoc(2);
+        assertTrue(second.getSubject().startsWith("Breach Response daily digest of "), second.getSubject());
+        Thread.sleep(6_000);
+        assertEquals(2, toSoc().size(), "once the next day");
     }
 
     @Test
@@ -251,6 +327,8 @@ class AdminAlertsIT {
                 {"{\"intervalMinutes\":1}", "alerts.intervalMinutes must be a whole number from 5 to 10080"},
                 {"{\"digestHourUtc\":\"7\"}", "alerts.digestHourUtc must be a whole number from 0 to 23"},
                 {"{\"bcc\":\"x@evil.test\"}", "unknown field 'alerts.bcc'"},
+                {"{\"contact\":\"a,b@example.test\"}", "alerts.contact must be an email address"},
+                {"{\"failedDeliveries\":null}", "alerts.failedDeliveries must be a whole number"},
         };
         for (String[] r : refused) {
             BreachApi.Reply reply = api.putJson("/config", "{\"alerts\":" + r[0] + "}");
@@ -278,7 +356,7 @@ class AdminAlertsIT {
         assertEquals(SOC, status.get("contact").asText());
         assertEquals(403, viewer.post("/alerts/run?digest=true", null, "").status(), "running needs manage-realm");
         assertEquals(401, new BreachApi(urls.getBase(), realm.getName(), () -> null).get("/alerts").status());
-        Thread.sleep(500);
+        Thread.sleep(6_000); // more than one timer check
         assertEquals(0, toSoc().size(), "nothing sent");
     }
 }

@@ -21,8 +21,10 @@ import com.icegreen.greenmail.util.ServerSetup;
 
 /**
  * Two Keycloak nodes ({@code --cache=ispn}, JDBC-ping discovery on one shared PostgreSQL database, distinct
- * ports), both running the reminder scheduler every 5 s: over several ticks every reminder goes out exactly
- * once. Runs in the PostgreSQL execution of the suite (a shared database is the point; H2 cannot be shared).
+ * ports), both running the reminder scheduler and the admin alerts' check every 5 s: over several ticks every reminder
+ * goes out exactly once, every webhook delivery of the bulk job's flags arrives exactly once (both nodes' senders and
+ * job polls at work), and the failing-deliveries alert of an endpoint nobody listens on is sent once. Runs in the
+ * PostgreSQL execution of the suite (a shared database is the point; H2 cannot be shared).
  */
 class ClusterReminderIT {
 
@@ -54,11 +56,12 @@ class ClusterReminderIT {
                 .option("http-enabled", "true")
                 .option("cache", "ispn")
                 .option("spi-breach-reminders--default--interval-seconds", "5")
+                .option("spi-breach-alerts--default--interval-seconds", "5")
                 .env("JAVA_OPTS_APPEND", "-Xms256m -Xmx1g -Djgroups.bind.address=127.0.0.1 -Djgroups.bind.port=" + jgroups);
     }
 
     @Test
-    void twoNodesSendEachReminderExactlyOnce() throws Exception {
+    void twoNodesSendEachReminderWebhookAndAlertExactlyOnce() throws Exception {
         assumeTrue("postgres".equals(System.getProperty("br.it.db")), "needs the shared PostgreSQL database of the postgres execution");
         db = TestDatabases.create("postgres", "br_cluster");
         smtp = new GreenMail(new ServerSetup(3125, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
@@ -81,6 +84,26 @@ class ClusterReminderIT {
         assertEquals(200, api.post("/setup", null, "").status(), "setup sets the breach-response email theme");
         assertEquals(201, api.postJson("/incidents", "{\"id\":\"leak\",\"title\":\"Cluster leak\",\"exposedData\":[\"email\"],"
                 + "\"policy\":{\"reminders\":{\"enabled\":true,\"afterDays\":[0]},\"deadlineDays\":0}}").status());
+        // a webhook receiver in this JVM, counting each message id; and an endpoint nobody listens on, for the alert
+        Map<String, Integer> hooks = new java.util.concurrent.ConcurrentHashMap<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            hooks.merge(exchange.getRequestHeaders().getFirst("webhook-id"), 1, Integer::sum);
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        assertEquals(201, api.postJson("/webhooks", "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort()
+                + "/hook\",\"events\":[\"flag.created\"]}").status());
+        assertEquals(201, api.postJson("/webhooks", "{\"url\":\"http://127.0.0.1:" + closed + "/down\",\"events\":[\"incident.opened\"]}").status());
+        int quietHour = (java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour() + 12) % 24;
+        assertEquals(200, api.putJson("/config", "{\"alerts\":{\"enabled\":true,\"contact\":\"soc@cluster.test\",\"digestHourUtc\":"
+                + quietHour + ",\"failedDeliveries\":1}}").status());
         StringBuilder subjects = new StringBuilder("{\"subjects\":[");
         for (int i = 0; i < USERS; i++) {
             subjects.append(i == 0 ? "" : ",").append("{\"username\":\"dev").append(i).append("\"}");
@@ -90,16 +113,20 @@ class ClusterReminderIT {
 
         // both schedulers tick every 5 s: wait for the emails, then at least three more ticks
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (smtp.getReceivedMessages().length < USERS && System.nanoTime() < deadline) {
+        while (smtp.getReceivedMessages().length < USERS + 1 && System.nanoTime() < deadline) {
             Thread.sleep(500);
         }
         Thread.sleep(Duration.ofSeconds(20).toMillis());
 
+        receiver.stop(0);
         Map<String, Integer> perRecipient = new TreeMap<>();
         for (MimeMessage m : smtp.getReceivedMessages()) {
             perRecipient.merge(m.getAllRecipients()[0].toString(), 1, Integer::sum);
         }
+        assertEquals(1, perRecipient.remove("soc@cluster.test"), "one failing-deliveries alert from the two nodes' checks");
         assertEquals(USERS, perRecipient.size(), "every user got a reminder: " + perRecipient);
+        assertEquals(USERS, hooks.size(), "a flag.created delivery per flagged user: " + hooks.size());
+        assertTrue(hooks.values().stream().allMatch(n -> n == 1), "each delivered once: " + hooks);
         List<String> twice = new ArrayList<>();
         perRecipient.forEach((to, n) -> {
             if (n != 1) {

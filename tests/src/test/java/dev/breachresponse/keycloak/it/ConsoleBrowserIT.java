@@ -723,9 +723,11 @@ class ConsoleBrowserIT {
     @Test
     @Order(8)
     void realmAdminSavesTheRealmDefaultsAndSeesARefusalExplained() throws Exception {
+        int quietHour = AdminAlertsIT.quietHour();
         assertEquals(200, api.putJson("/config", "{\"breachedPasswords\":{\"rangeApiUrl\":null,\"minCount\":5,\"failClosed\":true},"
                 + "\"userReports\":{\"securityEmails\":true,\"securityContact\":\"soc@example.test\",\"linkDays\":3},"
-                + "\"alerts\":{\"enabled\":true,\"contact\":\"ir@example.test\",\"digestHourUtc\":5,\"failedDeliveries\":4}}").status());
+                + "\"alerts\":{\"enabled\":true,\"contact\":\"ir@example.test\",\"digestHourUtc\":" + quietHour
+                + ",\"failedDeliveries\":4}}").status());
         ChromeDriver chrome = signIn("manager", null);
         try {
             chrome.get(consoleUrl() + "#/realm");
@@ -749,7 +751,7 @@ class ConsoleBrowserIT {
             assertEquals("{\"checkAtLogin\":false,\"rangeApiUrl\":null,\"offlineCorpus\":true,\"minCount\":5,\"failClosed\":true}",
                     saved.get("breachedPasswords").toString());
             assertEquals("{\"securityEmails\":true,\"securityContact\":\"cert@example.test\",\"linkDays\":3}", saved.get("userReports").toString());
-            assertEquals("{\"enabled\":true,\"contact\":\"ir@example.test\",\"digest\":true,\"digestHourUtc\":5,\"intervalMinutes\":60,"
+            assertEquals("{\"enabled\":true,\"contact\":\"ir@example.test\",\"digest\":true,\"digestHourUtc\":" + quietHour + ",\"intervalMinutes\":60,"
                     + "\"userReportsPerHour\":3,\"enforcementGapsPerHour\":1,\"failedDeliveries\":7,\"failedJobsPerHour\":1}", saved.get("alerts").toString());
             check(chrome, "realm-saved");
 

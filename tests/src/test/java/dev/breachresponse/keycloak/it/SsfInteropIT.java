@@ -73,7 +73,7 @@ class SsfInteropIT {
         // and tokens name one issuer
         up.setAttributes(Map.of("ssf.transmitterEnabled", "true"));
         UserRepresentation alice = Realms.user(null, "alice");
-        up.setUsers(List.of(alice));
+        up.setUsers(List.of(alice, Realms.user(null, "bob"), Realms.user(null, "carol")));
         admin.realms().create(up);
         upstreamAlice = admin.realm(upstream).users().searchByUsername("alice", true).get(0).getId();
 
@@ -118,7 +118,7 @@ class SsfInteropIT {
                 .add(List.of(admin.realm(upstream).clients().get(realmManagement).roles().get("manage-clients").toRepresentation()));
 
         // acme: the same person, linked to upstream through an OIDC identity provider whose issuer is upstream's
-        Realms.create(admin, UUID.randomUUID().toString(), acme, List.of(Realms.user(null, "alice")));
+        Realms.create(admin, UUID.randomUUID().toString(), acme, List.of(Realms.user(null, "alice"), Realms.user(null, "bob"), Realms.user(null, "carol")));
         IdentityProviderRepresentation idp = new IdentityProviderRepresentation();
         idp.setAlias("upstream");
         idp.setProviderId("oidc");
@@ -126,12 +126,14 @@ class SsfInteropIT {
         idp.getConfig().putAll(Map.of("issuer", issuer(), "clientId", "acme", "clientSecret", "x", "clientAuthMethod", "client_secret_post",
                 "authorizationUrl", issuer() + "/protocol/openid-connect/auth", "tokenUrl", issuer() + "/protocol/openid-connect/token"));
         admin.realm(acme).identityProviders().create(idp).close();
-        FederatedIdentityRepresentation link = new FederatedIdentityRepresentation();
-        link.setIdentityProvider("upstream");
-        link.setUserId(upstreamAlice);
-        link.setUserName("alice");
-        String acmeAlice = admin.realm(acme).users().searchByUsername("alice", true).get(0).getId();
-        admin.realm(acme).users().get(acmeAlice).addFederatedIdentity("upstream", link).close();
+        for (String user : List.of("alice", "bob", "carol")) {
+            FederatedIdentityRepresentation link = new FederatedIdentityRepresentation();
+            link.setIdentityProvider("upstream");
+            link.setUserId(admin.realm(upstream).users().searchByUsername(user, true).get(0).getId());
+            link.setUserName(user);
+            String acmeUser = admin.realm(acme).users().searchByUsername(user, true).get(0).getId();
+            admin.realm(acme).users().get(acmeUser).addFederatedIdentity("upstream", link).close();
+        }
         api = new BreachApi(urls.getBase(), acme, () -> admin.tokenManager().getAccessTokenString());
     }
 
@@ -252,6 +254,19 @@ class SsfInteropIT {
             pollNow(id);
             return count(api.get(statusPath).json(), SetSigner.SESSION_REVOKED, "APPLIED") > revokedBefore;
         });
+        // a bulk job upstream (the set-based writer, Flagging.flagAll) announces each new flag too: bob and carol, found in
+        // acme through their identity-provider links, are flagged there by the next polls
+        BreachApi.Reply bulk = up.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"bob\"},{\"username\":\"carol\"}]}");
+        assertEquals(202, bulk.status(), bulk.toString());
+        assertEquals("SUCCEEDED", up.awaitJob(bulk.json().get("id").asText(), java.time.Duration.ofMinutes(1)).get("state").asText());
+        for (String user : List.of("bob", "carol")) {
+            String acmeId = admin.realm(acme).users().searchByUsername(user, true).get(0).getId();
+            await(user + " flagged in acme after the upstream bulk job", () -> {
+                pollNow(id);
+                BreachApi.Reply f = api.get("/incidents/ssf-upstream/flags/" + acmeId);
+                return f.status() == 200 && "FLAGGED".equals(f.json().get("state").asText());
+            });
+        }
         // the transmitter's SETs name upstream's issuer (the upstream calls go through BASE): none was refused
         assertEquals(0, count(api.get(statusPath).json(), null, "REFUSED"));
 

@@ -27,15 +27,18 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * Benchmark, not a test: run with {@code ./mvnw verify -Pbench -Dit.test=WebhookDeliveryBench}. One real Keycloak
- * (production mode, PostgreSQL) with 100,000 users; in the same run: a bulk job of 100,000 users without a webhook
- * endpoint, the same with one endpoint subscribed to {@code flag.created} (its 100,000 deliveries written with each
- * chunk), and again without, for the throughput ratio; then how fast the deliveries drain to a receiver on loopback in
- * this JVM (which answers 204 and verifies every 100th signature with the Standard Webhooks reference library).
+ * (production mode, PostgreSQL) with 100,000 users; in the same run, {@code bench.rounds} (3) rounds of a bulk job of
+ * 100,000 users without a webhook endpoint and the same with one endpoint subscribed to {@code flag.created} (its
+ * 100,000 deliveries written with each chunk), in alternating order, for the throughput ratio (medians); after each job
+ * with the endpoint, how fast the deliveries drain to a receiver on loopback in this JVM (which answers 204 and
+ * verifies every 100th signature with the Standard Webhooks reference library).
  * Prints figures; asserts only correctness (every delivery arrived once, signed).
  */
 class WebhookDeliveryBench {
 
     static final int USERS = Integer.getInteger("bench.users", 100_000);
+    /** Rounds of one job without and one with the endpoint, in alternating order. */
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
     static final String REALM = "hooks";
 
     static KeycloakProcess kc;
@@ -101,14 +104,59 @@ class WebhookDeliveryBench {
         BreachApi api = kc.api(REALM);
 
         bulk(api, "warmup", Math.min(5_000, USERS));
-        double without1 = bulk(api, "without-1", USERS);
+        // alternating order (without then with, with then without, ...), so that a drift over the run (a growing flag
+        // table, the page cache warming) weighs on both sides alike; the figures are the medians of the rounds
+        List<Double> withs = new java.util.ArrayList<>();
+        List<Double> withouts = new java.util.ArrayList<>();
+        List<Double> ratios = new java.util.ArrayList<>();
+        List<Double> drains = new java.util.ArrayList<>();
+        for (int r = 1; r <= ROUNDS; r++) {
+            double with;
+            double without;
+            if (r % 2 == 1) {
+                without = bulk(api, "without-" + r, USERS);
+                with = withEndpoint(api, r, drains);
+            } else {
+                with = withEndpoint(api, r, drains);
+                without = bulk(api, "without-" + r, USERS);
+            }
+            withs.add(with);
+            withouts.add(without);
+            ratios.add(with / without);
+            BenchSupport.out("round %d (%s first): with %.0f / without %.0f users/s = %.2f", r, r % 2 == 1 ? "without" : "with", with, without,
+                    with / without);
+        }
+        BenchSupport.out("bulk throughput with one endpoint / without, medians of %d rounds: %.0f / %.0f users/s; median of the rounds' ratios %.2f"
+                + " (each round: %s)", ROUNDS, median(withs), median(withouts), median(ratios), ratios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList());
+        BenchSupport.out("deliveries after the job ended, median of %d rounds: %.0f requests/s (each round: %s)", ROUNDS, median(drains),
+                drains.stream().map(x -> String.format(Locale.ROOT, "%.0f", x)).toList());
+        JsonNode counts = api.get("/webhooks").json();
+        assertTrue(counts.get("webhooks").isEmpty(), counts.toString());
+        autovacuum.close();
+    }
 
+    static double median(List<Double> xs) {
+        List<Double> sorted = xs.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /**
+     * One bulk job of every user with one endpoint subscribed to {@code flag.created}; waits until its deliveries all
+     * arrived (checking each arrived once, signed), prints the drain, adds the rate after the job to {@code drains},
+     * deletes the endpoint so the sender is idle again; returns the job's users/s.
+     */
+    private static double withEndpoint(BreachApi api, int round, List<Double> drains) throws Exception {
+        ids.clear();
+        received.set(0);
+        firstAt.set(0);
+        lastAt.set(0);
         String port = Integer.toString(receiver.getAddress().getPort());
         BreachApi.Reply hook = api.postJson("/webhooks", "{\"url\":\"http://127.0.0.1:" + port + "/hook\",\"events\":[\"flag.created\"]}");
         assertEquals(201, hook.status(), hook.toString());
         secret = hook.json().get("secret").asText();
         long d0 = System.nanoTime();
-        double with = bulk(api, "with", USERS);
+        double with = bulk(api, "with-" + round, USERS);
         long jobEnd = System.nanoTime();
         int atJobEnd = received.get();
         long end = System.nanoTime() + Duration.ofMinutes(30).toNanos();
@@ -125,16 +173,9 @@ class WebhookDeliveryBench {
         double after = (lastAt.get() - jobEnd) / 1e9;
         BenchSupport.out("deliveries while the job ran: %d (paced); the other %d after it ended in %.1f s = %.0f requests/s",
                 atJobEnd, USERS - atJobEnd, after, (USERS - atJobEnd) / after);
-
-        // the sender is idle again: the third run measures the job without an endpoint under the same conditions
+        drains.add((USERS - atJobEnd) / after);
         assertEquals(204, api.delete("/webhooks/" + hook.json().get("id").asText()).status());
-        double without2 = bulk(api, "without-2", USERS);
-        double baseline = (without1 + without2) / 2;
-        BenchSupport.out("bulk throughput with one endpoint / without (mean of the runs before and after) = %.0f / %.0f = %.2f",
-                with, baseline, with / baseline);
-        JsonNode counts = api.get("/webhooks").json();
-        assertTrue(counts.get("webhooks").isEmpty(), counts.toString());
-        autovacuum.close();
+        return with;
     }
 
     private static double bulk(BreachApi api, String incident, int count) throws Exception {

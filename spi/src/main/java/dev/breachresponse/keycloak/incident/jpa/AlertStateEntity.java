@@ -9,7 +9,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 
-/** When a realm's last admin alert of one kind was sent (table BR_ALERT_STATE). */
+/** When a realm's last admin alert of one kind was sent, and the claim of one on its way (table BR_ALERT_STATE). */
 @Entity
 @Table(name = "BR_ALERT_STATE")
 @IdClass(AlertStateEntity.Key.class)
@@ -26,12 +26,27 @@ public class AlertStateEntity {
     @Column(name = "SENT_AT", nullable = false)
     private long sentAt;
 
+    @Column(name = "PREVIOUS_SENT_AT")
+    private Long previousSentAt;
+
+    @Column(name = "CLAIMED_UNTIL")
+    private Long claimedUntil;
+
+    @Column(name = "SENDS", nullable = false)
+    private long sends;
+
     public String getRealmId() { return realmId; }
     public void setRealmId(String realmId) { this.realmId = realmId; }
     public String getKind() { return kind; }
     public void setKind(String kind) { this.kind = kind; }
     public long getSentAt() { return sentAt; }
     public void setSentAt(long sentAt) { this.sentAt = sentAt; }
+    public Long getPreviousSentAt() { return previousSentAt; }
+    public void setPreviousSentAt(Long previousSentAt) { this.previousSentAt = previousSentAt; }
+    public Long getClaimedUntil() { return claimedUntil; }
+    public void setClaimedUntil(Long claimedUntil) { this.claimedUntil = claimedUntil; }
+    public long getSends() { return sends; }
+    public void setSends(long sends) { this.sends = sends; }
 
     /** Composite key (realm, kind). */
     public static class Key implements Serializable {

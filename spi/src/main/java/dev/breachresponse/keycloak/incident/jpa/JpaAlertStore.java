@@ -5,10 +5,8 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 
 import dev.breachresponse.keycloak.incident.AlertStore;
 import dev.breachresponse.keycloak.incident.FlagState;
@@ -24,51 +22,77 @@ final class JpaAlertStore implements AlertStore {
     }
 
     @Override
-    public Map<String, Long> lastSent(String realmId) {
-        Map<String, Long> out = new HashMap<>();
-        em.createQuery("select a from AlertStateEntity a where a.realmId = :realmId", AlertStateEntity.class)
+    public Map<String, State> states(String realmId) {
+        Map<String, State> out = new HashMap<>();
+        for (Object[] row : em.createQuery("select a.kind, a.sentAt, a.claimedUntil, a.sends from AlertStateEntity a where a.realmId = :realmId",
+                        Object[].class)
                 .setParameter("realmId", realmId)
-                .getResultStream()
-                .forEach(a -> out.put(a.getKind(), a.getSentAt()));
+                .getResultList()) {
+            out.put((String) row[0], new State(((Number) row[1]).longValue(), row[2] == null ? null : ((Number) row[2]).longValue(),
+                    ((Number) row[3]).longValue()));
+        }
         return out;
     }
 
     @Override
-    public boolean claim(String realmId, String kind, Long expected, long now) {
-        AlertStateEntity a = em.find(AlertStateEntity.class, new AlertStateEntity.Key(realmId, kind), LockModeType.PESSIMISTIC_WRITE);
-        if (a == null) {
-            if (expected != null) {
-                return false;
-            }
-            a = new AlertStateEntity();
-            a.setRealmId(realmId);
-            a.setKind(kind);
-            a.setSentAt(now);
-            // a second run inserting at the same moment fails on the primary key and rolls its own transaction back
-            em.persist(a);
-            em.flush();
-            return true;
-        }
-        if (!Objects.equals(expected, a.getSentAt())) {
-            return false;
-        }
-        a.setSentAt(now);
+    public void seed(String realmId, String kind, long sentAt) {
+        AlertStateEntity a = new AlertStateEntity();
+        a.setRealmId(realmId);
+        a.setKind(kind);
+        a.setSentAt(sentAt);
+        em.persist(a);
         em.flush();
-        return true;
     }
 
     @Override
-    public void release(String realmId, String kind, long claimedAt, Long previous) {
-        AlertStateEntity a = em.find(AlertStateEntity.class, new AlertStateEntity.Key(realmId, kind), LockModeType.PESSIMISTIC_WRITE);
-        if (a == null || a.getSentAt() != claimedAt) {
-            return;
-        }
-        if (previous == null) {
-            em.remove(a);
-        } else {
-            a.setSentAt(previous);
-        }
-        em.flush();
+    public boolean claim(String realmId, String kind, long expected, long now, long claimedUntil) {
+        return em.createQuery("update AlertStateEntity a set a.sentAt = :now, a.previousSentAt = :expected, a.claimedUntil = :until"
+                        + " where a.realmId = :realmId and a.kind = :kind and a.sentAt = :expected and a.claimedUntil is null")
+                .setParameter("now", now)
+                .setParameter("expected", expected)
+                .setParameter("until", claimedUntil)
+                .setParameter("realmId", realmId)
+                .setParameter("kind", kind)
+                .executeUpdate() == 1;
+    }
+
+    @Override
+    public void confirm(String realmId, String kind, long claimedAt) {
+        em.createQuery("update AlertStateEntity a set a.claimedUntil = null, a.previousSentAt = null, a.sends = a.sends + 1"
+                        + " where a.realmId = :realmId and a.kind = :kind and a.sentAt = :at and a.claimedUntil is not null")
+                .setParameter("realmId", realmId)
+                .setParameter("kind", kind)
+                .setParameter("at", claimedAt)
+                .executeUpdate();
+    }
+
+    @Override
+    public void release(String realmId, String kind, long claimedAt) {
+        em.createQuery("update AlertStateEntity a set a.sentAt = a.previousSentAt, a.claimedUntil = null, a.previousSentAt = null"
+                        + " where a.realmId = :realmId and a.kind = :kind and a.sentAt = :at and a.claimedUntil is not null")
+                .setParameter("realmId", realmId)
+                .setParameter("kind", kind)
+                .setParameter("at", claimedAt)
+                .executeUpdate();
+    }
+
+    @Override
+    public int recover(String realmId, long now) {
+        return em.createQuery("update AlertStateEntity a set a.sentAt = a.previousSentAt, a.claimedUntil = null, a.previousSentAt = null"
+                        + " where a.realmId = :realmId and a.claimedUntil < :now")
+                .setParameter("realmId", realmId)
+                .setParameter("now", now)
+                .executeUpdate();
+    }
+
+    @Override
+    public long flaggedSince(String incidentRowId, String causePrefix, long since) {
+        return em.createQuery("select count(h) from FlagHistoryEntity h where h.incidentId = :id and h.at >= :since and h.kind = 'TRANSITION'"
+                        + " and h.toState = 'FLAGGED' and h.cause like :cause", Long.class)
+                .setParameter("id", incidentRowId)
+                .setParameter("since", since)
+                .setParameter("cause", causePrefix + "%") // a constant of ours, without LIKE wildcards
+                .getSingleResult();
     }
 
     @Override
@@ -94,7 +118,7 @@ final class JpaAlertStore implements AlertStore {
     public Map<String, Map<JobState, Long>> jobsSince(String realmId, long since) {
         Map<String, Map<JobState, Long>> out = new HashMap<>();
         List<Object[]> rows = em.createQuery("select j.incidentId, j.state, count(j) from JobEntity j where j.realmId = :realmId"
-                        + " and (j.finishedAt >= :since or j.state in ('QUEUED', 'RUNNING')) group by j.incidentId, j.state", Object[].class)
+                        + " and j.dryRun = false and (j.finishedAt >= :since or j.state in ('QUEUED', 'RUNNING')) group by j.incidentId, j.state", Object[].class)
                 .setParameter("realmId", realmId)
                 .setParameter("since", since)
                 .getResultList();

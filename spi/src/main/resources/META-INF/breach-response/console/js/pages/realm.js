@@ -145,6 +145,8 @@ async function renderConfig(ctx, el) {
     const alDeliveries = threshold('config.alertsDeliveries', 'failedDeliveries', 10);
     const alJobs = threshold('config.alertsJobs', 'failedJobsPerHour', 1);
     const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
+    // an emptied number field is sent as null, which the API refuses with its reason (never a silent 0)
+    const number = (f) => (f.input.value.trim() === '' ? null : Number(f.input.value));
     const form = h('form', {class: 'pf-v5-c-form', novalidate: true, id: 'br-config-form'},
         factors.group, enrol.group, h('div', {class: 'br-row'}, graceDays.group, graceSkips.group), enforcement.group,
         h('div', {class: 'pf-v5-c-form__group'}, h('div', {class: 'pf-v5-c-form__group-control'}, reminders.el, nudges.el)),
@@ -188,9 +190,9 @@ async function renderConfig(ctx, el) {
             userReports: {securityEmails: urEmails.input.checked, securityContact: urContact.input.value.trim() || null,
                 linkDays: Number(urDays.input.value)},
             alerts: {enabled: alOn.input.checked, contact: alContact.input.value.trim() || null, digest: alDigest.input.checked,
-                digestHourUtc: Number(alHour.input.value), intervalMinutes: Number(alInterval.input.value),
-                userReportsPerHour: Number(alReports.input.value), enforcementGapsPerHour: Number(alGaps.input.value),
-                failedDeliveries: Number(alDeliveries.input.value), failedJobsPerHour: Number(alJobs.input.value)}
+                digestHourUtc: number(alHour), intervalMinutes: number(alInterval),
+                userReportsPerHour: number(alReports), enforcementGapsPerHour: number(alGaps),
+                failedDeliveries: number(alDeliveries), failedJobsPerHour: number(alJobs)}
         };
         try {
             c = (await put(ctx.realm, '/config', {json: body})).body;
