@@ -100,7 +100,7 @@ class ClusterReminderIT {
         }
         assertEquals(201, api.postJson("/webhooks", "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort()
                 + "/hook\",\"events\":[\"flag.created\"]}").status());
-        assertEquals(201, api.postJson("/webhooks", "{\"url\":\"http://127.0.0.1:" + closed + "/down\",\"events\":[\"incident.opened\"]}").status());
+        assertEquals(201, api.postJson("/webhooks", "{\"url\":\"http://127.0.0.1:" + closed + "/down\",\"events\":[\"flag.created\"]}").status());
         int quietHour = (java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour() + 12) % 24;
         assertEquals(200, api.putJson("/config", "{\"alerts\":{\"enabled\":true,\"contact\":\"soc@cluster.test\",\"digestHourUtc\":"
                 + quietHour + ",\"failedDeliveries\":1}}").status());
