@@ -38,17 +38,11 @@ final class AlertsCodec {
             throw new IllegalArgumentException("alerts must be an object such as {\"enabled\": true, \"contact\": \"soc@example.com\"}");
         }
         JsonFields.rejectUnknown(a, FIELDS, "alerts");
-        String contact = d.contact();
-        JsonNode c = a.get("contact");
-        if (c != null && !c.isNull()) {
-            String v = c.isTextual() ? c.textValue().trim() : "";
-            // as Keycloak's email sender checks it (EmailValidationUtil), and ASCII (SMTP servers without SMTPUTF8), so that
-            // an address saved here is one Keycloak can send to
-            if (v.length() > 254 || !v.matches(UserReportsCodec.ADDRESS) || !EmailValidationUtil.isValidEmail(v) || !v.chars().allMatch(ch -> ch < 128)) {
-                throw new IllegalArgumentException("alerts.contact must be an email address such as soc@example.com, or null (userReports.securityContact)");
-            }
-            contact = v;
-        }
+        // as Keycloak's email sender checks it (EmailValidationUtil), and ASCII (SMTP servers without SMTPUTF8), so that an
+        // address saved here is one Keycloak can send to
+        String contact = UserReportsCodec.address(a.get("contact"), d.contact(),
+                v -> EmailValidationUtil.isValidEmail(v) && v.chars().allMatch(ch -> ch < 128),
+                "alerts.contact must be an email address such as soc@example.com, or null (userReports.securityContact)");
         return new Alerts(JsonFields.bool(a, "enabled", d.enabled(), "alerts"), contact,
                 JsonFields.bool(a, "digest", d.digest(), "alerts"),
                 JsonFields.integer(a, "digestHourUtc", d.digestHourUtc(), 0, 23, "alerts"),

@@ -33,17 +33,25 @@ final class UserReportsCodec {
         }
         JsonFields.rejectUnknown(r, FIELDS, "userReports");
         boolean emails = JsonFields.bool(r, "securityEmails", d.securityEmails(), "userReports");
-        String contact = d.securityContact();
-        JsonNode c = r.get("securityContact");
-        if (c != null && !c.isNull()) {
-            String v = c.isTextual() ? c.textValue().trim() : "";
-            if (v.length() > 254 || !v.matches(ADDRESS)) {
-                throw new IllegalArgumentException("userReports.securityContact must be an email address such as soc@example.com, or null");
-            }
-            contact = v;
-        }
+        String contact = address(r.get("securityContact"), d.securityContact(), v -> true,
+                "userReports.securityContact must be an email address such as soc@example.com, or null");
         int days = JsonFields.integer(r, "linkDays", d.linkDays(), 1, 30, "userReports");
         return new UserReports(emails, contact, days);
+    }
+
+    /**
+     * An email address field: {@code dflt} when absent or null; else the trimmed text when it is at most 254 characters,
+     * matches {@link #ADDRESS} and passes {@code stricter}; else {@code refusal}.
+     */
+    static String address(JsonNode c, String dflt, java.util.function.Predicate<String> stricter, String refusal) {
+        if (c == null || c.isNull()) {
+            return dflt;
+        }
+        String v = c.isTextual() ? c.textValue().trim() : "";
+        if (v.length() > 254 || !v.matches(ADDRESS) || !stricter.test(v)) {
+            throw new IllegalArgumentException(refusal);
+        }
+        return v;
     }
 
     static ObjectNode toJson(UserReports r) {

@@ -72,6 +72,13 @@ class AdminAlertsIT {
         return (ZonedDateTime.now(ZoneOffset.UTC).getHour() + 12) % 24;
     }
 
+    /** A loopback port that was just free: nothing listens there, a connection is refused at once. */
+    static int closedPort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     @BeforeEach
     void setUp() {
         fx = new Fixtures(urls, realm, admin);
@@ -187,10 +194,7 @@ class AdminAlertsIT {
         rep.setDisplayName("Acme Dev");
         realm.admin().update(rep);
         config("{\"enabled\":true,\"contact\":\"" + SOC + "\",\"digestHourUtc\":" + quietHour() + ",\"intervalMinutes\":60,\"failedDeliveries\":1}");
-        int closed;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        int closed = closedPort();
         BreachApi.Reply hook = api.postJson("/webhooks", "{\"url\":\"http://127.0.0.1:" + closed + "/hook\",\"events\":[\"incident.opened\"]}");
         assertEquals(201, hook.status(), hook.toString());
         assertEquals(202, api.post("/webhooks/" + hook.json().get("id").asText() + "/test", "application/json", "").status());
@@ -218,10 +222,7 @@ class AdminAlertsIT {
 
     /** A webhook endpoint on a loopback port nobody listens on, and a test event to it: one failing delivery. */
     void failingDelivery() throws Exception {
-        int closed;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        int closed = closedPort();
         BreachApi.Reply hook = api.postJson("/webhooks", "{\"url\":\"http://127.0.0.1:" + closed + "/hook\",\"events\":[\"incident.opened\"]}");
         assertEquals(201, hook.status(), hook.toString());
         String id = hook.json().get("id").asText();
@@ -245,10 +246,7 @@ class AdminAlertsIT {
 
     @Test
     void aRefusingMailServerGivesTheClaimBackAndTheTimerSendsOnceItAccepts() throws Exception {
-        int closed;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        int closed = closedPort();
         String port = smtpPort(Integer.toString(closed));
         config("{\"enabled\":true,\"contact\":\"" + SOC + "\",\"digestHourUtc\":" + quietHour() + ",\"failedDeliveries\":1}");
         failingDelivery();

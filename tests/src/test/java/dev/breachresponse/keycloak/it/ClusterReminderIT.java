@@ -94,10 +94,7 @@ class ClusterReminderIT {
             exchange.close();
         });
         receiver.start();
-        int closed;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
+        int closed = AdminAlertsIT.closedPort();
         assertEquals(201, api.postJson("/webhooks", "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort()
                 + "/hook\",\"events\":[\"flag.created\"]}").status());
         assertEquals(201, api.postJson("/webhooks", "{\"url\":\"http://127.0.0.1:" + closed + "/down\",\"events\":[\"flag.created\"]}").status());
