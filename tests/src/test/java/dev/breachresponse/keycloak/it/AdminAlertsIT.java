@@ -161,7 +161,7 @@ class AdminAlertsIT {
         assertEquals("due", outcome(forced, "digest"), forced.toString());
         assertEquals("[\"digest\"]", forced.get("sent").toString());
         MimeMessage digest = awaitSoc(1);
-        assertEquals("Breach Response daily digest of " + realm.getName() + ": 1 open incidents", digest.getSubject());
+        assertEquals("Breach Response daily digest of " + realm.getName() + ": open incidents: 1", digest.getSubject());
         String text = Mails.text(digest);
         assertTrue(text.contains("Incident Vendor <b>leak</b> (vendor-leak), open since "), text);
         assertTrue(text.contains("Now: 1 flagged, 1 stepped up, 1 remediated, 0 dismissed (33.3 % remediated)."), text);
@@ -201,7 +201,7 @@ class AdminAlertsIT {
 
         // no call: the timer (every 5 s here) finds the failing delivery and sends
         MimeMessage alert = awaitSoc(1);
-        assertEquals("Breach-Response-Warnung für Acme Dev: 1 Zustellungen schlagen fehl", alert.getSubject());
+        assertEquals("Breach-Response-Warnung für Acme Dev: fehlschlagende Zustellungen: 1", alert.getSubject());
         String text = Mails.text(alert);
         assertTrue(text.contains("Webhook-Zustellungen: 1"), text);
         assertTrue(text.contains("frühestens 60 Minuten"), text);
@@ -263,7 +263,7 @@ class AdminAlertsIT {
 
         smtpPort(port);
         MimeMessage alert = awaitSoc(1); // from the timer, no call
-        assertEquals("Breach Response alert for " + realm.getName() + ": 1 deliveries failing", alert.getSubject());
+        assertEquals("Breach Response alert for " + realm.getName() + ": failing deliveries: 1", alert.getSubject());
         JsonNode sent = run("?digest=true");
         assertEquals("[\"digest\"]", sent.get("sent").toString(), sent.toString());
         MimeMessage digest = awaitSoc(2);
