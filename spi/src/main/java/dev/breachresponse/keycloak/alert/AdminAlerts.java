@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.models.KeycloakSession;
@@ -152,7 +153,7 @@ public final class AdminAlerts {
         claims.threshold(AlertKind.USER_REPORTS, reports, a.userReportsPerHour(), List::of);
 
         List<EnforcementGaps.Gap> gaps = store.gaps().list(realmId, GAP_PATHS_COUNTED).stream().filter(g -> g.lastSeenAt() >= hourAgo).toList();
-        claims.threshold(AlertKind.ENFORCEMENT_GAPS, gaps.size(), a.enforcementGapsPerHour(), () -> gapItems(gaps));
+        claims.threshold(AlertKind.ENFORCEMENT_GAPS, gaps.size(), a.enforcementGapsPerHour(), () -> gapItems(gaps.subList(0, Math.min(PATHS, gaps.size()))));
 
         Map<String, Long> failing = alerts.failedDeliveries(realmId);
         long failingAll = failing.values().stream().mapToLong(Long::longValue).sum();
@@ -165,10 +166,10 @@ public final class AdminAlerts {
         AlertStore.State digest = states.get(AlertKind.DIGEST.key);
         String outcome;
         long open = 0;
-        if (digest == null || digest.claimedUntil() != null) {
-            outcome = "claimed";
-        } else if (!a.digest() && !forceDigest) {
+        if (!a.digest() && !forceDigest) {
             outcome = "off";
+        } else if (digest == null || digest.claimedUntil() != null) {
+            outcome = "claimed";
         } else if (forceDigest ? now - digest.sentAt() < FORCED_DIGEST_GAP_MILLIS : !AlertRules.digestDue(digest.sentAt(), now, a.digestHourUtc())) {
             outcome = "notDue";
         } else if (!alerts.claim(realmId, AlertKind.DIGEST.key, digest.sentAt(), now, now + CLAIM_LEASE_MILLIS)) {
@@ -321,6 +322,19 @@ public final class AdminAlerts {
      * the realm id and the exception's class, never the address or the message. Returns whether it went out.
      */
     static boolean send(KeycloakSessionFactory factory, Outgoing o) {
+        // the claim may have waited in the executor's queue: extend its lease from now, or let it go if it is gone
+        boolean[] held = new boolean[1];
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, s -> held[0] = s.getProvider(IncidentStore.class).alerts()
+                    .renew(o.realmId(), o.kind().key, o.claimedAt(), Time.currentTimeMillis() + CLAIM_LEASE_MILLIS));
+        } catch (RuntimeException e) {
+            held[0] = false;
+        }
+        if (!held[0]) {
+            LOG.warnf("breach-response: the %s alert of realm id %s was not sent: its claim ran out before its turn (a later check sends it)",
+                    o.kind().key, o.realmId());
+            return false;
+        }
         try {
             KeycloakModelUtils.runJobInTransaction(factory, s -> {
                 RealmModel realm = s.realms().getRealm(o.realmId());
@@ -348,19 +362,24 @@ public final class AdminAlerts {
     }
 
     private static void settle(KeycloakSessionFactory factory, Outgoing o, boolean sent) {
-        try {
-            KeycloakModelUtils.runJobInTransaction(factory, s -> {
-                AlertStore alerts = s.getProvider(IncidentStore.class).alerts();
-                if (sent) {
-                    alerts.confirm(o.realmId(), o.kind().key, o.claimedAt());
-                } else {
-                    alerts.release(o.realmId(), o.kind().key, o.claimedAt());
-                }
-            });
-        } catch (RuntimeException again) {
-            // the claim's lease runs out and a later check puts it back
-            LOG.warnf("breach-response: could not %s the %s alert claim of realm id %s (%s)", sent ? "confirm" : "give back", o.kind().key,
-                    o.realmId(), again.getClass().getSimpleName());
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                KeycloakModelUtils.runJobInTransaction(factory, s -> {
+                    AlertStore alerts = s.getProvider(IncidentStore.class).alerts();
+                    if (sent) {
+                        alerts.confirm(o.realmId(), o.kind().key, o.claimedAt());
+                    } else {
+                        alerts.release(o.realmId(), o.kind().key, o.claimedAt());
+                    }
+                });
+                return;
+            } catch (RuntimeException e) {
+                last = e;
+            }
         }
+        // the claim's lease runs out and a later check puts it back (after a sent email: it goes a second time)
+        LOG.warnf("breach-response: could not %s the %s alert claim of realm id %s (%s)%s", sent ? "confirm" : "give back", o.kind().key,
+                o.realmId(), last.getClass().getSimpleName(), sent ? "; it will be sent again when its lease runs out" : "");
     }
 }

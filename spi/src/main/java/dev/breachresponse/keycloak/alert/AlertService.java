@@ -10,7 +10,8 @@ public interface AlertService extends Provider {
 
     /**
      * What one run did: every kind checked with its value, threshold and outcome, and the kinds whose email went out
-     * ({@code sent}) or could not be sent ({@code failed}: its claim was given back, the next run tries again).
+     * ({@code sent}) or could not be sent ({@code failed}: its claim was given back, the next run tries again);
+     * {@code failed} is null when the check itself failed (logged).
      */
     record RunReport(boolean enabled, List<AdminAlerts.Checked> checked, List<String> sent, List<String> failed) {
     }

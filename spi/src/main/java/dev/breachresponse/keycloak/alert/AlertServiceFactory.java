@@ -56,6 +56,9 @@ public final class AlertServiceFactory implements ProviderFactory<AlertService> 
         if (planned == null) {
             return new AlertService.RunReport(false, List.of(), List.of(), List.of());
         }
+        if (planned == AdminAlerts.Planned.NONE) {
+            return new AlertService.RunReport(true, List.of(), List.of(), null);
+        }
         List<String> sent = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (AdminAlerts.Outgoing o : planned.outgoing()) {

@@ -10,6 +10,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.keycloak.common.util.Time;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
@@ -57,15 +58,17 @@ public final class AlertsResource {
             ObjectNode last = out.putObject("lastSent");
             ObjectNode sent = out.putObject("sent");
             ArrayNode sending = out.putArray("sending");
+            long now = Time.currentTimeMillis();
             new TreeMap<>(ctx.store().alerts().states(ctx.realm().getId())).forEach((kind, state) -> {
                 if (AlertKind.byKey(kind).isEmpty()) {
                     return;
                 }
                 if (state.sends() > 0) {
-                    last.put(kind, state.sentAt());
+                    // while an email is on its way, the last one that went out is the time before the claim
+                    last.put(kind, state.claimedUntil() != null && state.previousSentAt() != null ? state.previousSentAt() : state.sentAt());
                     sent.put(kind, state.sends());
                 }
-                if (state.claimedUntil() != null) {
+                if (state.claimedUntil() != null && state.claimedUntil() >= now) {
                     sending.add(kind);
                 }
             });
@@ -95,6 +98,10 @@ public final class AlertsResource {
                         + " .../breach-response/config {\"alerts\": {\"enabled\": true, \"contact\": \"soc@example.com\"}}");
             }
             AlertService.RunReport r = session.getProvider(AlertService.class).runNow(ctx.realm(), "true".equals(digest));
+            if (r.failed() == null) {
+                throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "alerts_check_failed",
+                        "the check of this realm's admin alerts failed (the server log names the cause); try again");
+            }
             if (!r.enabled()) {
                 throw new ApiException(Response.Status.CONFLICT, "alerts_off", "admin alerts were switched off in this realm meanwhile");
             }

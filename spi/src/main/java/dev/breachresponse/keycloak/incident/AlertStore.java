@@ -13,10 +13,10 @@ public interface AlertStore {
 
     /**
      * One kind's row: {@code sentAt} (epoch ms) of its last alert (or, while {@code sends} is 0, the seed it started
-     * from), while an email is on its way {@code claimedUntil}, the end of that claim's lease (else null), and
-     * {@code sends}, how many of its emails went out.
+     * from), while an email is on its way {@code claimedUntil}, the end of that claim's lease (else null) and
+     * {@code previousSentAt}, the time before the claim, and {@code sends}, how many of its emails went out.
      */
-    record State(long sentAt, Long claimedUntil, long sends) {
+    record State(long sentAt, Long claimedUntil, Long previousSentAt, long sends) {
     }
 
     /** The realm's rows, per kind (read as values, never as managed entities). */
@@ -34,6 +34,12 @@ public interface AlertStore {
      * (nothing changed) when another run changed it meanwhile or holds a claim.
      */
     boolean claim(String realmId, String kind, long expected, long now, long claimedUntil);
+
+    /**
+     * Just before the email goes out: extends the lease of the claim made at {@code claimedAt} to {@code until}.
+     * Returns false when the claim is gone (its lease ran out and another check put it back): the email must not go.
+     */
+    boolean renew(String realmId, String kind, long claimedAt, long until);
 
     /** After the email went out: ends the claim made at {@code claimedAt} (the time stays) and counts the send. */
     void confirm(String realmId, String kind, long claimedAt);

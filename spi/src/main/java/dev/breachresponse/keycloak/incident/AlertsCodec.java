@@ -40,8 +40,7 @@ final class AlertsCodec {
         JsonFields.rejectUnknown(a, FIELDS, "alerts");
         // as Keycloak's email sender checks it (EmailValidationUtil), and ASCII (SMTP servers without SMTPUTF8), so that an
         // address saved here is one Keycloak can send to
-        String contact = UserReportsCodec.address(a.get("contact"), d.contact(),
-                v -> EmailValidationUtil.isValidEmail(v) && v.chars().allMatch(ch -> ch < 128),
+        String contact = UserReportsCodec.address(a.get("contact"), d.contact(), AlertsCodec::sendable,
                 "alerts.contact must be an email address such as soc@example.com, or null (userReports.securityContact)");
         return new Alerts(JsonFields.bool(a, "enabled", d.enabled(), "alerts"), contact,
                 JsonFields.bool(a, "digest", d.digest(), "alerts"),
@@ -51,6 +50,11 @@ final class AlertsCodec {
                 JsonFields.integer(a, "enforcementGapsPerHour", d.enforcementGapsPerHour(), 0, MAX_GAP_PATHS, "alerts"),
                 JsonFields.integer(a, "failedDeliveries", d.failedDeliveries(), 0, MAX_THRESHOLD, "alerts"),
                 JsonFields.integer(a, "failedJobsPerHour", d.failedJobsPerHour(), 0, MAX_THRESHOLD, "alerts"));
+    }
+
+    /** An address Keycloak's email sender takes ({@code EmailValidationUtil}) and an SMTP server without SMTPUTF8 too (ASCII). */
+    static boolean sendable(String address) {
+        return EmailValidationUtil.isValidEmail(address) && address.chars().allMatch(ch -> ch < 128);
     }
 
     static ObjectNode toJson(Alerts a) {

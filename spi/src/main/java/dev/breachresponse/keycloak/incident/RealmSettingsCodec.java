@@ -102,8 +102,12 @@ public final class RealmSettingsCodec {
         EnforcementMode enforcement = PolicyCodec.enforcement(given.get("enforcement"), d.enforcement(), "enforcement");
         RealmSettings.UserReports userReports = UserReportsCodec.read(given.get("userReports"));
         RealmSettings.Alerts alerts = AlertsCodec.read(given.get("alerts"));
-        if (alerts.enabled() && alerts.contact() == null && userReports.securityContact() == null) {
-            throw new IllegalArgumentException("alerts.enabled needs an address: set alerts.contact or userReports.securityContact");
+        if (alerts.enabled() && alerts.contact() == null && (userReports.securityContact() == null
+                || !AlertsCodec.sendable(userReports.securityContact()))) {
+            throw new IllegalArgumentException(userReports.securityContact() == null
+                    ? "alerts.enabled needs an address: set alerts.contact or userReports.securityContact"
+                    : "alerts.enabled needs an address Keycloak can send to: userReports.securityContact is not one (ASCII, as Keycloak's email sender"
+                    + " checks it); set alerts.contact");
         }
         return new RealmSettings(p.allowedFactors(), p.grace(), enrol, notice, reminders, hygiene(given.get("hygiene")),
                 enforcement, breakGlass(given.get("breakGlass")), BreachedPasswordsCodec.read(given.get("breachedPasswords")),

@@ -163,6 +163,8 @@ class RealmSettingsCodecTest {
         String[][] refused = {
                 {"{\"alerts\":{\"enabled\":true}}", "alerts.enabled needs an address"},
                 {"{\"alerts\":{\"enabled\":true,\"contact\":null}}", "alerts.enabled needs an address"},
+                {"{\"userReports\":{\"securityContact\":\"a,b@example.com\"},\"alerts\":{\"enabled\":true}}",
+                        "alerts.enabled needs an address Keycloak can send to"},
                 {"{\"alerts\":{\"contact\":\"soc@example.com\\r\\nBcc: x@evil.test\"}}", "alerts.contact must be an email address"},
                 {"{\"alerts\":{\"contact\":7}}", "alerts.contact must be an email address"},
                 {"{\"alerts\":{\"contact\":\"a,b@example.com\"}}", "alerts.contact must be an email address"},

@@ -24,12 +24,12 @@ final class JpaAlertStore implements AlertStore {
     @Override
     public Map<String, State> states(String realmId) {
         Map<String, State> out = new HashMap<>();
-        for (Object[] row : em.createQuery("select a.kind, a.sentAt, a.claimedUntil, a.sends from AlertStateEntity a where a.realmId = :realmId",
-                        Object[].class)
+        for (Object[] row : em.createQuery("select a.kind, a.sentAt, a.claimedUntil, a.previousSentAt, a.sends from AlertStateEntity a"
+                        + " where a.realmId = :realmId", Object[].class)
                 .setParameter("realmId", realmId)
                 .getResultList()) {
             out.put((String) row[0], new State(((Number) row[1]).longValue(), row[2] == null ? null : ((Number) row[2]).longValue(),
-                    ((Number) row[3]).longValue()));
+                    row[3] == null ? null : ((Number) row[3]).longValue(), ((Number) row[4]).longValue()));
         }
         return out;
     }
@@ -57,6 +57,17 @@ final class JpaAlertStore implements AlertStore {
     }
 
     @Override
+    public boolean renew(String realmId, String kind, long claimedAt, long until) {
+        return em.createQuery("update AlertStateEntity a set a.claimedUntil = :until"
+                        + " where a.realmId = :realmId and a.kind = :kind and a.sentAt = :at and a.claimedUntil is not null")
+                .setParameter("until", until)
+                .setParameter("realmId", realmId)
+                .setParameter("kind", kind)
+                .setParameter("at", claimedAt)
+                .executeUpdate() == 1;
+    }
+
+    @Override
     public void confirm(String realmId, String kind, long claimedAt) {
         em.createQuery("update AlertStateEntity a set a.claimedUntil = null, a.previousSentAt = null, a.sends = a.sends + 1"
                         + " where a.realmId = :realmId and a.kind = :kind and a.sentAt = :at and a.claimedUntil is not null")
@@ -65,6 +76,9 @@ final class JpaAlertStore implements AlertStore {
                 .setParameter("at", claimedAt)
                 .executeUpdate();
     }
+
+    // release and recover: MariaDB applies SET assignments left to right, so SENT_AT is restored before PREVIOUS_SENT_AT
+    // is cleared; a claimed row always has PREVIOUS_SENT_AT (claim writes both)
 
     @Override
     public void release(String realmId, String kind, long claimedAt) {
