@@ -1,8 +1,6 @@
 package dev.breachresponse.keycloak.alert;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,6 +19,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 import dev.breachresponse.keycloak.incident.AlertStore;
+import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.EnforcementGaps;
 import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.Incident;
@@ -36,16 +35,14 @@ import dev.breachresponse.keycloak.support.Mail;
 
 /**
  * Admin alerts (docs/alerts.md): decides in one transaction which of a realm's alerts are due and claims them
- * ({@link #plan}), then sends each claimed email in a transaction of its own ({@link #send}); a send that fails gives
- * its claim back, so the next run tries again. Emails go to the realm's alert contact in the realm's default language
+ * ({@link #planRealm}), then sends each claimed email in a transaction of its own ({@link #send}); a send that fails
+ * gives its claim back, so the next run tries again. Emails go to the realm's alert contact in the realm's default language
  * (Keycloak's email theme of the realm: templates {@code breach-alert-digest.ftl} and {@code breach-alert.ftl}, html
  * and text) and hold counts, incident titles and login paths, never a user's address, a token or a link.
  */
 public final class AdminAlerts {
 
     private static final Logger LOG = Logger.getLogger(AdminAlerts.class);
-
-    static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     /** The most open incidents one digest lists (the newest); the digest says how many there are in all. */
     static final int DIGEST_INCIDENTS = 50;
@@ -82,23 +79,31 @@ public final class AdminAlerts {
         static final Planned NONE = new Planned(List.of(), List.of());
     }
 
-    /** The realm's settings when its alerts are on and have an address, else empty (unreadable settings: logged, empty). */
-    static Optional<RealmSettings> alertsOn(String realmId, String storedSettings) {
-        RealmSettings settings;
-        try {
-            settings = RealmSettingsCodec.fromStored(storedSettings);
-        } catch (IllegalStateException ex) {
-            LOG.warnf("breach-response: the stored settings of realm id %s are unreadable; its admin alerts are skipped", realmId);
-            return Optional.empty();
-        }
-        return settings.alerts().enabled() && settings.alertContact() != null ? Optional.of(settings) : Optional.empty();
+    private static boolean alertsOn(RealmSettings settings) {
+        return settings.alerts().enabled() && settings.alertContact() != null;
     }
 
-    /** The ids of the realms whose alerts are on, in a stable order (one read of the settings table). */
+    /** The realm's settings (Keycloak's cached realm and {@link Enforcement#settings}) when its alerts are on, else empty. */
+    private static Optional<RealmSettings> alertsOn(KeycloakSession session, RealmModel realm) {
+        if (realm == null) {
+            return Optional.empty();
+        }
+        RealmSettings settings = Enforcement.settings(session, realm);
+        return alertsOn(settings) ? Optional.of(settings) : Optional.empty();
+    }
+
+    /** The ids of the realms whose alerts are on, in a stable order (one read of the settings table; unreadable ones logged, left out). */
     static List<String> realmsWithAlerts(KeycloakSession session) {
         List<String> out = new ArrayList<>();
-        new TreeMap<>(session.getProvider(IncidentStore.class).hygiene().realmConfigs())
-                .forEach((realmId, json) -> alertsOn(realmId, json).ifPresent(s -> out.add(realmId)));
+        new TreeMap<>(session.getProvider(IncidentStore.class).hygiene().realmConfigs()).forEach((realmId, json) -> {
+            try {
+                if (alertsOn(RealmSettingsCodec.fromStored(json))) {
+                    out.add(realmId);
+                }
+            } catch (IllegalStateException ex) {
+                LOG.warnf("breach-response: the stored settings of realm id %s are unreadable; its admin alerts are skipped", realmId);
+            }
+        });
         return out;
     }
 
@@ -108,8 +113,7 @@ public final class AdminAlerts {
      */
     static void seed(KeycloakSession session, String realmId, long now) {
         IncidentStore store = session.getProvider(IncidentStore.class);
-        RealmModel realm = session.realms().getRealm(realmId);
-        Optional<RealmSettings> settings = realm == null ? Optional.empty() : store.realmConfig(realm).flatMap(json -> alertsOn(realmId, json));
+        Optional<RealmSettings> settings = alertsOn(session, session.realms().getRealm(realmId));
         if (settings.isEmpty()) {
             return;
         }
@@ -129,7 +133,7 @@ public final class AdminAlerts {
     static Planned planRealm(KeycloakSession session, String realmId, long now, boolean forceDigest) {
         IncidentStore store = session.getProvider(IncidentStore.class);
         RealmModel realm = session.realms().getRealm(realmId);
-        Optional<RealmSettings> settings = realm == null ? Optional.empty() : store.realmConfig(realm).flatMap(json -> alertsOn(realmId, json));
+        Optional<RealmSettings> settings = alertsOn(session, realm);
         if (settings.isEmpty()) {
             return null;
         }
@@ -152,8 +156,9 @@ public final class AdminAlerts {
         long reports = reported.map(i -> alerts.flaggedSince(i.rowId().value(), StandingIncidents.REPORT_CAUSE, hourAgo)).orElse(0L);
         claims.threshold(AlertKind.USER_REPORTS, reports, a.userReportsPerHour(), List::of);
 
-        List<EnforcementGaps.Gap> gaps = store.gaps().list(realmId, GAP_PATHS_COUNTED).stream().filter(g -> g.lastSeenAt() >= hourAgo).toList();
-        claims.threshold(AlertKind.ENFORCEMENT_GAPS, gaps.size(), a.enforcementGapsPerHour(), () -> gapItems(gaps.subList(0, Math.min(PATHS, gaps.size()))));
+        List<EnforcementGaps.Gap> newestGaps = store.gaps().list(realmId, GAP_PATHS_COUNTED);
+        List<EnforcementGaps.Gap> gaps = seenSince(newestGaps, hourAgo);
+        claims.threshold(AlertKind.ENFORCEMENT_GAPS, gaps.size(), a.enforcementGapsPerHour(), () -> gapItems(gaps));
 
         Map<String, Long> failing = alerts.failedDeliveries(realmId);
         long failingAll = failing.values().stream().mapToLong(Long::longValue).sum();
@@ -178,7 +183,7 @@ public final class AdminAlerts {
             outcome = "due";
             List<Incident> openIncidents = openIncidents(store, realm);
             open = openIncidents.size();
-            Map<String, Object> attrs = digestAttributes(store, alerts, realm, openIncidents, reported, failing, now);
+            Map<String, Object> attrs = digestAttributes(store, alerts, realm, openIncidents, reported, failing, newestGaps, now);
             attrs.put("realmLabel", realmLabel);
             out.add(new Outgoing(realmId, AlertKind.DIGEST, now, contact, locale, "breachAlertDigestSubject",
                     List.of(realmLabel, String.valueOf(open)), "breach-alert-digest.ftl", attrs));
@@ -227,26 +232,28 @@ public final class AdminAlerts {
         attrs.put("count", String.valueOf(value));
         attrs.put("threshold", String.valueOf(threshold));
         attrs.put("intervalMinutes", String.valueOf(a.intervalMinutes()));
-        attrs.put("when", WHEN.format(Instant.ofEpochMilli(now)));
+        attrs.put("when", Mail.WHEN.format(Instant.ofEpochMilli(now)));
         return attrs;
     }
 
+    /** The gaps (newest first) seen at or after {@code since}. */
+    private static List<EnforcementGaps.Gap> seenSince(List<EnforcementGaps.Gap> gaps, long since) {
+        return gaps.stream().filter(g -> g.lastSeenAt() >= since).toList();
+    }
+
+    /** The first {@link #PATHS} gaps, as the templates read them. */
     private static List<Map<String, Object>> gapItems(List<EnforcementGaps.Gap> gaps) {
         List<Map<String, Object>> items = new ArrayList<>();
-        for (EnforcementGaps.Gap g : gaps) {
-            items.add(Map.of("path", g.path(), "refused", String.valueOf(g.refused()), "lastSeen", WHEN.format(Instant.ofEpochMilli(g.lastSeenAt()))));
+        for (EnforcementGaps.Gap g : gaps.subList(0, Math.min(PATHS, gaps.size()))) {
+            items.add(Map.of("path", g.path(), "refused", String.valueOf(g.refused()), "lastSeen", Mail.WHEN.format(Instant.ofEpochMilli(g.lastSeenAt()))));
         }
         return items;
     }
 
+    /** The failing outboxes in the store's order, as the templates read them. */
     private static List<Map<String, Object>> outboxItems(Map<String, Long> failing) {
         List<Map<String, Object>> items = new ArrayList<>();
-        for (String outbox : List.of("reminders", "nudges", "logouts", "webhooks")) {
-            Long n = failing.get(outbox);
-            if (n != null) {
-                items.add(Map.of("outbox", outbox, "count", String.valueOf(n)));
-            }
-        }
+        failing.forEach((outbox, n) -> items.add(Map.of("outbox", outbox, "count", String.valueOf(n))));
         return items;
     }
 
@@ -263,7 +270,8 @@ public final class AdminAlerts {
     }
 
     private static Map<String, Object> digestAttributes(IncidentStore store, AlertStore alerts, RealmModel realm, List<Incident> open,
-                                                        Optional<Incident> reported, Map<String, Long> failing, long now) {
+                                                        Optional<Incident> reported, Map<String, Long> failing,
+                                                        List<EnforcementGaps.Gap> newestGaps, long now) {
         long dayAgo = now - AlertRules.DAY_MILLIS;
         List<Incident> shown = open.subList(0, Math.min(DIGEST_INCIDENTS, open.size()));
         Map<IncidentRowId, IncidentActivity> activity = store.activity(realm, shown);
@@ -277,7 +285,7 @@ public final class AdminAlerts {
             Map<String, Object> m = new HashMap<>();
             m.put("key", i.key().value());
             m.put("title", oneLine(i.title()));
-            m.put("since", WHEN.format(Instant.ofEpochMilli(i.createdAt())));
+            m.put("since", Mail.WHEN.format(Instant.ofEpochMilli(i.createdAt())));
             m.put("flagged", count(now1.count(FlagState.FLAGGED)));
             m.put("steppedUp", count(now1.count(FlagState.STEPPED_UP)));
             m.put("remediated", count(now1.count(FlagState.REMEDIATED)));
@@ -293,12 +301,12 @@ public final class AdminAlerts {
             incidents.add(m);
         }
         Map<String, Object> attrs = new HashMap<>();
-        attrs.put("when", WHEN.format(Instant.ofEpochMilli(now)));
+        attrs.put("when", Mail.WHEN.format(Instant.ofEpochMilli(now)));
         attrs.put("openIncidents", String.valueOf(open.size()));
         attrs.put("incidents", incidents);
         attrs.put("reports", count(reported.map(i -> alerts.flaggedSince(i.rowId().value(), StandingIncidents.REPORT_CAUSE, dayAgo)).orElse(0L)));
         attrs.put("deliveries", outboxItems(failing));
-        attrs.put("gaps", gapItems(store.gaps().list(realm.getId(), PATHS).stream().filter(g -> g.lastSeenAt() >= dayAgo).toList()));
+        attrs.put("gaps", gapItems(seenSince(newestGaps, dayAgo)));
         return attrs;
     }
 
@@ -323,14 +331,14 @@ public final class AdminAlerts {
      */
     static boolean send(KeycloakSessionFactory factory, Outgoing o) {
         // the claim may have waited in the executor's queue: extend its lease from now, or let it go if it is gone
-        boolean[] held = new boolean[1];
+        boolean held;
         try {
-            KeycloakModelUtils.runJobInTransaction(factory, s -> held[0] = s.getProvider(IncidentStore.class).alerts()
+            held = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> s.getProvider(IncidentStore.class).alerts()
                     .renew(o.realmId(), o.kind().key, o.claimedAt(), Time.currentTimeMillis() + CLAIM_LEASE_MILLIS));
         } catch (RuntimeException e) {
-            held[0] = false;
+            held = false;
         }
-        if (!held[0]) {
+        if (!held) {
             LOG.warnf("breach-response: the %s alert of realm id %s was not sent: its claim ran out before its turn (a later check sends it)",
                     o.kind().key, o.realmId());
             return false;

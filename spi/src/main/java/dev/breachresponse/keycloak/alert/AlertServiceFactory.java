@@ -79,15 +79,13 @@ public final class AlertServiceFactory implements ProviderFactory<AlertService> 
         } catch (RuntimeException e) {
             LOG.debugf("breach-response: admin alert rows of realm id %s were seeded by another run (%s)", realmId, e.getClass().getSimpleName());
         }
-        AdminAlerts.Planned[] planned = new AdminAlerts.Planned[1];
         try {
-            KeycloakModelUtils.runJobInTransaction(factory, s -> planned[0] = AdminAlerts.planRealm(s, realmId, now, digest));
+            return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> AdminAlerts.planRealm(s, realmId, now, digest));
         } catch (RuntimeException e) {
             LOG.warnf("breach-response: could not check the admin alerts of realm id %s (%s); the next check tries again", realmId,
                     e.getClass().getSimpleName());
             return AdminAlerts.Planned.NONE;
         }
-        return planned[0];
     }
 
     @Override

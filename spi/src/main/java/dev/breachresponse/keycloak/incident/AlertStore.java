@@ -73,7 +73,7 @@ public interface AlertStore {
 
     /**
      * Per outbox ({@code reminders}, {@code nudges}, {@code logouts}, {@code webhooks}), the realm's rows failing now:
-     * FAILED (and for webhooks also DEAD); outboxes without such rows are absent.
+     * FAILED (and for webhooks also DEAD), in that order; outboxes without such rows are absent.
      */
     Map<String, Long> failedDeliveries(String realmId);
 }

@@ -250,7 +250,7 @@ public final class ReportResource {
             attributes.put("reportedUsername", reporter.getUsername());
             attributes.put("reportedUserId", reporter.getId());
             attributes.put("change", change.key());
-            attributes.put("when", SecurityNotices.WHEN.format(Instant.ofEpochMilli(at)));
+            attributes.put("when", Mail.WHEN.format(Instant.ofEpochMilli(at)));
             attributes.put("incidentId", StandingIncidents.USER_REPORTED);
             attributes.put("factorsRemoved", factorsRemoved);
             emails.setUser(Mail.addressee(s, r, KeycloakModelUtils.generateId(), "security-contact", contact, null))

@@ -2,8 +2,6 @@ package dev.breachresponse.keycloak.report;
 
 import java.net.URI;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +33,6 @@ public final class SecurityNotices {
     static final String TEMPLATE = "breach-security-notice.ftl";
 
     /** How the time of a change reads in an email (UTC). */
-    static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private SecurityNotices() {
     }
@@ -84,7 +81,7 @@ public final class SecurityNotices {
         Map<String, Object> attributes = new HashMap<>();
         attributes.put("change", change.key());
         attributes.put("factor", factor == null ? "" : factor);
-        attributes.put("when", WHEN.format(Instant.ofEpochMilli(at)));
+        attributes.put("when", Mail.WHEN.format(Instant.ofEpochMilli(at)));
         attributes.put("reportUrl", link.toString());
         attributes.put("linkDays", settings.linkDays());
         // an email change goes to the previous address (the new one may be someone else's), in the user's language

@@ -1,5 +1,8 @@
 package dev.breachresponse.keycloak.support;
 
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
@@ -18,6 +21,9 @@ import org.keycloak.storage.adapter.InMemoryUserAdapter;
 public final class Mail {
 
     private static final Logger LOG = Logger.getLogger(Mail.class);
+
+    /** How the extension's emails write a time: {@code 2026-12-02 07:00 UTC}. */
+    public static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     /** Renders and sends one email in the job's session; {@code emails} is bound to the realm. */
     public interface Job {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -113,24 +112,11 @@ class AdminAlertsIT {
     }
 
     List<MimeMessage> toSoc() throws Exception {
-        MimeMessage[] all = mail.getReceivedMessages();
-        List<MimeMessage> out = new ArrayList<>();
-        for (MimeMessage m : Arrays.copyOfRange(all, Math.min(seen, all.length), all.length)) {
-            if (m.getAllRecipients()[0].toString().equals(SOC)) {
-                out.add(m);
-            }
-        }
-        return out;
+        return Mails.to(mail, seen, SOC);
     }
 
     MimeMessage awaitSoc(int n) throws Exception {
-        long until = System.currentTimeMillis() + 30_000;
-        while (toSoc().size() < n && System.currentTimeMillis() < until) {
-            Thread.sleep(100);
-        }
-        List<MimeMessage> got = toSoc();
-        assertTrue(got.size() >= n, SOC + " received " + got.size() + " of " + n);
-        return got.get(n - 1);
+        return Mails.await(mail, seen, SOC, n, java.time.Duration.ofSeconds(30));
     }
 
     static void noLink(MimeMessage m) throws Exception {

@@ -1,6 +1,12 @@
 package dev.breachresponse.keycloak.it;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -9,12 +15,40 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 
+import org.keycloak.testframework.mail.MailServer;
+
 /** Reading what the framework's mail server received. */
 final class Mails {
 
     private static final Pattern LINK = Pattern.compile("https?://[^\\s\"<>]+/login-actions/action-token\\?[^\\s\"<>]+");
 
     private Mails() {
+    }
+
+    /** The messages the mail server received after its first {@code seen} that went to {@code address}, in order. */
+    static List<MimeMessage> to(MailServer mail, int seen, String address) throws MessagingException {
+        List<MimeMessage> out = new ArrayList<>();
+        MimeMessage[] all = mail.getReceivedMessages();
+        for (MimeMessage m : Arrays.copyOfRange(all, Math.min(seen, all.length), all.length)) {
+            if (m.getAllRecipients()[0].toString().equals(address)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Waits at most {@code timeout} until {@code address} has received {@code n} messages after the first {@code seen};
+     * fails otherwise; returns the {@code n}th.
+     */
+    static MimeMessage await(MailServer mail, int seen, String address, int n, Duration timeout) throws MessagingException, InterruptedException {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (to(mail, seen, address).size() < n && System.nanoTime() < until) {
+            Thread.sleep(100);
+        }
+        List<MimeMessage> got = to(mail, seen, address);
+        assertTrue(got.size() >= n, address + " received " + got.size() + " of " + n);
+        return got.get(n - 1);
     }
 
     /** The plain-text part of a message (Keycloak sends text + html). */

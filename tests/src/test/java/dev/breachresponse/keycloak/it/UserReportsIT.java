@@ -90,25 +90,12 @@ class UserReportsIT extends LoginTestBase {
 
     /** The messages received in this test that went to {@code address}. */
     List<MimeMessage> to(String address) throws Exception {
-        List<MimeMessage> out = new ArrayList<>();
-        MimeMessage[] all = mail.getReceivedMessages();
-        for (MimeMessage m : java.util.Arrays.copyOfRange(all, Math.min(seen, all.length), all.length)) {
-            if (m.getAllRecipients()[0].toString().equals(address)) {
-                out.add(m);
-            }
-        }
-        return out;
+        return Mails.to(mail, seen, address);
     }
 
     /** Waits until {@code address} has received {@code n} messages; returns the last. */
     MimeMessage awaitMail(String address, int n) throws Exception {
-        long until = System.currentTimeMillis() + 15_000;
-        while (to(address).size() < n && System.currentTimeMillis() < until) {
-            Thread.sleep(100);
-        }
-        List<MimeMessage> got = to(address);
-        assertTrue(got.size() >= n, address + " received " + got.size() + " of " + n);
-        return got.get(n - 1);
+        return Mails.await(mail, seen, address, n, java.time.Duration.ofSeconds(15));
     }
 
     static String reportLink(MimeMessage m) throws Exception {

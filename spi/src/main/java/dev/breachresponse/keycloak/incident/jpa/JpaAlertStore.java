@@ -3,6 +3,7 @@ package dev.breachresponse.keycloak.incident.jpa;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -145,9 +146,8 @@ final class JpaAlertStore implements AlertStore {
 
     @Override
     public Map<String, Long> failedDeliveries(String realmId) {
-        Map<String, Long> out = new HashMap<>();
-        for (String[] outbox : new String[][] {{"reminders", "ReminderEntity"}, {"nudges", "NudgeEntity"}, {"logouts", "LogoutEntity"},
-                {"webhooks", "WebhookDeliveryEntity"}}) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String[] outbox : JpaFlagReports.OUTBOXES) {
             long n = em.createQuery("select count(o) from " + outbox[1] + " o where o.realmId = :realmId and o.state in ('FAILED', 'DEAD')", Long.class)
                     .setParameter("realmId", realmId)
                     .getSingleResult();

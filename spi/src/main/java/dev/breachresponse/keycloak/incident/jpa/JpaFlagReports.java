@@ -257,6 +257,13 @@ final class JpaFlagReports {
     }
 
     /**
+     * The extension's outboxes: the name metrics, alerts and the API use, and the JPA entity of its rows (each has
+     * {@code realmId} and {@code state}), in the order they are shown.
+     */
+    static final String[][] OUTBOXES = {{"reminders", "ReminderEntity"}, {"nudges", "NudgeEntity"}, {"logouts", "LogoutEntity"},
+            {"webhooks", "WebhookDeliveryEntity"}};
+
+    /**
      * {@link IncidentStore#metricsCounts}: the open flags per (incident, state), an index-only count over
      * IDX_BR_FLAG_INCIDENT_STATE, summed per realm through the incidents' own small table; every realm with an
      * incident and every open incident get both open states, zero included (a series that reaches 0 reads 0, not
@@ -286,8 +293,7 @@ final class JpaFlagReports {
         List<MetricsCounts.RealmState> open = new ArrayList<>();
         byRealm.forEach((realmId, counts) -> counts.forEach((state, n) -> open.add(new MetricsCounts.RealmState(realmId, state, n))));
         List<MetricsCounts.OutboxCount> outboxes = new ArrayList<>();
-        for (String[] outbox : new String[][] {{"reminders", "ReminderEntity"}, {"nudges", "NudgeEntity"}, {"logouts", "LogoutEntity"},
-                {"webhooks", "WebhookDeliveryEntity"}}) {
+        for (String[] outbox : OUTBOXES) {
             // a webhook delivery being sent (SENDING) is still owed: counted with PENDING, so a stuck claim shows
             for (Object[] row : em.createQuery("select o.state, count(o) from " + outbox[1] + " o where o.state in ('PENDING', 'SENDING', 'FAILED')"
                     + " group by o.state", Object[].class).getResultList()) {
