@@ -81,6 +81,13 @@ public interface Webhooks {
      */
     List<Delivery> claim(String owner, long now, long leaseUntil, int max);
 
+    /**
+     * Expands the oldest staged row (a bulk chunk's events for one endpoint, BR_WEBHOOK_BATCH) into its delivery rows
+     * and deletes it, in the current transaction; a row another sender took meanwhile is left to it. Returns false when
+     * nothing is staged.
+     */
+    boolean expandOldest();
+
     /** The endpoint with its secrets, for sending; empty when gone. */
     Optional<Endpoint> endpoint(String webhookId);
 
@@ -103,9 +110,9 @@ public interface Webhooks {
     /** Removes finished deliveries (DELIVERED, DEAD, CANCELLED) created before {@code before}; returns how many. */
     int purge(long before);
 
-    /** Deliveries of one endpoint per state (every state present, zero included). */
+    /** Deliveries of one endpoint per state (every state present, zero included; staged events as PENDING or CANCELLED). */
     Map<DeliveryState, Long> counts(String webhookId);
 
-    /** A page of one endpoint's deliveries, newest first; {@code state} null for all. */
+    /** A page of one endpoint's deliveries, newest first; {@code state} null for all. Staged events are not listed until expanded. */
     List<LogEntry> log(String webhookId, DeliveryState state, int first, int max);
 }

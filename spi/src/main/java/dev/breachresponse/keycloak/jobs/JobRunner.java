@@ -106,6 +106,8 @@ public final class JobRunner {
             work(job);
         } finally {
             BulkActivity.exit();
+            // the job's webhook events were staged while it ran: the sender expands and sends them now
+            WebhookSender.kick(factory);
         }
     }
 

@@ -100,10 +100,12 @@ public final class WebhookDeliveries {
     }
 
     /**
-     * Sends what is due now, batch by batch, until a batch comes back short. While a bulk job runs on this node
-     * ({@link BulkActivity}) it paces itself (at most {@value #BATCH_WHILE_BULK} deliveries per {@value #PACE_MILLIS} ms,
-     * one request at a time), so flagging and revocation, which protect accounts, keep the CPU; the backlog then drains
-     * at full speed once the job is done.
+     * Sends what is due now, batch by batch, until a batch comes back short and nothing is staged; before each batch it
+     * expands one staged row (a bulk chunk's events for one endpoint) into delivery rows. While a bulk job runs on this
+     * node ({@link BulkActivity}) it expands nothing and paces itself (at most {@value #BATCH_WHILE_BULK} deliveries per
+     * {@value #PACE_MILLIS} ms, one request at a time), so flagging and revocation, which protect accounts, keep the
+     * CPU and the database; the backlog then drains at full speed once the job is done (the job runner wakes the
+     * sender when it ends).
      */
     static void drain(KeycloakSessionFactory factory, Settings settings, Threads threads, String owner) {
         boolean more = true;
@@ -111,7 +113,10 @@ public final class WebhookDeliveries {
             boolean bulk = BulkActivity.busy();
             int max = bulk ? BATCH_WHILE_BULK : BATCH;
             int parallel = bulk ? 1 : settings.parallel();
-            more = sendBatch(factory, settings, threads, owner, max, parallel);
+            // a bulk job's staged events wait while a job runs here (expanding them is the writing the job saved)
+            boolean staged = !bulk && KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                    s -> s.getProvider(IncidentStore.class).webhooks().expandOldest());
+            more = sendBatch(factory, settings, threads, owner, max, parallel) || staged;
             if (more && bulk) {
                 try {
                     Thread.sleep(PACE_MILLIS);

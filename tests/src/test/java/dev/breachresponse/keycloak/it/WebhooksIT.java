@@ -167,6 +167,58 @@ class WebhooksIT {
     }
 
     @Test
+    void aBulkJobsEventsAreStagedAndEachBecomesOneDeliveryPerEndpointEvenWhenOneIsDisabledMeanwhile() throws Exception {
+        // 40 flags in one chunk: at least WebhookQueue.STAGE_AT_LEAST (20), so they are queued as one staged row per
+        // endpoint, which the sender expands into delivery rows once no job runs
+        int n = 40;
+        Set<String> userIds = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            try (jakarta.ws.rs.core.Response r = admin.realm(realm).users().create(Realms.user(null, "bulk" + i))) {
+                assertEquals(201, r.getStatus());
+                userIds.add(org.keycloak.admin.client.CreatedResponseUtil.getCreatedId(r));
+            }
+        }
+        JsonNode hook = create("{\"url\":\"" + base + "/hook\",\"events\":[\"flag.created\"]}");
+        JsonNode other = create("{\"url\":\"" + base + "/other\",\"events\":[\"flag.created\"]}");
+        assertEquals(201, api.postJson("/incidents", "{\"id\":\"bulk\",\"title\":\"Bulk\",\"exposedData\":[\"email\"]}").status());
+        StringBuilder subjects = new StringBuilder("{\"subjects\":[");
+        for (int i = 0; i < n; i++) {
+            subjects.append(i == 0 ? "" : ",").append("{\"username\":\"bulk").append(i).append("\"}");
+        }
+        JsonNode job = api.awaitJob(api.postJson("/incidents/bulk/flags", subjects.append("]}").toString()).json().get("id").asText(),
+                Duration.ofSeconds(60));
+        assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
+        // the second endpoint is disabled at once: what of its share was still staged or queued is cancelled, what
+        // was already on its way is delivered; none is lost or sent twice
+        assertEquals(200, api.putJson("/webhooks/" + other.get("id").asText(), "{\"url\":\"" + base + "/other\",\"events\":[\"flag.created\"],"
+                + "\"enabled\":false}").status());
+
+        String secret = hook.get("secret").asText();
+        JsonNode log = awaitDeliveries(hook.get("id").asText(), "DELIVERED", n);
+        assertEquals(n, log.at("/counts/DELIVERED").asInt(), log.toString());
+        List<Received> atHook = received.stream().filter(r -> r.path().equals("/hook")).toList();
+        assertEquals(n, atHook.size(), "one delivery per flag at the enabled endpoint");
+        assertEquals(n, atHook.stream().map(r -> r.header("webhook-id")).distinct().count(), "each with its own message id");
+        assertEquals(userIds, atHook.stream().map(r -> r.json().at("/data/userId").asText()).collect(Collectors.toSet()), "one per user");
+        for (Received r : atHook) {
+            assertDoesNotThrow(() -> new Webhook(secret).verify(r.body(), r.headers()), "the reference library verifies " + r.body());
+            assertEquals("bulk", r.json().at("/data/incident").asText(), r.body());
+        }
+
+        long end = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+        JsonNode counts = api.get("/webhooks/" + other.get("id").asText() + "/deliveries").json().get("counts");
+        while (counts.get("DELIVERED").asInt() + counts.get("CANCELLED").asInt() != n && System.nanoTime() < end) {
+            Thread.sleep(100);
+            counts = api.get("/webhooks/" + other.get("id").asText() + "/deliveries").json().get("counts");
+        }
+        assertEquals(n, counts.get("DELIVERED").asInt() + counts.get("CANCELLED").asInt(), "every event delivered or cancelled: " + counts);
+        Thread.sleep(500);
+        List<Received> atOther = received.stream().filter(r -> r.path().equals("/other")).toList();
+        assertEquals(counts.get("DELIVERED").asInt(), atOther.size(), "what arrived is what the log calls delivered: " + counts);
+        assertEquals(atOther.size(), atOther.stream().map(r -> r.header("webhook-id")).distinct().count(), "none twice");
+    }
+
+    @Test
     void anEndpointThatOptsInGetsTheEmailAndADisabledOneNothing() throws Exception {
         create("{\"url\":\"" + base + "/with-email\",\"events\":[\"flag.created\"],\"includeEmail\":true}");
         JsonNode off = create("{\"url\":\"" + base + "/off\",\"events\":[\"flag.created\"],\"enabled\":false}");

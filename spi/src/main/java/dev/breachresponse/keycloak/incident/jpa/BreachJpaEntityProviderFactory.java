@@ -21,7 +21,7 @@ public final class BreachJpaEntityProviderFactory implements JpaEntityProviderFa
 
     private static final List<Class<?>> ENTITIES = List.of(IncidentEntity.class, FlagEntity.class, FlagHistoryEntity.class, JobEntity.class, RealmConfigEntity.class, ReminderEntity.class,
             HygieneWalkEntity.class, NudgeEntity.class, LogoutEntity.class, EnforcementGapEntity.class,
-            WebhookEntity.class, WebhookDeliveryEntity.class,
+            WebhookEntity.class, WebhookDeliveryEntity.class, WebhookBatchEntity.class,
             SsfReceiverEntity.class, SsfJtiEntity.class, SsfEventEntity.class, SsfInboxEntity.class, AlertStateEntity.class);
 
     private static final JpaEntityProvider PROVIDER = new JpaEntityProvider() {

@@ -301,6 +301,11 @@ final class JpaFlagReports {
                 outboxes.add(new MetricsCounts.OutboxCount(outbox[0], state, ((Number) row[1]).longValue()));
             }
         }
+        // a bulk job's webhook events not yet expanded into delivery rows are owed too
+        Number staged = em.createNamedQuery("brWebhookBatchPending", Number.class).getSingleResult();
+        if (staged != null && staged.longValue() > 0) {
+            outboxes.add(new MetricsCounts.OutboxCount("webhooks", OutboxState.PENDING, staged.longValue()));
+        }
         return new MetricsCounts(open, incidents, outboxes);
     }
 

@@ -62,37 +62,22 @@ final class JpaJobStore implements JobStore {
         return toJob(j);
     }
 
+    private static final List<String> ITEM_COLUMNS = List.of("JOB_ID", "SEQ", "SUBJECT_TYPE", "SUBJECT", "OUTCOME", "DETAIL", "ALSO");
+
     @Override
     public void addItems(String jobId, int firstSeq, List<NewItem> items) {
         if (items.isEmpty()) {
             return;
         }
-        em.unwrap(Session.class).doWork(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "insert into BR_JOB_ITEM (JOB_ID, SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, DETAIL, ALSO) values (?, ?, ?, ?, ?, ?, ?)")) {
-                int seq = firstSeq;
-                for (NewItem i : items) {
-                    ps.setString(1, jobId);
-                    ps.setInt(2, seq++);
-                    ps.setString(3, i.subjectType() == null ? null : i.subjectType().name());
-                    ps.setString(4, i.subject());
-                    if (i.invalidReason() == null) {
-                        ps.setNull(5, Types.VARCHAR);
-                        ps.setNull(6, Types.VARCHAR);
-                    } else {
-                        ps.setString(5, ItemOutcome.INVALID.name());
-                        ps.setString(6, clip(i.invalidReason(), 255));
-                    }
-                    if (i.also() == null) {
-                        ps.setNull(7, Types.VARCHAR);
-                    } else {
-                        ps.setString(7, i.also());
-                    }
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        });
+        // multi-row inserts: the submitted list is stored before the answer, so its cost is the intake's (issue 15)
+        List<Object[]> rows = new ArrayList<>(items.size());
+        int seq = firstSeq;
+        for (NewItem i : items) {
+            boolean invalid = i.invalidReason() != null;
+            rows.add(new Object[] {jobId, seq++, i.subjectType() == null ? null : i.subjectType().name(), i.subject(),
+                    invalid ? ItemOutcome.INVALID.name() : null, invalid ? clip(i.invalidReason(), 255) : null, i.also()});
+        }
+        em.unwrap(Session.class).doWork(c -> MultiRowInsert.insert(c, "BR_JOB_ITEM", ITEM_COLUMNS, rows));
     }
 
     @Override

@@ -72,6 +72,7 @@ final class JpaWebhooks implements Webhooks {
                 em.flush();
                 em.createNamedQuery("brWebhookCancelOpen").setParameter("webhookId", w.id).setParameter("why", "endpoint disabled")
                         .executeUpdate();
+                em.createNamedQuery("brWebhookBatchCancel").setParameter("webhookId", w.id).executeUpdate();
             }
             em.flush();
             queue.forget(realm.getId());
@@ -84,6 +85,7 @@ final class JpaWebhooks implements Webhooks {
         Optional<WebhookEntity> w = entity(realm, id);
         w.ifPresent(e -> {
             em.createNamedQuery("brWebhookDeleteOf").setParameter("webhookId", e.id).executeUpdate();
+            em.createNamedQuery("brWebhookBatchDeleteOf").setParameter("webhookId", e.id).executeUpdate();
             em.remove(e);
             em.flush();
             queue.forget(realm.getId());
@@ -140,6 +142,20 @@ final class JpaWebhooks implements Webhooks {
                 .map(d -> new Delivery(d.id, d.realmId, d.webhookId, WebhookEvent.ofWire(d.eventType).orElse(null), d.userId, d.payload,
                         d.attempts))
                 .toList();
+    }
+
+    @Override
+    public boolean expandOldest() {
+        List<String> oldest = em.createNamedQuery("brWebhookBatchOldest", String.class).setMaxResults(1).getResultList();
+        if (oldest.isEmpty()) {
+            return false;
+        }
+        WebhookBatchEntity b = em.find(WebhookBatchEntity.class, oldest.get(0));
+        // the delete is the claim: a sender on another node that read the same row waits here and then deletes nothing
+        if (b != null && em.createNamedQuery("brWebhookBatchTake").setParameter("id", b.id).executeUpdate() == 1) {
+            queue.expand(b);
+        }
+        return true;
     }
 
     @Override
@@ -233,6 +249,10 @@ final class JpaWebhooks implements Webhooks {
         }
         for (Object[] row : em.createNamedQuery("brWebhookCounts", Object[].class).setParameter("webhookId", webhookId).getResultList()) {
             out.put(DeliveryState.valueOf((String) row[0]), ((Number) row[1]).longValue());
+        }
+        // staged events (a bulk job's, not yet expanded) count as what they will be written as
+        for (Object[] row : em.createNamedQuery("brWebhookBatchCounts", Object[].class).setParameter("webhookId", webhookId).getResultList()) {
+            out.merge(DeliveryState.valueOf((String) row[0]), ((Number) row[1]).longValue(), Long::sum);
         }
         return out;
     }

@@ -23,7 +23,9 @@ import dev.breachresponse.keycloak.incident.WebhookEvent;
 /**
  * Queues webhook deliveries in the caller's transaction: one BR_WEBHOOK_DELIVERY row per event and enabled endpoint of
  * the realm subscribed to it, the body built now (Standard Webhooks payload: {@code type}, {@code timestamp} in ISO 8601
- * UTC, {@code data}). A batch (the bulk path) is written with multi-row inserts like its flags. The realm's enabled
+ * UTC, {@code data}). {@value #STAGE_AT_LEAST} or more events of one type at once (the bulk path) are staged: one
+ * BR_WEBHOOK_BATCH row per endpoint, which the sender expands into delivery rows when no bulk job runs on its node
+ * ({@link #expand}); fewer are written as delivery rows with multi-row inserts. The realm's enabled
  * endpoints are read once per realm and store instance (one Keycloak session), and {@link #onQueued} is told once a
  * row is written, so the sender wakes after commit.
  */
@@ -31,6 +33,15 @@ final class WebhookQueue {
 
     private static final List<String> COLUMNS = List.of("ID", "REALM_ID", "WEBHOOK_ID", "EVENT_TYPE", "USER_ID", "PAYLOAD", "STATE",
             "CREATED_AT", "ATTEMPTS");
+
+    private static final List<String> EXPANDED_COLUMNS = List.of("ID", "REALM_ID", "WEBHOOK_ID", "EVENT_TYPE", "USER_ID", "PAYLOAD", "STATE",
+            "CREATED_AT", "ATTEMPTS", "LAST_ERROR");
+
+    /**
+     * From this many events of one type in one call (a bulk job's chunk), they are staged: one BR_WEBHOOK_BATCH row per
+     * endpoint instead of a delivery row per event and endpoint.
+     */
+    static final int STAGE_AT_LEAST = 20;
 
     /** One event about one user (or none): the {@code data} object and the user it names. */
     record Event(String userId, ObjectNode data) {
@@ -67,6 +78,10 @@ final class WebhookQueue {
             return;
         }
         long now = Time.currentTimeMillis();
+        if (events.size() >= STAGE_AT_LEAST) {
+            stage(realmId, type, events, endpoints, now);
+            return;
+        }
         List<Object[]> rows = new ArrayList<>(events.size() * endpoints.size());
         for (Event e : events) {
             String body = body(type, now, e.data());
@@ -77,6 +92,49 @@ final class WebhookQueue {
         em.flush();
         em.unwrap(Session.class).doWork(c -> MultiRowInsert.insert(c, "BR_WEBHOOK_DELIVERY", COLUMNS, rows));
         onQueued.run();
+    }
+
+    /** One staged row per endpoint, holding every event's line ({@link WebhookBatchEntity}); the sender expands it. */
+    private void stage(String realmId, WebhookEvent type, List<Event> events, List<WebhookEntity> endpoints, long now) {
+        StringBuilder lines = new StringBuilder(events.size() * 360);
+        for (Event e : events) {
+            lines.append(e.userId() == null ? "" : e.userId()).append('\t').append(body(type, now, e.data())).append('\n');
+        }
+        String text = lines.toString();
+        for (WebhookEntity w : endpoints) {
+            WebhookBatchEntity b = new WebhookBatchEntity();
+            b.id = KeycloakModelUtils.generateId();
+            b.realmId = realmId;
+            b.webhookId = w.id;
+            b.eventType = type.wire();
+            b.state = DeliveryState.PENDING.name();
+            b.createdAt = now;
+            b.eventCount = events.size();
+            b.events = text;
+            em.persist(b);
+        }
+        em.flush();
+        onQueued.run();
+    }
+
+    /**
+     * The staged row's deliveries as BR_WEBHOOK_DELIVERY rows (message ids drawn now, created at the event's time);
+     * PENDING, or CANCELLED with "endpoint disabled" when the row was cancelled. Written in the caller's transaction.
+     */
+    void expand(WebhookBatchEntity b) {
+        boolean cancelled = DeliveryState.CANCELLED.name().equals(b.state);
+        List<Object[]> rows = new ArrayList<>(b.eventCount);
+        int from = 0;
+        while (from < b.events.length()) {
+            int tab = b.events.indexOf('\t', from);
+            int end = b.events.indexOf('\n', tab);
+            String userId = tab == from ? null : b.events.substring(from, tab);
+            rows.add(new Object[] {messageId(), b.realmId, b.webhookId, b.eventType, userId, b.events.substring(tab + 1, end),
+                    (cancelled ? DeliveryState.CANCELLED : DeliveryState.PENDING).name(), b.createdAt, 0, cancelled ? "endpoint disabled" : null});
+            from = end + 1;
+        }
+        em.flush();
+        em.unwrap(Session.class).doWork(c -> MultiRowInsert.insert(c, "BR_WEBHOOK_DELIVERY", EXPANDED_COLUMNS, rows));
     }
 
     /** Queues one event for one endpoint, subscribed or not (the test event); returns the delivery id. */
