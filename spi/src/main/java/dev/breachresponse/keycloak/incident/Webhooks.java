@@ -68,7 +68,8 @@ public interface Webhooks {
 
     /**
      * Sends the endpoint's DEAD deliveries again: each back to PENDING with its attempts reset, the same message id
-     * (receivers drop what they already have). Returns how many.
+     * (receivers drop what they already have); parked staged rows are expanded again. Returns how many deliveries (a
+     * parked staged row counts its events).
      */
     int retryDead(String webhookId);
 
@@ -81,12 +82,18 @@ public interface Webhooks {
      */
     List<Delivery> claim(String owner, long now, long leaseUntil, int max);
 
+    /** The oldest staged row (a bulk chunk's events for one endpoint, BR_WEBHOOK_BATCH) waiting to be expanded, if any. */
+    Optional<String> oldestStaged();
+
     /**
-     * Expands the oldest staged row (a bulk chunk's events for one endpoint, BR_WEBHOOK_BATCH) into its delivery rows
-     * and deletes it, in the current transaction; a row another sender took meanwhile is left to it. Returns false when
-     * nothing is staged.
+     * Expands a staged row into its delivery rows (message ids drawn now; CANCELLED ones when its endpoint was disabled)
+     * and deletes it, in the current transaction, holding the row's lock; false when another sender took it meanwhile
+     * (or it is parked).
      */
-    boolean expandOldest();
+    boolean expandStaged(String id);
+
+    /** Parks a staged row that could not be expanded: counted as DEAD, skipped until {@link #retryDead} of its endpoint. */
+    void parkStaged(String id);
 
     /** The endpoint with its secrets, for sending; empty when gone. */
     Optional<Endpoint> endpoint(String webhookId);

@@ -114,14 +114,39 @@ public final class WebhookDeliveries {
             int max = bulk ? BATCH_WHILE_BULK : BATCH;
             int parallel = bulk ? 1 : settings.parallel();
             // a bulk job's staged events wait while a job runs here (expanding them is the writing the job saved)
-            boolean staged = !bulk && KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                    s -> s.getProvider(IncidentStore.class).webhooks().expandOldest());
+            boolean staged = !bulk && expandOne(factory);
             more = sendBatch(factory, settings, threads, owner, max, parallel) || staged;
             if (more && bulk) {
                 try {
                     Thread.sleep(PACE_MILLIS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /**
+     * Expands the oldest staged row, if any, into delivery rows. One that fails twice is parked (DEAD, logged with its
+     * id and the exception class and message, which name no address or payload) so that the rows behind it flow.
+     * Returns whether there was one.
+     */
+    private static boolean expandOne(KeycloakSessionFactory factory) {
+        Optional<String> id = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                s -> s.getProvider(IncidentStore.class).webhooks().oldestStaged());
+        if (id.isEmpty()) {
+            return false;
+        }
+        for (int tries = 1; ; tries++) {
+            try {
+                KeycloakModelUtils.runJobInTransaction(factory, s -> s.getProvider(IncidentStore.class).webhooks().expandStaged(id.get()));
+                return true;
+            } catch (RuntimeException e) {
+                if (tries >= 2) {
+                    LOG.errorf("breach-response: staged webhook events %s could not be expanded (%s); parked as DEAD until the"
+                            + " endpoint's deliveries are retried", id.get(), e.toString());
+                    KeycloakModelUtils.runJobInTransaction(factory, s -> s.getProvider(IncidentStore.class).webhooks().parkStaged(id.get()));
+                    return true;
                 }
             }
         }

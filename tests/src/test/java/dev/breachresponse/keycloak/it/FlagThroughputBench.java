@@ -1,13 +1,19 @@
 package dev.breachresponse.keycloak.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterAll;
@@ -48,6 +54,8 @@ class FlagThroughputBench {
     static final String REALM = "bench";
     static final int CHUNK = Integer.getInteger("bench.chunk", 500);
     static final int WARMUP = Integer.getInteger("bench.warmup", 5_000);
+    /** Rounds of (product, floor) at 100,000 users, in alternating order. */
+    static final int FLOOR_ROUNDS = Integer.getInteger("bench.floor.rounds", 2);
 
     @BeforeAll
     static void start() throws Exception {
@@ -88,7 +96,31 @@ class FlagThroughputBench {
             bulk(api, "bench-warmup", SAMPLE, Math.min(WARMUP, USERS - SAMPLE));
         }
         double tenK = bulk(api, "bench-10k", SAMPLE, Math.min(10_000, USERS - SAMPLE));
-        double hundredK = bulk(api, "bench-100k", 0, Math.min(100_000, USERS));
+        // the product against the floor of its essential writes (issue 15), alternating so that a drift over the run
+        // (growing flag and history tables, the page cache) weighs on both sides alike
+        int n = Math.min(100_000, USERS);
+        List<Double> products = new ArrayList<>();
+        List<Double> floors = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (int r = 1; r <= FLOOR_ROUNDS; r++) {
+            double product;
+            double floor;
+            if (r % 2 == 1) {
+                product = bulk(api, "bench-100k-" + r, 0, n);
+                floor = floor(api, "floor-" + r, 0, n);
+            } else {
+                floor = floor(api, "floor-" + r, 0, n);
+                product = bulk(api, "bench-100k-" + r, 0, n);
+            }
+            products.add(product);
+            floors.add(floor);
+            ratios.add(product / floor);
+            out("round %d (%s first): product %.0f / floor %.0f users/s = %.2f", r, r % 2 == 1 ? "product" : "floor", product, floor, product / floor);
+        }
+        double hundredK = WebhookDeliveryBench.median(products);
+        out("100k: product / floor of the essential writes, medians of %d rounds: %.0f / %.0f users/s; median ratio %.2f (each round: %s)",
+                FLOOR_ROUNDS, hundredK, WebhookDeliveryBench.median(floors), WebhookDeliveryBench.median(ratios),
+                ratios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList());
         out("ratio 10k endpoint / admin-REST = %.1fx; 100k endpoint / admin-REST = %.1fx", tenK / baseline, hundredK / baseline);
 
         // 3. heap while 1M subjects go through, 10 dry-run requests of 100k
@@ -148,6 +180,105 @@ class FlagThroughputBench {
         out("endpoint %s: %d users, accepted (all items stored) in %.1f s, finished in %.1f s = %.0f users/s (flagged %d, already %d)",
                 incident, count, accepted, total, count / total, job.at("/counts/flagged").asInt(), job.at("/counts/alreadyFlagged").asInt());
         return count / total;
+    }
+
+    /**
+     * The floor (issue 15): the essential writes of flagging {@code count} users, issued as raw JDBC from this JVM on the
+     * same database, per chunk of {@link #CHUNK} in one transaction: one SELECT of the users' ids by email, multi-row
+     * INSERTs (100 rows per statement, as the product's) of the flags and their first history entries with the
+     * product's columns, one not-before UPDATE of the users (what revoking their sessions writes). Nothing else: no job
+     * items, no lease, no rights check, no per-item outcome. A fresh incident of the same users; returns users/s.
+     */
+    private double floor(BreachApi api, String incident, int from, int count) throws Exception {
+        assertEquals(201, api.postJson("/incidents", "{\"id\":\"" + incident + "\",\"title\":\"t\",\"exposedData\":[\"email\"]}").status());
+        TestDatabases.Fresh db = kc.database();
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+            c.setAutoCommit(false);
+            String realmId;
+            String incidentId;
+            try (PreparedStatement ps = c.prepareStatement("select i.REALM_ID, i.ID from BR_INCIDENT i join REALM r on r.ID = i.REALM_ID"
+                    + " where r.NAME = ? and i.INCIDENT_KEY = ?")) {
+                ps.setString(1, REALM);
+                ps.setString(2, incident);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next(), incident);
+                    realmId = rs.getString(1);
+                    incidentId = rs.getString(2);
+                }
+            }
+            c.commit();
+            long s = System.nanoTime();
+            int flagged = 0;
+            for (int at = from; at < from + count; at += CHUNK) {
+                int size = Math.min(CHUNK, from + count - at);
+                long now = System.currentTimeMillis();
+                List<String> ids = new ArrayList<>(size);
+                try (PreparedStatement ps = c.prepareStatement("select ID from USER_ENTITY where REALM_ID = ? and EMAIL in ("
+                        + String.join(", ", java.util.Collections.nCopies(size, "?")) + ")")) {
+                    ps.setString(1, realmId);
+                    for (int i = 0; i < size; i++) {
+                        ps.setString(i + 2, "dev" + (at + i) + "@bench.test");
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getString(1));
+                        }
+                    }
+                }
+                List<Object[]> flags = new ArrayList<>(ids.size());
+                List<Object[]> history = new ArrayList<>(ids.size());
+                for (String userId : ids) {
+                    String flagId = UUID.randomUUID().toString();
+                    flags.add(new Object[] {flagId, realmId, incidentId, userId, "FLAGGED", now, "admin:bench", now, 0L, now});
+                    history.add(new Object[] {UUID.randomUUID().toString(), flagId, incidentId, 0, "TRANSITION", null, "FLAGGED", now,
+                            "admin:bench", "bulk"});
+                }
+                insert(c, "BR_FLAG", List.of("ID", "REALM_ID", "INCIDENT_ID", "USER_ID", "STATE", "FLAGGED_AT", "FLAGGED_BY", "UPDATED_AT",
+                        "VERSION", "NEXT_DUE_AT"), flags);
+                insert(c, "BR_FLAG_HISTORY", List.of("ID", "FLAG_ID", "INCIDENT_ID", "SEQ", "KIND", "FROM_STATE", "TO_STATE", "CHANGED_AT",
+                        "ACTOR", "CAUSE"), history);
+                try (PreparedStatement ps = c.prepareStatement("update USER_ENTITY set NOT_BEFORE = ? where ID in ("
+                        + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")")) {
+                    ps.setInt(1, (int) (now / 1000));
+                    for (int i = 0; i < ids.size(); i++) {
+                        ps.setString(i + 2, ids.get(i));
+                    }
+                    ps.executeUpdate();
+                }
+                c.commit();
+                flagged += ids.size();
+            }
+            double secs = secs(s);
+            assertEquals(count, flagged, "every user found and flagged");
+            out("floor %s: %d users in %.1f s = %.0f users/s (raw JDBC, one client, chunk %d)", incident, count, secs, count / secs, CHUNK);
+            return count / secs;
+        }
+    }
+
+    /** Multi-row INSERTs of up to 100 rows, as the product's writer issues them (String, Long, Integer or null). */
+    private static void insert(Connection c, String table, List<String> columns, List<Object[]> rows) throws Exception {
+        for (int i = 0; i < rows.size(); i += 100) {
+            List<Object[]> part = rows.subList(i, Math.min(rows.size(), i + 100));
+            String one = "(" + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
+            try (PreparedStatement ps = c.prepareStatement("insert into " + table + " (" + String.join(", ", columns) + ") values "
+                    + String.join(", ", java.util.Collections.nCopies(part.size(), one)))) {
+                int p = 1;
+                for (Object[] row : part) {
+                    for (Object v : row) {
+                        if (v == null) {
+                            ps.setNull(p++, java.sql.Types.VARCHAR);
+                        } else if (v instanceof Long l) {
+                            ps.setLong(p++, l);
+                        } else if (v instanceof Integer x) {
+                            ps.setInt(p++, x);
+                        } else {
+                            ps.setString(p++, (String) v);
+                        }
+                    }
+                }
+                ps.executeUpdate();
+            }
+        }
     }
 
     private void adminRestFlag(int i) throws IOException {

@@ -175,6 +175,9 @@ class WebhookDeliveryBench {
                 atJobEnd, USERS - atJobEnd, after, (USERS - atJobEnd) / after);
         drains.add((USERS - atJobEnd) / after);
         assertEquals(204, api.delete("/webhooks/" + hook.json().get("id").asText()).status());
+        // the 100,000 deliveries' row versions (claimed, delivered, deleted with the endpoint) are autovacuum's work in
+        // production; here, untimed, so that the next job does not pay for them
+        BenchSupport.vacuum(kc, "BR_WEBHOOK_DELIVERY", "BR_WEBHOOK_BATCH");
         return with;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -168,15 +169,26 @@ class WebhooksIT {
 
     @Test
     void aBulkJobsEventsAreStagedAndEachBecomesOneDeliveryPerEndpointEvenWhenOneIsDisabledMeanwhile() throws Exception {
-        // 40 flags in one chunk: at least WebhookQueue.STAGE_AT_LEAST (20), so they are queued as one staged row per
-        // endpoint, which the sender expands into delivery rows once no job runs
-        int n = 40;
+        // 300 flags in one chunk: at least WebhookQueue.STAGE_AT_LEAST (20), so they are queued as one staged row per
+        // endpoint, which the sender expands into delivery rows once no job runs; the row holds over 100 KB of events
+        // (more than a MariaDB TEXT column takes)
+        int n = 300;
         Set<String> userIds = new HashSet<>();
+        List<org.keycloak.representations.idm.UserRepresentation> users = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            try (jakarta.ws.rs.core.Response r = admin.realm(realm).users().create(Realms.user(null, "bulk" + i))) {
-                assertEquals(201, r.getStatus());
-                userIds.add(org.keycloak.admin.client.CreatedResponseUtil.getCreatedId(r));
-            }
+            var u = new org.keycloak.representations.idm.UserRepresentation();
+            u.setId(UUID.randomUUID().toString());
+            u.setUsername("bulk" + i);
+            u.setEmail("bulk" + i + "@example.test");
+            u.setEnabled(true);
+            users.add(u);
+            userIds.add(u.getId());
+        }
+        var partial = new org.keycloak.representations.idm.PartialImportRepresentation();
+        partial.setIfResourceExists("FAIL");
+        partial.setUsers(users);
+        try (jakarta.ws.rs.core.Response r = admin.realm(realm).partialImport(partial)) {
+            assertEquals(200, r.getStatus());
         }
         JsonNode hook = create("{\"url\":\"" + base + "/hook\",\"events\":[\"flag.created\"]}");
         JsonNode other = create("{\"url\":\"" + base + "/other\",\"events\":[\"flag.created\"]}");
@@ -216,6 +228,50 @@ class WebhooksIT {
         List<Received> atOther = received.stream().filter(r -> r.path().equals("/other")).toList();
         assertEquals(counts.get("DELIVERED").asInt(), atOther.size(), "what arrived is what the log calls delivered: " + counts);
         assertEquals(atOther.size(), atOther.stream().map(r -> r.header("webhook-id")).distinct().count(), "none twice");
+    }
+
+    @Test
+    void aStagedRowThatCannotBeExpandedIsParkedAsDeadAndTheRestStillFlow() throws Exception {
+        assumeTrue(!"h2".equals(System.getProperty("br.it.db", "h2")),
+                "writes a broken staged row straight into the run's shared database (PostgreSQL, MariaDB)");
+        JsonNode hook = create("{\"url\":\"" + base + "/hook\",\"events\":[\"incident.opened\"]}");
+        String id = hook.get("id").asText();
+        String realmId = admin.realm(realm).toRepresentation().getId();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(System.getProperty("kc.test.database.url"),
+                System.getProperty("kc.test.database.user"), System.getProperty("kc.test.database.password"));
+             java.sql.PreparedStatement ps = c.prepareStatement("insert into BR_WEBHOOK_BATCH (ID, REALM_ID, WEBHOOK_ID, EVENT_TYPE, STATE,"
+                     + " CREATED_AT, EVENT_COUNT, EVENTS) values (?, ?, ?, 'incident.opened', 'PENDING', ?, 7, 'no tab, so no event')")) {
+            ps.setString(1, UUID.randomUUID().toString());
+            ps.setString(2, realmId);
+            ps.setString(3, id);
+            ps.setLong(4, System.currentTimeMillis() - 60_000);
+            assertEquals(1, ps.executeUpdate());
+        }
+        // the next event wakes the sender: the broken row (older) is parked, the event behind it delivered
+        assertEquals(201, api.postJson("/incidents", "{\"id\":\"after\",\"title\":\"After\",\"exposedData\":[\"email\"]}").status());
+        awaitReceived(1);
+        awaitDeliveries(id, "DELIVERED", 1);
+        JsonNode counts = awaitCounts(id, "DEAD", 7);
+        assertEquals(0, counts.get("PENDING").asInt(), counts.toString());
+
+        // a retry makes it PENDING again (its 7 events counted); it fails again and is parked again; nothing is sent
+        BreachApi.Reply retry = api.post("/webhooks/" + id + "/deliveries/retry", "application/json", "");
+        assertEquals(7, retry.json().get("requeued").asInt(), retry.toString());
+        Thread.sleep(1_000);
+        counts = awaitCounts(id, "DEAD", 7);
+        assertEquals(0, counts.get("PENDING").asInt(), counts.toString());
+        assertEquals(1, received.size(), types().toString());
+    }
+
+    private JsonNode awaitCounts(String webhookId, String state, int n) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+        JsonNode counts = api.get("/webhooks/" + webhookId + "/deliveries").json().get("counts");
+        while (counts.get(state).asInt() != n && System.nanoTime() < end) {
+            Thread.sleep(100);
+            counts = api.get("/webhooks/" + webhookId + "/deliveries").json().get("counts");
+        }
+        assertEquals(n, counts.get(state).asInt(), counts.toString());
+        return counts;
     }
 
     @Test
@@ -402,10 +458,10 @@ class WebhooksIT {
      */
     private JsonNode awaitDeliveries(String webhookId, String state, int n) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-        JsonNode page = api.get("/webhooks/" + webhookId + "/deliveries?state=" + state).json();
+        JsonNode page = api.get("/webhooks/" + webhookId + "/deliveries?max=1000&state=" + state).json();
         while ((page.get("deliveries").size() < n || page.at("/counts/" + state).asInt() != n) && System.nanoTime() < end) {
             Thread.sleep(100);
-            page = api.get("/webhooks/" + webhookId + "/deliveries?state=" + state).json();
+            page = api.get("/webhooks/" + webhookId + "/deliveries?max=1000&state=" + state).json();
         }
         assertEquals(n, page.get("deliveries").size(), page.toString());
         assertEquals(n, page.at("/counts/" + state).asInt(), page.toString());

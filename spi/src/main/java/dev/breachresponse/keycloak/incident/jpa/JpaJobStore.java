@@ -2,7 +2,6 @@ package dev.breachresponse.keycloak.incident.jpa;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,7 +29,7 @@ import dev.breachresponse.keycloak.incident.JobStore;
 import dev.breachresponse.keycloak.incident.SubjectType;
 import dev.breachresponse.keycloak.incident.WebhookEvent;
 
-/** JPA (jobs) and JDBC batch (items, which can number 100k per request) implementation of {@link JobStore}. */
+/** JPA (jobs) and multi-row JDBC inserts (items, which can number 100k per request) implementation of {@link JobStore}. */
 final class JpaJobStore implements JobStore {
 
     private static final String ACTIVE = "('QUEUED','RUNNING')";

@@ -70,9 +70,11 @@ final class JpaWebhooks implements Webhooks {
             w.updatedAt = Time.currentTimeMillis();
             if (!w.enabled) {
                 em.flush();
+                // staged rows first (the order the sender locks in: staged row, then the delivery rows it writes), then
+                // the delivery rows, which then include any a sender expanded meanwhile
+                em.createNamedQuery("brWebhookBatchCancel").setParameter("webhookId", w.id).executeUpdate();
                 em.createNamedQuery("brWebhookCancelOpen").setParameter("webhookId", w.id).setParameter("why", "endpoint disabled")
                         .executeUpdate();
-                em.createNamedQuery("brWebhookBatchCancel").setParameter("webhookId", w.id).executeUpdate();
             }
             em.flush();
             queue.forget(realm.getId());
@@ -84,8 +86,8 @@ final class JpaWebhooks implements Webhooks {
     public boolean delete(RealmModel realm, String id) {
         Optional<WebhookEntity> w = entity(realm, id);
         w.ifPresent(e -> {
-            em.createNamedQuery("brWebhookDeleteOf").setParameter("webhookId", e.id).executeUpdate();
             em.createNamedQuery("brWebhookBatchDeleteOf").setParameter("webhookId", e.id).executeUpdate();
+            em.createNamedQuery("brWebhookDeleteOf").setParameter("webhookId", e.id).executeUpdate();
             em.remove(e);
             em.flush();
             queue.forget(realm.getId());
@@ -120,7 +122,13 @@ final class JpaWebhooks implements Webhooks {
 
     @Override
     public int retryDead(String webhookId) {
+        // a parked staged row counts its events: the answer says how many deliveries will be tried again
+        Number parked = em.createQuery("select sum(b.eventCount) from WebhookBatchEntity b where b.webhookId = :webhookId and b.state = 'DEAD'",
+                Number.class).setParameter("webhookId", webhookId).getSingleResult();
         int n = em.createNamedQuery("brWebhookRetryDead").setParameter("webhookId", webhookId).executeUpdate();
+        if (em.createNamedQuery("brWebhookBatchRetryDead").setParameter("webhookId", webhookId).executeUpdate() > 0 && parked != null) {
+            n += parked.intValue();
+        }
         if (n > 0) {
             queue.queued();
         }
@@ -145,17 +153,26 @@ final class JpaWebhooks implements Webhooks {
     }
 
     @Override
-    public boolean expandOldest() {
-        List<String> oldest = em.createNamedQuery("brWebhookBatchOldest", String.class).setMaxResults(1).getResultList();
-        if (oldest.isEmpty()) {
+    public Optional<String> oldestStaged() {
+        return em.createNamedQuery("brWebhookBatchOldest", String.class).setMaxResults(1).getResultStream().findFirst();
+    }
+
+    @Override
+    public boolean expandStaged(String id) {
+        // locked, then deleted: a sender on another node (or an admin disabling the endpoint) waits here, and then finds
+        // the row gone (or finds it cancelled, before this one takes it)
+        WebhookBatchEntity b = em.find(WebhookBatchEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (b == null || DeliveryState.DEAD.name().equals(b.state)) {
             return false;
         }
-        WebhookBatchEntity b = em.find(WebhookBatchEntity.class, oldest.get(0));
-        // the delete is the claim: a sender on another node that read the same row waits here and then deletes nothing
-        if (b != null && em.createNamedQuery("brWebhookBatchTake").setParameter("id", b.id).executeUpdate() == 1) {
-            queue.expand(b);
-        }
+        em.remove(b);
+        queue.expand(b);
         return true;
+    }
+
+    @Override
+    public void parkStaged(String id) {
+        em.createNamedQuery("brWebhookBatchPark").setParameter("id", id).executeUpdate();
     }
 
     @Override

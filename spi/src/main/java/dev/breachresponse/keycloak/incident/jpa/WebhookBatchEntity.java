@@ -10,13 +10,18 @@ import jakarta.persistence.Table;
 /**
  * Staged webhook events of one type for one endpoint (table BR_WEBHOOK_BATCH): what a bulk chunk queues instead of a
  * delivery row per event; {@code events} holds one line per event, {@code <user id>\t<body>} (the body is JSON, which
- * has no raw tab or line break). Turned into delivery rows by {@link JpaWebhooks#expandOldest}.
+ * has no raw tab or line break). Turned into delivery rows by {@link JpaWebhooks#expandStaged}; {@code state} is PENDING,
+ * CANCELLED (the endpoint was disabled: expanded as CANCELLED deliveries) or DEAD (could not be expanded; counted as
+ * DEAD deliveries and made PENDING again by the endpoint's retry).
  */
 @Entity
 @Table(name = "BR_WEBHOOK_BATCH")
 @NamedQueries({
-        @NamedQuery(name = "brWebhookBatchOldest", query = "select b.id from WebhookBatchEntity b order by b.createdAt, b.id"),
-        @NamedQuery(name = "brWebhookBatchTake", query = "delete from WebhookBatchEntity b where b.id = :id"),
+        @NamedQuery(name = "brWebhookBatchOldest",
+                query = "select b.id from WebhookBatchEntity b where b.state in ('PENDING', 'CANCELLED') order by b.createdAt, b.id"),
+        @NamedQuery(name = "brWebhookBatchPark", query = "update WebhookBatchEntity b set b.state = 'DEAD' where b.id = :id"),
+        @NamedQuery(name = "brWebhookBatchRetryDead",
+                query = "update WebhookBatchEntity b set b.state = 'PENDING' where b.webhookId = :webhookId and b.state = 'DEAD'"),
         @NamedQuery(name = "brWebhookBatchCancel",
                 query = "update WebhookBatchEntity b set b.state = 'CANCELLED' where b.webhookId = :webhookId and b.state = 'PENDING'"),
         @NamedQuery(name = "brWebhookBatchDeleteOf", query = "delete from WebhookBatchEntity b where b.webhookId = :webhookId"),

@@ -52,7 +52,7 @@ public class WebhookDeliveryEntity {
     String webhookId;
     @Column(name = "EVENT_TYPE", length = 64, nullable = false)
     String eventType;
-    @Column(name = "USER_ID", length = 36)
+    @Column(name = "USER_ID", length = 255)
     String userId;
     @Column(name = "PAYLOAD", length = 4000, nullable = false)
     String payload;
