@@ -92,8 +92,11 @@ public interface Webhooks {
      */
     boolean expandStaged(String id);
 
-    /** Parks a staged row that could not be expanded: counted as DEAD, skipped until {@link #retryDead} of its endpoint. */
-    void parkStaged(String id);
+    /**
+     * Parks a staged row that could not be expanded: a PENDING one becomes DEAD (counted, not listed, kept until
+     * {@link #retryDead} of its endpoint or its removal); a CANCELLED one is dropped. Returns how many events became DEAD.
+     */
+    long parkStaged(String id);
 
     /** The endpoint with its secrets, for sending; empty when gone. */
     Optional<Endpoint> endpoint(String webhookId);

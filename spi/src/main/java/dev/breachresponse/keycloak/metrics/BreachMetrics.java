@@ -154,7 +154,12 @@ public final class BreachMetrics {
 
     /** Counts a webhook delivery attempt once its result is committed. */
     public static void deliveryAfterCommit(KeycloakSession session, Delivery result) {
-        AfterCommit.run(session, () -> DELIVERIES.get(result).increment());
+        deliveriesAfterCommit(session, result, 1);
+    }
+
+    /** Records {@code n} webhook deliveries ending in {@code result} (a parked staged row's events) once committed. */
+    public static void deliveriesAfterCommit(KeycloakSession session, Delivery result, long n) {
+        AfterCommit.run(session, () -> DELIVERIES.get(result).increment(n));
     }
 
     /** Records a job that ended in {@code state} once the transaction that ends it has committed (not a dry run). */

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -126,30 +127,68 @@ public final class WebhookDeliveries {
         }
     }
 
+    /** Staged rows that failed to expand on this node, with the number of drains they failed in. */
+    private static final Map<String, Integer> EXPAND_FAILURES = new ConcurrentHashMap<>();
+    /** Drains in a row a staged row may fail to expand in (a deadlock, a timeout) before it is parked. */
+    static final int EXPAND_TRIES = 3;
+
     /**
-     * Expands the oldest staged row, if any, into delivery rows. One that fails twice is parked (DEAD, logged with its
-     * id and the exception class and message, which name no address or payload) so that the rows behind it flow.
-     * Returns whether there was one.
+     * Expands the oldest staged row, if any, into delivery rows; returns whether it did. A failure is logged (a warning,
+     * with the row's id and the exception's class and SQL state, never its message, which may quote a payload) and the
+     * row is left for the next drain (woken within the job poll's interval), while this drain goes on sending; a row
+     * that failed in {@value #EXPAND_TRIES} drains is parked (its events DEAD, counted in the DEAD deliveries metric),
+     * so that the rows behind it flow.
      */
     private static boolean expandOne(KeycloakSessionFactory factory) {
-        Optional<String> id = KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                s -> s.getProvider(IncidentStore.class).webhooks().oldestStaged());
-        if (id.isEmpty()) {
+        String id = null;
+        try {
+            id = KeycloakModelUtils.runJobInTransactionWithResult(factory,
+                    s -> s.getProvider(IncidentStore.class).webhooks().oldestStaged()).orElse(null);
+            if (id == null) {
+                return false;
+            }
+            String staged = id;
+            KeycloakModelUtils.runJobInTransaction(factory, s -> s.getProvider(IncidentStore.class).webhooks().expandStaged(staged));
+            EXPAND_FAILURES.remove(id);
+            return true;
+        } catch (RuntimeException e) {
+            if (id == null) {
+                LOG.warnf("breach-response: reading the staged webhook events failed (%s)", describe(e));
+                return false;
+            }
+            int failures = EXPAND_FAILURES.merge(id, 1, Integer::sum);
+            if (failures < EXPAND_TRIES) {
+                LOG.warnf("breach-response: staged webhook events %s could not be expanded (%s, %d of %d tries)", id, describe(e), failures,
+                        EXPAND_TRIES);
+                return false;
+            }
+            EXPAND_FAILURES.remove(id);
+            String parked = id;
+            try {
+                long dead = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+                    long n = s.getProvider(IncidentStore.class).webhooks().parkStaged(parked);
+                    BreachMetrics.deliveriesAfterCommit(s, BreachMetrics.Delivery.DEAD, n);
+                    return n;
+                });
+                LOG.errorf("breach-response: staged webhook events %s could not be expanded (%s); %d parked as DEAD until the endpoint's"
+                        + " deliveries are retried", id, describe(e), dead);
+            } catch (RuntimeException again) {
+                LOG.errorf("breach-response: staged webhook events %s could not be expanded (%s) nor parked (%s)", id, describe(e),
+                        describe(again));
+            }
             return false;
         }
-        for (int tries = 1; ; tries++) {
-            try {
-                KeycloakModelUtils.runJobInTransaction(factory, s -> s.getProvider(IncidentStore.class).webhooks().expandStaged(id.get()));
-                return true;
-            } catch (RuntimeException e) {
-                if (tries >= 2) {
-                    LOG.errorf("breach-response: staged webhook events %s could not be expanded (%s); parked as DEAD until the"
-                            + " endpoint's deliveries are retried", id.get(), e.toString());
-                    KeycloakModelUtils.runJobInTransaction(factory, s -> s.getProvider(IncidentStore.class).webhooks().parkStaged(id.get()));
-                    return true;
-                }
+    }
+
+    /** An exception as its class and, for a database error, its SQL state: never its message (which may quote values). */
+    static String describe(Throwable e) {
+        String sqlState = null;
+        for (Throwable t = e; t != null && sqlState == null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql) {
+                sqlState = sql.getSQLState();
             }
         }
+        return e.getClass().getName() + (sqlState == null ? "" : ", SQL state " + sqlState);
     }
 
     /** Claims, sends and records one batch. Returns whether the batch was full (more may be due). */
@@ -192,7 +231,7 @@ public final class WebhookDeliveries {
                 if (tries >= 2) {
                     throw e;
                 }
-                LOG.warnf("breach-response: recording a webhook batch failed (%s); trying once more", e.toString());
+                LOG.warnf("breach-response: recording a webhook batch failed (%s); trying once more", describe(e));
             }
         }
         return batch.size() == max;

@@ -177,8 +177,9 @@ class FlagThroughputBench {
         assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
         int done = job.at("/counts/flagged").asInt() + job.at("/counts/alreadyFlagged").asInt();
         assertEquals(count, done, job.toString());
-        out("endpoint %s: %d users, accepted (all items stored) in %.1f s, finished in %.1f s = %.0f users/s (flagged %d, already %d)",
-                incident, count, accepted, total, count / total, job.at("/counts/flagged").asInt(), job.at("/counts/alreadyFlagged").asInt());
+        out("endpoint %s: %d users, accepted (all items stored) in %.2f s, finished in %.1f s = %.0f users/s; after the intake %.0f users/s"
+                + " (flagged %d, already %d)", incident, count, accepted, total, count / total, count / (total - accepted),
+                job.at("/counts/flagged").asInt(), job.at("/counts/alreadyFlagged").asInt());
         return count / total;
     }
 
@@ -213,16 +214,30 @@ class FlagThroughputBench {
                 int size = Math.min(CHUNK, from + count - at);
                 long now = System.currentTimeMillis();
                 List<String> ids = new ArrayList<>(size);
-                try (PreparedStatement ps = c.prepareStatement("select ID from USER_ENTITY where REALM_ID = ? and EMAIL in ("
+                // by email alone, the realm checked here: the product's look-up (KeycloakTables.storedUsers), which keeps
+                // PostgreSQL's generic plan from walking the realm's users
+                try (PreparedStatement ps = c.prepareStatement("select ID, REALM_ID from USER_ENTITY where EMAIL in ("
                         + String.join(", ", java.util.Collections.nCopies(size, "?")) + ")")) {
-                    ps.setString(1, realmId);
                     for (int i = 0; i < size; i++) {
-                        ps.setString(i + 2, "dev" + (at + i) + "@bench.test");
+                        ps.setString(i + 1, "dev" + (at + i) + "@bench.test");
                     }
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            ids.add(rs.getString(1));
+                            if (realmId.equals(rs.getString(2))) {
+                                ids.add(rs.getString(1));
+                            }
                         }
+                    }
+                }
+                if (ids.isEmpty()) {
+                    c.commit();
+                    continue;
+                }
+                if ("postgres".equals(kc.databaseVendor())) {
+                    // custom plans for this transaction, as the product's writer sets them around the history insert
+                    // (CustomPlans: each history row's foreign-key check reads the growing BR_FLAG)
+                    try (PreparedStatement ps = c.prepareStatement("select set_config('plan_cache_mode', 'force_custom_plan', true)")) {
+                        ps.execute();
                     }
                 }
                 List<Object[]> flags = new ArrayList<>(ids.size());

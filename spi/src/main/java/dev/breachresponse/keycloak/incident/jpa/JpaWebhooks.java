@@ -86,6 +86,8 @@ final class JpaWebhooks implements Webhooks {
     public boolean delete(RealmModel realm, String id) {
         Optional<WebhookEntity> w = entity(realm, id);
         w.ifPresent(e -> {
+            // the endpoint's row first, as the sender takes it before a staged row (one lock order)
+            em.lock(e, LockModeType.PESSIMISTIC_WRITE);
             em.createNamedQuery("brWebhookBatchDeleteOf").setParameter("webhookId", e.id).executeUpdate();
             em.createNamedQuery("brWebhookDeleteOf").setParameter("webhookId", e.id).executeUpdate();
             em.remove(e);
@@ -159,10 +161,18 @@ final class JpaWebhooks implements Webhooks {
 
     @Override
     public boolean expandStaged(String id) {
-        // locked, then deleted: a sender on another node (or an admin disabling the endpoint) waits here, and then finds
-        // the row gone (or finds it cancelled, before this one takes it)
-        WebhookBatchEntity b = em.find(WebhookBatchEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
-        if (b == null || DeliveryState.DEAD.name().equals(b.state)) {
+        // the endpoint's row first (shared), as an admin changing or removing the endpoint takes it first (exclusive):
+        // one lock order on every database (InnoDB also locks the index entries an admin's statement walks); then the
+        // staged row, locked and read afresh: another sender that took it meanwhile left nothing, an admin's disable
+        // left it CANCELLED
+        WebhookBatchEntity seen = em.find(WebhookBatchEntity.class, id);
+        if (seen == null) {
+            return false;
+        }
+        em.find(WebhookEntity.class, seen.webhookId, LockModeType.PESSIMISTIC_READ);
+        em.refresh(seen, LockModeType.PESSIMISTIC_WRITE);
+        WebhookBatchEntity b = seen;
+        if (DeliveryState.DEAD.name().equals(b.state)) {
             return false;
         }
         em.remove(b);
@@ -171,8 +181,21 @@ final class JpaWebhooks implements Webhooks {
     }
 
     @Override
-    public void parkStaged(String id) {
-        em.createNamedQuery("brWebhookBatchPark").setParameter("id", id).executeUpdate();
+    public long parkStaged(String id) {
+        WebhookBatchEntity b = em.find(WebhookBatchEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (b == null) {
+            return 0;
+        }
+        if (DeliveryState.CANCELLED.name().equals(b.state)) {
+            // cancelled events are never sent: dropping the row loses nothing that a retry could send
+            em.remove(b);
+            return 0;
+        }
+        if (!DeliveryState.PENDING.name().equals(b.state)) {
+            return 0;
+        }
+        b.state = DeliveryState.DEAD.name();
+        return b.eventCount;
     }
 
     @Override

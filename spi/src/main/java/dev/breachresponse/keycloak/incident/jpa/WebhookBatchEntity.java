@@ -19,7 +19,6 @@ import jakarta.persistence.Table;
 @NamedQueries({
         @NamedQuery(name = "brWebhookBatchOldest",
                 query = "select b.id from WebhookBatchEntity b where b.state in ('PENDING', 'CANCELLED') order by b.createdAt, b.id"),
-        @NamedQuery(name = "brWebhookBatchPark", query = "update WebhookBatchEntity b set b.state = 'DEAD' where b.id = :id"),
         @NamedQuery(name = "brWebhookBatchRetryDead",
                 query = "update WebhookBatchEntity b set b.state = 'PENDING' where b.webhookId = :webhookId and b.state = 'DEAD'"),
         @NamedQuery(name = "brWebhookBatchCancel",
