@@ -133,7 +133,8 @@ public final class WebhookDeliveries {
     static final int EXPAND_TRIES = 3;
 
     /**
-     * Expands the oldest staged row, if any, into delivery rows; returns whether it did. A failure is logged (a warning,
+     * Expands the oldest staged row, if any, into delivery rows; returns whether there was one to take (another sender
+     * may have taken it meanwhile: then there may be more). A failure is logged (a warning,
      * with the row's id and the exception's class and SQL state, never its message, which may quote a payload) and the
      * row is left for the next drain (woken within the job poll's interval), while this drain goes on sending; a row
      * that failed in {@value #EXPAND_TRIES} drains is parked (its events DEAD, counted in the DEAD deliveries metric),

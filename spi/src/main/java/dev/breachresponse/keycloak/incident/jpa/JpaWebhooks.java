@@ -70,8 +70,8 @@ final class JpaWebhooks implements Webhooks {
             w.updatedAt = Time.currentTimeMillis();
             if (!w.enabled) {
                 em.flush();
-                // staged rows first (the order the sender locks in: staged row, then the delivery rows it writes), then
-                // the delivery rows, which then include any a sender expanded meanwhile
+                // the endpoint's row is locked by the flush above (a sender takes it before a staged row: one lock
+                // order); staged rows next, then the delivery rows, which then include any a sender expanded meanwhile
                 em.createNamedQuery("brWebhookBatchCancel").setParameter("webhookId", w.id).executeUpdate();
                 em.createNamedQuery("brWebhookCancelOpen").setParameter("webhookId", w.id).setParameter("why", "endpoint disabled")
                         .executeUpdate();
@@ -165,14 +165,15 @@ final class JpaWebhooks implements Webhooks {
         // one lock order on every database (InnoDB also locks the index entries an admin's statement walks); then the
         // staged row, locked and read afresh: another sender that took it meanwhile left nothing, an admin's disable
         // left it CANCELLED
-        WebhookBatchEntity seen = em.find(WebhookBatchEntity.class, id);
-        if (seen == null) {
+        List<String> webhookId = em.createQuery("select b.webhookId from WebhookBatchEntity b where b.id = :id", String.class)
+                .setParameter("id", id).getResultList();
+        if (webhookId.isEmpty()) {
             return false;
         }
-        em.find(WebhookEntity.class, seen.webhookId, LockModeType.PESSIMISTIC_READ);
-        em.refresh(seen, LockModeType.PESSIMISTIC_WRITE);
-        WebhookBatchEntity b = seen;
-        if (DeliveryState.DEAD.name().equals(b.state)) {
+        em.find(WebhookEntity.class, webhookId.get(0), LockModeType.PESSIMISTIC_READ);
+        // not loaded before this point, so this reads the row under its lock (null once another sender deleted it)
+        WebhookBatchEntity b = em.find(WebhookBatchEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (b == null || DeliveryState.DEAD.name().equals(b.state)) {
             return false;
         }
         em.remove(b);

@@ -31,10 +31,8 @@ import dev.breachresponse.keycloak.incident.WebhookEvent;
  */
 final class WebhookQueue {
 
+    /** The delivery rows' columns, as queued and as expanded from a staged row ({@code LAST_ERROR} set only for a cancelled one). */
     private static final List<String> COLUMNS = List.of("ID", "REALM_ID", "WEBHOOK_ID", "EVENT_TYPE", "USER_ID", "PAYLOAD", "STATE",
-            "CREATED_AT", "ATTEMPTS");
-
-    private static final List<String> EXPANDED_COLUMNS = List.of("ID", "REALM_ID", "WEBHOOK_ID", "EVENT_TYPE", "USER_ID", "PAYLOAD", "STATE",
             "CREATED_AT", "ATTEMPTS", "LAST_ERROR");
 
     /**
@@ -86,7 +84,7 @@ final class WebhookQueue {
         for (Event e : events) {
             String body = body(type, now, e.data());
             for (WebhookEntity w : endpoints) {
-                rows.add(new Object[] {messageId(), realmId, w.id, type.wire(), e.userId(), body, DeliveryState.PENDING.name(), now, 0});
+                rows.add(new Object[] {messageId(), realmId, w.id, type.wire(), e.userId(), body, DeliveryState.PENDING.name(), now, 0, null});
             }
         }
         em.flush();
@@ -134,7 +132,7 @@ final class WebhookQueue {
             from = end + 1;
         }
         em.flush();
-        em.unwrap(Session.class).doWork(c -> MultiRowInsert.insert(c, "BR_WEBHOOK_DELIVERY", EXPANDED_COLUMNS, rows));
+        em.unwrap(Session.class).doWork(c -> MultiRowInsert.insert(c, "BR_WEBHOOK_DELIVERY", COLUMNS, rows));
     }
 
     /** Queues one event for one endpoint, subscribed or not (the test event); returns the delivery id. */
