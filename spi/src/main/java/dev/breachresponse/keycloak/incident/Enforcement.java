@@ -53,7 +53,8 @@ public final class Enforcement {
     }
 
     /**
-     * Reads the user's flags once per request (cached on the session): one indexed query for an unflagged user.
+     * Reads the user's flags once per request (cached on the session): one indexed query for an unflagged user,
+     * none when a login on this node found no flag since Keycloak last cached the user ({@link UnflaggedMark}).
      * Flags of report-only incidents, and every flag of a break-glass member, are observed rather than enforced.
      * Fails closed: an unreadable store requires MFA with the realm's factors (break-glass cannot be known then).
      */
@@ -63,10 +64,18 @@ public final class Enforcement {
         if (cached instanceof Outcome o) {
             return o;
         }
+        if (UnflaggedMark.holds(session, realm, user)) {
+            // a login on this node found no flag since Keycloak last cached the user, and no flag was written since
+            session.setAttribute(key, Outcome.NONE);
+            return Outcome.NONE;
+        }
         Outcome o;
         try {
             IncidentStore store = session.getProvider(IncidentStore.class);
             List<Exposure> seen = store.loginExposures(realm, user.getId());
+            if (seen.isEmpty()) {
+                UnflaggedMark.set(session, realm, user);
+            }
             // a factor can go without an event we hear (an admin, an import, federation): re-open before deciding
             List<Exposure> exposures = seen.isEmpty() ? seen
                     : Remediation.reopenWithoutFactor(store, realm, user, seen, Actor.SYSTEM, DETAIL_NO_FACTOR_AT_LOGIN);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
@@ -23,7 +25,9 @@ import com.icegreen.greenmail.util.ServerSetup;
  * Two Keycloak nodes ({@code --cache=ispn}, JDBC-ping discovery on one shared PostgreSQL database, distinct
  * ports), both running the reminder scheduler and the admin alerts' check every 5 s: over several ticks every reminder
  * goes out exactly once, every webhook delivery of the bulk job's flags arrives exactly once (both nodes' senders and
- * job polls at work), and the failing-deliveries alert of an endpoint nobody listens on is sent once. Runs in the
+ * job polls at work), and the failing-deliveries alert of an endpoint nobody listens on is sent once. Then a user
+ * node b found unflagged (and marked so beside its cached user) is flagged through node a and refused at b's next
+ * login, also after a dismissal and a second flag. Runs in the
  * PostgreSQL execution of the suite (a shared database is the point; H2 cannot be shared).
  */
 class ClusterReminderIT {
@@ -77,6 +81,9 @@ class ClusterReminderIT {
             users.append(i == 0 ? "" : ",").append("{\"username\":\"dev").append(i).append("\",\"enabled\":true,\"email\":\"dev")
                     .append(i).append("@cluster.test\",\"firstName\":\"Dev\",\"lastName\":\"").append(i).append("\"}");
         }
+        // a user with a password for the logins at the end (no reminder is due for them before then)
+        users.append(",{\"username\":\"probe\",\"enabled\":true,\"email\":\"probe@cluster.test\",\"firstName\":\"Pro\","
+                + "\"lastName\":\"Be\",\"credentials\":[{\"type\":\"password\",\"value\":\"" + Realms.PASSWORD + "\"}]}");
         String realm = "{\"realm\":\"cluster\",\"enabled\":true,\"smtpServer\":{\"host\":\"127.0.0.1\",\"port\":\"3125\","
                 + "\"from\":\"breach@cluster.test\"},\"users\":" + users.append("]") + "}";
         assertEquals(201, a.adminCall("POST", "/realms", realm).statusCode());
@@ -134,6 +141,33 @@ class ClusterReminderIT {
         assertEquals(USERS, api.get("/incidents/leak/reminders").json().at("/counts/SENT").asInt());
         assertTrue(Files.readString(a.home().resolve("server-1.log")).contains("Breach Response reminders scheduled every 5 s"));
         assertTrue(Files.readString(b.home().resolve("server-1.log")).contains("Breach Response reminders scheduled every 5 s"));
+
+        // node b's logins skip the flag table for a user they found unflagged (a mark on Keycloak's cached user);
+        // a flag set on node a, by an incident that revokes no sessions, is enforced at b's next login all the same
+        assertEquals(201, api.postJson("/incidents", "{\"id\":\"quiet\",\"title\":\"No revocation\",\"exposedData\":[\"email\"],"
+                + "\"policy\":{\"revokeSessions\":false}}").status());
+        HttpResponse<String> found = a.adminCall("GET", "/realms/cluster/users?exact=true&username=probe", null);
+        String probe = BreachApi.JSON.readTree(found.body()).get(0).get("id").asText();
+        signsInTwiceOnB();
+        assertEquals(201, api.put("/incidents/quiet/flags/" + probe).status());
+        refusedOnB();
+        assertEquals(200, api.postJson("/incidents/quiet/flags/" + probe + "/dismissal", "{\"reason\":\"false positive\"}").status());
+        signsInTwiceOnB();
+        assertEquals(201, api.put("/incidents/quiet/flags/" + probe).status(), "flagged again");
+        refusedOnB();
+    }
+
+    private void signsInTwiceOnB() {
+        for (int i = 0; i < 2; i++) {
+            JsonNode r = Realms.passwordGrant(b.baseUrl(), "cluster", "probe", Realms.PASSWORD, null);
+            assertEquals(200, r.get("_status").asInt(), "probe signs in on node b: " + r.path("error") + " " + r.path("error_description"));
+        }
+    }
+
+    private void refusedOnB() {
+        JsonNode r = Realms.passwordGrant(b.baseUrl(), "cluster", "probe", Realms.PASSWORD, null);
+        assertEquals(400, r.get("_status").asInt(), "node b enforces the flag set on node a (got tokens)");
+        assertEquals("invalid_grant", r.get("error").asText(), r.toString());
     }
 
     private void awaitTwoMemberView() throws Exception {

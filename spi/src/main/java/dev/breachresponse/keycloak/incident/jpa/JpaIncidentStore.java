@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import jakarta.persistence.EntityManager;
 
@@ -28,6 +29,7 @@ import dev.breachresponse.keycloak.incident.Funnel;
 import dev.breachresponse.keycloak.incident.HygieneStore;
 import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.incident.UnflaggedMark;
 import dev.breachresponse.keycloak.incident.JobStore;
 import dev.breachresponse.keycloak.incident.LogoutOutbox;
 import dev.breachresponse.keycloak.incident.SsfReceivers;
@@ -55,9 +57,19 @@ final class JpaIncidentStore implements IncidentStore {
 
     private final WebhookQueue webhookQueue;
 
-    /** {@code onQueued} is run each time webhook deliveries were queued (the factory wakes the sender after commit). */
-    JpaIncidentStore(EntityManager em, Runnable onQueued) {
+    /**
+     * Told the users of the flags each write inserted or changed ({@link UnflaggedMark#flagsWritten}), with the
+     * realm id: every change of a flag goes through this class's flag methods.
+     */
+    private final BiConsumer<String, Collection<String>> flagsWritten;
+
+    /**
+     * {@code onQueued} is run each time webhook deliveries were queued (the factory wakes the sender after commit);
+     * {@code flagsWritten} each time flags were inserted or changed.
+     */
+    JpaIncidentStore(EntityManager em, Runnable onQueued, BiConsumer<String, Collection<String>> flagsWritten) {
         this.em = em;
+        this.flagsWritten = flagsWritten;
         this.webhookQueue = new WebhookQueue(em, onQueued);
         this.incidents = new JpaIncidents(em, webhookQueue);
         this.flags = new JpaFlags(em, incidents, webhookQueue);
@@ -118,7 +130,9 @@ final class JpaIncidentStore implements IncidentStore {
 
     @Override
     public FlagResult flag(RealmModel realm, Incident incident, String userId, Actor actor, String cause, boolean reflag) {
-        return flags.flag(realm, incident, userId, actor, cause, reflag);
+        FlagResult result = flags.flag(realm, incident, userId, actor, cause, reflag);
+        flagsWritten.accept(realm.getId(), List.of(userId));
+        return result;
     }
 
     @Override
@@ -128,32 +142,39 @@ final class JpaIncidentStore implements IncidentStore {
 
     @Override
     public Map<String, FlagState> flagBatch(RealmModel realm, Incident incident, List<String> userIds, Actor actor, String cause) {
-        return flags.flagBatch(realm, incident, userIds, actor, cause);
+        Map<String, FlagState> before = flags.flagBatch(realm, incident, userIds, actor, cause);
+        flagsWritten.accept(realm.getId(), userIds);
+        return before;
     }
 
     @Override
     public Flag transition(RealmModel realm, String flagId, FlagState next, Actor actor, String cause, String detail) {
-        return flags.transition(realm, flagId, next, actor, cause, detail);
+        return written(flags.transition(realm, flagId, next, actor, cause, detail));
     }
 
     @Override
     public Flag recordStepUp(RealmModel realm, String flagId, String factor, boolean enrolled, Actor actor) {
-        return flags.recordStepUp(realm, flagId, factor, enrolled, actor);
+        return written(flags.recordStepUp(realm, flagId, factor, enrolled, actor));
     }
 
     @Override
     public Flag recordPasswordChange(RealmModel realm, String flagId, long changedAt, Actor actor) {
-        return flags.recordPasswordChange(realm, flagId, changedAt, actor);
+        return written(flags.recordPasswordChange(realm, flagId, changedAt, actor));
     }
 
     @Override
     public Flag recordGraceSkip(RealmModel realm, String flagId, Actor actor) {
-        return flags.recordGraceSkip(realm, flagId, actor);
+        return written(flags.recordGraceSkip(realm, flagId, actor));
     }
 
     @Override
     public Flag recordEscalation(RealmModel realm, String flagId, List<String> actions, Actor actor) {
-        return flags.recordEscalation(realm, flagId, actions, actor);
+        return written(flags.recordEscalation(realm, flagId, actions, actor));
+    }
+
+    private Flag written(Flag f) {
+        flagsWritten.accept(f.realmId(), List.of(f.userId()));
+        return f;
     }
 
     @Override

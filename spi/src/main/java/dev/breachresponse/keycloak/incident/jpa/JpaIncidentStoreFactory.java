@@ -12,6 +12,7 @@ import org.keycloak.provider.ProviderEvent;
 import org.keycloak.provider.ServerInfoAwareProviderFactory;
 
 import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.incident.UnflaggedMark;
 import dev.breachresponse.keycloak.incident.WebhooksQueued;
 import dev.breachresponse.keycloak.support.AfterCommit;
 import dev.breachresponse.keycloak.incident.IncidentStoreProviderFactory;
@@ -29,7 +30,8 @@ public final class JpaIncidentStoreFactory implements IncidentStoreProviderFacto
 
     @Override
     public IncidentStore create(KeycloakSession session) {
-        return new JpaIncidentStore(session.getProvider(JpaConnectionProvider.class).getEntityManager(), new WakeAfterCommit(session));
+        return new JpaIncidentStore(session.getProvider(JpaConnectionProvider.class).getEntityManager(), new WakeAfterCommit(session),
+                (realmId, userIds) -> UnflaggedMark.flagsWritten(session, realmId, userIds));
     }
 
     /** Publishes {@link WebhooksQueued} once after the session's transaction commits, however many rows it queued. */

@@ -1,0 +1,108 @@
+package dev.breachresponse.keycloak.incident;
+
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.cache.CachedUserModel;
+import org.keycloak.models.cache.UserCache;
+
+import dev.breachresponse.keycloak.support.CacheKeys;
+
+/**
+ * What lets login skip the flag table for the common user, who holds no flag: a mark kept with the user in
+ * Keycloak's user cache ({@link CachedUserModel#getCachedWith()}, the map Keycloak keeps for extensions beside a
+ * cached user), set when a login read the user's flags and found none that login reads
+ * ({@link IncidentStore#loginExposures}). The mark lives and dies with Keycloak's cache entry of the user:
+ * every change of a user's flags evicts that entry in the writing transaction ({@link #flagsWritten}, called by
+ * the store for each flag it inserts or changes), and Keycloak drops it on every node of the cluster when that
+ * transaction commits, before the change's request returns ({@code UserCacheSession} sends its invalidations
+ * after completion; a node that loaded the user while the invalidation was under way does not cache it,
+ * Keycloak's revision check). A flag set on one node is therefore enforced on another's next login exactly as
+ * far as Keycloak enforces a user disabled there. Where there is no user cache (disabled, or a realm whose user
+ * cache policy is NO_CACHE) users are not {@link CachedUserModel}s and login reads the table every time.
+ * Within one request that changed the user's flags the mark is never read nor set. A mark is trusted for
+ * {@value #MAX_AGE_MILLIS} ms at most, the bound for flags written past the store.
+ */
+public final class UnflaggedMark {
+
+    /** Key in the cached user's map; the value is a {@link Mark}. */
+    static final String KEY = "dev.breachresponse.unflagged";
+
+    /**
+     * A mark is trusted for at most this long (ms), then login reads the table again: the bound on how long a flag
+     * written without the eviction (by hand in SQL, a restored backup, a node still running an older version of this
+     * extension during a rolling upgrade) could go unenforced on a node that had marked the user.
+     */
+    static final long MAX_AGE_MILLIS = 300_000;
+
+    /** What the mark holds: the realm the read was made in, and until when (epoch ms) it may be trusted. */
+    record Mark(String realmId, long until) {
+    }
+
+    private static final String WRITTEN = UnflaggedMark.class.getName() + ".written";
+
+    private UnflaggedMark() {
+    }
+
+    /** True when a login on this node found no flag of the user since Keycloak last cached them. */
+    static boolean holds(KeycloakSession session, RealmModel realm, UserModel user) {
+        if (!(user instanceof CachedUserModel cached) || cached.isMarkedForEviction() || writtenHere(session, user.getId())) {
+            return false;
+        }
+        return cached.getCachedWith().get(KEY) instanceof Mark m && m.realmId().equals(realm.getId())
+                && System.currentTimeMillis() < m.until();
+    }
+
+    /** Call after a successful read found no flag of the user that login reads. */
+    @SuppressWarnings("unchecked")
+    static void set(KeycloakSession session, RealmModel realm, UserModel user) {
+        if (user instanceof CachedUserModel cached && !cached.isMarkedForEviction() && !writtenHere(session, user.getId())) {
+            cached.getCachedWith().put(KEY, new Mark(realm.getId(), System.currentTimeMillis() + MAX_AGE_MILLIS));
+        }
+    }
+
+    /**
+     * The store inserted or changed flags of these users in this session's transaction: evicts each from Keycloak's
+     * user cache (on every node once the transaction commits), which drops their marks, and keeps this request from
+     * reading or setting one for them.
+     *
+     * @param realmId the realm of the flags
+     * @param userIds Keycloak user ids (duplicates allowed)
+     */
+    public static void flagsWritten(KeycloakSession session, String realmId, Collection<String> userIds) {
+        if (userIds.isEmpty()) {
+            return;
+        }
+        written(session).addAll(userIds);
+        UserCache cache = session.getProvider(UserCache.class);
+        RealmModel realm = cache == null ? null : session.realms().getRealm(realmId);
+        if (realm == null) {
+            return;
+        }
+        for (String id : userIds) {
+            // the user's entry is keyed by id (the username and email keys only lead to it); Keycloak's event
+            // requires a username, and the empty one names no entry
+            cache.evict(realm, CacheKeys.of(id, "", null));
+        }
+    }
+
+    private static boolean writtenHere(KeycloakSession session, String userId) {
+        Object w = session.getAttribute(WRITTEN);
+        return w instanceof Set<?> s && s.contains(userId);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<String> written(KeycloakSession session) {
+        Object w = session.getAttribute(WRITTEN);
+        if (w instanceof Set<?> s) {
+            return (Set<String>) s;
+        }
+        Set<String> created = new HashSet<>();
+        session.setAttribute(WRITTEN, created);
+        return created;
+    }
+}
