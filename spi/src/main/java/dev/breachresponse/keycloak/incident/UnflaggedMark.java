@@ -23,7 +23,8 @@ import dev.breachresponse.keycloak.support.CacheKeys;
  * after completion; a node that loaded the user while the invalidation was under way does not cache it,
  * Keycloak's revision check). A flag set on one node is therefore enforced on another's next login exactly as
  * far as Keycloak enforces a user disabled there. Where there is no user cache (disabled, or a realm whose user
- * cache policy is NO_CACHE) users are not {@link CachedUserModel}s and login reads the table every time.
+ * cache policy is NO_CACHE) users are not {@link CachedUserModel}s and login reads the table every time. The
+ * token claim ({@code BreachClaimMapper}) reads and sets the stronger form, "no flag at all".
  * Within one request that changed the user's flags the mark is never read nor set. A mark is trusted for
  * {@value #MAX_AGE_MILLIS} ms at most, the bound for flags written past the store.
  */
@@ -39,8 +40,11 @@ public final class UnflaggedMark {
      */
     static final long MAX_AGE_MILLIS = 300_000;
 
-    /** What the mark holds: the realm the read was made in, and until when (epoch ms) it may be trusted. */
-    record Mark(String realmId, long until) {
+    /**
+     * What the mark holds: the realm the read was made in, until when (epoch ms) it may be trusted, and whether the
+     * user held no flag at all (no row in any state: what the token claim needs) rather than none that login reads.
+     */
+    record Mark(String realmId, long until, boolean noFlagAtAll) {
     }
 
     private static final String WRITTEN = UnflaggedMark.class.getName() + ".written";
@@ -48,20 +52,39 @@ public final class UnflaggedMark {
     private UnflaggedMark() {
     }
 
-    /** True when a login on this node found no flag of the user since Keycloak last cached them. */
+    /** True when a read on this node found no flag of the user that login reads since Keycloak last cached them. */
     static boolean holds(KeycloakSession session, RealmModel realm, UserModel user) {
-        if (!(user instanceof CachedUserModel cached) || cached.isMarkedForEviction() || writtenHere(session, user.getId())) {
-            return false;
-        }
-        return cached.getCachedWith().get(KEY) instanceof Mark m && m.realmId().equals(realm.getId())
-                && System.currentTimeMillis() < m.until();
+        return valid(session, realm, user) != null;
     }
 
-    /** Call after a successful read found no flag of the user that login reads. */
-    @SuppressWarnings("unchecked")
+    /** True when a read on this node found no flag of the user at all since Keycloak last cached them. */
+    public static boolean holdsNoFlagAtAll(KeycloakSession session, RealmModel realm, UserModel user) {
+        Mark m = valid(session, realm, user);
+        return m != null && m.noFlagAtAll();
+    }
+
+    private static Mark valid(KeycloakSession session, RealmModel realm, UserModel user) {
+        if (!(user instanceof CachedUserModel cached) || cached.isMarkedForEviction() || writtenHere(session, user.getId())) {
+            return null;
+        }
+        return cached.getCachedWith().get(KEY) instanceof Mark m && m.realmId().equals(realm.getId())
+                && System.currentTimeMillis() < m.until() ? m : null;
+    }
+
+    /** Call after a successful read found no flag of the user that login reads ({@link IncidentStore#loginExposures}). */
     static void set(KeycloakSession session, RealmModel realm, UserModel user) {
+        put(session, realm, user, false);
+    }
+
+    /** Call after a successful read found no flag of the user at all ({@link IncidentStore#flagsOfUser}). */
+    public static void setNoFlagAtAll(KeycloakSession session, RealmModel realm, UserModel user) {
+        put(session, realm, user, true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void put(KeycloakSession session, RealmModel realm, UserModel user, boolean noFlagAtAll) {
         if (user instanceof CachedUserModel cached && !cached.isMarkedForEviction() && !writtenHere(session, user.getId())) {
-            cached.getCachedWith().put(KEY, new Mark(realm.getId(), System.currentTimeMillis() + MAX_AGE_MILLIS));
+            cached.getCachedWith().put(KEY, new Mark(realm.getId(), System.currentTimeMillis() + MAX_AGE_MILLIS, noFlagAtAll));
         }
     }
 

@@ -9,6 +9,8 @@ import org.jboss.logging.Logger;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.mappers.AbstractOIDCProtocolMapper;
@@ -22,6 +24,7 @@ import org.keycloak.representations.IDToken;
 import dev.breachresponse.keycloak.incident.Flag;
 import dev.breachresponse.keycloak.incident.FlagState;
 import dev.breachresponse.keycloak.incident.IncidentStore;
+import dev.breachresponse.keycloak.incident.UnflaggedMark;
 
 /**
  * Tells relying parties where the user stands, e.g. {@code "breach_response": {"flagged": true,
@@ -84,10 +87,21 @@ public final class BreachClaimMapper extends AbstractOIDCProtocolMapper
         Map<String, Object> out = new LinkedHashMap<>();
         boolean flagged;
         boolean remediated;
+        RealmModel realm = userSession.getRealm();
+        UserModel user = userSession.getUser();
         try {
-            List<Flag> flags = session.getProvider(IncidentStore.class).flagsOfUser(userSession.getRealm(), userSession.getUser().getId());
-            flagged = flags.stream().anyMatch(f -> f.state().isOpen());
-            remediated = !flagged && flags.stream().anyMatch(f -> f.state() == FlagState.REMEDIATED);
+            if (UnflaggedMark.holdsNoFlagAtAll(session, realm, user)) {
+                // a read on this node found no flag since Keycloak last cached the user (every flag write evicts it)
+                flagged = false;
+                remediated = false;
+            } else {
+                List<Flag> flags = session.getProvider(IncidentStore.class).flagsOfUser(realm, user.getId());
+                flagged = flags.stream().anyMatch(f -> f.state().isOpen());
+                remediated = !flagged && flags.stream().anyMatch(f -> f.state() == FlagState.REMEDIATED);
+                if (flags.isEmpty()) {
+                    UnflaggedMark.setNoFlagAtAll(session, realm, user);
+                }
+            }
         } catch (RuntimeException e) {
             LOG.errorf(e, "breach-response: could not read flags for the token claim in realm %s; claiming flagged", userSession.getRealm().getName());
             flagged = true;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,8 @@ import org.keycloak.testsuite.util.oauth.AccessTokenResponse;
  * flag of that user comes into being or opens again afterwards is enforced at the very next login: a flag set
  * through the admin API, a dismissed flag set again, a bulk job. The incident revokes no sessions, so no not-before
  * update evicts the user from Keycloak's cache on the side: only the store's own eviction makes these logins meet
- * the step-up. Each user signs in twice before the flag, the second time through the mark. (Across two nodes:
+ * the step-up; the token claim, which reads the mark too, says {@code flagged} on a refresh after the flag. Each user
+ * signs in twice before the flag, the second time through the mark. (Across two nodes:
  * {@code ClusterReminderIT}.)
  */
 @KeycloakIntegrationTest(config = BreachServerConfig.class)
@@ -71,12 +73,26 @@ class UnflaggedLoginIT {
         assertEquals("REFLAGGED", again.json().get("outcome").asText());
         steppedUp("alice");
 
-        signsInTwice("bob");
+        // the token claim reads the same mark: a refresh after the flag (the incident revokes no session) says flagged
+        AccessTokenResponse bobs = null;
+        for (int i = 0; i < 2; i++) {
+            bobs = oauth.doPasswordGrantRequest("bob", Realms.PASSWORD);
+            assertEquals(200, bobs.getStatusCode(), "bob signs in: " + bobs.getError());
+            assertEquals(Map.of("flagged", false, "remediated", false), claim(bobs.getAccessToken()));
+        }
         String job = api.postJson("/incidents/quiet/flags", "{\"subjects\":[{\"username\":\"bob\"}]}").json().get("id").asText();
         assertEquals("SUCCEEDED", api.awaitJob(job, Duration.ofMinutes(1)).get("state").asText());
         steppedUp("bob");
+        AccessTokenResponse refreshed = oauth.doRefreshTokenRequest(bobs.getRefreshToken());
+        assertEquals(200, refreshed.getStatusCode(), "the session was not revoked: " + refreshed.getError());
+        assertEquals(Map.of("flagged", true, "remediated", false), claim(refreshed.getAccessToken()));
         // a user nobody flagged keeps signing in
         signsInTwice("dave");
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> claim(String accessToken) {
+        return (Map<String, Object>) oauth.verifyToken(accessToken).getOtherClaims().get("breach_response");
     }
 
     String userId(String username) {

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.breachresponse.keycloak.incident.DeliveryState;
 import dev.breachresponse.keycloak.incident.WebhookEvent;
+import dev.breachresponse.keycloak.support.BulkActivity;
 
 /**
  * Queues webhook deliveries in the caller's transaction: one BR_WEBHOOK_DELIVERY row per event and enabled endpoint of
@@ -112,7 +113,11 @@ final class WebhookQueue {
             em.persist(b);
         }
         em.flush();
-        onQueued.run();
+        if (!BulkActivity.busy()) {
+            // while a bulk job runs on this node its sender expands nothing: waking it after every chunk would only
+            // spend CPU beside the job; the job runner wakes it when the job ends
+            onQueued.run();
+        }
     }
 
     /**
