@@ -112,6 +112,14 @@ public interface IncidentStore extends Provider {
     List<Exposure> loginExposures(RealmModel realm, String userId);
 
     /**
+     * Whether each statement sees every transaction committed before it started (the database runs this
+     * extension's transactions at READ COMMITTED or weaker, JDBC {@code Connection#getTransactionIsolation}): only
+     * then may a read that found no flags be kept beyond its request ({@link UnflaggedMark}). False at REPEATABLE
+     * READ (MariaDB's and MySQL's default), where a read can see a snapshot older than a flag already committed.
+     */
+    boolean readsLatestCommits();
+
+    /**
      * Records a passed step-up: FLAGGED moves to STEPPED_UP with the factor used ({@code enrolled}: the factor
      * was enrolled at this login). A flag already STEPPED_UP keeps its state; other states are left alone.
      */

@@ -4,6 +4,8 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
 
+import org.jboss.logging.Logger;
+import org.keycloak.cluster.ClusterProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -48,6 +50,7 @@ public final class UnflaggedMark {
     }
 
     private static final String WRITTEN = UnflaggedMark.class.getName() + ".written";
+    private static final Logger LOG = Logger.getLogger(UnflaggedMark.class);
 
     private UnflaggedMark() {
     }
@@ -83,7 +86,8 @@ public final class UnflaggedMark {
 
     @SuppressWarnings("unchecked")
     private static void put(KeycloakSession session, RealmModel realm, UserModel user, boolean noFlagAtAll) {
-        if (user instanceof CachedUserModel cached && !cached.isMarkedForEviction() && !writtenHere(session, user.getId())) {
+        if (user instanceof CachedUserModel cached && !cached.isMarkedForEviction() && !writtenHere(session, user.getId())
+                && allowed(session)) {
             cached.getCachedWith().put(KEY, new Mark(realm.getId(), System.currentTimeMillis() + MAX_AGE_MILLIS, noFlagAtAll));
         }
     }
@@ -112,6 +116,35 @@ public final class UnflaggedMark {
             cache.evict(realm, CacheKeys.of(id, "", null));
         }
     }
+
+    /**
+     * Marks are kept only where both halves of the argument above hold: Keycloak's embedded Infinispan cluster
+     * provider, whose invalidations reach every node before the writing request returns (not the remote-cache
+     * provider of multi-site setups, whose client listeners deliver them later, nor the stateless database-event
+     * one), and a database that shows each statement the latest commits ({@link IncidentStore#readsLatestCommits}: not
+     * MariaDB's or MySQL's default REPEATABLE READ). Decided once per node; where not, every login reads the table.
+     */
+    static boolean allowed(KeycloakSession session) {
+        Boolean known = allowed;
+        if (known == null) {
+            ClusterProvider cluster = session.getProvider(ClusterProvider.class);
+            String name = cluster == null ? "none" : cluster.getClass().getName();
+            boolean embedded = EMBEDDED_CLUSTER.equals(name);
+            boolean latest = embedded && session.getProvider(IncidentStore.class).readsLatestCommits();
+            known = embedded && latest;
+            allowed = known;
+            if (known) {
+                LOG.info("breach-response: logins skip the flag table for users a read on this node found unflagged");
+            } else {
+                LOG.infof("breach-response: every login reads the flag table: %s (docs/admin-guide.md, \"Operations\")", embedded
+                        ? "the database runs transactions above READ COMMITTED" : "the cluster provider is " + name + ", not embedded Infinispan");
+            }
+        }
+        return known;
+    }
+
+    private static final String EMBEDDED_CLUSTER = "org.keycloak.cluster.infinispan.InfinispanClusterProvider";
+    private static volatile Boolean allowed;
 
     private static boolean writtenHere(KeycloakSession session, String userId) {
         Object w = session.getAttribute(WRITTEN);

@@ -1,5 +1,6 @@
 package dev.breachresponse.keycloak.incident.jpa;
 
+import java.sql.Connection;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.function.BiConsumer;
 
 import jakarta.persistence.EntityManager;
 
+import org.hibernate.Session;
 import org.keycloak.models.RealmModel;
 
 import dev.breachresponse.keycloak.incident.IncidentKey;
@@ -175,6 +177,20 @@ final class JpaIncidentStore implements IncidentStore {
     private Flag written(Flag f) {
         flagsWritten.accept(f.realmId(), List.of(f.userId()));
         return f;
+    }
+
+    /** The answer of {@link #readsLatestCommits}, asked of the database once per node (the pool's connections share it). */
+    private static volatile Boolean latestCommits;
+
+    @Override
+    public boolean readsLatestCommits() {
+        Boolean known = latestCommits;
+        if (known == null) {
+            int isolation = em.unwrap(Session.class).doReturningWork(Connection::getTransactionIsolation);
+            known = isolation != Connection.TRANSACTION_NONE && isolation <= Connection.TRANSACTION_READ_COMMITTED;
+            latestCommits = known;
+        }
+        return known;
     }
 
     @Override
