@@ -28,7 +28,8 @@ import dev.breachresponse.keycloak.support.CacheKeys;
  * cache policy is NO_CACHE) users are not {@link CachedUserModel}s and login reads the table every time. The
  * token claim ({@code BreachClaimMapper}) reads and sets the stronger form, "no flag at all".
  * Within one request that changed the user's flags the mark is never read nor set. A mark is trusted for
- * {@value #MAX_AGE_MILLIS} ms at most, the bound for flags written past the store.
+ * {@value #MAX_AGE_MILLIS} ms at most, the bound for flags written past the store. Marks are kept only where
+ * {@link #allowed} finds both halves of this argument true (embedded Infinispan, READ COMMITTED).
  */
 public final class UnflaggedMark {
 
