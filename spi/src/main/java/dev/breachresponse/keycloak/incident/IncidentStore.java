@@ -116,6 +116,7 @@ public interface IncidentStore extends Provider {
      * extension's transactions at READ COMMITTED or weaker, JDBC {@code Connection#getTransactionIsolation}): only
      * then may a read that found no flags be kept beyond its request ({@link UnflaggedMark}). False at REPEATABLE
      * READ (MariaDB's and MySQL's default), where a read can see a snapshot older than a flag already committed.
+     * Asks the database each time; {@link UnflaggedMark} asks once per node.
      */
     boolean readsLatestCommits();
 

@@ -68,11 +68,15 @@ public final class UnflaggedMark {
     }
 
     private static Mark valid(KeycloakSession session, RealmModel realm, UserModel user) {
-        if (!(user instanceof CachedUserModel cached) || cached.isMarkedForEviction() || writtenHere(session, user.getId())) {
-            return null;
-        }
-        return cached.getCachedWith().get(KEY) instanceof Mark m && m.realmId().equals(realm.getId())
+        CachedUserModel cached = markable(session, user);
+        return cached != null && cached.getCachedWith().get(KEY) instanceof Mark m && m.realmId().equals(realm.getId())
                 && System.currentTimeMillis() < m.until() ? m : null;
+    }
+
+    /** The user as Keycloak's cached entry a mark may be read from or put on; null when none may be. */
+    private static CachedUserModel markable(KeycloakSession session, UserModel user) {
+        return user instanceof CachedUserModel cached && !cached.isMarkedForEviction() && !writtenHere(session, user.getId())
+                ? cached : null;
     }
 
     /** Call after a successful read found no flag of the user that login reads ({@link IncidentStore#loginExposures}). */
@@ -87,8 +91,8 @@ public final class UnflaggedMark {
 
     @SuppressWarnings("unchecked")
     private static void put(KeycloakSession session, RealmModel realm, UserModel user, boolean noFlagAtAll) {
-        if (user instanceof CachedUserModel cached && !cached.isMarkedForEviction() && !writtenHere(session, user.getId())
-                && allowed(session)) {
+        CachedUserModel cached = markable(session, user);
+        if (cached != null && allowed(session)) {
             cached.getCachedWith().put(KEY, new Mark(realm.getId(), System.currentTimeMillis() + MAX_AGE_MILLIS, noFlagAtAll));
         }
     }
@@ -131,9 +135,8 @@ public final class UnflaggedMark {
             ClusterProvider cluster = session.getProvider(ClusterProvider.class);
             String name = cluster == null ? "none" : cluster.getClass().getName();
             boolean embedded = EMBEDDED_CLUSTER.equals(name);
-            boolean latest;
             try {
-                latest = embedded && session.getProvider(IncidentStore.class).readsLatestCommits();
+                known = embedded && session.getProvider(IncidentStore.class).readsLatestCommits();
             } catch (RuntimeException e) {
                 // no marks, and no retry on every login: the read that called this stands, only its result is not kept
                 LOG.warnf("breach-response: could not ask the database for its transaction isolation (%s); every login reads the flag table",
@@ -141,7 +144,6 @@ public final class UnflaggedMark {
                 allowed = false;
                 return false;
             }
-            known = embedded && latest;
             allowed = known;
             if (known) {
                 LOG.info("breach-response: logins skip the flag table for users a read on this node found unflagged");

@@ -103,7 +103,7 @@ public final class BreachClaimMapper extends AbstractOIDCProtocolMapper
                 }
             }
         } catch (RuntimeException e) {
-            LOG.errorf(e, "breach-response: could not read flags for the token claim in realm %s; claiming flagged", userSession.getRealm().getName());
+            LOG.errorf(e, "breach-response: could not read flags for the token claim in realm %s; claiming flagged", realm.getName());
             flagged = true;
             remediated = false;
         }

@@ -124,16 +124,11 @@ class BreachConditionOptionsIT {
     }
 
     void assertSteppedUpByDirectGrant(String username) {
-        AccessTokenResponse r = directGrant(username);
-        assertEquals(400, r.getStatusCode(), username + " must step up: " + r.getError());
-        assertEquals("invalid_grant", r.getError());
-        assertTrue(r.getErrorDescription().contains("security incident"), r.getErrorDescription());
+        DirectGrants.assertSteppedUp(oauth, username);
     }
 
     void assertTokenByDirectGrant(String username) {
-        AccessTokenResponse r = directGrant(username);
-        assertEquals(200, r.getStatusCode(), username + " signs in with the password alone: " + r.getError() + " " + r.getErrorDescription());
-        assertNotNull(r.getAccessToken());
+        DirectGrants.assertToken(oauth, username);
     }
 
     boolean onPage(String id) {

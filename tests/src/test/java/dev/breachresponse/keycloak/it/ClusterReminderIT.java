@@ -83,10 +83,11 @@ class ClusterReminderIT {
                     .append(i).append("@cluster.test\",\"firstName\":\"Dev\",\"lastName\":\"").append(i).append("\"}");
         }
         // a user with a password for the logins at the end (no reminder is due for them before then)
-        users.append(",{\"username\":\"probe\",\"enabled\":true,\"email\":\"probe@cluster.test\",\"firstName\":\"Pro\","
-                + "\"lastName\":\"Be\",\"credentials\":[{\"type\":\"password\",\"value\":\"" + Realms.PASSWORD + "\"}]}");
-        users.append(",{\"username\":\"probe2\",\"enabled\":true,\"email\":\"probe2@cluster.test\",\"firstName\":\"Pro\","
-                + "\"lastName\":\"Be\",\"credentials\":[{\"type\":\"password\",\"value\":\"" + Realms.PASSWORD + "\"}]}");
+        for (String probe : new String[] {"probe", "probe2"}) {
+            users.append(",{\"username\":\"").append(probe).append("\",\"enabled\":true,\"email\":\"").append(probe)
+                    .append("@cluster.test\",\"firstName\":\"Pro\",\"lastName\":\"Be\",\"credentials\":[{\"type\":\"password\","
+                            + "\"value\":\"").append(Realms.PASSWORD).append("\"}]}");
+        }
         String realm = "{\"realm\":\"cluster\",\"enabled\":true,\"smtpServer\":{\"host\":\"127.0.0.1\",\"port\":\"3125\","
                 + "\"from\":\"breach@cluster.test\"},\"users\":" + users.append("]") + "}";
         assertEquals(201, a.adminCall("POST", "/realms", realm).statusCode());
@@ -149,20 +150,18 @@ class ClusterReminderIT {
         // a flag set on node a, by an incident that revokes no sessions, is enforced at b's next login all the same
         assertEquals(201, api.postJson("/incidents", "{\"id\":\"quiet\",\"title\":\"No revocation\",\"exposedData\":[\"email\"],"
                 + "\"policy\":{\"revokeSessions\":false}}").status());
-        HttpResponse<String> found = a.adminCall("GET", "/realms/cluster/users?exact=true&username=probe", null);
-        String probe = BreachApi.JSON.readTree(found.body()).get(0).get("id").asText();
-        signsInTwiceOnB();
+        String probe = userId("probe");
+        signsInTwiceOnB("probe");
         assertEquals(201, api.put("/incidents/quiet/flags/" + probe).status());
-        refusedOnB();
+        refusedOnB("probe");
         assertEquals(200, api.postJson("/incidents/quiet/flags/" + probe + "/dismissal", "{\"reason\":\"false positive\"}").status());
-        signsInTwiceOnB();
+        signsInTwiceOnB("probe");
         assertEquals(201, api.put("/incidents/quiet/flags/" + probe).status(), "flagged again");
-        refusedOnB();
+        refusedOnB("probe");
 
         // a flag written past the extension (here SQL, as a restored backup would) is not seen while b's mark holds;
         // clearing Keycloak's user cache, as docs/upgrading.md says to, makes b read it: this also shows the marks at work
-        String probe2 = BreachApi.JSON.readTree(a.adminCall("GET", "/realms/cluster/users?exact=true&username=probe2", null).body())
-                .get(0).get("id").asText();
+        String probe2 = userId("probe2");
         signsInTwiceOnB("probe2");
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
              java.sql.PreparedStatement copy = c.prepareStatement("INSERT INTO BR_FLAG (ID, REALM_ID, INCIDENT_ID, USER_ID, STATE,"
@@ -178,12 +177,9 @@ class ClusterReminderIT {
         refusedOnB("probe2");
     }
 
-    private void signsInTwiceOnB() {
-        signsInTwiceOnB("probe");
-    }
-
-    private void refusedOnB() {
-        refusedOnB("probe");
+    private String userId(String username) throws Exception {
+        HttpResponse<String> found = a.adminCall("GET", "/realms/cluster/users?exact=true&username=" + username, null);
+        return BreachApi.JSON.readTree(found.body()).get(0).get("id").asText();
     }
 
     private void signsInTwiceOnB(String username) {

@@ -1,8 +1,6 @@
 package dev.breachresponse.keycloak.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
@@ -76,8 +74,7 @@ class UnflaggedLoginIT {
         // the token claim reads the same mark: a refresh after the flag (the incident revokes no session) says flagged
         AccessTokenResponse bobs = null;
         for (int i = 0; i < 2; i++) {
-            bobs = oauth.doPasswordGrantRequest("bob", Realms.PASSWORD);
-            assertEquals(200, bobs.getStatusCode(), "bob signs in: " + bobs.getError());
+            bobs = DirectGrants.assertToken(oauth, "bob");
             assertEquals(Map.of("flagged", false, "remediated", false), claim(bobs.getAccessToken()));
         }
         String job = api.postJson("/incidents/quiet/flags", "{\"subjects\":[{\"username\":\"bob\"}]}").json().get("id").asText();
@@ -100,17 +97,11 @@ class UnflaggedLoginIT {
     }
 
     void signsInTwice(String username) {
-        for (int i = 0; i < 2; i++) {
-            AccessTokenResponse r = oauth.doPasswordGrantRequest(username, Realms.PASSWORD);
-            assertEquals(200, r.getStatusCode(), username + " signs in: " + r.getError() + " " + r.getErrorDescription());
-            assertNotNull(r.getAccessToken());
-        }
+        DirectGrants.assertToken(oauth, username);
+        DirectGrants.assertToken(oauth, username);
     }
 
     void steppedUp(String username) {
-        AccessTokenResponse r = oauth.doPasswordGrantRequest(username, Realms.PASSWORD);
-        assertEquals(400, r.getStatusCode(), username + " must step up: " + r.getError());
-        assertEquals("invalid_grant", r.getError());
-        assertTrue(r.getErrorDescription().contains("security incident"), r.getErrorDescription());
+        DirectGrants.assertSteppedUp(oauth, username);
     }
 }

@@ -179,18 +179,10 @@ final class JpaIncidentStore implements IncidentStore {
         return f;
     }
 
-    /** The answer of {@link #readsLatestCommits}, asked of the database once per node (the pool's connections share it). */
-    private static volatile Boolean latestCommits;
-
     @Override
     public boolean readsLatestCommits() {
-        Boolean known = latestCommits;
-        if (known == null) {
-            int isolation = em.unwrap(Session.class).doReturningWork(Connection::getTransactionIsolation);
-            known = isolation != Connection.TRANSACTION_NONE && isolation <= Connection.TRANSACTION_READ_COMMITTED;
-            latestCommits = known;
-        }
-        return known;
+        int isolation = em.unwrap(Session.class).doReturningWork(Connection::getTransactionIsolation);
+        return isolation != Connection.TRANSACTION_NONE && isolation <= Connection.TRANSACTION_READ_COMMITTED;
     }
 
     @Override
