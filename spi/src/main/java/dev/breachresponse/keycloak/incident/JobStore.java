@@ -15,7 +15,10 @@ public interface JobStore {
     Job create(RealmModel realm, Incident incident, boolean dryRun, String idempotencyKey,
                Actor actor, String adminRealmId, String adminUserId);
 
-    /** Appends items (sequence numbers from {@code firstSeq}); invalid subjects get outcome INVALID now. */
+    /**
+     * Appends items (sequence numbers from {@code firstSeq}) as submitted, in one write; invalid subjects read as
+     * outcome INVALID from now on.
+     */
     void addItems(String jobId, int firstSeq, List<NewItem> items);
 
     /** {@code also}: the entry's other identifiers, encoded as {@code Subject.encodedAlso()}, or null. */
@@ -63,7 +66,7 @@ public interface JobStore {
     List<JobItem> pending(String jobId, int fromSeq, int limit);
 
     /**
-     * One chunk's result: rewrites the chunk's items (every item from {@code chunk.get(0).seq()} to the last,
+     * One chunk's result: writes the chunk's items (every item from {@code chunk.get(0).seq()} to the last,
      * with their outcomes), adds to the counts, moves the cursor and extends the lease.
      */
     void recordChunk(String jobId, List<JobItem> chunk, Job.Counts delta, int newProcessed, long leaseUntil);

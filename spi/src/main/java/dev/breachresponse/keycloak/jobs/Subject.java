@@ -3,6 +3,7 @@ package dev.breachresponse.keycloak.jobs;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import dev.breachresponse.keycloak.incident.SubjectType;
 
@@ -16,6 +17,8 @@ import dev.breachresponse.keycloak.incident.SubjectType;
 public record Subject(SubjectType type, String value, String invalid, Map<SubjectType, String> also) {
 
     public static final int MAX_VALUE = 320;
+
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
     public Subject {
         also = also == null || also.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(also));
@@ -36,7 +39,7 @@ public record Subject(SubjectType type, String value, String invalid, Map<Subjec
         if (v.chars().anyMatch(c -> c < 0x20)) {
             return new Subject(type, v.replaceAll("\\p{Cntrl}", "?"), "contains control characters");
         }
-        if (type == SubjectType.EMAIL && !v.matches("[^@\\s]+@[^@\\s]+")) {
+        if (type == SubjectType.EMAIL && !EMAIL.matcher(v).matches()) {
             return new Subject(type, v, "not an email address");
         }
         return new Subject(type, v, null);

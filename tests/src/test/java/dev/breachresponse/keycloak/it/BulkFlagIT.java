@@ -4,9 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.ws.rs.core.Response;
@@ -259,6 +267,148 @@ class BulkFlagIT {
         assertEquals(done.get("finishedAt"), cancel.json().get("finishedAt"));
         assertEquals(404, api.get("/jobs/" + UUID.randomUUID()).status());
         assertNotEquals(0, done.at("/counts/flagged").asInt());
+    }
+
+    @Test
+    void aJobStoredAsItemRowsBeforePagesExistedIsProcessedAfterTheUpgrade() throws Exception {
+        assumeTrue(!"h2".equals(System.getProperty("br.it.db", "h2")),
+                "writes an earlier version's job straight into the run's shared database (PostgreSQL, MariaDB)");
+        String body = "{\"subjects\":[{\"username\":\"dev0\"},{\"email\":\"nobody@example.test\"},{\"email\":\"not-an-email\"},"
+                + "{\"username\":\"dev1\"},{\"id\":\"" + ids.get(2) + "\"}]}";
+        JsonNode done = await(api.postJson("/incidents/leak/flags", body).json().get("id").asText());
+        assertEquals(3, done.at("/counts/flagged").asInt(), done.toString());
+        assertEquals(201, api.postJson("/incidents", "{\"id\":\"later\",\"title\":\"Later\",\"exposedData\":[\"email\"]}").status());
+
+        // the same request as an earlier version left it queued for the incident "later": a BR_JOB row and one
+        // BR_JOB_ITEM row per subject (outcome null, INVALID for the refused one), no page
+        String legacy = UUID.randomUUID().toString();
+        try (Connection c = database()) {
+            String incidentRow = one(c, "select ID from BR_INCIDENT where REALM_ID = ? and INCIDENT_KEY = 'later'", realmId());
+            copyJob(c, done.get("id").asText(), legacy, incidentRow);
+            try (PreparedStatement ps = c.prepareStatement("insert into BR_JOB_ITEM (JOB_ID, SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, DETAIL)"
+                    + " select ?, SEQ, SUBJECT_TYPE, SUBJECT, case when OUTCOME = 'INVALID' then OUTCOME end,"
+                    + " case when OUTCOME = 'INVALID' then DETAIL end from BR_JOB_ITEM where JOB_ID = ?")) {
+                ps.setString(1, legacy);
+                ps.setString(2, done.get("id").asText());
+                assertEquals(5, ps.executeUpdate());
+            }
+        }
+        // a new job wakes the worker, which takes the older one first
+        await(api.postJson("/incidents/later/flags", "{\"subjects\":[{\"username\":\"dev3\"}]}").json().get("id").asText());
+        JsonNode job = await(legacy);
+        assertAll("the earlier version's job, processed from its rows: " + job,
+                () -> assertEquals("SUCCEEDED", job.get("state").asText()),
+                () -> assertEquals(5, job.get("processed").asInt()),
+                () -> assertEquals(3, job.at("/counts/flagged").asInt(), "flags in the incident 'later'"),
+                () -> assertEquals(1, job.at("/counts/notFound").asInt()),
+                () -> assertEquals(List.of("FLAGGED", "NOT_FOUND", "INVALID", "FLAGGED", "FLAGGED"),
+                        outcomes(api.get("/jobs/" + legacy + "/items").json()), "one row per item, each once"),
+                () -> assertEquals(4, api.get("/incidents/later/flags").json().size(), "dev0, dev1, dev2 and dev3"));
+    }
+
+    @Test
+    void subjectsNotProcessedYetAreListedFromTheirPage() throws Exception {
+        assumeTrue(!"h2".equals(System.getProperty("br.it.db", "h2")),
+                "writes a stopped job straight into the run's shared database (PostgreSQL, MariaDB)");
+        JsonNode done = await(api.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"dev0\"}]}").json().get("id").asText());
+        // a cancelled job that processed its first subject: one item row, and the page of all four as submitted
+        String stopped = UUID.randomUUID().toString();
+        try (Connection c = database()) {
+            copyJob(c, done.get("id").asText(), stopped, null);
+            try (PreparedStatement ps = c.prepareStatement("update BR_JOB set STATE = 'CANCELLED', SUBMITTED = 4, PROCESSED = 1, INVALID = 1 where ID = ?")) {
+                ps.setString(1, stopped);
+                assertEquals(1, ps.executeUpdate());
+            }
+            try (PreparedStatement ps = c.prepareStatement("insert into BR_JOB_ITEM (JOB_ID, SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, USER_ID)"
+                    + " values (?, 0, 'USERNAME', 'dev0', 'ALREADY_FLAGGED', ?)")) {
+                ps.setString(1, stopped);
+                ps.setString(2, ids.get(0));
+                assertEquals(1, ps.executeUpdate());
+            }
+            try (PreparedStatement ps = c.prepareStatement("insert into BR_JOB_PAGE (JOB_ID, FIRST_SEQ, ITEMS, BODY) values (?, 0, 4, ?)")) {
+                ps.setString(1, stopped);
+                ps.setString(2, "[[\"USERNAME\",\"dev0\",null,null],[\"EMAIL\",\"x@example.test\",null,\"USERNAME:dev9\"],"
+                        + "[\"EMAIL\",\"not-an-email\",\"not an email address\",null],[\"ID\",\"" + ids.get(1) + "\",null,null]]");
+                assertEquals(1, ps.executeUpdate());
+            }
+        }
+        JsonNode all = api.get("/jobs/" + stopped + "/items").json();
+        assertAll("items of a job stopped after its first subject: " + all,
+                () -> assertEquals(Arrays.asList("ALREADY_FLAGGED", null, "INVALID", null), outcomes(all), "processed from its row, the rest from the page"),
+                () -> assertEquals(List.of(0, 1, 2, 3), seqs(all)),
+                () -> assertEquals("x@example.test", all.get(1).get("subject").asText()),
+                () -> assertEquals(ids.get(0), all.get(0).get("userId").asText()),
+                () -> assertEquals(List.of(2), seqs(api.get("/jobs/" + stopped + "/items?outcome=INVALID").json())),
+                () -> assertEquals(List.of(2, 3), seqs(api.get("/jobs/" + stopped + "/items?first=2&max=5").json())),
+                () -> assertEquals(List.of(1), seqs(api.get("/jobs/" + stopped + "/items?first=1&max=1").json())),
+                () -> assertEquals(List.of(), seqs(api.get("/jobs/" + stopped + "/items?outcome=FLAGGED").json())));
+    }
+
+    private static List<String> outcomes(JsonNode items) {
+        List<String> out = new ArrayList<>();
+        items.forEach(i -> out.add(i.get("outcome").isNull() ? null : i.get("outcome").asText()));
+        return out;
+    }
+
+    private static List<Integer> seqs(JsonNode items) {
+        List<Integer> out = new ArrayList<>();
+        items.forEach(i -> out.add(i.get("seq").asInt()));
+        return out;
+    }
+
+    private String realmId() {
+        return admin.realm(realm).toRepresentation().getId();
+    }
+
+    private static Connection database() throws java.sql.SQLException {
+        return DriverManager.getConnection(System.getProperty("kc.test.database.url"),
+                System.getProperty("kc.test.database.user"), System.getProperty("kc.test.database.password"));
+    }
+
+    private static String one(Connection c, String sql, String param) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), sql);
+                return rs.getString(1);
+            }
+        }
+    }
+
+    /** A copy of job {@code from}'s row as a fresh QUEUED job {@code to} (for {@code incidentRow}, when given). */
+    private static void copyJob(Connection c, String from, String to, String incidentRow) throws java.sql.SQLException {
+        Map<String, Object> row = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("select * from BR_JOB where ID = ?")) {
+            ps.setString(1, from);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.put(rs.getMetaData().getColumnName(i).toUpperCase(java.util.Locale.ROOT), rs.getObject(i));
+                }
+            }
+        }
+        row.put("ID", to);
+        if (incidentRow != null) {
+            row.put("INCIDENT_ID", incidentRow);
+        }
+        row.put("STATE", "QUEUED");
+        row.put("IDEMPOTENCY_KEY", null);
+        row.put("CREATED_AT", ((Number) row.get("CREATED_AT")).longValue() - 1000); // older than the job that wakes the worker
+        for (String zero : List.of("PROCESSED", "FLAGGED", "ALREADY_FLAGGED", "NOT_FOUND", "AMBIGUOUS", "SESSIONS_REVOKED")) {
+            row.put(zero, 0);
+        }
+        for (String none : List.of("STARTED_AT", "FINISHED_AT", "LEASE_OWNER", "LEASE_UNTIL", "ERROR")) {
+            row.put(none, null);
+        }
+        String sql = "insert into BR_JOB (" + String.join(", ", row.keySet()) + ") values ("
+                + String.join(", ", java.util.Collections.nCopies(row.size(), "?")) + ")";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int p = 1;
+            for (Object v : row.values()) {
+                ps.setObject(p++, v);
+            }
+            assertEquals(1, ps.executeUpdate());
+        }
     }
 
 

@@ -5,7 +5,10 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** One bulk flag request (table BR_JOB). Its items live in BR_JOB_ITEM, written and read with plain JDBC. */
+/**
+ * One bulk flag request (table BR_JOB). Its items live in BR_JOB_PAGE as submitted (one row per intake batch,
+ * {@link ItemPages}) and in BR_JOB_ITEM once processed, written and read with plain JDBC.
+ */
 @Entity
 @Table(name = "BR_JOB")
 public class JobEntity {

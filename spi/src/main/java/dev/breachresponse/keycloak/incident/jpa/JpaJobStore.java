@@ -1,12 +1,16 @@
 package dev.breachresponse.keycloak.incident.jpa;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -61,22 +65,23 @@ final class JpaJobStore implements JobStore {
         return toJob(j);
     }
 
-    private static final List<String> ITEM_COLUMNS = List.of("JOB_ID", "SEQ", "SUBJECT_TYPE", "SUBJECT", "OUTCOME", "DETAIL", "ALSO");
-
     @Override
     public void addItems(String jobId, int firstSeq, List<NewItem> items) {
         if (items.isEmpty()) {
             return;
         }
-        // multi-row inserts: the submitted list is stored before the answer, so its cost is the intake's (issue 15)
-        List<Object[]> rows = new ArrayList<>(items.size());
-        int seq = firstSeq;
-        for (NewItem i : items) {
-            boolean invalid = i.invalidReason() != null;
-            rows.add(new Object[] {jobId, seq++, i.subjectType() == null ? null : i.subjectType().name(), i.subject(),
-                    invalid ? ItemOutcome.INVALID.name() : null, invalid ? clip(i.invalidReason(), 255) : null, i.also()});
-        }
-        em.unwrap(Session.class).doWork(c -> MultiRowInsert.insert(c, "BR_JOB_ITEM", ITEM_COLUMNS, rows));
+        // one page row for the whole batch: the submitted list is stored before the answer, so its cost is the
+        // intake's (issue 15); the items' own rows are written as their chunk is processed (recordChunk)
+        String body = ItemPages.encode(items);
+        em.unwrap(Session.class).doWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement("insert into BR_JOB_PAGE (JOB_ID, FIRST_SEQ, ITEMS, BODY) values (?, ?, ?, ?)")) {
+                ps.setString(1, jobId);
+                ps.setInt(2, firstSeq);
+                ps.setInt(3, items.size());
+                ps.setString(4, body);
+                ps.executeUpdate();
+            }
+        });
     }
 
     @Override
@@ -121,27 +126,32 @@ final class JpaJobStore implements JobStore {
 
     @Override
     public List<JobItem> items(String jobId, ItemOutcome outcome, int first, int max) {
+        JobEntity job = em.find(JobEntity.class, jobId);
+        int processed = job == null ? 0 : job.processed;
+        int wanted = first + max;
         String sql = "select SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, USER_ID, DETAIL, ALSO from BR_JOB_ITEM where JOB_ID = ?"
                 + (outcome == null ? "" : " and OUTCOME = ?") + " order by SEQ";
-        return em.unwrap(Session.class).doReturningWork(c -> {
+        List<JobItem> all = em.unwrap(Session.class).doReturningWork(c -> {
+            List<JobItem> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, jobId);
                 if (outcome != null) {
                     ps.setString(2, outcome.name());
                 }
-                ps.setMaxRows(first + max);
-                List<JobItem> out = new ArrayList<>();
+                ps.setMaxRows(wanted);
                 try (ResultSet rs = ps.executeQuery()) {
-                    int row = 0;
                     while (rs.next()) {
-                        if (row++ >= first) {
-                            out.add(item(rs));
-                        }
+                        rows.add(item(rs));
                     }
                 }
-                return out;
             }
+            // subjects not processed yet are read from their pages: pending (outcome null) or refused at intake
+            List<JobItem> unprocessed = outcome == null || outcome == ItemOutcome.INVALID
+                    ? fromPages(c, jobId, processed, Integer.MAX_VALUE, wanted, i -> outcome == null || i.outcome() == outcome)
+                    : List.of();
+            return merge(rows, unprocessed, wanted);
         });
+        return all.size() <= first ? List.of() : all.subList(first, all.size());
     }
 
     @Override
@@ -209,25 +219,66 @@ final class JpaJobStore implements JobStore {
     @Override
     public List<JobItem> pending(String jobId, int fromSeq, int limit) {
         return em.unwrap(Session.class).doReturningWork(c -> {
+            // a job accepted before pages existed keeps its unprocessed items as rows
+            List<JobItem> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "select SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, USER_ID, DETAIL, ALSO from BR_JOB_ITEM where JOB_ID = ? and SEQ >= ? order by SEQ")) {
                 ps.setString(1, jobId);
                 ps.setInt(2, fromSeq);
                 ps.setMaxRows(limit);
-                List<JobItem> out = new ArrayList<>(limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(item(rs));
+                        rows.add(item(rs));
                     }
                 }
-                return out;
             }
+            return merge(rows, fromPages(c, jobId, fromSeq, limit, limit, i -> true), limit);
         });
+    }
+
+    /**
+     * Up to {@code max} items read from the job's pages, in sequence order, from {@code fromSeq} on, that
+     * {@code keep} accepts; {@code span}: how many sequence numbers from {@code fromSeq} may hold them (pages
+     * beyond are not read), or {@link Integer#MAX_VALUE}.
+     */
+    private static List<JobItem> fromPages(Connection c, String jobId, int fromSeq, int span, int max,
+                                           Predicate<JobItem> keep) throws SQLException {
+        List<JobItem> out = new ArrayList<>();
+        long end = (long) fromSeq + span;
+        try (PreparedStatement ps = c.prepareStatement(
+                "select FIRST_SEQ, BODY from BR_JOB_PAGE where JOB_ID = ? and FIRST_SEQ + ITEMS > ? and FIRST_SEQ < ? order by FIRST_SEQ")) {
+            ps.setString(1, jobId);
+            ps.setInt(2, fromSeq);
+            ps.setInt(3, (int) Math.min(end, Integer.MAX_VALUE));
+            ps.setFetchSize(4); // a page holds up to a thousand subjects: read a few at a time, stop when enough
+            try (ResultSet rs = ps.executeQuery()) {
+                while (out.size() < max && rs.next()) {
+                    for (JobItem i : ItemPages.decode(rs.getInt(1), rs.getString(2), fromSeq)) {
+                        if (out.size() < max && keep.test(i)) {
+                            out.add(i);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The first {@code max} items of both, by sequence number; a row wins over a page's entry for the same number. */
+    private static List<JobItem> merge(List<JobItem> rows, List<JobItem> paged, int max) {
+        if (paged.isEmpty()) {
+            return rows;
+        }
+        TreeMap<Integer, JobItem> bySeq = new TreeMap<>();
+        paged.forEach(i -> bySeq.put(i.seq(), i));
+        rows.forEach(i -> bySeq.put(i.seq(), i));
+        return bySeq.values().stream().limit(max).toList();
     }
 
     @Override
     public void recordChunk(String jobId, List<JobItem> chunk, Job.Counts d, int newProcessed, long leaseUntil) {
-        // A range delete and multi-row inserts: far cheaper than one UPDATE per item on every database here.
+        // Multi-row inserts. The range delete finds nothing for a job whose items came in pages; a job accepted
+        // before pages existed has its rows there, to be replaced.
         List<Object[]> rows = new ArrayList<>(chunk.size());
         for (JobItem i : chunk) {
             rows.add(new Object[] {jobId, i.seq(), i.subjectType() == null ? null : i.subjectType().name(), i.subject(), i.outcome() == null ? null : i.outcome().name(), i.userId(),
@@ -299,10 +350,13 @@ final class JpaJobStore implements JobStore {
         }
         return em.unwrap(Session.class).doReturningWork(c -> {
             int n = 0;
-            try (PreparedStatement ps = c.prepareStatement("delete from BR_JOB_ITEM where JOB_ID = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("delete from BR_JOB_ITEM where JOB_ID = ?");
+                 PreparedStatement pages = c.prepareStatement("delete from BR_JOB_PAGE where JOB_ID = ?")) {
                 for (String id : jobs) {
                     ps.setString(1, id);
                     n += ps.executeUpdate();
+                    pages.setString(1, id);
+                    pages.executeUpdate();
                 }
             }
             return n;
