@@ -73,6 +73,9 @@ public interface JobStore {
 
     void complete(String jobId, JobState finalState, String error);
 
-    /** Deletes items of jobs finished before {@code cutoff} (they hold emails of non-users); returns rows. */
+    /**
+     * Deletes the items and pages of up to {@code limit} jobs finished before {@code cutoff} that still hold some
+     * (they hold emails of non-users), oldest first; returns the rows deleted.
+     */
     int purgeItems(long cutoff, int limit);
 }

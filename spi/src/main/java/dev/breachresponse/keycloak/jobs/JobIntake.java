@@ -14,13 +14,17 @@ import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.Job;
 import dev.breachresponse.keycloak.incident.JobStore;
 
+import org.jboss.logging.Logger;
 import org.keycloak.models.RealmModel;
 
 /**
- * Streams a bulk flag body into job-item rows, a batch at a time, inside the request's transaction: either
- * every subject is stored and the job is QUEUED, or (on any rejection) the transaction rolls back and nothing is.
+ * Streams a bulk flag body into the job's stored list ({@link JobStore#addItems}: a page row per batch of 1,000),
+ * inside the request's transaction: either every subject is stored and the job is QUEUED, or (on any rejection) the
+ * transaction rolls back and nothing is.
  */
 public final class JobIntake {
+
+    private static final Logger LOG = Logger.getLogger(JobIntake.class);
 
     private static final int BATCH = 1000;
 
@@ -71,6 +75,8 @@ public final class JobIntake {
             }
         }
 
+        long t0 = System.nanoTime();
+        long[] storing = {0};
         Job job = jobs.create(realm, incident, Boolean.TRUE.equals(dryRunParam), idempotencyKey, actor, adminRealmId, adminUserId);
         List<JobStore.NewItem> batch = new ArrayList<>(BATCH);
         int[] seq = {0};
@@ -81,12 +87,20 @@ public final class JobIntake {
             }
             batch.add(new JobStore.NewItem(s.type(), s.value(), s.invalid(), s.encodedAlso()));
             if (batch.size() == BATCH) {
+                long b0 = System.nanoTime();
                 jobs.addItems(job.id(), seq[0], batch);
+                storing[0] += System.nanoTime() - b0;
                 seq[0] += batch.size();
                 batch.clear();
             }
         });
+        long b0 = System.nanoTime();
         jobs.addItems(job.id(), seq[0], batch);
+        storing[0] += System.nanoTime() - b0;
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("Bulk flag job %s: %d subjects read and stored in %d ms before commit, of which storing the pages %d ms",
+                    job.id(), env.count(), (System.nanoTime() - t0) / 1_000_000, storing[0] / 1_000_000);
+        }
         if (dryRunParam != null && env.dryRun() != null && !dryRunParam.equals(env.dryRun())) {
             throw new BodyRejected("dryRun in the body and in the query disagree", false);
         }

@@ -180,7 +180,7 @@ public final class JobRunner {
         int n = KeycloakModelUtils.runJobInTransactionWithResult(factory,
                 s -> s.getProvider(IncidentStore.class).jobs().purgeItems(cutoff, 1000));
         if (n > 0) {
-            LOG.infof("Purged %d job items older than the retention period", n);
+            LOG.infof("Purged %d rows of job items and pages older than the retention period", n);
         }
         int l = KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> s.getProvider(IncidentStore.class).logouts().purge(cutoff));
         if (l > 0) {

@@ -2,6 +2,8 @@ package dev.breachresponse.keycloak.it;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -170,6 +172,64 @@ final class BenchSupport {
             }
         }
         return new Histogram(total, head.toString());
+    }
+
+    /**
+     * CPU time in clock ticks (procfs, usually 100 a second) of the machine (all cores, busy only), the server JVM,
+     * the PostgreSQL or MariaDB server processes alive at the reading (a backend that exited between two readings
+     * loses its share to "other") and this JVM (the benchmark's client).
+     */
+    record CpuTimes(long machine, long server, long database, long client) {
+
+        CpuTimes minus(CpuTimes o) {
+            return new CpuTimes(machine - o.machine, server - o.server, database - o.database, client - o.client);
+        }
+
+        /** The shares of the busy CPU time, and each side in core-seconds over {@code seconds} of wall time. */
+        String describe(double seconds) {
+            double hz = 100.0;
+            long other = machine - server - database - client;
+            return String.format(Locale.ROOT, "machine busy %.1f core-s of %.1f s (2 cores: %.0f %%); Keycloak %.1f core-s (%.0f %% of busy),"
+                            + " database %.1f core-s (%.0f %%), benchmark client %.1f core-s (%.0f %%), other %.1f core-s (%.0f %%)",
+                    machine / hz, seconds, 100 * machine / hz / (2 * seconds), server / hz, pct(server), database / hz, pct(database),
+                    client / hz, pct(client), other / hz, pct(other));
+        }
+
+        private double pct(long part) {
+            return machine == 0 ? 0 : 100.0 * part / machine;
+        }
+    }
+
+    static CpuTimes cpuTimes(long serverPid) throws IOException {
+        String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        // user nice system idle iowait irq softirq steal: busy is all but idle and iowait
+        long machine = 0;
+        for (int i = 1; i <= 8 && i < cpu.length; i++) {
+            if (i != 4 && i != 5) {
+                machine += Long.parseLong(cpu[i]);
+            }
+        }
+        long database = 0;
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs.filter(x -> x.getFileName().toString().matches("\\d+"))::iterator) {
+                try {
+                    String comm = Files.readString(p.resolve("comm")).trim();
+                    if (comm.equals("postgres") || comm.startsWith("mariadbd") || comm.startsWith("mysqld")) {
+                        database += ticks(Files.readString(p.resolve("stat")));
+                    }
+                } catch (IOException gone) {
+                    // exited meanwhile
+                }
+            }
+        }
+        return new CpuTimes(machine, ticks(Files.readString(Path.of("/proc/" + serverPid + "/stat"))), database,
+                ticks(Files.readString(Path.of("/proc/" + ProcessHandle.current().pid() + "/stat"))));
+    }
+
+    /** utime + stime of a /proc/{pid}/stat line (fields 14 and 15, counted after the command's closing parenthesis). */
+    private static long ticks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     private static String run(String... cmd) throws IOException, InterruptedException {

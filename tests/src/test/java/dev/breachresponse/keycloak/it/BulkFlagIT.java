@@ -283,6 +283,7 @@ class BulkFlagIT {
         // BR_JOB_ITEM row per subject (outcome null, INVALID for the refused one), no page
         String legacy = UUID.randomUUID().toString();
         try (Connection c = database()) {
+            c.setAutoCommit(false); // the job and its rows appear together: a worker must not claim a job without items
             String incidentRow = one(c, "select ID from BR_INCIDENT where REALM_ID = ? and INCIDENT_KEY = 'later'", realmId());
             copyJob(c, done.get("id").asText(), legacy, incidentRow);
             try (PreparedStatement ps = c.prepareStatement("insert into BR_JOB_ITEM (JOB_ID, SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, DETAIL)"
@@ -292,6 +293,7 @@ class BulkFlagIT {
                 ps.setString(2, done.get("id").asText());
                 assertEquals(5, ps.executeUpdate());
             }
+            c.commit();
         }
         // a new job wakes the worker, which takes the older one first
         await(api.postJson("/incidents/later/flags", "{\"subjects\":[{\"username\":\"dev3\"}]}").json().get("id").asText());
@@ -314,6 +316,7 @@ class BulkFlagIT {
         // a cancelled job that processed its first subject: one item row, and the page of all four as submitted
         String stopped = UUID.randomUUID().toString();
         try (Connection c = database()) {
+            c.setAutoCommit(false);
             copyJob(c, done.get("id").asText(), stopped, null);
             try (PreparedStatement ps = c.prepareStatement("update BR_JOB set STATE = 'CANCELLED', SUBMITTED = 4, PROCESSED = 1, INVALID = 1 where ID = ?")) {
                 ps.setString(1, stopped);
@@ -331,6 +334,7 @@ class BulkFlagIT {
                         + "[\"EMAIL\",\"not-an-email\",\"not an email address\",null],[\"ID\",\"" + ids.get(1) + "\",null,null]]");
                 assertEquals(1, ps.executeUpdate());
             }
+            c.commit();
         }
         JsonNode all = api.get("/jobs/" + stopped + "/items").json();
         assertAll("items of a job stopped after its first subject: " + all,

@@ -39,6 +39,8 @@ final class JpaJobStore implements JobStore {
     private static final String ACTIVE = "('QUEUED','RUNNING')";
 
     private final EntityManager em;
+    /** Jobs whose last {@link #pending} read found item rows (queued by a version before pages): recordChunk replaces them. */
+    private final Set<String> rowsPending = new java.util.HashSet<>();
     private final WebhookQueue webhooks;
 
     JpaJobStore(EntityManager em, WebhookQueue webhooks) {
@@ -128,7 +130,7 @@ final class JpaJobStore implements JobStore {
     public List<JobItem> items(String jobId, ItemOutcome outcome, int first, int max) {
         JobEntity job = em.find(JobEntity.class, jobId);
         int processed = job == null ? 0 : job.processed;
-        int wanted = first + max;
+        int wanted = (int) Math.min((long) first + max, Integer.MAX_VALUE);
         String sql = "select SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, USER_ID, DETAIL, ALSO from BR_JOB_ITEM where JOB_ID = ?"
                 + (outcome == null ? "" : " and OUTCOME = ?") + " order by SEQ";
         List<JobItem> all = em.unwrap(Session.class).doReturningWork(c -> {
@@ -147,7 +149,10 @@ final class JpaJobStore implements JobStore {
             }
             // subjects not processed yet are read from their pages: pending (outcome null) or refused at intake
             List<JobItem> unprocessed = outcome == null || outcome == ItemOutcome.INVALID
-                    ? fromPages(c, jobId, processed, Integer.MAX_VALUE, wanted, i -> outcome == null || i.outcome() == outcome)
+                    // every unprocessed subject is listed without an outcome filter: the first wanted are within as many
+                    // sequence numbers of the cursor; INVALID ones may be anywhere after it
+                    ? fromPages(c, jobId, processed, outcome == null ? wanted : Integer.MAX_VALUE, wanted,
+                            i -> outcome == null || i.outcome() == outcome)
                     : List.of();
             return merge(rows, unprocessed, wanted);
         });
@@ -232,6 +237,11 @@ final class JpaJobStore implements JobStore {
                     }
                 }
             }
+            if (rows.isEmpty()) {
+                rowsPending.remove(jobId);
+            } else {
+                rowsPending.add(jobId);
+            }
             return merge(rows, fromPages(c, jobId, fromSeq, limit, limit, i -> true), limit);
         });
     }
@@ -277,19 +287,23 @@ final class JpaJobStore implements JobStore {
 
     @Override
     public void recordChunk(String jobId, List<JobItem> chunk, Job.Counts d, int newProcessed, long leaseUntil) {
-        // Multi-row inserts. The range delete finds nothing for a job whose items came in pages; a job accepted
-        // before pages existed has its rows there, to be replaced.
+        // Multi-row inserts. A job accepted before pages existed has rows for its unprocessed items (pending read
+        // them): those are deleted first. Not otherwise: a delete that finds nothing would, on MariaDB's REPEATABLE
+        // READ, lock the gap where another node's chunk inserts its rows.
         List<Object[]> rows = new ArrayList<>(chunk.size());
         for (JobItem i : chunk) {
             rows.add(new Object[] {jobId, i.seq(), i.subjectType() == null ? null : i.subjectType().name(), i.subject(), i.outcome() == null ? null : i.outcome().name(), i.userId(),
                     clip(i.detail(), 255), i.also()});
         }
+        boolean replace = rowsPending.remove(jobId);
         em.unwrap(Session.class).doWork(c -> {
-            try (PreparedStatement del = c.prepareStatement("delete from BR_JOB_ITEM where JOB_ID = ? and SEQ >= ? and SEQ <= ?")) {
-                del.setString(1, jobId);
-                del.setInt(2, chunk.get(0).seq());
-                del.setInt(3, chunk.get(chunk.size() - 1).seq());
-                del.executeUpdate();
+            if (replace) {
+                try (PreparedStatement del = c.prepareStatement("delete from BR_JOB_ITEM where JOB_ID = ? and SEQ >= ? and SEQ <= ?")) {
+                    del.setString(1, jobId);
+                    del.setInt(2, chunk.get(0).seq());
+                    del.setInt(3, chunk.get(chunk.size() - 1).seq());
+                    del.executeUpdate();
+                }
             }
             MultiRowInsert.insert(c, "BR_JOB_ITEM", List.of("JOB_ID", "SEQ", "SUBJECT_TYPE", "SUBJECT", "OUTCOME", "USER_ID", "DETAIL", "ALSO"), rows);
         });
@@ -343,12 +357,21 @@ final class JpaJobStore implements JobStore {
 
     @Override
     public int purgeItems(long cutoff, int limit) {
-        List<String> jobs = em.createQuery("select j.id from JobEntity j where j.state not in " + ACTIVE + " and j.finishedAt < :c", String.class)
-                .setParameter("c", cutoff).setMaxResults(limit).getResultList();
-        if (jobs.isEmpty()) {
-            return 0;
-        }
+        // only jobs that still hold items or pages, oldest first: job rows are kept, so a query without that
+        // condition would pick the same (already purged) jobs every time once more than `limit` had finished
         return em.unwrap(Session.class).doReturningWork(c -> {
+            List<String> jobs = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select j.ID from BR_JOB j where j.STATE not in " + ACTIVE
+                    + " and j.FINISHED_AT < ? and (exists (select 1 from BR_JOB_ITEM i where i.JOB_ID = j.ID)"
+                    + " or exists (select 1 from BR_JOB_PAGE p where p.JOB_ID = j.ID)) order by j.FINISHED_AT, j.ID")) {
+                ps.setLong(1, cutoff);
+                ps.setMaxRows(limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        jobs.add(rs.getString(1));
+                    }
+                }
+            }
             int n = 0;
             try (PreparedStatement ps = c.prepareStatement("delete from BR_JOB_ITEM where JOB_ID = ?");
                  PreparedStatement pages = c.prepareStatement("delete from BR_JOB_PAGE where JOB_ID = ?")) {
@@ -356,7 +379,7 @@ final class JpaJobStore implements JobStore {
                     ps.setString(1, id);
                     n += ps.executeUpdate();
                     pages.setString(1, id);
-                    pages.executeUpdate();
+                    n += pages.executeUpdate();
                 }
             }
             return n;
