@@ -8,7 +8,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -175,15 +177,12 @@ final class BenchSupport {
     }
 
     /**
-     * CPU time in clock ticks (procfs, usually 100 a second) of the machine (all cores, busy only), the server JVM,
-     * the PostgreSQL or MariaDB server processes alive at the reading (a backend that exited between two readings
-     * loses its share to "other") and this JVM (the benchmark's client).
+     * CPU time in clock ticks (procfs, usually 100 a second) over an interval ({@link CpuMeter}): the machine (all
+     * cores, busy only), the server JVM, the PostgreSQL or MariaDB server processes, and this JVM (the benchmark's
+     * client, with the jcmd processes it runs to read the server's heap); "other" is the rest (the kernel's I/O work,
+     * other services on the machine).
      */
     record CpuTimes(long machine, long server, long database, long client) {
-
-        CpuTimes minus(CpuTimes o) {
-            return new CpuTimes(machine - o.machine, server - o.server, database - o.database, client - o.client);
-        }
 
         /** The shares of the busy CPU time, and each side in core-seconds over {@code seconds} of wall time. */
         String describe(double seconds) {
@@ -200,36 +199,87 @@ final class BenchSupport {
         }
     }
 
-    static CpuTimes cpuTimes(long serverPid) throws IOException {
-        String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-        // user nice system idle iowait irq softirq steal: busy is all but idle and iowait
-        long machine = 0;
-        for (int i = 1; i <= 8 && i < cpu.length; i++) {
-            if (i != 4 && i != 5) {
-                machine += Long.parseLong(cpu[i]);
-            }
+    /**
+     * Measures {@link CpuTimes} over an interval. Database server processes come and go (a connection pool closes
+     * idle connections, and a backend's CPU time leaves with it), so {@link #sample} them often: each process counts
+     * what it used between the start (or its own start) and the last sample that saw it.
+     */
+    static final class CpuMeter {
+        private final long serverPid;
+        private final long machine0;
+        private final long server0;
+        private final long client0;
+        // keyed by "pid/start time": a pid the kernel reuses is another process
+        private final Map<String, Long> databaseStart = new HashMap<>();
+        private final Map<String, Long> databaseLast = new HashMap<>();
+
+        CpuMeter(long serverPid) throws IOException {
+            this.serverPid = serverPid;
+            machine0 = machineBusy();
+            server0 = ticksOf(serverPid);
+            client0 = clientTicks();
+            databaseStart.putAll(databaseProcesses());
+            databaseLast.putAll(databaseStart);
         }
-        long database = 0;
-        try (var procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs.filter(x -> x.getFileName().toString().matches("\\d+"))::iterator) {
-                try {
-                    String comm = Files.readString(p.resolve("comm")).trim();
-                    if (comm.equals("postgres") || comm.startsWith("mariadbd") || comm.startsWith("mysqld")) {
-                        database += ticks(Files.readString(p.resolve("stat")));
+
+        synchronized void sample() throws IOException {
+            databaseLast.putAll(databaseProcesses());
+        }
+
+        synchronized CpuTimes stop() throws IOException {
+            sample();
+            long database = 0;
+            for (Map.Entry<String, Long> e : databaseLast.entrySet()) {
+                database += e.getValue() - databaseStart.getOrDefault(e.getKey(), 0L);
+            }
+            return new CpuTimes(machineBusy() - machine0, ticksOf(serverPid) - server0, database, clientTicks() - client0);
+        }
+
+        /** Busy ticks of all cores: user, nice, system, irq, softirq (not idle, iowait or a hypervisor's steal). */
+        private static long machineBusy() throws IOException {
+            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            return Long.parseLong(cpu[1]) + Long.parseLong(cpu[2]) + Long.parseLong(cpu[3]) + Long.parseLong(cpu[6]) + Long.parseLong(cpu[7]);
+        }
+
+        /** PostgreSQL's and MariaDB's server processes by pid and start time, with their CPU ticks. */
+        private static Map<String, Long> databaseProcesses() throws IOException {
+            Map<String, Long> out = new HashMap<>();
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (Path p : (Iterable<Path>) procs.filter(x -> x.getFileName().toString().matches("\\d+"))::iterator) {
+                    try {
+                        String comm = Files.readString(p.resolve("comm")).trim();
+                        if (comm.equals("postgres") || comm.startsWith("mariadbd") || comm.startsWith("mysqld")) {
+                            String stat = Files.readString(p.resolve("stat"));
+                            out.put(p.getFileName() + "/" + statFields(stat)[19], BenchSupport.ticks(stat));
+                        }
+                    } catch (IOException gone) {
+                        // exited meanwhile
                     }
-                } catch (IOException gone) {
-                    // exited meanwhile
                 }
             }
+            return out;
         }
-        return new CpuTimes(machine, ticks(Files.readString(Path.of("/proc/" + serverPid + "/stat"))), database,
-                ticks(Files.readString(Path.of("/proc/" + ProcessHandle.current().pid() + "/stat"))));
+
+        /** This JVM and the children it waited for (the jcmd processes that read the server's heap). */
+        private static long clientTicks() throws IOException {
+            String[] f = statFields(Files.readString(Path.of("/proc/" + ProcessHandle.current().pid() + "/stat")));
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        }
+
+        private static long ticksOf(long pid) throws IOException {
+            return ticks(Files.readString(Path.of("/proc/" + pid + "/stat")));
+        }
     }
 
-    /** utime + stime of a /proc/{pid}/stat line (fields 14 and 15, counted after the command's closing parenthesis). */
+    /** utime + stime of a /proc/{pid}/stat line (fields 14 and 15). */
     private static long ticks(String stat) {
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] f = statFields(stat);
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** A /proc/{pid}/stat line's fields from the third (state) on: field n is at index n - 3. */
+    private static String[] statFields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     private static String run(String... cmd) throws IOException, InterruptedException {
@@ -237,6 +287,17 @@ final class BenchSupport {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         return out;
+    }
+
+    /** The {@code p}-th percentile (nearest rank) of the values (not changed: a sorted copy is read). */
+    static long percentile(long[] values, int p) {
+        long[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(p / 100.0 * sorted.length) - 1))];
+    }
+
+    static double ms(double nanos) {
+        return nanos / 1e6;
     }
 
     static double secs(long startNanos) {

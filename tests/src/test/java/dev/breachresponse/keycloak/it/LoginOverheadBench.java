@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Locale;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,7 +74,7 @@ class LoginOverheadBench {
         assertEquals(204, policied.statusCode(), policied.body());
         assertEquals(200, kc.api("checked").putJson("/config", "{\"breachedPasswords\":{\"checkAtLogin\":true,\"rangeApiUrl\":null}}").status());
 
-        out("configuration: Keycloak %s production mode, %s, 2 cores; password grant of an unflagged user; %s;"
+        BenchSupport.out("configuration: Keycloak %s production mode, %s, 2 cores; password grant of an unflagged user; %s;"
                 + " enforced realm: setup applied, %d other users flagged; %d warm-up and %d measured logins per realm, alternating",
                 System.getProperty("br.keycloak.version"), kc.databaseVendor(), policy, FLAGGED, WARMUP, ROUNDS);
         String[] realms = {"plain", "enforced", "checked"};
@@ -101,17 +100,17 @@ class LoginOverheadBench {
         Arrays.sort(plain);
         Arrays.sort(enforced);
         Arrays.sort(checked);
-        out("without enforcement: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, %.0f logins/s", ms(pct(plain, 50)), ms(pct(plain, 95)),
-                ms(pct(plain, 99)), ROUNDS / (plainTotal / 1e9));
-        out("with enforcement:    p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, %.0f logins/s", ms(pct(enforced, 50)), ms(pct(enforced, 95)),
-                ms(pct(enforced, 99)), ROUNDS / (enforcedTotal / 1e9));
-        out("with the password check: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, %.0f logins/s", ms(pct(checked, 50)), ms(pct(checked, 95)),
-                ms(pct(checked, 99)), ROUNDS / (totals[2] / 1e9));
-        out("added: p50 %+.2f ms, p95 %+.2f ms (target <= 2 ms p95); throughput ratio enforced/plain = %.2f",
-                ms(pct(enforced, 50) - pct(plain, 50)), ms(pct(enforced, 95) - pct(plain, 95)),
+        BenchSupport.out("without enforcement: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, %.0f logins/s", BenchSupport.ms(BenchSupport.percentile(plain, 50)), BenchSupport.ms(BenchSupport.percentile(plain, 95)),
+                BenchSupport.ms(BenchSupport.percentile(plain, 99)), ROUNDS / (plainTotal / 1e9));
+        BenchSupport.out("with enforcement:    p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, %.0f logins/s", BenchSupport.ms(BenchSupport.percentile(enforced, 50)), BenchSupport.ms(BenchSupport.percentile(enforced, 95)),
+                BenchSupport.ms(BenchSupport.percentile(enforced, 99)), ROUNDS / (enforcedTotal / 1e9));
+        BenchSupport.out("with the password check: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, %.0f logins/s", BenchSupport.ms(BenchSupport.percentile(checked, 50)), BenchSupport.ms(BenchSupport.percentile(checked, 95)),
+                BenchSupport.ms(BenchSupport.percentile(checked, 99)), ROUNDS / (totals[2] / 1e9));
+        BenchSupport.out("added: p50 %+.2f ms, p95 %+.2f ms (target <= 2 ms p95); throughput ratio enforced/plain = %.2f",
+                BenchSupport.ms(BenchSupport.percentile(enforced, 50) - BenchSupport.percentile(plain, 50)), BenchSupport.ms(BenchSupport.percentile(enforced, 95) - BenchSupport.percentile(plain, 95)),
                 (double) plainTotal / enforcedTotal);
-        out("the password check added to enforcement: p50 %+.2f ms, p95 %+.2f ms (target <= 0.3 ms p95); throughput ratio checked/enforced = %.2f",
-                ms(pct(checked, 50) - pct(enforced, 50)), ms(pct(checked, 95) - pct(enforced, 95)), (double) enforcedTotal / totals[2]);
+        BenchSupport.out("the password check added to enforcement: p50 %+.2f ms, p95 %+.2f ms (target <= 0.3 ms p95); throughput ratio checked/enforced = %.2f",
+                BenchSupport.ms(BenchSupport.percentile(checked, 50) - BenchSupport.percentile(enforced, 50)), BenchSupport.ms(BenchSupport.percentile(checked, 95) - BenchSupport.percentile(enforced, 95)), (double) enforcedTotal / totals[2]);
     }
 
     private static void realm(String name, String passwordPolicy) throws Exception {
@@ -138,17 +137,5 @@ class LoginOverheadBench {
         long took = System.nanoTime() - t0;
         assertEquals(200, r.statusCode(), r.body());
         return took;
-    }
-
-    private static long pct(long[] sorted, int p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
-    }
-
-    private static double ms(long nanos) {
-        return nanos / 1e6;
-    }
-
-    private static void out(String fmt, Object... args) {
-        System.out.println("[bench] " + String.format(Locale.ROOT, fmt, args));
     }
 }

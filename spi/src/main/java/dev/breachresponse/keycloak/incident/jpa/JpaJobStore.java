@@ -148,7 +148,8 @@ final class JpaJobStore implements JobStore {
                 }
             }
             // subjects not processed yet are read from their pages: pending (outcome null) or refused at intake
-            List<JobItem> unprocessed = outcome == null || outcome == ItemOutcome.INVALID
+            // (rows are processed subjects, numbered below every unprocessed one: when they fill the page, no page is read)
+            List<JobItem> unprocessed = rows.size() < wanted && (outcome == null || outcome == ItemOutcome.INVALID)
                     // every unprocessed subject is listed without an outcome filter: the first wanted are within as many
                     // sequence numbers of the cursor; INVALID ones may be anywhere after it
                     ? fromPages(c, jobId, processed, outcome == null ? wanted : Integer.MAX_VALUE, wanted,
