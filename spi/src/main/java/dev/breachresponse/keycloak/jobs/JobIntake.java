@@ -81,22 +81,23 @@ public final class JobIntake {
         List<JobStore.NewItem> batch = new ArrayList<>(BATCH);
         int[] seq = {0};
         int[] invalid = {0};
+        Runnable store = () -> {
+            long b0 = System.nanoTime();
+            jobs.addItems(job.id(), seq[0], batch);
+            storing[0] += System.nanoTime() - b0;
+            seq[0] += batch.size();
+            batch.clear();
+        };
         SubjectReader.Envelope env = reader.read(hashed, format, column, s -> {
             if (!s.isValid()) {
                 invalid[0]++;
             }
             batch.add(new JobStore.NewItem(s.type(), s.value(), s.invalid(), s.encodedAlso()));
             if (batch.size() == BATCH) {
-                long b0 = System.nanoTime();
-                jobs.addItems(job.id(), seq[0], batch);
-                storing[0] += System.nanoTime() - b0;
-                seq[0] += batch.size();
-                batch.clear();
+                store.run();
             }
         });
-        long b0 = System.nanoTime();
-        jobs.addItems(job.id(), seq[0], batch);
-        storing[0] += System.nanoTime() - b0;
+        store.run();
         if (LOG.isDebugEnabled()) {
             LOG.debugf("Bulk flag job %s: %d subjects read and stored in %d ms before commit, of which storing the pages %d ms",
                     job.id(), env.count(), (System.nanoTime() - t0) / 1_000_000, storing[0] / 1_000_000);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -282,7 +281,7 @@ class BulkFlagIT {
         // the same request as an earlier version left it queued for the incident "later": a BR_JOB row and one
         // BR_JOB_ITEM row per subject (outcome null, INVALID for the refused one), no page
         String legacy = UUID.randomUUID().toString();
-        try (Connection c = database()) {
+        try (Connection c = FreshDatabaseListener.connect()) {
             c.setAutoCommit(false); // the job and its rows appear together: a worker must not claim a job without items
             String incidentRow = one(c, "select ID from BR_INCIDENT where REALM_ID = ? and INCIDENT_KEY = 'later'", realmId());
             copyJob(c, done.get("id").asText(), legacy, incidentRow);
@@ -315,7 +314,7 @@ class BulkFlagIT {
         JsonNode done = await(api.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"dev0\"}]}").json().get("id").asText());
         // a cancelled job that processed its first subject: one item row, and the page of all four as submitted
         String stopped = UUID.randomUUID().toString();
-        try (Connection c = database()) {
+        try (Connection c = FreshDatabaseListener.connect()) {
             c.setAutoCommit(false);
             copyJob(c, done.get("id").asText(), stopped, null);
             try (PreparedStatement ps = c.prepareStatement("update BR_JOB set STATE = 'CANCELLED', SUBMITTED = 4, PROCESSED = 1, INVALID = 1 where ID = ?")) {
@@ -362,11 +361,6 @@ class BulkFlagIT {
 
     private String realmId() {
         return admin.realm(realm).toRepresentation().getId();
-    }
-
-    private static Connection database() throws java.sql.SQLException {
-        return DriverManager.getConnection(System.getProperty("kc.test.database.url"),
-                System.getProperty("kc.test.database.user"), System.getProperty("kc.test.database.password"));
     }
 
     private static String one(Connection c, String sql, String param) throws java.sql.SQLException {

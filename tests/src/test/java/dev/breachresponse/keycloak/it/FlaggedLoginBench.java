@@ -49,11 +49,7 @@ class FlaggedLoginBench {
 
     @BeforeAll
     static void start() throws Exception {
-        kc = KeycloakProcess.forThisRun("flagged-bench", "start")
-                .option("http-enabled", "true")
-                // no reminder planner racing the measurement
-                .option("spi-breach-reminders--default--interval-seconds", "86400")
-                .env("JAVA_OPTS_APPEND", "-Xms1g -Xmx2g");
+        kc = BenchSupport.server("flagged-bench");
         kc.start();
     }
 

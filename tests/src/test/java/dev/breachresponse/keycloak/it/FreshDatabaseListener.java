@@ -24,6 +24,12 @@ public class FreshDatabaseListener implements LauncherSessionListener {
         System.setProperty("kc.test.database.password", fresh.password());
     }
 
+    /** A connection to the database the test framework's server uses (PostgreSQL or MariaDB runs only). */
+    static java.sql.Connection connect() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(System.getProperty("kc.test.database.url"),
+                System.getProperty("kc.test.database.user"), System.getProperty("kc.test.database.password"));
+    }
+
     @Override
     public void launcherSessionClosed(LauncherSession session) {
         if (fresh != null) {

@@ -237,8 +237,7 @@ class WebhooksIT {
         JsonNode hook = create("{\"url\":\"" + base + "/hook\",\"events\":[\"incident.opened\"]}");
         String id = hook.get("id").asText();
         String realmId = admin.realm(realm).toRepresentation().getId();
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(System.getProperty("kc.test.database.url"),
-                System.getProperty("kc.test.database.user"), System.getProperty("kc.test.database.password"));
+        try (java.sql.Connection c = FreshDatabaseListener.connect();
              java.sql.PreparedStatement ps = c.prepareStatement("insert into BR_WEBHOOK_BATCH (ID, REALM_ID, WEBHOOK_ID, EVENT_TYPE, STATE,"
                      + " CREATED_AT, EVENT_COUNT, EVENTS) values (?, ?, ?, 'incident.opened', 'PENDING', ?, 7, 'no tab, so no event')")) {
             ps.setString(1, UUID.randomUUID().toString());

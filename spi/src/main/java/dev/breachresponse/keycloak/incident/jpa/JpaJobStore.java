@@ -131,22 +131,9 @@ final class JpaJobStore implements JobStore {
         JobEntity job = em.find(JobEntity.class, jobId);
         int processed = job == null ? 0 : job.processed;
         int wanted = (int) Math.min((long) first + max, Integer.MAX_VALUE);
-        String sql = "select SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, USER_ID, DETAIL, ALSO from BR_JOB_ITEM where JOB_ID = ?"
-                + (outcome == null ? "" : " and OUTCOME = ?") + " order by SEQ";
         List<JobItem> all = em.unwrap(Session.class).doReturningWork(c -> {
-            List<JobItem> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, jobId);
-                if (outcome != null) {
-                    ps.setString(2, outcome.name());
-                }
-                ps.setMaxRows(wanted);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(item(rs));
-                    }
-                }
-            }
+            List<JobItem> rows = outcome == null ? itemRows(c, "", wanted, jobId)
+                    : itemRows(c, " and OUTCOME = ?", wanted, jobId, outcome.name());
             // subjects not processed yet are read from their pages: pending (outcome null) or refused at intake
             // (rows are processed subjects, numbered below every unprocessed one: when they fill the page, no page is read)
             List<JobItem> unprocessed = rows.size() < wanted && (outcome == null || outcome == ItemOutcome.INVALID)
@@ -226,18 +213,7 @@ final class JpaJobStore implements JobStore {
     public List<JobItem> pending(String jobId, int fromSeq, int limit) {
         return em.unwrap(Session.class).doReturningWork(c -> {
             // a job accepted before pages existed keeps its unprocessed items as rows
-            List<JobItem> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, USER_ID, DETAIL, ALSO from BR_JOB_ITEM where JOB_ID = ? and SEQ >= ? order by SEQ")) {
-                ps.setString(1, jobId);
-                ps.setInt(2, fromSeq);
-                ps.setMaxRows(limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(item(rs));
-                    }
-                }
-            }
+            List<JobItem> rows = itemRows(c, " and SEQ >= ?", limit, jobId, fromSeq);
             if (rows.isEmpty()) {
                 rowsPending.remove(jobId);
             } else {
@@ -245,6 +221,24 @@ final class JpaJobStore implements JobStore {
             }
             return merge(rows, fromPages(c, jobId, fromSeq, limit, limit, i -> true), limit);
         });
+    }
+
+    /** Up to {@code max} of a job's BR_JOB_ITEM rows in sequence order; {@code where}: more conditions on {@code params} after the job id. */
+    private static List<JobItem> itemRows(Connection c, String where, int max, Object... params) throws SQLException {
+        List<JobItem> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, USER_ID, DETAIL, ALSO from BR_JOB_ITEM"
+                + " where JOB_ID = ?" + where + " order by SEQ")) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            ps.setMaxRows(max);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(item(rs));
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -294,7 +288,7 @@ final class JpaJobStore implements JobStore {
         List<Object[]> rows = new ArrayList<>(chunk.size());
         for (JobItem i : chunk) {
             rows.add(new Object[] {jobId, i.seq(), i.subjectType() == null ? null : i.subjectType().name(), i.subject(), i.outcome() == null ? null : i.outcome().name(), i.userId(),
-                    clip(i.detail(), 255), i.also()});
+                    clip(i.detail(), ItemPages.DETAIL_MAX), i.also()});
         }
         boolean replace = rowsPending.remove(jobId);
         em.unwrap(Session.class).doWork(c -> {
