@@ -66,8 +66,9 @@ public interface IncidentStore extends Provider {
     Map<String, FlagState> flagStates(RealmModel realm, Incident incident, Collection<String> userIds);
 
     /**
-     * Flags many users of one open incident at once (bulk jobs): one query for existing flags, then multi-row
-     * inserts of the new flags (in {@link FlagState#INITIAL}) and their history entries 0. Never re-flags: an
+     * Flags many users of one open incident at once (bulk jobs): multi-row inserts of the new flags (in
+     * {@link FlagState#INITIAL}) and their history entries 0, the existing flags found by one query before them (on
+     * PostgreSQL by the insert itself, {@code ON CONFLICT DO NOTHING}, and only those read). Never re-flags: an
      * existing flag in any state is left alone, without a history entry. A user id given twice counts once.
      *
      * @return for each distinct user id: {@code null} when newly flagged, else the state of the existing flag

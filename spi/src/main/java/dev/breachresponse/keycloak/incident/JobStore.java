@@ -40,6 +40,11 @@ public interface JobStore {
 
     List<Job> ofIncident(RealmModel realm, IncidentRowId incident, int first, int max);
 
+    /**
+     * The job's items in sequence order, those with {@code outcome} (null: all), from position {@code first} of that
+     * listing, at most {@code max}: processed ones with their outcomes, the rest as submitted (outcome null, or INVALID
+     * for a subject refused at intake).
+     */
     List<JobItem> items(String jobId, ItemOutcome outcome, int first, int max);
 
     /** Cancels an active job; true when it was active. */
@@ -66,15 +71,17 @@ public interface JobStore {
     List<JobItem> pending(String jobId, int fromSeq, int limit);
 
     /**
-     * One chunk's result: writes the chunk's items (every item from {@code chunk.get(0).seq()} to the last,
-     * with their outcomes), adds to the counts, moves the cursor and extends the lease.
+     * One chunk's result: writes the chunk's items (every item from {@code chunk.get(0).seq()} to the last, numbered
+     * consecutively, with their outcomes) as one result page, adds to the counts, moves the cursor and extends the lease.
+     *
+     * @throws IllegalStateException when the chunk's sequence numbers are not consecutive (nothing is written)
      */
     void recordChunk(String jobId, List<JobItem> chunk, Job.Counts delta, int newProcessed, long leaseUntil);
 
     void complete(String jobId, JobState finalState, String error);
 
     /**
-     * Deletes the items and pages of up to {@code limit} jobs finished before {@code cutoff} that still hold some
+     * Deletes the items, pages and result pages of up to {@code limit} jobs finished before {@code cutoff} that still hold some
      * (they hold emails of non-users), oldest first; returns the rows deleted.
      */
     int purgeItems(long cutoff, int limit);

@@ -80,7 +80,7 @@ public record Subject(SubjectType type, String value, String invalid, Map<Subjec
         return invalid == null;
     }
 
-    /** {@link #also} as stored in a job's page and in BR_JOB_ITEM.ALSO: {@code TYPE:value} lines (values hold no control characters); null when empty. */
+    /** {@link #also} as stored in a job's pages (and BR_JOB_ITEM.ALSO of earlier versions): {@code TYPE:value} lines (values hold no control characters); null when empty. */
     public String encodedAlso() {
         if (also.isEmpty()) {
             return null;

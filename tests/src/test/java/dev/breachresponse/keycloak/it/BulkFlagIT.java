@@ -286,10 +286,13 @@ class BulkFlagIT {
             String incidentRow = one(c, "select ID from BR_INCIDENT where REALM_ID = ? and INCIDENT_KEY = 'later'", realmId());
             copyJob(c, done.get("id").asText(), legacy, incidentRow);
             try (PreparedStatement ps = c.prepareStatement("insert into BR_JOB_ITEM (JOB_ID, SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, DETAIL)"
-                    + " select ?, SEQ, SUBJECT_TYPE, SUBJECT, case when OUTCOME = 'INVALID' then OUTCOME end,"
-                    + " case when OUTCOME = 'INVALID' then DETAIL end from BR_JOB_ITEM where JOB_ID = ?")) {
-                ps.setString(1, legacy);
-                ps.setString(2, done.get("id").asText());
+                    + " values (?, 0, 'USERNAME', 'dev0', null, null), (?, 1, 'EMAIL', 'nobody@example.test', null, null),"
+                    + " (?, 2, 'EMAIL', 'not-an-email', 'INVALID', 'not an email address'), (?, 3, 'USERNAME', 'dev1', null, null),"
+                    + " (?, 4, 'ID', ?, null, null)")) {
+                for (int p = 1; p <= 5; p++) {
+                    ps.setString(p, legacy);
+                }
+                ps.setString(6, ids.get(2));
                 assertEquals(5, ps.executeUpdate());
             }
             c.commit();
@@ -304,7 +307,12 @@ class BulkFlagIT {
                 () -> assertEquals(1, job.at("/counts/notFound").asInt()),
                 () -> assertEquals(List.of("FLAGGED", "NOT_FOUND", "INVALID", "FLAGGED", "FLAGGED"),
                         outcomes(api.get("/jobs/" + legacy + "/items").json()), "one row per item, each once"),
-                () -> assertEquals(4, api.get("/incidents/later/flags").json().size(), "dev0, dev1, dev2 and dev3"));
+                () -> assertEquals(4, api.get("/incidents/later/flags").json().size(), "dev0, dev1, dev2 and dev3"),
+                () -> assertEquals(List.of(1), seqs(api.get("/jobs/" + legacy + "/items?outcome=NOT_FOUND").json())));
+        try (Connection c = FreshDatabaseListener.connect()) {
+            assertEquals("0", one(c, "select count(*) from BR_JOB_ITEM where JOB_ID = ?", legacy), "its rows replaced by the chunk's result");
+            assertEquals("1", one(c, "select count(*) from BR_JOB_RESULT where JOB_ID = ?", legacy));
+        }
     }
 
     @Test
@@ -312,12 +320,13 @@ class BulkFlagIT {
         assumeTrue(!"h2".equals(System.getProperty("br.it.db", "h2")),
                 "writes a stopped job straight into the run's shared database (PostgreSQL, MariaDB)");
         JsonNode done = await(api.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"dev0\"}]}").json().get("id").asText());
-        // a cancelled job that processed its first subject: one item row, and the page of all four as submitted
+        // a cancelled job that processed its first subject before an upgrade (an item row) and its second after it (a
+        // result page of one), and the intake page of all four as submitted
         String stopped = UUID.randomUUID().toString();
         try (Connection c = FreshDatabaseListener.connect()) {
             c.setAutoCommit(false);
             copyJob(c, done.get("id").asText(), stopped, null);
-            try (PreparedStatement ps = c.prepareStatement("update BR_JOB set STATE = 'CANCELLED', SUBMITTED = 4, PROCESSED = 1, INVALID = 1 where ID = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("update BR_JOB set STATE = 'CANCELLED', SUBMITTED = 4, PROCESSED = 2, INVALID = 1 where ID = ?")) {
                 ps.setString(1, stopped);
                 assertEquals(1, ps.executeUpdate());
             }
@@ -325,6 +334,12 @@ class BulkFlagIT {
                     + " values (?, 0, 'USERNAME', 'dev0', 'ALREADY_FLAGGED', ?)")) {
                 ps.setString(1, stopped);
                 ps.setString(2, ids.get(0));
+                assertEquals(1, ps.executeUpdate());
+            }
+            try (PreparedStatement ps = c.prepareStatement("insert into BR_JOB_RESULT (JOB_ID, FIRST_SEQ, ITEMS, FLAGGED, ALREADY_FLAGGED,"
+                    + " NOT_FOUND, INVALID, AMBIGUOUS, BODY) values (?, 1, 1, 0, 0, 1, 0, 0, ?)")) {
+                ps.setString(1, stopped);
+                ps.setString(2, "[[\"EMAIL\",\"x@example.test\",\"NOT_FOUND\",null,null,\"USERNAME:dev9\"]]");
                 assertEquals(1, ps.executeUpdate());
             }
             try (PreparedStatement ps = c.prepareStatement("insert into BR_JOB_PAGE (JOB_ID, FIRST_SEQ, ITEMS, BODY) values (?, 0, 4, ?)")) {
@@ -336,8 +351,11 @@ class BulkFlagIT {
             c.commit();
         }
         JsonNode all = api.get("/jobs/" + stopped + "/items").json();
-        assertAll("items of a job stopped after its first subject: " + all,
-                () -> assertEquals(Arrays.asList("ALREADY_FLAGGED", null, "INVALID", null), outcomes(all), "processed from its row, the rest from the page"),
+        assertAll("items of a job stopped after its second subject: " + all,
+                () -> assertEquals(Arrays.asList("ALREADY_FLAGGED", "NOT_FOUND", "INVALID", null), outcomes(all),
+                        "processed from its row and its result page, the rest from the intake page"),
+                () -> assertEquals("dev9", all.get(1).at("/alsoGiven/username").asText(), all.get(1).toString()),
+                () -> assertEquals(List.of(1), seqs(api.get("/jobs/" + stopped + "/items?outcome=NOT_FOUND").json())),
                 () -> assertEquals(List.of(0, 1, 2, 3), seqs(all)),
                 () -> assertEquals("x@example.test", all.get(1).get("subject").asText()),
                 () -> assertEquals(ids.get(0), all.get(0).get("userId").asText()),

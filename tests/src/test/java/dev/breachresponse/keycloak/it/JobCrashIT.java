@@ -92,10 +92,33 @@ class JobCrashIT {
         JsonNode sample = after.get("/incidents/crash/flags?first=" + (USERS - 1) + "&max=5").json();
         assertEquals(1, sample.size());
 
+        // the job's items, stored a page per chunk of 20: each subject once, in order, with its outcome, also when
+        // a listing filtered by outcome starts pages in (pages before `first` skipped by their counts)
+        List<Integer> seqs = new ArrayList<>();
+        for (int first = 0; first < USERS + UNKNOWN; first += 500) {
+            JsonNode page = after.get("/jobs/" + jobId + "/items?first=" + first + "&max=500").json();
+            for (JsonNode i : page) {
+                seqs.add(i.get("seq").asInt());
+                assertEquals(i.get("seq").asInt() < USERS ? "FLAGGED" : "NOT_FOUND", i.get("outcome").asText(), i.toString());
+            }
+        }
+        assertEquals(java.util.stream.IntStream.range(0, USERS + UNKNOWN).boxed().toList(), seqs, "every subject listed once, in order");
+        assertEquals(List.of(USERS + 5, USERS + 6, USERS + 7), seqOf(after.get("/jobs/" + jobId + "/items?outcome=NOT_FOUND&first=5&max=3").json()));
+        assertEquals(List.of(USERS - 2, USERS - 1), seqOf(after.get("/jobs/" + jobId + "/items?outcome=FLAGGED&first=" + (USERS - 2) + "&max=10").json()));
+        assertEquals(List.of(USERS - 1, USERS, USERS + 1), seqOf(after.get("/jobs/" + jobId + "/items?first=" + (USERS - 1) + "&max=3").json()));
+        assertEquals(List.of(), seqOf(after.get("/jobs/" + jobId + "/items?outcome=NOT_FOUND&first=" + UNKNOWN + "&max=3").json()));
+        assertEquals(List.of(), seqOf(after.get("/jobs/" + jobId + "/items?outcome=AMBIGUOUS").json()));
+
         BreachApi.Reply again = after.post("/incidents/crash/flags", "application/x-ndjson", ndjson.toString());
         JsonNode repost = after.awaitJob(again.json().get("id").asText(), java.time.Duration.ofMinutes(5));
         assertEquals(0, repost.at("/counts/flagged").asInt());
         assertEquals(USERS, repost.at("/counts/alreadyFlagged").asInt());
+    }
+
+    private static List<Integer> seqOf(JsonNode items) {
+        List<Integer> out = new ArrayList<>();
+        items.forEach(i -> out.add(i.get("seq").asInt()));
+        return out;
     }
 
 }

@@ -81,8 +81,15 @@ class RestartIT {
         assertEquals("SUCCEEDED", api.awaitJob(job, java.time.Duration.ofSeconds(60)).get("state").asText());
 
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
-            assertEquals(2, rows(c, "BR_JOB_ITEM", job));
+            assertEquals(0, rows(c, "BR_JOB_ITEM", job), "outcomes are kept a page per chunk");
             assertEquals(1, rows(c, "BR_JOB_PAGE", job));
+            assertEquals(1, rows(c, "BR_JOB_RESULT", job));
+            // and an item row, as a version before result pages left them
+            try (PreparedStatement ps = c.prepareStatement("insert into BR_JOB_ITEM (JOB_ID, SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME)"
+                    + " values (?, 2, 'EMAIL', 'earlier@example.test', 'NOT_FOUND')")) {
+                ps.setString(1, job);
+                assertEquals(1, ps.executeUpdate());
+            }
             // 1,001 finished jobs whose items are long gone (a purge takes a thousand jobs at a time), then ours, finished
             // past the retention (30 days by default) after them
             try (PreparedStatement ps = c.prepareStatement("insert into BR_JOB (ID, REALM_ID, INCIDENT_ID, STATE, DRY_RUN, CREATED_AT, CREATED_BY,"
@@ -107,8 +114,8 @@ class RestartIT {
         kc.start();
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
             long deadline = System.currentTimeMillis() + 60_000;
-            while (rows(c, "BR_JOB_ITEM", job) + rows(c, "BR_JOB_PAGE", job) > 0) {
-                assertTrue(System.currentTimeMillis() < deadline, "the job's items and page were not purged");
+            while (rows(c, "BR_JOB_ITEM", job) + rows(c, "BR_JOB_PAGE", job) + rows(c, "BR_JOB_RESULT", job) > 0) {
+                assertTrue(System.currentTimeMillis() < deadline, "the job's items, page and result page were not purged");
                 Thread.sleep(250);
             }
         }

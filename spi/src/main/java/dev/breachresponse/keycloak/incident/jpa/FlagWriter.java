@@ -2,7 +2,12 @@ package dev.breachresponse.keycloak.incident.jpa;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -41,6 +46,7 @@ final class FlagWriter {
 
     private final EntityManager em;
     private final WebhookQueue webhooks;
+    private Boolean postgres;
 
     FlagWriter(EntityManager em, WebhookQueue webhooks) {
         this.em = em;
@@ -73,29 +79,77 @@ final class FlagWriter {
      * inserts of the flags in the initial state and of their history entries 0, no per-row round trips.
      */
     void createAll(String realmId, IncidentEntity incident, Collection<String> userIds, Actor actor, String cause) {
+        write(realmId, incident, userIds, actor, cause, false);
+    }
+
+    /**
+     * Whether {@link #createMissing} may be called: the database is PostgreSQL (its {@code INSERT ... ON CONFLICT DO
+     * NOTHING}, 9.5+; Keycloak 26 supports 13 and later). Elsewhere the caller looks the existing flags up first and
+     * calls {@link #createAll}.
+     */
+    boolean skipsExistingOnInsert() {
+        Boolean known = postgres;
+        if (known == null) {
+            known = em.unwrap(Session.class).doReturningWork(c -> "PostgreSQL".equals(c.getMetaData().getDatabaseProductName()));
+            postgres = known;
+        }
+        return known;
+    }
+
+    /**
+     * Creates flags of {@code incident}, as {@link #createAll}, for those of {@code userIds} (distinct) that have none in
+     * it, decided row by row as the insert meets the incident-and-user unique key ({@code UK_BR_FLAG_INCIDENT_USER}):
+     * PostgreSQL's {@code INSERT ... ON CONFLICT (INCIDENT_ID, USER_ID) DO NOTHING RETURNING USER_ID}. The insert probes
+     * that index anyway, so no look-up runs before it (issue 15: the look-up of 500 users was 12 ms of a 135-ms chunk).
+     * A row another transaction is inserting is waited for: skipped if that one commits, written if it rolls back.
+     * History entries and webhook events only for the flags written. Only where {@link #skipsExistingOnInsert}.
+     *
+     * @return the users flagged now, in the order given
+     */
+    Set<String> createMissing(String realmId, IncidentEntity incident, Collection<String> userIds, Actor actor, String cause) {
+        return write(realmId, incident, userIds, actor, cause, true);
+    }
+
+    private Set<String> write(String realmId, IncidentEntity incident, Collection<String> userIds, Actor actor, String cause,
+                              boolean skipExisting) {
         if (userIds.isEmpty()) {
-            return;
+            return Set.of();
         }
         long now = Time.currentTimeMillis();
         String by = actor.asString();
+        Map<String, String> flagIds = new LinkedHashMap<>();
         List<Object[]> flags = new ArrayList<>(userIds.size());
-        List<Object[]> history = new ArrayList<>(userIds.size());
-        List<WebhookQueue.Event> events = new ArrayList<>(userIds.size());
         for (String userId : userIds) {
             String flagId = KeycloakModelUtils.generateId();
-            events.add(new WebhookQueue.Event(userId, event(realmId, incident.getIncidentKey(), flagId, userId, null, FlagState.INITIAL, actor, cause)));
+            flagIds.put(userId, flagId);
             flags.add(new Object[] {flagId, realmId, incident.getId(), userId, FlagState.INITIAL.name(), now, by, now, 0L, now});
+        }
+        Session s = em.unwrap(Session.class);
+        Set<String> written;
+        if (skipExisting) {
+            Set<String> inserted = new HashSet<>(s.doReturningWork(c -> MultiRowInsert.insertReturning(c, "BR_FLAG", FLAG_COLUMNS, flags,
+                    "on conflict (INCIDENT_ID, USER_ID) do nothing returning USER_ID")));
+            written = new LinkedHashSet<>(flagIds.keySet());
+            written.retainAll(inserted);
+        } else {
+            s.doWork(c -> MultiRowInsert.insert(c, "BR_FLAG", FLAG_COLUMNS, flags));
+            written = flagIds.keySet();
+        }
+        List<Object[]> history = new ArrayList<>(written.size());
+        List<WebhookQueue.Event> events = new ArrayList<>(written.size());
+        for (String userId : written) {
+            String flagId = flagIds.get(userId);
+            events.add(new WebhookQueue.Event(userId, event(realmId, incident.getIncidentKey(), flagId, userId, null, FlagState.INITIAL, actor, cause)));
             history.add(new Object[] {KeycloakModelUtils.generateId(), flagId, incident.getId(), FIRST_SEQ,
                     FlagHistoryEntry.Kind.TRANSITION.name(), null, FlagState.INITIAL.name(), now, by, cause});
         }
-        Session s = em.unwrap(Session.class);
-        s.doWork(c -> MultiRowInsert.insert(c, "BR_FLAG", FLAG_COLUMNS, flags));
         // each history row's foreign-key check reads BR_FLAG, which this job grows: see CustomPlans
         CustomPlans.around(em, () -> {
             s.doWork(c -> MultiRowInsert.insert(c, "BR_FLAG_HISTORY", HISTORY_COLUMNS, history));
             return null;
         });
         webhooks.queueAll(realmId, WebhookEvent.FLAG_CREATED, events);
+        return written;
     }
 
     /**

@@ -23,6 +23,9 @@ import dev.breachresponse.keycloak.incident.SubjectType;
  * array with one array per subject, in sequence order from the page's first sequence number:
  * {@code [type, subject, invalidReason, also]}, each a string or null ({@code type}: a {@link SubjectType} name;
  * {@code also}: {@code Subject.encodedAlso()}). JSON, so any character a subject may hold round-trips.
+ * <p>
+ * The body of a {@code BR_JOB_RESULT} row is a processed chunk in the same way, one array per subject:
+ * {@code [type, subject, outcome, userId, detail, also]} ({@code outcome}: an {@link ItemOutcome} name).
  */
 final class ItemPages {
 
@@ -80,6 +83,56 @@ final class ItemPages {
             }
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("A stored page of bulk job items could not be read", e);
+        }
+        return out;
+    }
+
+    /** A processed chunk's items (consecutive sequence numbers, each with its outcome) as a result page's body. */
+    static String encodeResults(List<JobItem> items) {
+        StringWriter out = new StringWriter(items.size() * 64);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartArray();
+            for (JobItem i : items) {
+                g.writeStartArray();
+                g.writeString(i.subjectType() == null ? null : i.subjectType().name());
+                g.writeString(i.subject());
+                g.writeString(i.outcome() == null ? null : i.outcome().name());
+                g.writeString(i.userId());
+                g.writeString(i.detail() == null || i.detail().length() <= DETAIL_MAX ? i.detail() : i.detail().substring(0, DETAIL_MAX));
+                g.writeString(i.also());
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /**
+     * A result page's items, numbered from {@code firstSeq}, as {@link #encodeResults} wrote them.
+     *
+     * @throws IllegalStateException the body is not a result page this class wrote
+     */
+    static List<JobItem> decodeResults(int firstSeq, String body) {
+        List<JobItem> out = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(body)) {
+            expect(p.nextToken(), JsonToken.START_ARRAY);
+            int seq = firstSeq;
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), seq++) {
+                expect(t, JsonToken.START_ARRAY);
+                String type = text(p);
+                String subject = text(p);
+                String outcome = text(p);
+                String userId = text(p);
+                String detail = text(p);
+                String also = text(p);
+                expect(p.nextToken(), JsonToken.END_ARRAY);
+                out.add(new JobItem(seq, type == null ? null : SubjectType.valueOf(type), subject,
+                        outcome == null ? null : ItemOutcome.valueOf(outcome), userId, detail, also));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("A stored page of bulk job results could not be read", e);
         }
         return out;
     }

@@ -7,7 +7,7 @@ import jakarta.persistence.Table;
 
 /**
  * One bulk flag request (table BR_JOB). Its items live in BR_JOB_PAGE as submitted (one row per intake batch,
- * {@link ItemPages}) and in BR_JOB_ITEM once processed, written and read with plain JDBC.
+ * {@link ItemPages}) and in BR_JOB_RESULT once processed (a row per chunk), written and read with plain JDBC.
  */
 @Entity
 @Table(name = "BR_JOB")

@@ -79,9 +79,22 @@ final class JpaFlags {
     public Map<String, FlagState> flagBatch(RealmModel realm, Incident incident, List<String> userIds, Actor actor, String cause) {
         IncidentEntity ie = incidents.openIncidentEntity(realm, incident);
         Set<String> distinct = new LinkedHashSet<>(userIds);
-        Map<String, FlagState> result = new HashMap<>(flagStates(realm, incident, distinct));
-        List<String> fresh = distinct.stream().filter(id -> !result.containsKey(id)).toList();
-        writer.createAll(realm.getId(), ie, fresh, actor, cause);
+        Map<String, FlagState> result;
+        if (writer.skipsExistingOnInsert()) {
+            // the insert skips the users flagged already; only theirs (usually none) are read, for their states
+            Set<String> created = writer.createMissing(realm.getId(), ie, distinct, actor, cause);
+            List<String> existing = distinct.stream().filter(id -> !created.contains(id)).toList();
+            result = existing.isEmpty() ? new HashMap<>() : new HashMap<>(flagStates(realm, incident, existing));
+            if (result.size() != existing.size()) {
+                // the flag the insert met is gone (its user was deleted meanwhile): the caller's transaction is
+                // rolled back and the work retried, when that user no longer resolves
+                throw new IllegalStateException("a flag met by the insert could not be read back in incident " + incident.key());
+            }
+        } else {
+            result = new HashMap<>(flagStates(realm, incident, distinct));
+            List<String> fresh = distinct.stream().filter(id -> !result.containsKey(id)).toList();
+            writer.createAll(realm.getId(), ie, fresh, actor, cause);
+        }
         Map<String, FlagState> ordered = new LinkedHashMap<>();
         distinct.forEach(id -> ordered.put(id, result.get(id)));
         return ordered;

@@ -5,12 +5,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -37,6 +39,12 @@ import dev.breachresponse.keycloak.incident.WebhookEvent;
 final class JpaJobStore implements JobStore {
 
     private static final String ACTIVE = "('QUEUED','RUNNING')";
+
+    /** BR_JOB_RESULT's count columns, one per outcome, named as the outcomes and in their order. */
+    private static final List<String> RESULT_COUNTS = Arrays.stream(ItemOutcome.values()).map(Enum::name).toList();
+
+    private static final List<String> RESULT_COLUMNS = Stream.of(List.of("JOB_ID", "FIRST_SEQ", "ITEMS"),
+            RESULT_COUNTS, List.of("BODY")).flatMap(List::stream).toList();
 
     private final EntityManager em;
     /** Jobs whose last {@link #pending} read found item rows (queued by a version before pages): recordChunk replaces them. */
@@ -131,20 +139,78 @@ final class JpaJobStore implements JobStore {
         JobEntity job = em.find(JobEntity.class, jobId);
         int processed = job == null ? 0 : job.processed;
         int wanted = (int) Math.min((long) first + max, Integer.MAX_VALUE);
-        List<JobItem> all = em.unwrap(Session.class).doReturningWork(c -> {
+        return em.unwrap(Session.class).doReturningWork(c -> {
+            // In sequence order: BR_JOB_ITEM rows of subjects an earlier version processed (numbered below every result
+            // page), the result pages (below the cursor), then the subjects not processed yet: pending (outcome null) or
+            // refused at intake (INVALID), from their intake pages or, for a job an earlier version queued, its rows.
             List<JobItem> rows = outcome == null ? itemRows(c, "", wanted, jobId)
                     : itemRows(c, " and OUTCOME = ?", wanted, jobId, outcome.name());
-            // subjects not processed yet are read from their pages: pending (outcome null) or refused at intake
-            // (rows are processed subjects, numbered below every unprocessed one: when they fill the page, no page is read)
-            List<JobItem> unprocessed = rows.size() < wanted && (outcome == null || outcome == ItemOutcome.INVALID)
-                    // every unprocessed subject is listed without an outcome filter: the first wanted are within as many
-                    // sequence numbers of the cursor; INVALID ones may be anywhere after it
-                    ? fromPages(c, jobId, processed, outcome == null ? wanted : Integer.MAX_VALUE, wanted,
-                            i -> outcome == null || i.outcome() == outcome)
-                    : List.of();
-            return merge(rows, unprocessed, wanted);
+            List<JobItem> listed = new ArrayList<>();
+            List<JobItem> rowsAhead = new ArrayList<>();
+            rows.forEach(r -> (r.seq() < processed ? listed : rowsAhead).add(r));
+            int skipped = fromResults(c, jobId, outcome, first, wanted, listed);
+            int more = wanted - listed.size() - skipped;
+            if (more > 0 && (outcome == null || outcome == ItemOutcome.INVALID)) {
+                // every unprocessed subject is listed without an outcome filter: the next `more` are within as many
+                // sequence numbers of the cursor; INVALID ones may be anywhere after it
+                listed.addAll(merge(rowsAhead, fromPages(c, jobId, processed, outcome == null ? more : Integer.MAX_VALUE, more,
+                        i -> outcome == null || i.outcome() == outcome), more));
+            }
+            int from = first - skipped;
+            return listed.size() <= from ? List.<JobItem>of() : List.copyOf(listed.subList(from, listed.size()));
         });
-        return all.size() <= first ? List.of() : all.subList(first, all.size());
+    }
+
+    /**
+     * Appends to {@code out} the items of the job's result pages with {@code outcome} (null: any), in sequence order,
+     * until {@code out} and the skipped ones together hold {@code wanted}. A page whose matching items all come before
+     * position {@code first} of the listing (counting what {@code out} holds already) is skipped by its count, unread.
+     *
+     * @return how many matching items were skipped (all of them before every item appended)
+     */
+    private static int fromResults(Connection c, String jobId, ItemOutcome outcome, int first, int wanted, List<JobItem> out)
+            throws SQLException {
+        if (out.size() >= wanted) {
+            return 0;
+        }
+        List<int[]> pages = new ArrayList<>();
+        // the count columns are named as the outcomes (RESULT_COUNTS); the name comes from the enum, not from a request
+        try (PreparedStatement ps = c.prepareStatement("select FIRST_SEQ, " + (outcome == null ? "ITEMS" : outcome.name())
+                + " from BR_JOB_RESULT where JOB_ID = ? order by FIRST_SEQ")) {
+            ps.setString(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    pages.add(new int[] {rs.getInt(1), rs.getInt(2)});
+                }
+            }
+        }
+        int skipped = 0;
+        try (PreparedStatement body = c.prepareStatement("select BODY from BR_JOB_RESULT where JOB_ID = ? and FIRST_SEQ = ?")) {
+            for (int[] page : pages) {
+                if (out.size() + skipped >= wanted) {
+                    break;
+                }
+                if (page[1] == 0) {
+                    continue;
+                }
+                if (out.size() + skipped + page[1] <= first) {
+                    skipped += page[1];
+                    continue;
+                }
+                body.setString(1, jobId);
+                body.setInt(2, page[0]);
+                try (ResultSet rs = body.executeQuery()) {
+                    if (rs.next()) {
+                        for (JobItem i : ItemPages.decodeResults(page[0], rs.getString(1))) {
+                            if ((outcome == null || i.outcome() == outcome) && out.size() + skipped < wanted) {
+                                out.add(i);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return skipped;
     }
 
     @Override
@@ -282,25 +348,39 @@ final class JpaJobStore implements JobStore {
 
     @Override
     public void recordChunk(String jobId, List<JobItem> chunk, Job.Counts d, int newProcessed, long leaseUntil) {
-        // Multi-row inserts. A job accepted before pages existed has rows for its unprocessed items (pending read
-        // them): those are deleted first. Not otherwise: a delete that finds nothing would, on MariaDB's REPEATABLE
-        // READ, lock the gap where another node's chunk inserts its rows.
-        List<Object[]> rows = new ArrayList<>(chunk.size());
-        for (JobItem i : chunk) {
-            rows.add(new Object[] {jobId, i.seq(), i.subjectType() == null ? null : i.subjectType().name(), i.subject(), i.outcome() == null ? null : i.outcome().name(), i.userId(),
-                    clip(i.detail(), ItemPages.DETAIL_MAX), i.also()});
+        // One result page for the chunk. A job accepted before pages existed has rows for its unprocessed items
+        // (pending read them): those are deleted first. Not otherwise: a delete that finds nothing would, on MariaDB's
+        // REPEATABLE READ, lock the gap where another node's chunk inserts its rows.
+        int firstSeq = chunk.get(0).seq();
+        Object[] row = new Object[3 + RESULT_COUNTS.size() + 1];
+        row[0] = jobId;
+        row[1] = firstSeq;
+        row[2] = chunk.size();
+        int[] counts = new int[ItemOutcome.values().length];
+        for (int k = 0; k < chunk.size(); k++) {
+            JobItem i = chunk.get(k);
+            if (i.seq() != firstSeq + k) {
+                throw new IllegalStateException("the chunk of job " + jobId + " is not numbered consecutively from " + firstSeq);
+            }
+            if (i.outcome() != null) {
+                counts[i.outcome().ordinal()]++;
+            }
         }
+        for (int k = 0; k < counts.length; k++) {
+            row[3 + k] = counts[k];
+        }
+        row[row.length - 1] = ItemPages.encodeResults(chunk);
         boolean replace = rowsPending.remove(jobId);
         em.unwrap(Session.class).doWork(c -> {
             if (replace) {
                 try (PreparedStatement del = c.prepareStatement("delete from BR_JOB_ITEM where JOB_ID = ? and SEQ >= ? and SEQ <= ?")) {
                     del.setString(1, jobId);
-                    del.setInt(2, chunk.get(0).seq());
+                    del.setInt(2, firstSeq);
                     del.setInt(3, chunk.get(chunk.size() - 1).seq());
                     del.executeUpdate();
                 }
             }
-            MultiRowInsert.insert(c, "BR_JOB_ITEM", List.of("JOB_ID", "SEQ", "SUBJECT_TYPE", "SUBJECT", "OUTCOME", "USER_ID", "DETAIL", "ALSO"), rows);
+            MultiRowInsert.insert(c, "BR_JOB_RESULT", RESULT_COLUMNS, List.<Object[]>of(row));
         });
         JobEntity j = em.find(JobEntity.class, jobId);
         j.flagged += d.flagged();
@@ -358,7 +438,8 @@ final class JpaJobStore implements JobStore {
             List<String> jobs = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("select j.ID from BR_JOB j where j.STATE not in " + ACTIVE
                     + " and j.FINISHED_AT < ? and (exists (select 1 from BR_JOB_ITEM i where i.JOB_ID = j.ID)"
-                    + " or exists (select 1 from BR_JOB_PAGE p where p.JOB_ID = j.ID)) order by j.FINISHED_AT, j.ID")) {
+                    + " or exists (select 1 from BR_JOB_PAGE p where p.JOB_ID = j.ID)"
+                    + " or exists (select 1 from BR_JOB_RESULT r where r.JOB_ID = j.ID)) order by j.FINISHED_AT, j.ID")) {
                 ps.setLong(1, cutoff);
                 ps.setMaxRows(limit);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -369,12 +450,13 @@ final class JpaJobStore implements JobStore {
             }
             int n = 0;
             try (PreparedStatement ps = c.prepareStatement("delete from BR_JOB_ITEM where JOB_ID = ?");
-                 PreparedStatement pages = c.prepareStatement("delete from BR_JOB_PAGE where JOB_ID = ?")) {
+                 PreparedStatement pages = c.prepareStatement("delete from BR_JOB_PAGE where JOB_ID = ?");
+                 PreparedStatement results = c.prepareStatement("delete from BR_JOB_RESULT where JOB_ID = ?")) {
                 for (String id : jobs) {
-                    ps.setString(1, id);
-                    n += ps.executeUpdate();
-                    pages.setString(1, id);
-                    n += pages.executeUpdate();
+                    for (PreparedStatement del : List.of(ps, pages, results)) {
+                        del.setString(1, id);
+                        n += del.executeUpdate();
+                    }
                 }
             }
             return n;

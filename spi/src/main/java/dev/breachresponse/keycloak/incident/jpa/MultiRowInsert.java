@@ -2,8 +2,10 @@ package dev.breachresponse.keycloak.incident.jpa;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
@@ -25,15 +27,43 @@ final class MultiRowInsert {
         while (i < rows.size()) {
             int n = Math.min(ROWS, rows.size() - i);
             try (PreparedStatement ps = c.prepareStatement(sql(table, columns, n))) {
-                int p = 1;
-                for (int r = i; r < i + n; r++) {
-                    for (Object v : rows.get(r)) {
-                        bind(ps, p++, v);
-                    }
-                }
+                bind(ps, rows, i, n);
                 ps.executeUpdate();
             }
             i += n;
+        }
+    }
+
+    /**
+     * As {@link #insert}, each statement ending in {@code tail} (a clause that makes the statement return rows, such
+     * as PostgreSQL's {@code ON CONFLICT ... DO NOTHING RETURNING col}); collects the first column of what they return.
+     *
+     * @return the first column (as text) of every returned row, statement by statement
+     */
+    static List<String> insertReturning(Connection c, String table, List<String> columns, List<Object[]> rows, String tail) throws SQLException {
+        List<String> returned = new ArrayList<>();
+        int i = 0;
+        while (i < rows.size()) {
+            int n = Math.min(ROWS, rows.size() - i);
+            try (PreparedStatement ps = c.prepareStatement(sql(table, columns, n) + " " + tail)) {
+                bind(ps, rows, i, n);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        returned.add(rs.getString(1));
+                    }
+                }
+            }
+            i += n;
+        }
+        return returned;
+    }
+
+    private static void bind(PreparedStatement ps, List<Object[]> rows, int from, int n) throws SQLException {
+        int p = 1;
+        for (int r = from; r < from + n; r++) {
+            for (Object v : rows.get(r)) {
+                bind(ps, p++, v);
+            }
         }
     }
 

@@ -48,4 +48,30 @@ class ItemPagesTest {
         assertThrows(IllegalStateException.class, () -> ItemPages.decode(0, "[[\"NOPE\",\"a\",null,null]]", 0));
         assertThrows(IllegalStateException.class, () -> ItemPages.decode(0, "[[\"EMAIL\",\"a\",null]]", 0));
     }
+
+    @Test
+    void resultsRoundTripWithOutcomesInSequenceOrder() {
+        List<JobItem> chunk = List.of(
+                new JobItem(500, SubjectType.EMAIL, "a@example.com", ItemOutcome.FLAGGED, "u-1", null, null),
+                new JobItem(501, SubjectType.USERNAME, "quote\"back\\slash,comma\u00e9\u4e16", ItemOutcome.ALREADY_FLAGGED, "u-2", "REMEDIATED",
+                        "EMAIL:b@example.com\nID:42"),
+                new JobItem(502, SubjectType.EMAIL, "nobody@example.com", ItemOutcome.NOT_FOUND, null, null, null),
+                new JobItem(503, null, "x", ItemOutcome.INVALID, null, "y".repeat(300), null));
+        List<JobItem> read = ItemPages.decodeResults(500, ItemPages.encodeResults(chunk));
+
+        assertEquals(chunk.subList(0, 3), read.subList(0, 3));
+        assertEquals(4, read.size());
+        assertEquals(503, read.get(3).seq());
+        assertEquals(ItemOutcome.INVALID, read.get(3).outcome());
+        assertEquals(ItemPages.DETAIL_MAX, read.get(3).detail().length(), "a long detail is clipped as the DETAIL column would");
+        assertEquals(List.of(9, 10), ItemPages.decodeResults(9, ItemPages.encodeResults(chunk.subList(0, 2))).stream().map(JobItem::seq).toList(),
+                "numbered from the page's first sequence number");
+    }
+
+    @Test
+    void aResultBodyItDidNotWriteIsRefused() {
+        assertThrows(IllegalStateException.class, () -> ItemPages.decodeResults(0, "[[\"EMAIL\",\"a\",null,null]]"));
+        assertThrows(IllegalStateException.class, () -> ItemPages.decodeResults(0, "[[\"EMAIL\",\"a\",\"LOST\",null,null,null]]"));
+        assertThrows(IllegalStateException.class, () -> ItemPages.decodeResults(0, "[\"EMAIL\"]"));
+    }
 }
