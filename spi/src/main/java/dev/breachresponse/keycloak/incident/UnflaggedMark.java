@@ -19,8 +19,9 @@ import dev.breachresponse.keycloak.support.CacheKeys;
  * Keycloak's user cache ({@link CachedUserModel#getCachedWith()}, the map Keycloak keeps for extensions beside a
  * cached user), set when a login read the user's flags and found none that login reads
  * ({@link IncidentStore#loginExposures}). The mark lives and dies with Keycloak's cache entry of the user:
- * every change of a user's flags evicts that entry in the writing transaction ({@link #flagsWritten}, called by
- * the store for each flag it inserts or changes), and Keycloak drops it on every node of the cluster when that
+ * every write that shows login a flag it did not see (a flag inserted, or moved to FLAGGED) evicts that entry in
+ * the writing transaction ({@link #flagsWritten}, called by the store for each flag it inserts or changes), and
+ * Keycloak drops it on every node of the cluster when that
  * transaction commits, before the change's request returns ({@code UserCacheSession} sends its invalidations
  * after completion; a node that loaded the user while the invalidation was under way does not cache it,
  * Keycloak's revision check). A flag set on one node is therefore enforced on another's next login exactly as
@@ -98,18 +99,26 @@ public final class UnflaggedMark {
     }
 
     /**
-     * The store inserted or changed flags of these users in this session's transaction: evicts each from Keycloak's
-     * user cache (on every node once the transaction commits), which drops their marks, and keeps this request from
-     * reading or setting one for them.
+     * The store inserted or changed flags of these users in this session's transaction: keeps this request from
+     * reading or setting a mark for them, and when the write {@code reveals} something to login, evicts each from
+     * Keycloak's user cache (on every node once the transaction commits), which drops their marks. A write that does
+     * not (a step-up, a remediation, a dismissal, a note) changes a flag login read already, or takes one out of its
+     * sight: no node holds a mark for a user with a flag login reads (a mark is set only by a read that found none,
+     * and the write that made the flag visible evicted the user), so there is nothing to drop, and the user's next
+     * request need not rebuild Keycloak's cached user.
      *
      * @param realmId the realm of the flags
      * @param userIds Keycloak user ids (duplicates allowed)
+     * @param reveals a flag was inserted or moved to FLAGGED (see {@code JpaIncidentStore.FlagsWritten})
      */
-    public static void flagsWritten(KeycloakSession session, String realmId, Collection<String> userIds) {
+    public static void flagsWritten(KeycloakSession session, String realmId, Collection<String> userIds, boolean reveals) {
         if (userIds.isEmpty()) {
             return;
         }
         written(session).addAll(userIds);
+        if (!reveals) {
+            return;
+        }
         UserCache cache = session.getProvider(UserCache.class);
         RealmModel realm = cache == null ? null : session.realms().getRealm(realmId);
         if (realm == null) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiConsumer;
 
 import jakarta.persistence.EntityManager;
 
@@ -63,13 +62,26 @@ final class JpaIncidentStore implements IncidentStore {
      * Told the users of the flags each write inserted or changed ({@link UnflaggedMark#flagsWritten}), with the
      * realm id: every change of a flag goes through this class's flag methods.
      */
-    private final BiConsumer<String, Collection<String>> flagsWritten;
+    private final FlagsWritten flagsWritten;
+
+    /** Where the store reports the users whose flags a write inserted or changed. */
+    @FunctionalInterface
+    interface FlagsWritten {
+        /**
+         * @param realmId the realm of the flags
+         * @param userIds Keycloak user ids (duplicates allowed)
+         * @param reveals whether login may read more of these users after the write than before: true for a flag
+         *                inserted or moved to FLAGGED; false for a step-up, remediation, dismissal or note, which change
+         *                a flag login read already, or take one out of its sight
+         */
+        void written(String realmId, Collection<String> userIds, boolean reveals);
+    }
 
     /**
      * {@code onQueued} is run each time webhook deliveries were queued (the factory wakes the sender after commit);
      * {@code flagsWritten} each time flags were inserted or changed.
      */
-    JpaIncidentStore(EntityManager em, Runnable onQueued, BiConsumer<String, Collection<String>> flagsWritten) {
+    JpaIncidentStore(EntityManager em, Runnable onQueued, FlagsWritten flagsWritten) {
         this.em = em;
         this.flagsWritten = flagsWritten;
         this.webhookQueue = new WebhookQueue(em, onQueued);
@@ -133,7 +145,7 @@ final class JpaIncidentStore implements IncidentStore {
     @Override
     public FlagResult flag(RealmModel realm, Incident incident, String userId, Actor actor, String cause, boolean reflag) {
         FlagResult result = flags.flag(realm, incident, userId, actor, cause, reflag);
-        flagsWritten.accept(realm.getId(), List.of(userId));
+        flagsWritten.written(realm.getId(), List.of(userId), true);
         return result;
     }
 
@@ -145,37 +157,37 @@ final class JpaIncidentStore implements IncidentStore {
     @Override
     public Map<String, FlagState> flagBatch(RealmModel realm, Incident incident, List<String> userIds, Actor actor, String cause) {
         Map<String, FlagState> before = flags.flagBatch(realm, incident, userIds, actor, cause);
-        flagsWritten.accept(realm.getId(), userIds);
+        flagsWritten.written(realm.getId(), userIds, true);
         return before;
     }
 
     @Override
     public Flag transition(RealmModel realm, String flagId, FlagState next, Actor actor, String cause, String detail) {
-        return written(flags.transition(realm, flagId, next, actor, cause, detail));
+        return written(flags.transition(realm, flagId, next, actor, cause, detail), next == FlagState.FLAGGED);
     }
 
     @Override
     public Flag recordStepUp(RealmModel realm, String flagId, String factor, boolean enrolled, Actor actor) {
-        return written(flags.recordStepUp(realm, flagId, factor, enrolled, actor));
+        return written(flags.recordStepUp(realm, flagId, factor, enrolled, actor), false);
     }
 
     @Override
     public Flag recordPasswordChange(RealmModel realm, String flagId, long changedAt, Actor actor) {
-        return written(flags.recordPasswordChange(realm, flagId, changedAt, actor));
+        return written(flags.recordPasswordChange(realm, flagId, changedAt, actor), false);
     }
 
     @Override
     public Flag recordGraceSkip(RealmModel realm, String flagId, Actor actor) {
-        return written(flags.recordGraceSkip(realm, flagId, actor));
+        return written(flags.recordGraceSkip(realm, flagId, actor), false);
     }
 
     @Override
     public Flag recordEscalation(RealmModel realm, String flagId, List<String> actions, Actor actor) {
-        return written(flags.recordEscalation(realm, flagId, actions, actor));
+        return written(flags.recordEscalation(realm, flagId, actions, actor), false);
     }
 
-    private Flag written(Flag f) {
-        flagsWritten.accept(f.realmId(), List.of(f.userId()));
+    private Flag written(Flag f, boolean reveals) {
+        flagsWritten.written(f.realmId(), List.of(f.userId()), reveals);
         return f;
     }
 

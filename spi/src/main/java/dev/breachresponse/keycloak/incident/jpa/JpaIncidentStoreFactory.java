@@ -31,7 +31,7 @@ public final class JpaIncidentStoreFactory implements IncidentStoreProviderFacto
     @Override
     public IncidentStore create(KeycloakSession session) {
         return new JpaIncidentStore(session.getProvider(JpaConnectionProvider.class).getEntityManager(), new WakeAfterCommit(session),
-                (realmId, userIds) -> UnflaggedMark.flagsWritten(session, realmId, userIds));
+                (realmId, userIds, reveals) -> UnflaggedMark.flagsWritten(session, realmId, userIds, reveals));
     }
 
     /** Publishes {@link WebhooksQueued} once after the session's transaction commits, however many rows it queued. */
