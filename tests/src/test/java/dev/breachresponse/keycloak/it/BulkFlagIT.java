@@ -365,6 +365,50 @@ class BulkFlagIT {
                 () -> assertEquals(List.of(), seqs(api.get("/jobs/" + stopped + "/items?outcome=FLAGGED").json())));
     }
 
+    @Test
+    void aJobAnEarlierVersionQueuedListsItsResultPageThenItsRemainingRows() throws Exception {
+        assumeTrue(!"h2".equals(System.getProperty("br.it.db", "h2")),
+                "writes a stopped job straight into the run's shared database (PostgreSQL, MariaDB)");
+        JsonNode done = await(api.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"dev0\"}]}").json().get("id").asText());
+        // queued by an earlier version (a row per subject, no page), its first chunk of two processed by this one (the
+        // rows replaced by a result page), then cancelled: rows 2 and 3 remain, one of them refused at intake
+        String stopped = UUID.randomUUID().toString();
+        try (Connection c = FreshDatabaseListener.connect()) {
+            c.setAutoCommit(false);
+            copyJob(c, done.get("id").asText(), stopped, null);
+            try (PreparedStatement ps = c.prepareStatement("update BR_JOB set STATE = 'CANCELLED', SUBMITTED = 4, PROCESSED = 2, INVALID = 2 where ID = ?")) {
+                ps.setString(1, stopped);
+                assertEquals(1, ps.executeUpdate());
+            }
+            try (PreparedStatement ps = c.prepareStatement("insert into BR_JOB_RESULT (JOB_ID, FIRST_SEQ, ITEMS, FLAGGED, ALREADY_FLAGGED,"
+                    + " NOT_FOUND, INVALID, AMBIGUOUS, BODY) values (?, 0, 2, 1, 0, 0, 1, 0, ?)")) {
+                ps.setString(1, stopped);
+                ps.setString(2, "[[\"USERNAME\",\"dev0\",\"FLAGGED\",\"" + ids.get(0) + "\",null,null],"
+                        + "[\"EMAIL\",\"bad\",\"INVALID\",null,\"not an email address\",null]]");
+                assertEquals(1, ps.executeUpdate());
+            }
+            try (PreparedStatement ps = c.prepareStatement("insert into BR_JOB_ITEM (JOB_ID, SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, DETAIL)"
+                    + " values (?, 2, 'EMAIL', 'x@example.test', null, null), (?, 3, 'EMAIL', 'also-bad', 'INVALID', 'not an email address')")) {
+                ps.setString(1, stopped);
+                ps.setString(2, stopped);
+                assertEquals(2, ps.executeUpdate());
+            }
+            c.commit();
+        }
+        String items = "/jobs/" + stopped + "/items";
+        JsonNode all = api.get(items).json();
+        assertAll("items of a job an earlier version queued, stopped after its first chunk: " + all,
+                () -> assertEquals(Arrays.asList("FLAGGED", "INVALID", null, "INVALID"), outcomes(all)),
+                () -> assertEquals(List.of(0, 1, 2, 3), seqs(all)),
+                () -> assertEquals(List.of(1), seqs(api.get(items + "?first=1&max=1").json())),
+                () -> assertEquals(List.of(2), seqs(api.get(items + "?first=2&max=1").json()), "max holds when the rows follow a skipped page"),
+                () -> assertEquals(List.of(2, 3), seqs(api.get(items + "?first=2&max=5").json())),
+                () -> assertEquals(List.of(1, 3), seqs(api.get(items + "?outcome=INVALID").json())),
+                () -> assertEquals(List.of(1), seqs(api.get(items + "?outcome=INVALID&max=1").json())),
+                () -> assertEquals(List.of(3), seqs(api.get(items + "?outcome=INVALID&first=1&max=1").json())),
+                () -> assertEquals(List.of(0), seqs(api.get(items + "?outcome=FLAGGED").json())));
+    }
+
     private static List<String> outcomes(JsonNode items) {
         List<String> out = new ArrayList<>();
         items.forEach(i -> out.add(i.get("outcome").isNull() ? null : i.get("outcome").asText()));

@@ -148,7 +148,7 @@ final class JpaJobStore implements JobStore {
             List<JobItem> listed = new ArrayList<>();
             List<JobItem> rowsAhead = new ArrayList<>();
             rows.forEach(r -> (r.seq() < processed ? listed : rowsAhead).add(r));
-            int skipped = fromResults(c, jobId, outcome, first, wanted, listed);
+            int skipped = fromResults(c, jobId, outcome, processed, first, wanted, listed);
             int more = wanted - listed.size() - skipped;
             if (more > 0 && (outcome == null || outcome == ItemOutcome.INVALID)) {
                 // every unprocessed subject is listed without an outcome filter: the next `more` are within as many
@@ -162,22 +162,25 @@ final class JpaJobStore implements JobStore {
     }
 
     /**
-     * Appends to {@code out} the items of the job's result pages with {@code outcome} (null: any), in sequence order,
-     * until {@code out} and the skipped ones together hold {@code wanted}. A page whose matching items all come before
-     * position {@code first} of the listing (counting what {@code out} holds already) is skipped by its count, unread.
+     * Appends to {@code out} the items of the job's result pages below {@code processed} (the cursor the listing read:
+     * a chunk committed since is listed as not processed yet, not twice) with {@code outcome} (null: any), in sequence
+     * order, until {@code out} and the skipped ones together hold {@code wanted}. A page whose matching items all come
+     * before position {@code first} of the listing (counting what {@code out} holds already) is skipped by its count,
+     * unread.
      *
      * @return how many matching items were skipped (all of them before every item appended)
      */
-    private static int fromResults(Connection c, String jobId, ItemOutcome outcome, int first, int wanted, List<JobItem> out)
-            throws SQLException {
+    private static int fromResults(Connection c, String jobId, ItemOutcome outcome, int processed, int first, int wanted,
+                                   List<JobItem> out) throws SQLException {
         if (out.size() >= wanted) {
             return 0;
         }
         List<int[]> pages = new ArrayList<>();
         // the count columns are named as the outcomes (RESULT_COUNTS); the name comes from the enum, not from a request
         try (PreparedStatement ps = c.prepareStatement("select FIRST_SEQ, " + (outcome == null ? "ITEMS" : outcome.name())
-                + " from BR_JOB_RESULT where JOB_ID = ? order by FIRST_SEQ")) {
+                + " from BR_JOB_RESULT where JOB_ID = ? and FIRST_SEQ < ? order by FIRST_SEQ")) {
             ps.setString(1, jobId);
+            ps.setInt(2, processed);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     pages.add(new int[] {rs.getInt(1), rs.getInt(2)});
@@ -338,7 +341,7 @@ final class JpaJobStore implements JobStore {
     /** The first {@code max} items of both, by sequence number; a row wins over a page's entry for the same number. */
     private static List<JobItem> merge(List<JobItem> rows, List<JobItem> paged, int max) {
         if (paged.isEmpty()) {
-            return rows;
+            return rows.size() <= max ? rows : rows.subList(0, max);
         }
         TreeMap<Integer, JobItem> bySeq = new TreeMap<>();
         paged.forEach(i -> bySeq.put(i.seq(), i));
