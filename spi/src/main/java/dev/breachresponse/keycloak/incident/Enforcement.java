@@ -65,7 +65,7 @@ public final class Enforcement {
             return o;
         }
         if (UnflaggedMark.holds(session, realm, user)) {
-            // a login on this node found no flag since Keycloak last cached the user, and no flag was written since
+            // a login on this node found no flag since Keycloak last cached the user, and none was inserted or moved to FLAGGED since
             session.setAttribute(key, Outcome.NONE);
             return Outcome.NONE;
         }

@@ -55,6 +55,16 @@ public enum FlagState {
         return OPEN.contains(this);
     }
 
+    /**
+     * Whether login reads a flag in this state ({@link IncidentStore#loginExposures}): an open one, or a remediated one
+     * while its incident is open (re-opened at login if the user lost every allowed factor). Only a move to
+     * {@link #FLAGGED} turns a flag login does not read into one it reads ({@code FlagStateTest}): the store evicts
+     * the user's cached entry, and with it {@link UnflaggedMark}, on inserts and on those moves only.
+     */
+    public boolean seenByLogin(boolean incidentOpen) {
+        return isOpen() || (this == REMEDIATED && incidentOpen);
+    }
+
     /** Whether the transition table allows this state to move to {@code next} (never to itself). */
     public boolean canMoveTo(FlagState next) {
         return MOVES.get(this).contains(next);

@@ -91,7 +91,7 @@ public final class BreachClaimMapper extends AbstractOIDCProtocolMapper
         UserModel user = userSession.getUser();
         try {
             if (UnflaggedMark.holdsNoFlagAtAll(session, realm, user)) {
-                // a read on this node found no flag since Keycloak last cached the user (every flag write evicts it)
+                // a read on this node found no flag since Keycloak last cached the user (every flag inserted evicts it)
                 flagged = false;
                 remediated = false;
             } else {

@@ -83,6 +83,24 @@ class FlagStateTest {
     }
 
     @Test
+    void onlyAMoveToFlaggedShowsLoginAFlagItDidNotRead() {
+        // UnflaggedMark relies on this: the store evicts the user's cached entry (and marks) only on inserts and on
+        // moves to FLAGGED, so no other legal move may turn a flag login does not read into one it reads
+        for (FlagState from : FlagState.values()) {
+            for (FlagState to : from.moves()) {
+                for (boolean incidentOpen : new boolean[] {true, false}) {
+                    boolean revealed = !from.seenByLogin(incidentOpen) && to.seenByLogin(incidentOpen);
+                    assertTrue(!revealed || to == FlagState.FLAGGED, from + " -> " + to + " (incident open: " + incidentOpen + ")");
+                }
+            }
+        }
+        assertTrue(FlagState.REMEDIATED.seenByLogin(true), "a remediated flag of an open incident is re-checked at login");
+        assertFalse(FlagState.REMEDIATED.seenByLogin(false));
+        assertFalse(FlagState.DISMISSED.seenByLogin(true));
+        assertTrue(FlagState.STEPPED_UP.seenByLogin(false));
+    }
+
+    @Test
     void parseIsCaseInsensitiveAndRejectsUnknownNames() {
         assertEquals(FlagState.STEPPED_UP, FlagState.parse(" stepped_up "));
         assertNull(FlagState.parse("PWNED"));

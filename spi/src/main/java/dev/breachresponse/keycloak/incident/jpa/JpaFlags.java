@@ -176,10 +176,7 @@ final class JpaFlags {
     }
 
     public List<IncidentStore.Exposure> loginExposures(RealmModel realm, String userId) {
-        return exposures(realm, userId, f -> {
-            FlagState state = FlagState.valueOf(f.getState());
-            return state.isOpen() || (state == FlagState.REMEDIATED && JpaIncidents.OPEN.equals(f.getIncident().getStatus()));
-        });
+        return exposures(realm, userId, f -> FlagState.valueOf(f.getState()).seenByLogin(JpaIncidents.OPEN.equals(f.getIncident().getStatus())));
     }
 
     /** The user's flags (one indexed query) that {@code keep} accepts, with their incidents. */

@@ -104,6 +104,11 @@ final class JpaIncidents {
         return toIncident(e);
     }
 
+    /**
+     * Closes an incident for good: there is no re-opening. {@code UnflaggedMark} relies on that: closing hides the
+     * incident's remediated flags from login ({@code FlagState.seenByLogin}), and a re-opening would show them again
+     * without evicting the users' cached entries.
+     */
     public Incident closeIncident(RealmModel realm, IncidentKey key, Actor actor) {
         IncidentEntity e = requireIncident(realm, key);
         if (OPEN.equals(e.getStatus())) {
