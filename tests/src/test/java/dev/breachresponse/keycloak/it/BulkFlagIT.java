@@ -319,17 +319,12 @@ class BulkFlagIT {
     void subjectsNotProcessedYetAreListedFromTheirPage() throws Exception {
         assumeTrue(!"h2".equals(System.getProperty("br.it.db", "h2")),
                 "writes a stopped job straight into the run's shared database (PostgreSQL, MariaDB)");
-        JsonNode done = await(api.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"dev0\"}]}").json().get("id").asText());
         // a cancelled job that processed its first subject before an upgrade (an item row) and its second after it (a
         // result page of one), and the intake page of all four as submitted
         String stopped = UUID.randomUUID().toString();
         try (Connection c = FreshDatabaseListener.connect()) {
             c.setAutoCommit(false);
-            copyJob(c, done.get("id").asText(), stopped, null);
-            try (PreparedStatement ps = c.prepareStatement("update BR_JOB set STATE = 'CANCELLED', SUBMITTED = 4, PROCESSED = 2, INVALID = 1 where ID = ?")) {
-                ps.setString(1, stopped);
-                assertEquals(1, ps.executeUpdate());
-            }
+            cancelledCopy(c, stopped, 2, 1);
             try (PreparedStatement ps = c.prepareStatement("insert into BR_JOB_ITEM (JOB_ID, SEQ, SUBJECT_TYPE, SUBJECT, OUTCOME, USER_ID)"
                     + " values (?, 0, 'USERNAME', 'dev0', 'ALREADY_FLAGGED', ?)")) {
                 ps.setString(1, stopped);
@@ -369,17 +364,12 @@ class BulkFlagIT {
     void aJobAnEarlierVersionQueuedListsItsResultPageThenItsRemainingRows() throws Exception {
         assumeTrue(!"h2".equals(System.getProperty("br.it.db", "h2")),
                 "writes a stopped job straight into the run's shared database (PostgreSQL, MariaDB)");
-        JsonNode done = await(api.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"dev0\"}]}").json().get("id").asText());
         // queued by an earlier version (a row per subject, no page), its first chunk of two processed by this one (the
         // rows replaced by a result page), then cancelled: rows 2 and 3 remain, one of them refused at intake
         String stopped = UUID.randomUUID().toString();
         try (Connection c = FreshDatabaseListener.connect()) {
             c.setAutoCommit(false);
-            copyJob(c, done.get("id").asText(), stopped, null);
-            try (PreparedStatement ps = c.prepareStatement("update BR_JOB set STATE = 'CANCELLED', SUBMITTED = 4, PROCESSED = 2, INVALID = 2 where ID = ?")) {
-                ps.setString(1, stopped);
-                assertEquals(1, ps.executeUpdate());
-            }
+            cancelledCopy(c, stopped, 2, 2);
             try (PreparedStatement ps = c.prepareStatement("insert into BR_JOB_RESULT (JOB_ID, FIRST_SEQ, ITEMS, FLAGGED, ALREADY_FLAGGED,"
                     + " NOT_FOUND, INVALID, AMBIGUOUS, BODY) values (?, 0, 2, 1, 0, 0, 1, 0, ?)")) {
                 ps.setString(1, stopped);
@@ -407,6 +397,21 @@ class BulkFlagIT {
                 () -> assertEquals(List.of(1), seqs(api.get(items + "?outcome=INVALID&max=1").json())),
                 () -> assertEquals(List.of(3), seqs(api.get(items + "?outcome=INVALID&first=1&max=1").json())),
                 () -> assertEquals(List.of(0), seqs(api.get(items + "?outcome=FLAGGED").json())));
+    }
+
+    /**
+     * As {@link #copyJob}, of a finished one-subject job this makes, CANCELLED after {@code processed} of four subjects,
+     * {@code invalid} of them refused at intake; its items are the caller's to write (in {@code c}'s transaction).
+     */
+    private void cancelledCopy(Connection c, String id, int processed, int invalid) throws Exception {
+        JsonNode done = await(api.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"dev0\"}]}").json().get("id").asText());
+        copyJob(c, done.get("id").asText(), id, null);
+        try (PreparedStatement ps = c.prepareStatement("update BR_JOB set STATE = 'CANCELLED', SUBMITTED = 4, PROCESSED = ?, INVALID = ? where ID = ?")) {
+            ps.setInt(1, processed);
+            ps.setInt(2, invalid);
+            ps.setString(3, id);
+            assertEquals(1, ps.executeUpdate());
+        }
     }
 
     private static List<String> outcomes(JsonNode items) {

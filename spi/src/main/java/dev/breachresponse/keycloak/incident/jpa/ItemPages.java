@@ -5,6 +5,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -38,22 +39,7 @@ final class ItemPages {
     }
 
     static String encode(List<JobStore.NewItem> items) {
-        StringWriter out = new StringWriter(items.size() * 48);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartArray();
-            for (JobStore.NewItem i : items) {
-                g.writeStartArray();
-                g.writeString(i.subjectType() == null ? null : i.subjectType().name());
-                g.writeString(i.subject());
-                g.writeString(i.invalidReason());
-                g.writeString(i.also());
-                g.writeEndArray();
-            }
-            g.writeEndArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+        return write(items, i -> new String[] {i.subjectType() == null ? null : i.subjectType().name(), i.subject(), i.invalidReason(), i.also()});
     }
 
     /**
@@ -63,25 +49,17 @@ final class ItemPages {
      * @throws IllegalStateException the body is not a page this class wrote
      */
     static List<JobItem> decode(int firstSeq, String body, int fromSeq) {
+        List<String[]> entries = read(body, 4, "items");
         List<JobItem> out = new ArrayList<>();
-        try (JsonParser p = JSON.createParser(body)) {
-            expect(p.nextToken(), JsonToken.START_ARRAY);
-            int seq = firstSeq;
-            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), seq++) {
-                expect(t, JsonToken.START_ARRAY);
-                String type = text(p);
-                String subject = text(p);
-                String invalid = text(p);
-                String also = text(p);
-                expect(p.nextToken(), JsonToken.END_ARRAY);
-                if (seq >= fromSeq) {
-                    boolean refused = invalid != null;
-                    out.add(new JobItem(seq, type == null ? null : SubjectType.valueOf(type), subject,
-                            refused ? ItemOutcome.INVALID : null, null,
-                            refused && invalid.length() > DETAIL_MAX ? invalid.substring(0, DETAIL_MAX) : invalid, also));
-                }
+        try {
+            for (int k = Math.max(0, fromSeq - firstSeq); k < entries.size(); k++) {
+                String[] e = entries.get(k);
+                String invalid = e[2];
+                boolean refused = invalid != null;
+                out.add(new JobItem(firstSeq + k, type(e[0]), e[1], refused ? ItemOutcome.INVALID : null, null,
+                        refused && invalid.length() > DETAIL_MAX ? invalid.substring(0, DETAIL_MAX) : invalid, e[3]));
             }
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("A stored page of bulk job items could not be read", e);
         }
         return out;
@@ -89,17 +67,44 @@ final class ItemPages {
 
     /** A processed chunk's items (consecutive sequence numbers, each with its outcome) as a result page's body. */
     static String encodeResults(List<JobItem> items) {
-        StringWriter out = new StringWriter(items.size() * 64);
+        return write(items, i -> new String[] {i.subjectType() == null ? null : i.subjectType().name(), i.subject(),
+                i.outcome() == null ? null : i.outcome().name(), i.userId(),
+                i.detail() == null || i.detail().length() <= DETAIL_MAX ? i.detail() : i.detail().substring(0, DETAIL_MAX), i.also()});
+    }
+
+    /**
+     * A result page's items, numbered from {@code firstSeq}, as {@link #encodeResults} wrote them.
+     *
+     * @throws IllegalStateException the body is not a result page this class wrote
+     */
+    static List<JobItem> decodeResults(int firstSeq, String body) {
+        List<String[]> entries = read(body, 6, "results");
+        List<JobItem> out = new ArrayList<>(entries.size());
+        try {
+            for (int k = 0; k < entries.size(); k++) {
+                String[] e = entries.get(k);
+                out.add(new JobItem(firstSeq + k, type(e[0]), e[1], e[2] == null ? null : ItemOutcome.valueOf(e[2]), e[3], e[4], e[5]));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("A stored page of bulk job results could not be read", e);
+        }
+        return out;
+    }
+
+    private static SubjectType type(String name) {
+        return name == null ? null : SubjectType.valueOf(name);
+    }
+
+    /** A JSON array with one array of strings (or nulls) per item, as {@code fields} gives them. */
+    private static <T> String write(List<T> items, Function<T, String[]> fields) {
+        StringWriter out = new StringWriter(items.size() * 56);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartArray();
-            for (JobItem i : items) {
+            for (T i : items) {
                 g.writeStartArray();
-                g.writeString(i.subjectType() == null ? null : i.subjectType().name());
-                g.writeString(i.subject());
-                g.writeString(i.outcome() == null ? null : i.outcome().name());
-                g.writeString(i.userId());
-                g.writeString(i.detail() == null || i.detail().length() <= DETAIL_MAX ? i.detail() : i.detail().substring(0, DETAIL_MAX));
-                g.writeString(i.also());
+                for (String f : fields.apply(i)) {
+                    g.writeString(f);
+                }
                 g.writeEndArray();
             }
             g.writeEndArray();
@@ -110,29 +115,25 @@ final class ItemPages {
     }
 
     /**
-     * A result page's items, numbered from {@code firstSeq}, as {@link #encodeResults} wrote them.
+     * The entries of a body {@link #write} wrote, each exactly {@code width} strings (or nulls).
      *
-     * @throws IllegalStateException the body is not a result page this class wrote
+     * @throws IllegalStateException the body has another shape ({@code what} names it in the message)
      */
-    static List<JobItem> decodeResults(int firstSeq, String body) {
-        List<JobItem> out = new ArrayList<>();
+    private static List<String[]> read(String body, int width, String what) {
+        List<String[]> out = new ArrayList<>();
         try (JsonParser p = JSON.createParser(body)) {
             expect(p.nextToken(), JsonToken.START_ARRAY);
-            int seq = firstSeq;
-            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), seq++) {
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
                 expect(t, JsonToken.START_ARRAY);
-                String type = text(p);
-                String subject = text(p);
-                String outcome = text(p);
-                String userId = text(p);
-                String detail = text(p);
-                String also = text(p);
+                String[] fields = new String[width];
+                for (int k = 0; k < width; k++) {
+                    fields[k] = text(p);
+                }
                 expect(p.nextToken(), JsonToken.END_ARRAY);
-                out.add(new JobItem(seq, type == null ? null : SubjectType.valueOf(type), subject,
-                        outcome == null ? null : ItemOutcome.valueOf(outcome), userId, detail, also));
+                out.add(fields);
             }
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException("A stored page of bulk job results could not be read", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("A stored page of bulk job " + what + " could not be read", e);
         }
         return out;
     }
