@@ -1,7 +1,6 @@
 package dev.breachresponse.keycloak.incident.jpa;
 
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -42,8 +41,7 @@ final class CustomPlans {
 
     /** @return the setting it replaced, or null where there is nothing to do */
     private static String force(Connection c) throws SQLException {
-        DatabaseMetaData md = c.getMetaData();
-        if (!"PostgreSQL".equals(md.getDatabaseProductName()) || md.getDatabaseMajorVersion() < 12) {
+        if (!isPostgreSQL(c) || c.getMetaData().getDatabaseMajorVersion() < 12) {
             return null; // plan_cache_mode exists since PostgreSQL 12
         }
         try (PreparedStatement st = c.prepareStatement("select current_setting('plan_cache_mode'), set_config('plan_cache_mode', 'force_custom_plan', true)");
@@ -51,6 +49,11 @@ final class CustomPlans {
             rs.next();
             return rs.getString(1);
         }
+    }
+
+    /** Whether {@code c} is a PostgreSQL connection (as its JDBC driver names the product). */
+    static boolean isPostgreSQL(Connection c) throws SQLException {
+        return "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
     }
 
     private static void set(Connection c, String value) throws SQLException {

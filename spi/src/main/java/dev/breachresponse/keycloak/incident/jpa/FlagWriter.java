@@ -90,7 +90,7 @@ final class FlagWriter {
     boolean skipsExistingOnInsert() {
         Boolean known = postgres;
         if (known == null) {
-            known = em.unwrap(Session.class).doReturningWork(c -> "PostgreSQL".equals(c.getMetaData().getDatabaseProductName()));
+            known = em.unwrap(Session.class).doReturningWork(CustomPlans::isPostgreSQL);
             postgres = known;
         }
         return known;

@@ -23,15 +23,7 @@ final class MultiRowInsert {
     }
 
     static void insert(Connection c, String table, List<String> columns, List<Object[]> rows) throws SQLException {
-        int i = 0;
-        while (i < rows.size()) {
-            int n = Math.min(ROWS, rows.size() - i);
-            try (PreparedStatement ps = c.prepareStatement(sql(table, columns, n))) {
-                bind(ps, rows, i, n);
-                ps.executeUpdate();
-            }
-            i += n;
-        }
+        statements(c, table, columns, rows, "", PreparedStatement::executeUpdate);
     }
 
     /**
@@ -42,20 +34,34 @@ final class MultiRowInsert {
      */
     static List<String> insertReturning(Connection c, String table, List<String> columns, List<Object[]> rows, String tail) throws SQLException {
         List<String> returned = new ArrayList<>();
+        statements(c, table, columns, rows, " " + tail, ps -> {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    returned.add(rs.getString(1));
+                }
+            }
+        });
+        return returned;
+    }
+
+    /** One statement run on a prepared, bound insert. */
+    @FunctionalInterface
+    private interface Run {
+        void on(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Prepares, binds and runs the inserts of {@code rows}, up to {@link #ROWS} a statement, each ending in {@code tail}. */
+    private static void statements(Connection c, String table, List<String> columns, List<Object[]> rows, String tail, Run run)
+            throws SQLException {
         int i = 0;
         while (i < rows.size()) {
             int n = Math.min(ROWS, rows.size() - i);
-            try (PreparedStatement ps = c.prepareStatement(sql(table, columns, n) + " " + tail)) {
+            try (PreparedStatement ps = c.prepareStatement(sql(table, columns, n) + tail)) {
                 bind(ps, rows, i, n);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        returned.add(rs.getString(1));
-                    }
-                }
+                run.on(ps);
             }
             i += n;
         }
-        return returned;
     }
 
     private static void bind(PreparedStatement ps, List<Object[]> rows, int from, int n) throws SQLException {
