@@ -127,7 +127,7 @@ public final class UnflaggedMark {
         for (String id : userIds) {
             // the user's entry is keyed by id (the username and email keys only lead to it); Keycloak's event
             // requires a username, and the empty one names no entry
-            cache.evict(realm, CacheKeys.of(id, "", null));
+            CacheKeys.evictOnce(session, cache, realm, CacheKeys.of(id, "", null));
         }
     }
 

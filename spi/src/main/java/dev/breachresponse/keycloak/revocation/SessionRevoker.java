@@ -104,7 +104,7 @@ public final class SessionRevoker {
             if (StorageId.isLocalStorage(t.id())) {
                 stored.add(t.id());
                 if (cache != null) {
-                    cache.evict(realm, u != null ? u : CacheKeys.of(t.id(), t.username(), t.email()));
+                    CacheKeys.evictOnce(session, cache, realm, u != null ? u : CacheKeys.of(t.id(), t.username(), t.email()));
                 }
             } else {
                 UserModel federated = u != null ? u : session.users().getUserById(realm, t.id());

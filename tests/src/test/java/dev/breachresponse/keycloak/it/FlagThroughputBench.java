@@ -182,6 +182,9 @@ class FlagThroughputBench {
                 kind, took, MILLION / took, flagged, intake, before >> 20, after >> 20, (after - before) >> 20, peak.get() >> 20,
                 (peak.get() - before) >> 20);
         out("1M CPU (%s): %s", kind, cpu.describe(took));
+        // what the growth is made of: the largest classes of the live heap (jcmd GC.class_histogram, after a collection)
+        BenchSupport.Histogram live = BenchSupport.histogram(pid, 15);
+        out("1M live heap after (%s): %d MB; largest classes:%s", kind, live.liveBytes() >> 20, live.top());
         if (MILLION_FLAG) {
             assertEquals(Math.min(MILLION, USERS), flagged, "every distinct user flagged once");
         }
