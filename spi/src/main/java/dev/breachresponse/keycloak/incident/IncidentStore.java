@@ -128,6 +128,19 @@ public interface IncidentStore extends Provider {
     Flag recordStepUp(RealmModel realm, String flagId, String factor, boolean enrolled, Actor actor);
 
     /**
+     * {@link #recordStepUp}, then, in the same locked write of the flag, REMEDIATED unless a password change is
+     * outstanding ({@code passwordRequired} and the flag holds none): one row lock and one flush where
+     * {@link #recordStepUp} and {@link #transition} took two. A flag already STEPPED_UP (a concurrent login) moves
+     * on to REMEDIATED the same way; other states are left alone. History, numbered on: the STEPPED_UP entry (cause
+     * {@code step-up} or {@code enrolled}, detail the factor), then the REMEDIATED one ({@code cause}, detail
+     * {@code factor <the flag's step-up factor>}), as the two calls would write them.
+     *
+     * @return the flag as written
+     */
+    Flag recordStepUpAndRemediate(RealmModel realm, String flagId, String factor, boolean enrolled, boolean passwordRequired,
+                                  Actor actor, String cause);
+
+    /**
      * Records the user's first password change after flagging ({@code changedAt}, epoch ms) on an open flag: a
      * NOTE entry; the state does not change. A closed flag, an earlier change or one before flagging: no-op.
      */

@@ -28,19 +28,32 @@ public final class Remediation {
 
     /**
      * A factor passed (or was enrolled) at this login: step up every FLAGGED flag whose policy asks for MFA, then
-     * settle (a flag whose policy does not ask for MFA steps up on the password change there).
+     * settle (a flag whose policy does not ask for MFA steps up on the password change there). The user's flags are
+     * read once; a flag with nothing else to record is stepped up and remediated in one locked write
+     * ({@link IncidentStore#recordStepUpAndRemediate}).
      *
      * @return whether a password change is still outstanding (see {@link #settle})
      */
     public static boolean steppedUp(KeycloakSession session, RealmModel realm, UserModel user, Factor factor, boolean enrolled) {
         IncidentStore store = session.getProvider(IncidentStore.class);
         Actor actor = Actor.user(user.getId());
+        Optional<Long> passwordAt = passwordChangedAt(user);
+        boolean outstanding = false;
         for (Exposure e : store.openExposures(realm, user.getId())) {
-            if (e.flag().state() == FlagState.FLAGGED && e.incident().policy().requireMfa()) {
-                store.recordStepUp(realm, e.flag().id(), factor.key, enrolled, actor);
+            Flag f = e.flag();
+            Policy p = e.incident().policy();
+            if (f.state() == FlagState.FLAGGED && p.requireMfa() && !passwordChangeToRecord(f, passwordAt)) {
+                f = store.recordStepUpAndRemediate(realm, f.id(), factor.key, enrolled, p.requirePasswordChange(), actor, CAUSE_LOGIN);
+                outstanding |= f.state().isOpen() && p.requirePasswordChange() && f.passwordChangedAt() == null;
+                continue;
             }
+            if (f.state() == FlagState.FLAGGED && p.requireMfa()) {
+                f = store.recordStepUp(realm, f.id(), factor.key, enrolled, actor);
+            }
+            outstanding |= settle(store, realm, actor, passwordAt, f, p);
         }
-        return settle(session, realm, user);
+        Enforcement.forget(session, realm, user);
+        return outstanding;
     }
 
     /**
@@ -55,26 +68,34 @@ public final class Remediation {
         Optional<Long> passwordAt = passwordChangedAt(user);
         boolean outstanding = false;
         for (Exposure e : store.openExposures(realm, user.getId())) {
-            Flag f = e.flag();
-            Policy p = e.incident().policy();
-            if (f.passwordChangedAt() == null && passwordAt.isPresent() && passwordAt.get() >= f.flaggedAt()) {
-                f = store.recordPasswordChange(realm, f.id(), passwordAt.get(), actor);
-            }
-            boolean passwordDone = !p.requirePasswordChange() || f.passwordChangedAt() != null;
-            if (!passwordDone) {
-                outstanding = true;
-                continue;
-            }
-            if (f.state() == FlagState.FLAGGED && !p.requireMfa()) {
-                f = store.recordStepUp(realm, f.id(), "password", false, actor);
-            }
-            if (f.state() == FlagState.STEPPED_UP) {
-                store.transition(realm, f.id(), FlagState.REMEDIATED, actor, CAUSE_LOGIN,
-                        f.stepUpFactor() == null ? null : "factor " + f.stepUpFactor());
-            }
+            outstanding |= settle(store, realm, actor, passwordAt, e.flag(), e.incident().policy());
         }
         Enforcement.forget(session, realm, user);
         return outstanding;
+    }
+
+    /** {@link #settle} of one open flag under its incident's policy; true when its password change is outstanding. */
+    private static boolean settle(IncidentStore store, RealmModel realm, Actor actor, Optional<Long> passwordAt, Flag f, Policy p) {
+        if (passwordChangeToRecord(f, passwordAt)) {
+            f = store.recordPasswordChange(realm, f.id(), passwordAt.get(), actor);
+        }
+        boolean passwordDone = !p.requirePasswordChange() || f.passwordChangedAt() != null;
+        if (!passwordDone) {
+            return true;
+        }
+        if (f.state() == FlagState.FLAGGED && !p.requireMfa()) {
+            f = store.recordStepUp(realm, f.id(), "password", false, actor);
+        }
+        if (f.state() == FlagState.STEPPED_UP) {
+            store.transition(realm, f.id(), FlagState.REMEDIATED, actor, CAUSE_LOGIN,
+                    f.stepUpFactor() == null ? null : "factor " + f.stepUpFactor());
+        }
+        return false;
+    }
+
+    /** The user's password changed after the flag was set and the flag does not hold that change yet. */
+    private static boolean passwordChangeToRecord(Flag f, Optional<Long> passwordAt) {
+        return f.passwordChangedAt() == null && passwordAt.isPresent() && passwordAt.get() >= f.flaggedAt();
     }
 
     /** When the user's stored password was last set (Keycloak resets its created date on every change). */

@@ -34,7 +34,9 @@ import dev.breachresponse.keycloak.revocation.SessionRevoker;
  * TEST ONLY, never shipped: {@code POST /realms/{realm}/br-test-writers/incidents/{key}/users/{userId}/{writer}}
  * calls, on that user's flag, the store method (or flagging-service method) that one writer of the product calls,
  * so a test can drive writers that are costly to reach through a real login into a move of its choosing:
- * {@code step-up} (login step-up: {@code recordStepUp}), {@code remediate} (login remediation:
+ * {@code step-up} (login step-up: {@code recordStepUp}), {@code step-up-remediate} and
+ * {@code step-up-remediate-password} (a login's step-up and remediation in one locked write:
+ * {@code recordStepUpAndRemediate}, the latter with a password change required), {@code remediate} (login remediation:
  * {@code transition} to REMEDIATED), {@code reopen} (re-open on factor removal: {@code transition} to FLAGGED with
  * cause factor-removed), {@code escalate} (deadline escalation: {@code Flagging.escalate}), {@code grace-skip},
  * {@code password-changed}. Answers 200 {@code {"state": …}} with the flag's state after the call, 409 when the
@@ -79,6 +81,9 @@ public final class FlagWritersFactory implements RealmResourceProviderFactory {
             try {
                 after = switch (writer) {
                     case "step-up" -> store.recordStepUp(realm, flag.id(), "otp", false, user);
+                    case "step-up-remediate" -> store.recordStepUpAndRemediate(realm, flag.id(), "otp", false, false, user, Remediation.CAUSE_LOGIN);
+                    case "step-up-remediate-password" ->
+                            store.recordStepUpAndRemediate(realm, flag.id(), "otp", false, true, user, Remediation.CAUSE_LOGIN);
                     case "remediate" -> store.transition(realm, flag.id(), FlagState.REMEDIATED, user, Remediation.CAUSE_LOGIN, "factor otp");
                     case "reopen" -> store.transition(realm, flag.id(), FlagState.FLAGGED, user, Remediation.CAUSE_FACTOR_REMOVED, "otp");
                     case "escalate" -> {

@@ -79,12 +79,14 @@ class FlagWritersIT {
         JsonNode again = bulk(u);                                 // the bulk job never re-flags: no entry
         assertEquals(1, again.at("/counts/alreadyFlagged").asInt(), again.toString());
         assertEquals(201, api.put("/incidents/leak/flags/" + u).status());                   // 10: re-flag of the dismissed user
+        assertEquals("REMEDIATED", write(u, "step-up-remediate").json().get("state").asText()); // 11, 12: one locked write
 
         JsonNode history = history(u);
-        assertEquals(11, history.size(), history.toString());
+        assertEquals(13, history.size(), history.toString());
         String[] kinds = {"TRANSITION", "NOTE", "NOTE", "TRANSITION", "NOTE", "TRANSITION", "TRANSITION", "TRANSITION",
-                "TRANSITION", "TRANSITION", "TRANSITION"};
-        String[] to = {"FLAGGED", null, null, "STEPPED_UP", null, "FLAGGED", "STEPPED_UP", "REMEDIATED", "FLAGGED", "DISMISSED", "FLAGGED"};
+                "TRANSITION", "TRANSITION", "TRANSITION", "TRANSITION", "TRANSITION"};
+        String[] to = {"FLAGGED", null, null, "STEPPED_UP", null, "FLAGGED", "STEPPED_UP", "REMEDIATED", "FLAGGED", "DISMISSED", "FLAGGED",
+                "STEPPED_UP", "REMEDIATED"};
         String previous = null;
         for (int i = 0; i < history.size(); i++) {
             JsonNode h = history.get(i);
@@ -101,7 +103,36 @@ class FlagWritersIT {
         }
         assertEquals("bulk-job", history.get(0).get("cause").asText());
         assertEquals("escalated", history.get(4).get("cause").asText());
-        assertEquals("FLAGGED", flag(u).get("state").asText());
+        // the single write keeps what the two writes it replaces wrote: step-up with its factor, then the login's remediation
+        assertEquals("step-up", history.get(11).get("cause").asText(), history.get(11).toString());
+        assertEquals("otp", history.get(11).get("detail").asText(), history.get(11).toString());
+        assertEquals("login", history.get(12).get("cause").asText(), history.get(12).toString());
+        assertEquals("factor otp", history.get(12).get("detail").asText(), history.get(12).toString());
+        JsonNode after = flag(u);
+        assertEquals("REMEDIATED", after.get("state").asText(), after.toString());
+        assertEquals("otp", after.get("stepUpFactor").asText(), after.toString());
+    }
+
+    @Test
+    void theOneLockedStepUpStopsAtSteppedUpWhileAPasswordChangeIsOutstandingAndRemediatesOnceItIsRecorded() {
+        String u = flagged(users.get(0));
+        assertEquals("STEPPED_UP", write(u, "step-up-remediate-password").json().get("state").asText());
+        assertEquals(2, history(u).size(), history(u).toString());
+        assertEquals(200, write(u, "password-changed").status());
+        // a flag already STEPPED_UP (another login's step-up) moves on to REMEDIATED in the same kind of write
+        assertEquals("REMEDIATED", write(u, "step-up-remediate-password").json().get("state").asText());
+        JsonNode history = history(u);
+        assertEquals(4, history.size(), history.toString());
+        assertEquals("NOTE", history.get(2).get("kind").asText(), history.toString());
+        assertEquals("STEPPED_UP", history.get(3).get("from").asText(), history.toString());
+        assertEquals("REMEDIATED", history.get(3).get("to").asText(), history.toString());
+        assertEquals(3, history.get(3).get("seq").asInt(), history.toString());
+    }
+
+    @Test
+    void theOneLockedStepUpLeavesADismissedFlagAlone() {
+        String u = dismissed(users.get(0));
+        assertUnchanged(u, () -> assertEquals("DISMISSED", write(u, "step-up-remediate").json().get("state").asText()));
     }
 
     @Test

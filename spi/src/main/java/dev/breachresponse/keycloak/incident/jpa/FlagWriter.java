@@ -175,6 +175,16 @@ final class FlagWriter {
      * @throws IllegalTransitionException when the transition table forbids the move (nothing is written)
      */
     FlagEntity move(FlagEntity f, FlagState next, Actor actor, String cause, String detail) {
+        moveUnflushed(f, next, actor, cause, detail, nextSeq(f.getId()));
+        em.flush();
+        return f;
+    }
+
+    /**
+     * {@link #move} with the history number given ({@code seq}: the next one of this locked flag, see
+     * {@link #nextSeq}) and without the flush: the caller flushes once after its last move of the flag.
+     */
+    void moveUnflushed(FlagEntity f, FlagState next, Actor actor, String cause, String detail, int seq) {
         FlagState current = f.state();
         f.enter(next);
         long now = Time.currentTimeMillis();
@@ -201,8 +211,7 @@ final class FlagWriter {
             }
         }
         f.setUpdatedAt(now);
-        history(f, nextSeq(f.getId()), FlagHistoryEntry.Kind.TRANSITION, current, next, now, actor, cause, detail);
-        em.flush();
+        history(f, seq, FlagHistoryEntry.Kind.TRANSITION, current, next, now, actor, cause, detail);
         ObjectNode data = event(f.getRealmId(), f.getIncident().getIncidentKey(), f.getId(), f.getUserId(), current, next, actor, cause);
         if (next == FlagState.STEPPED_UP && detail != null) {
             data.put("factor", detail);
@@ -213,7 +222,6 @@ final class FlagWriter {
             case REMEDIATED -> WebhookEvent.FLAG_REMEDIATED;
             case DISMISSED -> WebhookEvent.FLAG_DISMISSED;
         }, f.getUserId(), data);
-        return f;
     }
 
     /** Writes a note on a locked flag: an entry in its history that changed no state (see {@link FlagHistoryEntry}). */
@@ -249,7 +257,7 @@ final class FlagWriter {
     }
 
     /** The next history number of a flag this transaction holds locked (so no one else numbers it meanwhile). */
-    private int nextSeq(String flagId) {
+    int nextSeq(String flagId) {
         Integer max = em.createQuery("select max(h.seq) from FlagHistoryEntity h where h.flagId = :flagId", Integer.class)
                 .setParameter("flagId", flagId)
                 .getSingleResult();

@@ -114,16 +114,36 @@ final class JpaFlags {
 
     public Flag recordStepUp(RealmModel realm, String flagId, String factor, boolean enrolled, Actor actor) {
         FlagEntity f = writer.lock(realm, flagId);
-        if (f.state() != FlagState.FLAGGED) {
-            return toFlag(f);
+        if (f.state() == FlagState.FLAGGED) {
+            stepUp(f, factor, enrolled, actor, writer.nextSeq(f.getId()));
+            em.flush();
         }
-        writer.move(f, FlagState.STEPPED_UP, actor, enrolled ? "enrolled" : "step-up", factor);
-        f.setStepUpFactor(factor);
-        if (enrolled) {
-            f.setEnrolledAt(f.getSteppedUpAt());
+        return toFlag(f);
+    }
+
+    public Flag recordStepUpAndRemediate(RealmModel realm, String flagId, String factor, boolean enrolled, boolean passwordRequired,
+                                         Actor actor, String cause) {
+        FlagEntity f = writer.lock(realm, flagId);
+        // the flag is locked for this transaction: no one else numbers its history until the commit
+        int seq = writer.nextSeq(f.getId());
+        if (f.state() == FlagState.FLAGGED) {
+            stepUp(f, factor, enrolled, actor, seq++);
+        }
+        if (f.state() == FlagState.STEPPED_UP && (!passwordRequired || f.getPasswordChangedAt() != null)) {
+            writer.moveUnflushed(f, FlagState.REMEDIATED, actor, cause,
+                    f.getStepUpFactor() == null ? null : "factor " + f.getStepUpFactor(), seq);
         }
         em.flush();
         return toFlag(f);
+    }
+
+    /** FLAGGED to STEPPED_UP on a locked flag, with the factor; written at the next flush. */
+    private void stepUp(FlagEntity f, String factor, boolean enrolled, Actor actor, int seq) {
+        f.setStepUpFactor(factor);
+        writer.moveUnflushed(f, FlagState.STEPPED_UP, actor, enrolled ? "enrolled" : "step-up", factor, seq);
+        if (enrolled) {
+            f.setEnrolledAt(f.getSteppedUpAt());
+        }
     }
 
     public Flag recordPasswordChange(RealmModel realm, String flagId, long changedAt, Actor actor) {

@@ -172,6 +172,12 @@ final class JpaIncidentStore implements IncidentStore {
     }
 
     @Override
+    public Flag recordStepUpAndRemediate(RealmModel realm, String flagId, String factor, boolean enrolled, boolean passwordRequired,
+                                         Actor actor, String cause) {
+        return written(flags.recordStepUpAndRemediate(realm, flagId, factor, enrolled, passwordRequired, actor, cause), false);
+    }
+
+    @Override
     public Flag recordPasswordChange(RealmModel realm, String flagId, long changedAt, Actor actor) {
         return written(flags.recordPasswordChange(realm, flagId, changedAt, actor), false);
     }
