@@ -2,6 +2,7 @@ package dev.breachresponse.keycloak.authn;
 
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticator;
+import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -27,6 +28,11 @@ final class BreachFlaggedCondition implements ConditionalAuthenticator {
         if (user == null) {
             return false;
         }
+        if (guardsPendingNotice(context, user)) {
+            // this login's step-up passed and shows its notice: the flags are remediated now, but a reload (Keycloak
+            // walks the flow again) must reach the step-up's notice, not skip it with the branch
+            return true;
+        }
         BreachFlaggedConditionConfig config = BreachFlaggedConditionConfig.from(context.getAuthenticatorConfig());
         Enforcement.Outcome outcome = Enforcement.outcome(context.getSession(), context.getRealm(), user);
         LoginMetrics.check(outcome);
@@ -45,6 +51,16 @@ final class BreachFlaggedCondition implements ConditionalAuthenticator {
             EnforcementBackstop.markChecked(context.getAuthenticationSession(), user);
         }
         return match;
+    }
+
+    /** This condition sits in the sub-flow of the step-up execution whose notice is pending for this user. */
+    private static boolean guardsPendingNotice(AuthenticationFlowContext context, UserModel user) {
+        BreachStepUpAuthenticator.PendingNotice n = BreachStepUpAuthenticator.noticePending(context.getAuthenticationSession(), user);
+        if (n == null || context.getExecution() == null) {
+            return false;
+        }
+        AuthenticationExecutionModel stepUp = context.getRealm().getAuthenticationExecutionById(n.executionId());
+        return stepUp != null && stepUp.getParentFlow() != null && stepUp.getParentFlow().equals(context.getExecution().getParentFlow());
     }
 
     private static boolean matches(Exposure e, BreachFlaggedConditionConfig config) {

@@ -11,6 +11,8 @@ import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventType;
 import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
@@ -25,7 +27,9 @@ import dev.breachresponse.keycloak.incident.IncidentStore;
 
 /**
  * The breach notice page: what was exposed, what the user must do, how to recognise phishing. Queued on the
- * authentication session by the step-up; offers "remind me later" only while an enrolment grace period is open.
+ * authentication session for a user who enrols a factor ({@link BreachStepUpAuthenticator#setRequiredActions});
+ * offers "remind me later" only while an enrolment grace period is open. A user who steps up with a factor they
+ * have sees the same page in the step-up's own response ({@link #page}), without a redirect to a required action.
  */
 final class BreachNoticeAction extends BreachRequiredAction {
 
@@ -45,15 +49,30 @@ final class BreachNoticeAction extends BreachRequiredAction {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         Decision d = Enforcement.decide(context.getSession(), context.getRealm(), context.getUser());
         String enrolling = authSession.getAuthNote(BreachStepUpAuthenticator.NOTE_ENROLLING);
-        Locale locale = context.getSession().getContext().resolveLocale(context.getUser());
-        String extra = Enforcement.settings(context.getSession(), context.getRealm()).noticeTextFor(locale);
         boolean mailbox = authSession.getRequiredActions().contains(BreachMailboxActionFactory.ID);
-        return context.form()
+        return page(context.form(), context.getSession(), context.getRealm(), context.getUser(), incidents,
+                enrolling != null, mailbox, d.requirePasswordChange(), enrolling != null && d.graceOpen());
+    }
+
+    /**
+     * The notice's form with its attributes, for this required action (a user who enrols) and for the step-up,
+     * which shows it in its own response once the factor passed ({@link BreachStepUpAuthenticator}).
+     *
+     * @param enrolling the user is about to enrol a factor
+     * @param mailbox the mailbox proof comes next
+     * @param passwordChange a password change is still asked for
+     * @param canPostpone "remind me later" is offered (enrolling within an open grace period)
+     */
+    static LoginFormsProvider page(LoginFormsProvider form, KeycloakSession session, RealmModel realm, UserModel user, List<Incident> incidents,
+                                   boolean enrolling, boolean mailbox, boolean passwordChange, boolean canPostpone) {
+        Locale locale = session.getContext().resolveLocale(user);
+        String extra = Enforcement.settings(session, realm).noticeTextFor(locale);
+        return form
                 .setAttribute("breachIncidents", incidents.stream().map(BreachNoticeAction::noticeIncident).toList())
-                .setAttribute("breachEnrolling", enrolling != null)
+                .setAttribute("breachEnrolling", enrolling)
                 .setAttribute("breachMailbox", mailbox)
-                .setAttribute("breachPasswordChange", d.requirePasswordChange())
-                .setAttribute("breachCanPostpone", enrolling != null && d.graceOpen())
+                .setAttribute("breachPasswordChange", passwordChange)
+                .setAttribute("breachCanPostpone", canPostpone)
                 .setAttribute("breachNoticeText", extra == null ? "" : extra);
     }
 

@@ -1,9 +1,14 @@
 package dev.breachresponse.keycloak.authn;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -14,6 +19,7 @@ import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.authentication.authenticators.directgrant.ValidateOTP;
+import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.DefaultActionTokenKey;
 import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
@@ -26,6 +32,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 import dev.breachresponse.keycloak.incident.Decision;
 import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.Factor;
+import dev.breachresponse.keycloak.incident.Incident;
 import dev.breachresponse.keycloak.incident.Remediation;
 import dev.breachresponse.keycloak.metrics.BreachMetrics;
 
@@ -40,11 +47,28 @@ final class BreachStepUpAuthenticator implements Authenticator {
 
     static final String NOTE_FACTOR = "breach-response.step-up.factor";
     static final String NOTE_ENROLLING = "breach-response.enrolling";
+    /**
+     * The factor passed and the notice is shown in the step-up's response: the user's id, the step-up execution's
+     * id and the credential type Keycloak's authenticator passed with its success (empty when none), one per line.
+     * Only that execution, for that user, continues on it; the notice's Continue passes the credential type on
+     * ({@code success(credentialType)}: Keycloak records it for the login's amr and its brute-force protection).
+     */
+    static final String NOTE_NOTICE = "breach-response.step-up.notice";
+
+    /** A pending notice ({@link #NOTE_NOTICE}): the step-up execution that showed it and the credential type. */
+    record PendingNotice(String executionId, String credentialType) {
+    }
     static final String DIRECT_GRANT_PATH = "token";
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         UserModel user = context.getUser();
+        if (noticePending(context) != null) {
+            // the notice's page again (a reload: Keycloak walks the flow again): the factor passed already here
+            context.challenge(notice(context, IncidentNote.incidents(context.getSession(), context.getRealm(), context.getAuthenticationSession()),
+                    context.getAuthenticationSession().getRequiredActions().contains(UserModel.RequiredAction.UPDATE_PASSWORD.name())));
+            return;
+        }
         Enforcement.Outcome outcome = Enforcement.outcome(context.getSession(), context.getRealm(), user);
         LoginMetrics.check(outcome);
         Observation.record(context, outcome);
@@ -61,8 +85,12 @@ final class BreachStepUpAuthenticator implements Authenticator {
                 refusePasswordChange(context);
                 return;
             }
-            passed(context, earlier.get(), d);
-            context.success();
+            Response notice = passed(context, earlier.get(), d, null);
+            if (notice != null) {
+                context.challenge(notice);
+            } else {
+                context.success();
+            }
             return;
         }
         if (DIRECT_GRANT_PATH.equals(context.getFlowPath())) {
@@ -85,6 +113,13 @@ final class BreachStepUpAuthenticator implements Authenticator {
 
     @Override
     public void action(AuthenticationFlowContext context) {
+        PendingNotice notice = noticePending(context);
+        if (notice != null) {
+            // the notice's Continue (a reload sends no form again: Keycloak answers a used code with the flow's GET)
+            context.getAuthenticationSession().removeAuthNote(NOTE_NOTICE);
+            context.success(notice.credentialType().isEmpty() ? null : notice.credentialType());
+            return;
+        }
         String key = context.getAuthenticationSession().getAuthNote(NOTE_FACTOR);
         Factor factor = key == null ? null : Factor.byKey(key).orElse(null);
         if (factor == null) {
@@ -135,8 +170,12 @@ final class BreachStepUpAuthenticator implements Authenticator {
      * cookie: execution results belong to one login).
      */
     private static Optional<Factor> passedEarlier(AuthenticationFlowContext context, Decision d) {
+        // only this flow's executions: a login can move to another flow (the login page's "forgot password", the
+        // reset-credentials URL) and choose another user there without Keycloak clearing the statuses of the first
+        AuthenticationFlowModel top = context.getTopLevelFlow();
+        Set<String> here = top == null ? Set.of() : executionsOf(context.getRealm(), top.getId());
         for (var entry : context.getAuthenticationSession().getExecutionStatus().entrySet()) {
-            if (entry.getValue() != AuthenticationSessionModel.ExecutionStatus.SUCCESS) {
+            if (entry.getValue() != AuthenticationSessionModel.ExecutionStatus.SUCCESS || !here.contains(entry.getKey())) {
                 continue;
             }
             var execution = context.getRealm().getAuthenticationExecutionById(entry.getKey());
@@ -149,6 +188,25 @@ final class BreachStepUpAuthenticator implements Authenticator {
         return Optional.empty();
     }
 
+    /** Ids of the executions of the flow {@code flowId} and of its sub-flows at any depth (Keycloak's cached realm). */
+    static Set<String> executionsOf(RealmModel realm, String flowId) {
+        Set<String> executions = new HashSet<>();
+        Set<String> flows = new HashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(flowId));
+        while (!todo.isEmpty()) {
+            String flow = todo.pop();
+            if (flows.add(flow)) {
+                realm.getAuthenticationExecutionsStream(flow).forEach(e -> {
+                    executions.add(e.getId());
+                    if (e.isAuthenticatorFlow() && e.getFlowId() != null) {
+                        todo.push(e.getFlowId());
+                    }
+                });
+            }
+        }
+        return executions;
+    }
+
     private static Authenticator delegate(AuthenticationFlowContext context, Factor factor) {
         AuthenticatorFactory f = (AuthenticatorFactory) context.getSession().getKeycloakSessionFactory()
                 .getProviderFactory(Authenticator.class, factor.authenticatorId);
@@ -159,11 +217,42 @@ final class BreachStepUpAuthenticator implements Authenticator {
     }
 
     private static AuthenticationFlowContext capture(AuthenticationFlowContext context, Factor factor, Decision d) {
-        return SuccessCapture.wrap(context, factor.authenticatorId, () -> passed(context, factor, d));
+        return SuccessCapture.wrap(context, factor.authenticatorId, credentialType -> passed(context, factor, d, credentialType));
     }
 
-    /** The factor passed: record it, then queue what the policy still asks (notice, password change). */
-    private static void passed(AuthenticationFlowContext context, Factor factor, Decision d) {
+    /**
+     * The notice this very execution showed to this user, pending its Continue; null when none is. A note of
+     * another user (a flow that moved on to someone else: reset credentials, a restarted login) or of another
+     * execution counts for nothing.
+     */
+    private static PendingNotice noticePending(AuthenticationFlowContext context) {
+        PendingNotice n = noticePending(context.getAuthenticationSession(), context.getUser());
+        return n != null && context.getExecution() != null && n.executionId().equals(context.getExecution().getId()) ? n : null;
+    }
+
+    /** The notice pending for this user in this authentication session, whichever execution showed it; or null. */
+    static PendingNotice noticePending(AuthenticationSessionModel authSession, UserModel user) {
+        String note = authSession == null ? null : authSession.getAuthNote(NOTE_NOTICE);
+        if (note == null || user == null) {
+            return null;
+        }
+        String[] parts = note.split("\n", -1);
+        return parts.length == 3 && parts[0].equals(user.getId()) && !parts[1].isEmpty() ? new PendingNotice(parts[1], parts[2]) : null;
+    }
+
+    /** The breach notice as the step-up shows it: no enrolment, no mailbox proof, no postponing. */
+    private static Response notice(AuthenticationFlowContext context, List<Incident> incidents, boolean passwordChange) {
+        return BreachNoticeAction.page(context.form(), context.getSession(), context.getRealm(), context.getUser(), incidents,
+                false, false, passwordChange, false).createForm(BreachNoticeAction.TEMPLATE);
+    }
+
+    /**
+     * The factor passed: record it, queue what the policy still asks (password change), and return the notice
+     * page to show now (null in a direct grant, which has no pages, or when there is nothing to tell).
+     *
+     * @param credentialType what Keycloak's authenticator passed with its success, null for none
+     */
+    private static Response passed(AuthenticationFlowContext context, Factor factor, Decision d, String credentialType) {
         KeycloakSession session = context.getSession();
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         EnforcementBackstop.markChecked(authSession, context.getUser());
@@ -174,15 +263,26 @@ final class BreachStepUpAuthenticator implements Authenticator {
         context.getEvent().detail("breach_step_up", factor.key);
         if (DIRECT_GRANT_PATH.equals(context.getFlowPath())) {
             // no pages in a direct grant: required actions there would refuse the token ("not fully set up")
-            return;
+            return null;
         }
         IncidentNote.remember(authSession, d);
-        authSession.addRequiredAction(BreachNoticeActionFactory.ID);
         if (passwordOutstanding) {
             authSession.addRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD.name());
             authSession.addRequiredAction(BreachVerifyActionFactory.ID);
         }
+        Map<String, Incident> byKey = new LinkedHashMap<>();
+        d.exposures().forEach(e -> byKey.putIfAbsent(e.incident().key().value(), e.incident()));
+        List<Incident> incidents = List.copyOf(byKey.values());
+        if ((incidents.isEmpty() && !d.failedClosed()) || !enabled(context.getRealm(), BreachNoticeActionFactory.ID)) {
+            // nothing to tell, or the realm switched the notice off (its required action disabled, as before)
+            return null;
+        }
+        // shown in this response: no redirect to a required action and no second request to render it
+        authSession.setAuthNote(NOTE_NOTICE, context.getUser().getId() + "\n" + context.getExecution().getId() + "\n"
+                + (credentialType == null ? "" : credentialType));
+        return notice(context, incidents, passwordOutstanding);
     }
+
 
     /** Keycloak's direct-grant OTP check: its reference category ("otp") is the one failures count under. */
     static final String DIRECT_GRANT_OTP = ValidateOTP.PROVIDER_ID;

@@ -2,6 +2,7 @@ package dev.breachresponse.keycloak.authn;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.function.Function;
 
 import jakarta.ws.rs.core.Response;
 
@@ -27,15 +28,24 @@ final class SuccessCapture {
      * @param context the real flow context
      * @param authenticatorId provider id of the Keycloak authenticator the proxy is handed to (its reference
      *        category is the brute-force category of its failures)
-     * @param onSuccess runs before {@code success()} reaches Keycloak; if it throws, the login fails (closed)
+     * @param onSuccess runs when the authenticator calls {@code success()} or {@code success(credentialType)}, with
+     *        that credential type (or null); if it throws, the login fails (closed). A page it returns is shown
+     *        ({@code challenge}) instead of the success reaching Keycloak, and the caller passes the success on when
+     *        that page is answered; null lets the success through at once
      */
-    static AuthenticationFlowContext wrap(AuthenticationFlowContext context, String authenticatorId, Runnable onSuccess) {
+    static AuthenticationFlowContext wrap(AuthenticationFlowContext context, String authenticatorId, Function<String, Response> onSuccess) {
         return (AuthenticationFlowContext) Proxy.newProxyInstance(
                 AuthenticationFlowContext.class.getClassLoader(),
                 new Class<?>[]{AuthenticationFlowContext.class},
                 (proxy, method, args) -> {
                     switch (method.getName()) {
-                        case "success" -> onSuccess.run();
+                        case "success" -> {
+                            Response page = onSuccess.apply(args == null || args.length == 0 ? null : (String) args[0]);
+                            if (page != null) {
+                                context.challenge(page);
+                                return null;
+                            }
+                        }
                         case "failureChallenge" -> {
                             BruteForce.failed(context, authenticatorId);
                             context.forceChallenge((Response) args[1]);

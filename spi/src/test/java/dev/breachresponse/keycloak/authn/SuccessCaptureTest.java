@@ -40,7 +40,7 @@ class SuccessCaptureTest {
     @Test
     void aFailureChallengeReachesTheFlowAsAForcedChallengeWithTheSamePage() {
         Response page = null; // no JAX-RS runtime in unit tests: the page is passed on by reference, whatever it is
-        SuccessCapture.wrap(recording(), "auth-otp-form", () -> calls.add("callback"))
+        SuccessCapture.wrap(recording(), "auth-otp-form", type -> callback(type, null))
                 .failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, page);
         // the flow would count failureChallenge a second time (under the step-up's category)
         assertEquals(List.of("forceChallenge"), calls);
@@ -48,16 +48,28 @@ class SuccessCaptureTest {
         assertSame(page, arguments.get(0));
     }
 
+    /** Records the call and the credential type it was given, and answers {@code page}. */
+    Response callback(String credentialType, Response page) {
+        calls.add("callback " + credentialType);
+        return page;
+    }
+
     @Test
     void successRunsTheCallbackFirst() {
-        SuccessCapture.wrap(recording(), "auth-otp-form", () -> calls.add("callback")).success("otp");
-        assertEquals(List.of("callback", "success"), calls);
+        SuccessCapture.wrap(recording(), "auth-otp-form", type -> callback(type, null)).success("otp");
+        assertEquals(List.of("callback otp", "success"), calls);
         assertEquals(List.of("otp"), arguments);
     }
 
     @Test
+    void aSuccessWithoutACredentialTypeGivesTheCallbackNone() {
+        SuccessCapture.wrap(recording(), "auth-otp-form", type -> callback(type, null)).success();
+        assertEquals(List.of("callback null", "success"), calls);
+    }
+
+    @Test
     void failureAndChallengesPassThrough() {
-        AuthenticationFlowContext proxy = SuccessCapture.wrap(recording(), "webauthn-authenticator", () -> calls.add("callback"));
+        AuthenticationFlowContext proxy = SuccessCapture.wrap(recording(), "webauthn-authenticator", type -> callback(type, null));
         proxy.failure(AuthenticationFlowError.INVALID_CREDENTIALS, null);
         proxy.challenge(null);
         proxy.forceChallenge(null);

@@ -36,7 +36,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * The factor choice page (issue 14 part 3) on real pages: HtmlUnit for the authenticator-app path, a forged
  * choice and the German page; headless Chromium with a virtual WebAuthn authenticator (CTAP2, internal,
- * resident keys, user verification) for the passkey path and the screenshots in docs/screenshots.
+ * resident keys, user verification) for the passkey path and the screenshots in docs/screenshots; and, in
+ * Chromium, the notice a user who has a factor sees in the step-up's own response.
  */
 @KeycloakIntegrationTest(config = BreachServerConfig.class)
 class FactorChoiceIT extends LoginTestBase {
@@ -195,6 +196,34 @@ class FactorChoiceIT extends LoginTestBase {
             }
         }
         return null;
+    }
+
+    @Test
+    void aUserWithAFactorSeesTheNoticeInTheStepUpsOwnResponseInChromium() throws Exception {
+        incident("leak", "{}");
+        fx.flag("leak", "carol");
+        ChromeDriver chrome = chromium();
+        try {
+            chrome.get(oauth.loginForm().build());
+            on(chrome).submitPassword("carol");
+            on(chrome).submitOtp(Totp.code(Totp.keyOfImported(EnforcementRealm.CAROL_OTP_SECRET), 0));
+            assertTrue(on(chrome).onPage("breach-notice"), "the notice after the code: " + on(chrome).pageText());
+            // shown in the answer to the code, not after a redirect to a required action
+            assertTrue(chrome.getCurrentUrl().contains("/login-actions/authenticate"), chrome.getCurrentUrl());
+            String text = on(chrome).pageText();
+            assertTrue(text.contains("Vendor leak leak"), "names the incident: " + text);
+            assertEquals("REMEDIATED", fx.flagOf("leak", "carol").get("state").asText(), "the code remediated the flag");
+            screenshot(chrome, "notice-step-up-en");
+            chrome.navigate().refresh();
+            assertTrue(on(chrome).onPage("breach-notice"), "a reload shows the notice again: " + on(chrome).pageText());
+            on(chrome).continueNotice();
+            String code = codeOf(chrome.getCurrentUrl());
+            assertNotNull(code, "Continue ends the login: " + chrome.getCurrentUrl());
+            AccessTokenResponse t = oauth.doAccessTokenRequest(code);
+            assertEquals(200, t.getStatusCode(), t.getError() + " " + t.getErrorDescription());
+        } finally {
+            chrome.quit();
+        }
     }
 
     @Test
