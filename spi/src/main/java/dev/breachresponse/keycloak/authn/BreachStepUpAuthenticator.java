@@ -283,7 +283,6 @@ final class BreachStepUpAuthenticator implements Authenticator {
         return notice(context, incidents, passwordOutstanding);
     }
 
-
     /** Keycloak's direct-grant OTP check: its reference category ("otp") is the one failures count under. */
     static final String DIRECT_GRANT_OTP = ValidateOTP.PROVIDER_ID;
 
