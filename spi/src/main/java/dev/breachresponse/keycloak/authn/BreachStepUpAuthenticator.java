@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -270,9 +269,7 @@ final class BreachStepUpAuthenticator implements Authenticator {
             authSession.addRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD.name());
             authSession.addRequiredAction(BreachVerifyActionFactory.ID);
         }
-        Map<String, Incident> byKey = new LinkedHashMap<>();
-        d.exposures().forEach(e -> byKey.putIfAbsent(e.incident().key().value(), e.incident()));
-        List<Incident> incidents = List.copyOf(byKey.values());
+        List<Incident> incidents = d.incidents();
         if ((incidents.isEmpty() && !d.failedClosed()) || !enabled(context.getRealm(), BreachNoticeActionFactory.ID)) {
             // nothing to tell, or the realm switched the notice off (its required action disabled, as before)
             return null;

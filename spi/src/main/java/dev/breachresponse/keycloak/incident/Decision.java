@@ -1,8 +1,10 @@
 package dev.breachresponse.keycloak.incident;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import dev.breachresponse.keycloak.incident.IncidentStore.Exposure;
@@ -90,8 +92,15 @@ public record Decision(boolean enforced, boolean requireMfa, boolean requirePass
         return requirePasswordChange ? "mailbox-proof" : "enrol";
     }
 
+    /** The incidents of the exposures, each once, in the exposures' order: what the notice names. */
+    public List<Incident> incidents() {
+        Map<String, Incident> byKey = new LinkedHashMap<>();
+        exposures.forEach(e -> byKey.putIfAbsent(e.incident().key().value(), e.incident()));
+        return List.copyOf(byKey.values());
+    }
+
     /** Incident ids, for notes and events. */
     public List<String> incidentIds() {
-        return exposures.stream().map(e -> e.incident().key().value()).distinct().toList();
+        return incidents().stream().map(i -> i.key().value()).toList();
     }
 }

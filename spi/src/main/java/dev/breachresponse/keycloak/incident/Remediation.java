@@ -44,7 +44,7 @@ public final class Remediation {
             Policy p = e.incident().policy();
             if (f.state() == FlagState.FLAGGED && p.requireMfa() && !passwordChangeToRecord(f, passwordAt)) {
                 f = store.recordStepUpAndRemediate(realm, f.id(), factor.key, enrolled, p.requirePasswordChange(), actor, CAUSE_LOGIN);
-                outstanding |= f.state().isOpen() && p.requirePasswordChange() && f.passwordChangedAt() == null;
+                outstanding |= f.state().isOpen() && passwordOutstanding(f, p);
                 continue;
             }
             if (f.state() == FlagState.FLAGGED && p.requireMfa()) {
@@ -79,8 +79,7 @@ public final class Remediation {
         if (passwordChangeToRecord(f, passwordAt)) {
             f = store.recordPasswordChange(realm, f.id(), passwordAt.get(), actor);
         }
-        boolean passwordDone = !p.requirePasswordChange() || f.passwordChangedAt() != null;
-        if (!passwordDone) {
+        if (passwordOutstanding(f, p)) {
             return true;
         }
         if (f.state() == FlagState.FLAGGED && !p.requireMfa()) {
@@ -91,6 +90,11 @@ public final class Remediation {
                     f.stepUpFactor() == null ? null : "factor " + f.stepUpFactor());
         }
         return false;
+    }
+
+    /** The policy asks for a password change after flagging and the flag holds none. */
+    private static boolean passwordOutstanding(Flag f, Policy p) {
+        return p.requirePasswordChange() && f.passwordChangedAt() == null;
     }
 
     /** The user's password changed after the flag was set and the flag does not hold that change yet. */

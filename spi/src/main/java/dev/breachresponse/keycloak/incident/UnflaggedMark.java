@@ -1,7 +1,6 @@
 package dev.breachresponse.keycloak.incident;
 
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.Set;
 
 import org.jboss.logging.Logger;
@@ -13,6 +12,7 @@ import org.keycloak.models.cache.CachedUserModel;
 import org.keycloak.models.cache.UserCache;
 
 import dev.breachresponse.keycloak.support.CacheKeys;
+import dev.breachresponse.keycloak.support.SessionSets;
 
 /**
  * What lets login skip the flag table for the common user, who holds no flag: a mark kept with the user in
@@ -115,7 +115,7 @@ public final class UnflaggedMark {
         if (userIds.isEmpty()) {
             return;
         }
-        written(session).addAll(userIds);
+        SessionSets.of(session, WRITTEN).addAll(userIds);
         if (!reveals) {
             return;
         }
@@ -170,16 +170,5 @@ public final class UnflaggedMark {
     private static boolean writtenHere(KeycloakSession session, String userId) {
         Object w = session.getAttribute(WRITTEN);
         return w instanceof Set<?> s && s.contains(userId);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Set<String> written(KeycloakSession session) {
-        Object w = session.getAttribute(WRITTEN);
-        if (w instanceof Set<?> s) {
-            return (Set<String>) s;
-        }
-        Set<String> created = new HashSet<>();
-        session.setAttribute(WRITTEN, created);
-        return created;
     }
 }

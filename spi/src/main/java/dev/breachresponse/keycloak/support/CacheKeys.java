@@ -1,7 +1,6 @@
 package dev.breachresponse.keycloak.support;
 
 import java.lang.reflect.Proxy;
-import java.util.HashSet;
 import java.util.Set;
 
 import org.keycloak.models.KeycloakSession;
@@ -36,13 +35,7 @@ public final class CacheKeys {
      * @return whether this call evicted (false: evicted earlier in this session)
      */
     public static boolean evictOnce(KeycloakSession session, UserCache cache, RealmModel realm, UserModel user) {
-        Object seen = session.getAttribute(EVICTED);
-        @SuppressWarnings("unchecked")
-        Set<String> evicted = seen instanceof Set<?> s ? (Set<String>) s : null;
-        if (evicted == null) {
-            evicted = new HashSet<>();
-            session.setAttribute(EVICTED, evicted);
-        }
+        Set<String> evicted = SessionSets.of(session, EVICTED);
         String key = realm.getId() + '/' + user.getId();
         if (evicted.contains(key)) {
             return false;
