@@ -3,6 +3,10 @@ package dev.breachresponse.keycloak.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.sql.Connection;
+import java.sql.Statement;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -207,6 +211,42 @@ class FlagWritersIT {
         assertEquals(before0, flag(open));
         assertEquals(before1, flag(remediated));
         assertEquals(before2, flag(gone));
+    }
+
+    /**
+     * MariaDB flags a bulk chunk with {@code INSERT IGNORE ... RETURNING}, whose IGNORE also turns errors other than the
+     * skipped duplicate into warnings and writes the row anyway. A trigger of this test nulls one new flag's
+     * FLAGGED_BY (NOT NULL): IGNORE stores an empty string with a warning. The chunk must be refused whole (the job
+     * fails, nothing written) rather than keep a flag with a lost column; the other user's flag, which the insert met
+     * and skipped (one warning of its own), is left as it was.
+     */
+    @Test
+    void onMariaDbABulkInsertThatIgnoredAnErrorIsRefusedWhole() throws Exception {
+        assumeTrue("mariadb".equals(System.getProperty("br.it.db", "h2")), "MariaDB's INSERT IGNORE: the bulk insert of the other databases"
+                + " fails on such a row by itself");
+        String victim = users.get(0);
+        String existing = flagged(users.get(1));
+        JsonNode before = flag(existing);
+        try (Connection c = FreshDatabaseListener.connect(); Statement st = c.createStatement()) {
+            st.execute("create trigger BR_IT_LOSE_FLAGGED_BY before insert on BR_FLAG for each row begin if NEW.USER_ID = '" + victim
+                    + "' then set NEW.FLAGGED_BY = null; end if; end");
+        }
+        try {
+            BreachApi.Reply accepted = api.postJson("/incidents/leak/flags", "{\"subjects\":[{\"id\":\"" + victim + "\"},{\"id\":\""
+                    + existing + "\"}]}");
+            assertEquals(202, accepted.status(), accepted.toString());
+            JsonNode job = api.awaitJob(accepted.json().get("id").asText(), Duration.ofSeconds(60));
+            assertEquals("FAILED", job.get("state").asText(), job.toString());
+            assertEquals(0, job.at("/counts/flagged").asInt(), job.toString());
+        } finally {
+            try (Connection c = FreshDatabaseListener.connect(); Statement st = c.createStatement()) {
+                st.execute("drop trigger BR_IT_LOSE_FLAGGED_BY");
+            }
+        }
+        assertEquals(404, api.get("/incidents/leak/flags/" + victim).status(), "no flag kept with its FLAGGED_BY lost");
+        assertEquals(before, flag(existing));
+        // the same bulk request without the trigger flags the user
+        assertEquals(1, bulk(victim, existing).at("/counts/flagged").asInt());
     }
 
     @Test

@@ -1,5 +1,10 @@
 package dev.breachresponse.keycloak.incident.jpa;
 
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -46,7 +51,7 @@ final class FlagWriter {
 
     private final EntityManager em;
     private final WebhookQueue webhooks;
-    private Boolean postgres;
+    private SkipExisting skipExisting;
 
     FlagWriter(EntityManager em, WebhookQueue webhooks) {
         this.em = em;
@@ -83,28 +88,34 @@ final class FlagWriter {
     }
 
     /**
-     * Whether {@link #createMissing} may be called: the database is PostgreSQL (its {@code INSERT ... ON CONFLICT DO
-     * NOTHING}, 9.5+; Keycloak 26 supports 13 and later). Elsewhere the caller looks the existing flags up first and
-     * calls {@link #createAll}.
+     * Whether {@link #createMissing} may be called: the database skips a row that meets a unique key and returns the
+     * rows it inserted, in one statement. PostgreSQL: {@code INSERT ... ON CONFLICT DO NOTHING RETURNING} (9.5+;
+     * Keycloak 26 supports 13 and later); MariaDB: {@code INSERT IGNORE ... RETURNING} (10.5+). Elsewhere (MySQL, H2,
+     * ...) the caller looks the existing flags up first and calls {@link #createAll}.
      */
     boolean skipsExistingOnInsert() {
-        Boolean known = postgres;
+        return skipExisting() != SkipExisting.NONE;
+    }
+
+    private SkipExisting skipExisting() {
+        SkipExisting known = skipExisting;
         if (known == null) {
-            known = em.unwrap(Session.class).doReturningWork(CustomPlans::isPostgreSQL);
-            postgres = known;
+            known = em.unwrap(Session.class).doReturningWork(SkipExisting::of);
+            skipExisting = known;
         }
         return known;
     }
 
     /**
      * Creates flags of {@code incident}, as {@link #createAll}, for those of {@code userIds} (distinct) that have none in
-     * it, decided row by row as the insert meets the incident-and-user unique key ({@code UK_BR_FLAG_INCIDENT_USER}):
-     * PostgreSQL's {@code INSERT ... ON CONFLICT (INCIDENT_ID, USER_ID) DO NOTHING RETURNING USER_ID}. The insert probes
-     * that index anyway, so no look-up runs before it (issue 15: the look-up of 500 users was 12 ms of a 135-ms chunk).
-     * A row another transaction is inserting is waited for: skipped if that one commits, written if it rolls back.
-     * History entries and webhook events only for the flags written. Only where {@link #skipsExistingOnInsert}.
+     * it, decided row by row as the insert meets the incident-and-user unique key ({@code UK_BR_FLAG_INCIDENT_USER}), so
+     * no look-up runs before it (issue 15: the look-up of 500 users was 12 ms of a 135-ms chunk on PostgreSQL). A row
+     * another transaction is inserting is waited for: skipped if that one commits, written if it rolls back. History
+     * entries and webhook events only for the flags written. Only where {@link #skipsExistingOnInsert}.
      *
      * @return the users flagged now, in the order given
+     * @throws IllegalStateException on MariaDB, when a statement reported a warning other than a skipped row (its
+     *                               {@code IGNORE} turns a too-long value or a foreign-key failure into a warning)
      */
     Set<String> createMissing(String realmId, IncidentEntity incident, Collection<String> userIds, Actor actor, String cause) {
         return write(realmId, incident, userIds, actor, cause, true);
@@ -127,8 +138,9 @@ final class FlagWriter {
         Session s = em.unwrap(Session.class);
         Set<String> written;
         if (skipExisting) {
-            Set<String> inserted = new HashSet<>(s.doReturningWork(c -> MultiRowInsert.insertReturning(c, "BR_FLAG", FLAG_COLUMNS, flags,
-                    "on conflict (INCIDENT_ID, USER_ID) do nothing returning USER_ID")));
+            SkipExisting how = skipExisting();
+            Set<String> inserted = new HashSet<>(s.doReturningWork(c -> MultiRowInsert.insertReturning(c, how.verb, "BR_FLAG", FLAG_COLUMNS, flags,
+                    how.tail, how.check)));
             written = new LinkedHashSet<>(flagIds.keySet());
             written.retainAll(inserted);
         } else {
@@ -283,5 +295,49 @@ final class FlagWriter {
         h.setCause(cause);
         h.setDetail(detail);
         em.persist(h);
+    }
+
+    /** How the database inserts a row unless it meets a unique key, returning the rows inserted ({@link #createMissing}). */
+    private enum SkipExisting {
+        POSTGRESQL("insert into", "on conflict (INCIDENT_ID, USER_ID) do nothing returning USER_ID", MultiRowInsert.Check.NONE),
+        /**
+         * {@code IGNORE} also turns errors other than a duplicate key into warnings (a too-long value is cut, a missing
+         * referenced row skips the insert): each skipped row reports one warning (ER_DUP_ENTRY), so a statement with
+         * more warnings than skipped rows is rejected. A row skipped for another reason has no flag to read back, which
+         * {@code JpaFlags.flagBatch} rejects.
+         */
+        MARIADB("insert ignore into", "returning USER_ID", SkipExisting::onlySkippedRowsWarned),
+        NONE(null, null, null);
+
+        final String verb;
+        final String tail;
+        final MultiRowInsert.Check check;
+
+        SkipExisting(String verb, String tail, MultiRowInsert.Check check) {
+            this.verb = verb;
+            this.tail = tail;
+            this.check = check;
+        }
+
+        static SkipExisting of(Connection c) throws SQLException {
+            if (CustomPlans.isPostgreSQL(c)) {
+                return POSTGRESQL;
+            }
+            DatabaseMetaData meta = c.getMetaData();
+            int major = meta.getDatabaseMajorVersion();
+            boolean returning = major > 10 || (major == 10 && meta.getDatabaseMinorVersion() >= 5);
+            return "MariaDB".equals(meta.getDatabaseProductName()) && returning ? MARIADB : NONE;
+        }
+
+        private static void onlySkippedRowsWarned(Connection c, int sent, int returned) throws SQLException {
+            // a plain statement: a server-side prepare (useServerPrepStmts) would clear the insert's warnings first
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select @@warning_count")) {
+                long warnings = rs.next() ? rs.getLong(1) : -1;
+                if (warnings != sent - returned) {
+                    throw new IllegalStateException("the flags' insert reported " + warnings + " warnings for " + (sent - returned)
+                            + " rows skipped as existing: rejected (a value too long or a referenced row missing)");
+                }
+            }
+        }
     }
 }

@@ -12,5 +12,6 @@ class MultiRowInsertTest {
     void onePlaceholderGroupPerRow() {
         assertEquals("insert into T (A, B) values (?, ?), (?, ?), (?, ?)", MultiRowInsert.sql("T", List.of("A", "B"), 3));
         assertEquals("insert into T (A) values (?)", MultiRowInsert.sql("T", List.of("A"), 1));
+        assertEquals("insert ignore into T (A, B) values (?, ?), (?, ?)", MultiRowInsert.sql("insert ignore into", "T", List.of("A", "B"), 2));
     }
 }
