@@ -258,7 +258,8 @@ final class BreachStepUpAuthenticator implements Authenticator {
         LoginMetrics.decision(authSession, BreachMetrics.Decision.STEPPED_UP);
         boolean passwordOutstanding = d.failedClosed()
                 ? d.requirePasswordChange()
-                : Remediation.steppedUp(session, context.getRealm(), context.getUser(), factor, false);
+                : Remediation.steppedUp(session, context.getRealm(), context.getUser(), factor, false,
+                        Enforcement.openExposures(session, context.getRealm(), context.getUser()));
         context.getEvent().detail("breach_step_up", factor.key);
         if (DIRECT_GRANT_PATH.equals(context.getFlowPath())) {
             // no pages in a direct grant: required actions there would refuse the token ("not fully set up")

@@ -1,5 +1,6 @@
 package dev.breachresponse.keycloak.incident;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -98,6 +99,21 @@ public final class Enforcement {
         List<Exposure> observed = exposures.stream().filter(e -> e.incident().policy().reportOnly()).toList();
         return new Outcome(Decision.decide(enforced, settings, now), Decision.decide(observed, settings, now),
                 observed.isEmpty() ? null : REPORT_ONLY);
+    }
+
+    /**
+     * The user's open flags as this request's {@link #outcome} read them (enforced and observed, after re-opening the
+     * flags of a user without an allowed factor), or null when this request has not read them or could not
+     * ({@link Decision#failedClosed}). Spares a writer that runs right after login's read a second query.
+     */
+    public static List<Exposure> openExposures(KeycloakSession session, RealmModel realm, UserModel user) {
+        Object cached = session.getAttribute(CACHE + realm.getId() + "." + user.getId());
+        if (!(cached instanceof Outcome o) || o.enforce().failedClosed()) {
+            return null;
+        }
+        List<Exposure> open = new ArrayList<>(o.enforce().exposures());
+        open.addAll(o.observed().exposures());
+        return open;
     }
 
     /** Forgets the cached decision after this request changed the user's flags. */

@@ -35,11 +35,21 @@ public final class Remediation {
      * @return whether a password change is still outstanding (see {@link #settle})
      */
     public static boolean steppedUp(KeycloakSession session, RealmModel realm, UserModel user, Factor factor, boolean enrolled) {
+        return steppedUp(session, realm, user, factor, enrolled, null);
+    }
+
+    /**
+     * {@link #steppedUp(KeycloakSession, RealmModel, UserModel, Factor, boolean)} on the open flags this request read
+     * already ({@link Enforcement#openExposures}; null reads them): each write locks its flag and judges the state it
+     * finds then, so a flag that moved since the read is left as it is now.
+     */
+    public static boolean steppedUp(KeycloakSession session, RealmModel realm, UserModel user, Factor factor, boolean enrolled,
+                                    List<Exposure> open) {
         IncidentStore store = session.getProvider(IncidentStore.class);
         Actor actor = Actor.user(user.getId());
         Optional<Long> passwordAt = passwordChangedAt(user);
         boolean outstanding = false;
-        for (Exposure e : store.openExposures(realm, user.getId())) {
+        for (Exposure e : open != null ? open : store.openExposures(realm, user.getId())) {
             Flag f = e.flag();
             Policy p = e.incident().policy();
             if (f.state() == FlagState.FLAGGED && p.requireMfa() && !passwordChangeToRecord(f, passwordAt)) {
