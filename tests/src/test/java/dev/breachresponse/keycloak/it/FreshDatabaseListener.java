@@ -14,7 +14,7 @@ public class FreshDatabaseListener implements LauncherSessionListener {
     @Override
     public void launcherSessionOpened(LauncherSession session) {
         String vendor = System.getProperty("br.it.db", "h2");
-        if ("h2".equals(vendor) || fresh != null) {
+        if (!"postgres".equals(vendor) && !"mariadb".equals(vendor) || fresh != null) {
             return;
         }
         fresh = TestDatabases.create(vendor, "br_it");

@@ -102,6 +102,12 @@ public final class KeycloakProcess implements AutoCloseable {
             // H2 writes commits to disk up to a second late by default; a kill -9 test needs them durable.
             option("db", "dev-file");
             option("db-url", "jdbc:h2:file:" + home.resolve("data/h2/keycloakdb") + ";NON_KEYWORDS=VALUE;WRITE_DELAY=0");
+        } else if (TestDatabases.H2_SERVER.equals(db.vendor())) {
+            // Keycloak's H2 support (driver, dialect) with the URL of the H2 server
+            option("db", "dev-file");
+            option("db-url", db.jdbcUrl());
+            option("db-username", db.user());
+            option("db-password", db.password());
         } else {
             option("db", db.vendor());
             option("db-url", db.jdbcUrl());
@@ -123,6 +129,11 @@ public final class KeycloakProcess implements AutoCloseable {
 
     public String baseUrl() {
         return "http://localhost:" + httpPort;
+    }
+
+    /** The management interface (health, and metrics where {@code metrics-enabled}). */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     public Path home() {

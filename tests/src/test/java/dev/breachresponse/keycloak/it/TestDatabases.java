@@ -1,5 +1,8 @@
 package dev.breachresponse.keycloak.it;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -13,17 +16,27 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Creates a fresh PostgreSQL or MariaDB database (and a login for it) per test run on the services this
- * machine runs, and drops databases older runs left behind.
+ * machine runs, and drops databases older runs left behind. For benchmarks also {@value #H2_SERVER}: an H2 database
+ * served over TCP by an H2 server in this JVM, so that Keycloak and the benchmark's own JDBC reach it the same way.
  */
 public final class TestDatabases {
 
     static final String USER = "br_it";
     static final String PASSWORD = "br_it_pw";
+    /** H2 in server mode (benchmarks only: the suite runs H2 embedded in Keycloak, where nothing else can reach it). */
+    static final String H2_SERVER = "h2-server";
+    private static final int H2_PORT = 9092;
+    private static final Path H2_DIR = Path.of("target", "h2-server").toAbsolutePath();
+    private static org.h2.tools.Server h2;
 
     /** A database created for this run. */
     public record Fresh(String vendor, String name, String jdbcUrl, String user, String password, String host) {
 
         public void dropQuietly() {
+            if (H2_SERVER.equals(vendor)) {
+                stopH2(name);
+                return;
+            }
             try (Connection c = admin(vendor, host); Statement s = c.createStatement()) {
                 s.execute(dropSql(vendor, name));
             } catch (SQLException e) {
@@ -36,6 +49,9 @@ public final class TestDatabases {
     }
 
     public static Fresh create(String vendor, String prefix) {
+        if (H2_SERVER.equals(vendor)) {
+            return h2(prefix);
+        }
         String host = System.getProperty("br.it.db.host", "postgres".equals(vendor) ? "127.0.0.1:5432" : "127.0.0.1:3306");
         String name = prefix + "_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"))
                 + "_" + ThreadLocalRandom.current().nextInt(1000, 9999);
@@ -62,6 +78,39 @@ public final class TestDatabases {
         } catch (SQLException e) {
             throw new IllegalStateException("Could not create a " + vendor + " test database on " + host
                     + " (is the service running? .ci/run starts it): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A fresh H2 database ({@code NON_KEYWORDS=VALUE} as Keycloak's own H2 URL, commits written at once) served by an H2
+     * TCP server on 127.0.0.1:{@value #H2_PORT} in this JVM, started on first use; user {@code sa}, no password.
+     */
+    private static synchronized Fresh h2(String prefix) {
+        String name = prefix + "_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"))
+                + "_" + ThreadLocalRandom.current().nextInt(1000, 9999);
+        try {
+            if (h2 == null) {
+                Files.createDirectories(H2_DIR);
+                h2 = org.h2.tools.Server.createTcpServer("-tcpPort", Integer.toString(H2_PORT), "-baseDir", H2_DIR.toString(), "-ifNotExists").start();
+            }
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("Could not start an H2 server on port " + H2_PORT + ": " + e.getMessage(), e);
+        }
+        String host = "127.0.0.1:" + H2_PORT;
+        return new Fresh(H2_SERVER, name, "jdbc:h2:tcp://" + host + "/" + name + ";NON_KEYWORDS=VALUE;WRITE_DELAY=0", "sa", "", host);
+    }
+
+    private static synchronized void stopH2(String name) {
+        if (h2 != null) {
+            h2.stop();
+            h2 = null;
+        }
+        try (var files = Files.list(H2_DIR)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(name + ".")).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            System.err.println("could not delete H2 database " + name + ": " + e.getMessage());
         }
     }
 
