@@ -1,6 +1,7 @@
 package dev.breachresponse.keycloak.incident;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -113,6 +114,8 @@ public final class Enforcement {
         }
         List<Exposure> open = new ArrayList<>(o.enforce().exposures());
         open.addAll(o.observed().exposures());
+        // the store's order (oldest flag first): writers lock one flag after another, always in the same order
+        open.sort(Comparator.comparingLong((Exposure e) -> e.flag().flaggedAt()).thenComparing(e -> e.flag().id()));
         return open;
     }
 

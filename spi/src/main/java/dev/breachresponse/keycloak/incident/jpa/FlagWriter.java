@@ -335,9 +335,20 @@ final class FlagWriter {
                 long warnings = rs.next() ? rs.getLong(1) : -1;
                 if (warnings != sent - returned) {
                     throw new IllegalStateException("the flags' insert reported " + warnings + " warnings for " + (sent - returned)
-                            + " rows skipped as existing: rejected (a value too long or a referenced row missing)");
+                            + " rows skipped as existing: rejected; codes " + warningCodes(st));
                 }
             }
+        }
+
+        /** The codes of the statement's first warnings (MariaDB's {@code SHOW WARNINGS}): no values, only what went wrong. */
+        private static List<Integer> warningCodes(Statement st) throws SQLException {
+            List<Integer> codes = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("show warnings limit 5")) {
+                while (rs.next()) {
+                    codes.add(rs.getInt(2));
+                }
+            }
+            return codes;
         }
     }
 }

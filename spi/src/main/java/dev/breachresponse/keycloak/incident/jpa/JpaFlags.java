@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 
 import org.keycloak.common.util.Time;
 import org.keycloak.models.RealmModel;
@@ -56,10 +57,10 @@ final class JpaFlags {
     }
 
     public Map<String, FlagState> flagStates(RealmModel realm, Incident incident, Collection<String> userIds) {
-        return CustomPlans.around(em, () -> existingFlags(realm, incident, userIds));
+        return CustomPlans.around(em, () -> existingFlags(realm, incident, userIds, LockModeType.NONE));
     }
 
-    private Map<String, FlagState> existingFlags(RealmModel realm, Incident incident, Collection<String> userIds) {
+    private Map<String, FlagState> existingFlags(RealmModel realm, Incident incident, Collection<String> userIds, LockModeType lock) {
         Map<String, FlagState> result = new HashMap<>();
         if (userIds.isEmpty()) {
             return result;
@@ -69,6 +70,7 @@ final class JpaFlags {
         // scan every flag of the incident or realm per chunk; IDX_BR_FLAG_USER_REALM makes it a probe per user.
         em.createQuery("select f.userId, f.state, f.incident.id, f.realmId from FlagEntity f where f.userId in :ids", Object[].class)
                 .setParameter("ids", userIds)
+                .setLockMode(lock)
                 .getResultList()
                 .stream()
                 .filter(row -> incident.rowId().value().equals(row[2]) && realm.getId().equals(row[3]))
@@ -84,10 +86,13 @@ final class JpaFlags {
             // the insert skips the users flagged already; only theirs (usually none) are read, for their states
             Set<String> created = writer.createMissing(realm.getId(), ie, distinct, actor, cause);
             List<String> existing = distinct.stream().filter(id -> !created.contains(id)).toList();
-            result = existing.isEmpty() ? new HashMap<>() : new HashMap<>(flagStates(realm, incident, existing));
+            // a locking read: the insert met the newest committed flag, which MariaDB's REPEATABLE READ snapshot (taken
+            // before a concurrent writer committed it) would not show; shared locks keep each state as read until commit
+            result = existing.isEmpty() ? new HashMap<>()
+                    : new HashMap<>(CustomPlans.around(em, () -> existingFlags(realm, incident, existing, LockModeType.PESSIMISTIC_READ)));
             if (result.size() != existing.size()) {
-                // the flag the insert met is gone (its user was deleted meanwhile): the caller's transaction is
-                // rolled back and the work retried, when that user no longer resolves
+                // the flag the insert met is gone (its user was deleted meanwhile), or the row was skipped for another
+                // reason: the caller's transaction is rolled back and the work retried
                 throw new IllegalStateException("a flag met by the insert could not be read back in incident " + incident.key());
             }
         } else {

@@ -15,7 +15,9 @@ import java.util.Set;
 import jakarta.persistence.EntityManager;
 
 import org.hibernate.Session;
+import org.hibernate.engine.spi.EntityKey;
 import org.hibernate.jdbc.ReturningWork;
+import org.keycloak.models.jpa.entities.UserEntity;
 
 import dev.breachresponse.keycloak.incident.IncidentStore;
 
@@ -177,8 +179,10 @@ final class KeycloakTables {
 
     /**
      * Sets Keycloak's not-before of the realm's stored users among {@code userIds} (seconds, {@code UserEntity.notBefore}).
-     * Changes of this transaction still waiting in the persistence context are written first, as Hibernate does before
-     * a JPQL bulk update, so that none of them writes an older not-before back at commit.
+     * Changes of this transaction still waiting in the persistence context are written first (as Hibernate does before
+     * a JPQL bulk update), and a user entity this transaction holds is read again after the update: Keycloak writes a
+     * changed user as a whole row, so a later change of that user in this transaction would otherwise write the old
+     * not-before back and undo the revocation.
      *
      * @return the number of users updated
      */
@@ -188,7 +192,7 @@ final class KeycloakTables {
         }
         em.flush();
         String sql = "update USER_ENTITY set NOT_BEFORE = ? where REALM_ID = ? and ID in (" + marks(userIds.size()) + ")";
-        return jdbc(c -> {
+        int updated = jdbc(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setInt(1, notBefore);
                 ps.setString(2, realmId);
@@ -199,6 +203,15 @@ final class KeycloakTables {
                 return ps.executeUpdate();
             }
         });
+        Set<String> ids = new HashSet<>(userIds);
+        Session session = em.unwrap(Session.class);
+        for (Object held : List.copyOf(session.getStatistics().getEntityKeys())) {
+            if (held instanceof EntityKey key && UserEntity.class.getName().equals(key.getEntityName()) && ids.contains(key.getIdentifier())) {
+                // in the persistence context already: found there, no query
+                em.refresh(em.find(UserEntity.class, key.getIdentifier()));
+            }
+        }
+        return updated;
     }
 
     private <T> T jdbc(ReturningWork<T> work) {
