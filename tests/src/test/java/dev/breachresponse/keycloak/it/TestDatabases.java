@@ -53,8 +53,7 @@ public final class TestDatabases {
             return h2(prefix);
         }
         String host = System.getProperty("br.it.db.host", "postgres".equals(vendor) ? "127.0.0.1:5432" : "127.0.0.1:3306");
-        String name = prefix + "_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"))
-                + "_" + ThreadLocalRandom.current().nextInt(1000, 9999);
+        String name = freshName(prefix);
         try (Connection c = admin(vendor, host); Statement s = c.createStatement()) {
             dropStale(vendor, s, prefix);
             switch (vendor) {
@@ -86,8 +85,7 @@ public final class TestDatabases {
      * TCP server on 127.0.0.1:{@value #H2_PORT} in this JVM, started on first use; user {@code sa}, no password.
      */
     private static synchronized Fresh h2(String prefix) {
-        String name = prefix + "_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"))
-                + "_" + ThreadLocalRandom.current().nextInt(1000, 9999);
+        String name = freshName(prefix);
         try {
             if (h2 == null) {
                 Files.createDirectories(H2_DIR);
@@ -112,6 +110,12 @@ public final class TestDatabases {
         } catch (IOException e) {
             System.err.println("could not delete H2 database " + name + ": " + e.getMessage());
         }
+    }
+
+    /** {@code <prefix>_<yyyyMMddHHmmss>_<random>}: the time lets a later run drop what a killed run left behind. */
+    private static String freshName(String prefix) {
+        return prefix + "_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"))
+                + "_" + ThreadLocalRandom.current().nextInt(1000, 9999);
     }
 
     static Connection admin(String vendor, String host) throws SQLException {

@@ -3,6 +3,7 @@ package dev.breachresponse.keycloak.incident.jpa;
 import dev.breachresponse.keycloak.incident.SubjectType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -52,27 +53,18 @@ final class KeycloakTables {
             case USERNAME -> "REALM_ID = ? and USERNAME in (" + marks(values.size()) + ")";
         };
         String sql = "select ID, USERNAME, EMAIL, FEDERATION_LINK, SERVICE_ACCOUNT_CLIENT_LINK, REALM_ID from USER_ENTITY where " + where;
-        return jdbc(c -> {
-            List<IncidentStore.StoredUser> out = new ArrayList<>(values.size());
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int p = 1;
-                if (key == SubjectType.USERNAME) {
-                    ps.setString(p++, realmId);
-                }
-                for (String v : values) {
-                    ps.setString(p++, v);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        if (realmId.equals(rs.getString(6))) {
-                            out.add(new IncidentStore.StoredUser(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                    rs.getString(5) != null));
-                        }
-                    }
-                }
+        List<String> params = new ArrayList<>(values.size() + 1);
+        if (key == SubjectType.USERNAME) {
+            params.add(realmId);
+        }
+        params.addAll(values);
+        List<IncidentStore.StoredUser> out = new ArrayList<>(values.size());
+        query(sql, params, rs -> {
+            if (realmId.equals(rs.getString(6))) {
+                out.add(new IncidentStore.StoredUser(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5) != null));
             }
-            return out;
         });
+        return out;
     }
 
     /**
@@ -158,23 +150,13 @@ final class KeycloakTables {
         }
         // by user alone (its index leads with the user), the realm checked here: see JpaFlags.flagStates
         String sql = "select USER_ID, REALM_ID from OFFLINE_USER_SESSION where USER_ID in (" + marks(userIds.size()) + ")";
-        return jdbc(c -> {
-            Set<String> out = new HashSet<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int p = 1;
-                for (String id : userIds) {
-                    ps.setString(p++, id);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        if (realmId.equals(rs.getString(2))) {
-                            out.add(rs.getString(1));
-                        }
-                    }
-                }
+        Set<String> out = new HashSet<>();
+        query(sql, userIds, rs -> {
+            if (realmId.equals(rs.getString(2))) {
+                out.add(rs.getString(1));
             }
-            return out;
         });
+        return out;
     }
 
     /**
@@ -216,6 +198,30 @@ final class KeycloakTables {
 
     private <T> T jdbc(ReturningWork<T> work) {
         return em.unwrap(Session.class).doReturningWork(work);
+    }
+
+    /** One row of a plain-JDBC result, read in place. */
+    @FunctionalInterface
+    private interface RowReader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs {@code sql} on this transaction's connection with {@code params} bound as strings, in order; each row to {@code row}. */
+    private void query(String sql, Collection<String> params, RowReader row) {
+        jdbc(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int p = 1;
+                for (String v : params) {
+                    ps.setString(p++, v);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        row.read(rs);
+                    }
+                }
+            }
+            return null;
+        });
     }
 
     private static String marks(int n) {
