@@ -66,7 +66,7 @@ final class BreachPasswordCheck implements Authenticator {
         RealmModel realm = context.getRealm();
         RealmSettings.BreachedPasswords settings = Enforcement.settings(session, realm).breachedPasswords();
         if (!settings.checkAtLogin()) {
-            context.success();
+            succeed(context);
             return;
         }
         BreachedPasswords.Verdict v = BreachedPasswords.of(session).check(realm, settings, password, settings.minCount());
@@ -77,17 +77,30 @@ final class BreachPasswordCheck implements Authenticator {
                 if (user.credentialManager().isValid(UserCredentialModel.password(password))) {
                     flag(context, user, v);
                 }
-                context.success();
+                succeed(context);
             }
             case UNAVAILABLE -> {
                 if (settings.failClosed()) {
                     refuse(context, user);
                 } else {
-                    context.success();
+                    succeed(context);
                 }
             }
-            case CLEAN -> context.success();
+            case CLEAN -> succeed(context);
         }
+    }
+
+    /**
+     * The password passed: with the realm's {@code stepUpNotice} "message", a flagged user whom the step-up will ask
+     * for a factor they have gets the breach notice on the next form, which is the realm's own OTP form where its flow
+     * asks for the code before the step-up ({@link BreachStepUpAuthenticator#forwardNoticeMessage}). The flags are read
+     * once per request either way: the step-up's condition later in this request reads the same cached outcome.
+     */
+    private static void succeed(AuthenticationFlowContext context) {
+        if (Enforcement.settings(context.getSession(), context.getRealm()).stepUpNotice() == RealmSettings.StepUpNotice.MESSAGE) {
+            BreachStepUpAuthenticator.forwardNoticeMessage(context, Enforcement.decide(context.getSession(), context.getRealm(), context.getUser()));
+        }
+        context.success();
     }
 
     private static void flag(AuthenticationFlowContext context, UserModel user, BreachedPasswords.Verdict v) {

@@ -32,6 +32,7 @@ import dev.breachresponse.keycloak.incident.Decision;
 import dev.breachresponse.keycloak.incident.Enforcement;
 import dev.breachresponse.keycloak.incident.Factor;
 import dev.breachresponse.keycloak.incident.Incident;
+import dev.breachresponse.keycloak.incident.RealmSettings;
 import dev.breachresponse.keycloak.incident.Remediation;
 import dev.breachresponse.keycloak.metrics.BreachMetrics;
 
@@ -53,6 +54,9 @@ final class BreachStepUpAuthenticator implements Authenticator {
      * ({@code success(credentialType)}: Keycloak records it for the login's amr and its brute-force protection).
      */
     static final String NOTE_NOTICE = "breach-response.step-up.notice";
+
+    /** The user (id) this login handed the notice to as a message ({@link #forwardNoticeMessage}). */
+    static final String NOTE_TOLD = "breach-response.step-up.told";
 
     /** A pending notice ({@link #NOTE_NOTICE}): the step-up execution that showed it and the credential type. */
     record PendingNotice(String executionId, String credentialType) {
@@ -107,6 +111,7 @@ final class BreachStepUpAuthenticator implements Authenticator {
         Factor factor = factors.get(0);
         LoginMetrics.decision(context.getAuthenticationSession(), BreachMetrics.Decision.CHALLENGED);
         context.getAuthenticationSession().setAuthNote(NOTE_FACTOR, factor.key);
+        forwardNoticeMessage(context, d);
         delegate(context, factor).authenticate(capture(context, factor, d));
     }
 
@@ -220,6 +225,47 @@ final class BreachStepUpAuthenticator implements Authenticator {
     }
 
     /**
+     * With the realm's {@code stepUpNotice} "message" ({@link RealmSettings.StepUpNotice#MESSAGE}): hands the breach
+     * notice to the next form of this login as Keycloak's forwarded info message
+     * ({@code AuthenticationFlowContext#setForwardedInfoMessage}, kept on the authentication session until a form takes
+     * it), where every login theme's {@code template.ftl} shows messages: the realm's own OTP form when its flow asks
+     * for the code before the step-up ({@link BreachPasswordCheck} calls this right after the password), else the
+     * step-up's factor page. The incidents' titles and the realm's notice text are its parameters, which Keycloak
+     * HTML-escapes when it renders a message (a title reads as text, as on the notice page). Only for a user the step-up will ask for a factor they have, in a browser
+     * login; {@link #noticeTold} then tells whether a form took it. Does nothing otherwise.
+     */
+    static void forwardNoticeMessage(AuthenticationFlowContext context, Decision d) {
+        KeycloakSession session = context.getSession();
+        RealmModel realm = context.getRealm();
+        UserModel user = context.getUser();
+        if (user == null || !d.enforced() || !d.requireMfa() || DIRECT_GRANT_PATH.equals(context.getFlowPath()) || isDirectGrant(session)
+                || Enforcement.settings(session, realm).stepUpNotice() != RealmSettings.StepUpNotice.MESSAGE
+                || (d.incidents().isEmpty() && !d.failedClosed()) || !enabled(realm, BreachNoticeActionFactory.ID)
+                || Factor.configured(user, d.factors()).isEmpty()) {
+            return;
+        }
+        if (d.incidents().isEmpty()) {
+            // failed closed: which incidents is unknown
+            context.setForwardedInfoMessage("breachNoticeStepUp");
+        } else {
+            String titles = String.join(", ", d.incidents().stream().map(Incident::title).toList());
+            String extra = Enforcement.settings(session, realm).noticeTextFor(session.getContext().resolveLocale(user));
+            context.setForwardedInfoMessage(d.requirePasswordChange() ? "breachStepUpMessagePassword" : "breachStepUpMessage",
+                    titles, extra == null ? "" : extra);
+        }
+        context.getAuthenticationSession().setAuthNote(NOTE_TOLD, user.getId());
+    }
+
+    /**
+     * A form of this login showed this user the notice as a message ({@link #forwardNoticeMessage}): the note names
+     * them and Keycloak's forwarded message is gone (a form took it). A message no form took counts for nothing.
+     */
+    private static boolean noticeTold(AuthenticationFlowContext context) {
+        return context.getUser().getId().equals(context.getAuthenticationSession().getAuthNote(NOTE_TOLD))
+                && context.getForwardedInfoMessage() == null;
+    }
+
+    /**
      * The notice this very execution showed to this user, pending its Continue; null when none is. A note of
      * another user (a flow that moved on to someone else: reset credentials, a restarted login) or of another
      * execution counts for nothing.
@@ -271,8 +317,8 @@ final class BreachStepUpAuthenticator implements Authenticator {
             authSession.addRequiredAction(BreachVerifyActionFactory.ID);
         }
         List<Incident> incidents = d.incidents();
-        if ((incidents.isEmpty() && !d.failedClosed()) || !enabled(context.getRealm(), BreachNoticeActionFactory.ID)) {
-            // nothing to tell, or the realm switched the notice off (its required action disabled, as before)
+        if (noticeTold(context) || (incidents.isEmpty() && !d.failedClosed()) || !enabled(context.getRealm(), BreachNoticeActionFactory.ID)) {
+            // told already on the factor's page, nothing to tell, or the realm switched the notice off (its required action disabled)
             return null;
         }
         // shown in this response: no redirect to a required action and no second request to render it

@@ -13,11 +13,41 @@ import java.util.Objects;
  * New incidents take factors and grace from here unless their policy says otherwise. {@code remindersEnabled}
  * switches the reminder campaign (and escalation) of the realm on or off; {@code hygiene} the campaign for all
  * users (off by default); {@code enforcement} is the mode new incidents get unless their policy says otherwise;
- * {@code breakGlass} names the emergency accounts enforcement never blocks.
+ * {@code breakGlass} names the emergency accounts enforcement never blocks; {@code stepUpNotice} where a user who
+ * steps up with a factor they have is told of the breach.
  */
 public record RealmSettings(List<String> allowedFactors, Policy.Grace grace, String enrolmentFactor, Map<String, String> noticeText,
                             boolean remindersEnabled, Hygiene hygiene, EnforcementMode enforcement, BreakGlass breakGlass,
-                            BreachedPasswords breachedPasswords, UserReports userReports, Alerts alerts) {
+                            BreachedPasswords breachedPasswords, UserReports userReports, Alerts alerts, StepUpNotice stepUpNotice) {
+
+    /**
+     * Where a flagged user who steps up with a factor they already have is told of the breach (docs/admin-guide.md).
+     * {@code PAGE} (JSON {@code "page"}, the default): the breach notice, a page of its own shown once the factor
+     * passed, with a Continue button. {@code MESSAGE} ({@code "message"}): a message naming the incidents on the page
+     * that asks for the factor (the realm's own OTP form where its flow asks first, else the step-up's OTP, WebAuthn
+     * or recovery-code page; Keycloak's forwarded info message), and the login goes on as soon as the factor passes:
+     * one page and one request fewer. A user who enrols a factor sees the page either way, and so does one whom no
+     * page showed the message.
+     */
+    public enum StepUpNotice {
+        PAGE("page"), MESSAGE("message");
+
+        public final String key;
+
+        StepUpNotice(String key) {
+            this.key = key;
+        }
+
+        /** @return the value for {@code key}, or null when none has it */
+        public static StepUpNotice byKey(String key) {
+            for (StepUpNotice n : values()) {
+                if (n.key.equals(key)) {
+                    return n;
+                }
+            }
+            return null;
+        }
+    }
 
     /**
      * Admin alerts (docs/alerts.md): emails to the security contact ({@code contact}, or when null
@@ -63,11 +93,11 @@ public record RealmSettings(List<String> allowedFactors, Policy.Grace grace, Str
         public static final BreachedPasswords DEFAULTS = new BreachedPasswords(false, PUBLIC_RANGE_API, true, 1, false);
     }
 
-    /** Settings without breached-password detection's, user reports' and alerts' (they take their defaults). */
+    /** Settings without breached-password detection's, user reports', alerts' and the step-up notice's (they take their defaults). */
     public RealmSettings(List<String> allowedFactors, Policy.Grace grace, String enrolmentFactor, Map<String, String> noticeText,
                          boolean remindersEnabled, Hygiene hygiene, EnforcementMode enforcement, BreakGlass breakGlass) {
         this(allowedFactors, grace, enrolmentFactor, noticeText, remindersEnabled, hygiene, enforcement, breakGlass, BreachedPasswords.DEFAULTS,
-                UserReports.DEFAULTS, Alerts.DEFAULTS);
+                UserReports.DEFAULTS, Alerts.DEFAULTS, StepUpNotice.PAGE);
     }
 
     /**
@@ -115,6 +145,7 @@ public record RealmSettings(List<String> allowedFactors, Policy.Grace grace, Str
         Objects.requireNonNull(breachedPasswords, "breachedPasswords");
         Objects.requireNonNull(userReports, "userReports");
         Objects.requireNonNull(alerts, "alerts");
+        Objects.requireNonNull(stepUpNotice, "stepUpNotice");
         allowedFactors = List.copyOf(allowedFactors);
         noticeText = Map.copyOf(new LinkedHashMap<>(noticeText));
     }

@@ -22,7 +22,7 @@ public final class RealmSettingsCodec {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private static final Set<String> TOP = Set.of("allowedFactors", "grace", "enrolmentFactor", "noticeText", "remindersEnabled", "hygiene",
-            "enforcement", "breakGlass", "breachedPasswords", "userReports", "alerts");
+            "enforcement", "breakGlass", "breachedPasswords", "userReports", "alerts", "stepUpNotice");
 
     /** At most this many roles and this many groups in {@code breakGlass}. */
     static final int MAX_BREAK_GLASS = 20;
@@ -109,9 +109,18 @@ public final class RealmSettingsCodec {
                     : "alerts.enabled needs an address Keycloak can send to: userReports.securityContact is not one (ASCII, as Keycloak's email sender"
                     + " checks it); set alerts.contact");
         }
+        RealmSettings.StepUpNotice stepUpNotice = d.stepUpNotice();
+        JsonNode sn = given.get("stepUpNotice");
+        if (sn != null) {
+            stepUpNotice = sn.isTextual() ? RealmSettings.StepUpNotice.byKey(sn.textValue()) : null;
+            if (stepUpNotice == null) {
+                throw new IllegalArgumentException("stepUpNotice must be \"page\" (the breach notice on a page of its own once the factor passed)"
+                        + " or \"message\" (a warning on the factor's own page)");
+            }
+        }
         return new RealmSettings(p.allowedFactors(), p.grace(), enrol, notice, reminders, hygiene(given.get("hygiene")),
                 enforcement, breakGlass(given.get("breakGlass")), BreachedPasswordsCodec.read(given.get("breachedPasswords")),
-                userReports, alerts);
+                userReports, alerts, stepUpNotice);
     }
 
     private static RealmSettings.BreakGlass breakGlass(JsonNode b) {
@@ -210,6 +219,7 @@ public final class RealmSettingsCodec {
         n.set("breachedPasswords", BreachedPasswordsCodec.toJson(s.breachedPasswords()));
         n.set("userReports", UserReportsCodec.toJson(s.userReports()));
         n.set("alerts", AlertsCodec.toJson(s.alerts()));
+        n.put("stepUpNotice", s.stepUpNotice().key);
         return n;
     }
 

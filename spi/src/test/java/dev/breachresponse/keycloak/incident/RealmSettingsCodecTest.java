@@ -184,4 +184,17 @@ class RealmSettingsCodecTest {
             assertTrue(e.getMessage().startsWith(r[1]), r[0] + " -> " + e.getMessage());
         }
     }
+
+    @Test
+    void theStepUpNoticeIsAPageByDefaultOrAMessageAndNothingElse() throws Exception {
+        assertEquals(RealmSettings.StepUpNotice.PAGE, RealmSettingsCodec.read(json("{}")).stepUpNotice());
+        RealmSettings m = RealmSettingsCodec.read(json("{\"stepUpNotice\":\"message\"}"));
+        assertEquals(RealmSettings.StepUpNotice.MESSAGE, m.stepUpNotice());
+        assertEquals("message", RealmSettingsCodec.toJson(m).get("stepUpNotice").asText());
+        assertEquals(m, RealmSettingsCodec.fromStored(RealmSettingsCodec.toJson(m).toString()));
+        assertEquals("page", RealmSettingsCodec.toJson(RealmSettings.DEFAULTS).get("stepUpNotice").asText());
+        for (String bad : new String[]{"\"banner\"", "\"PAGE\"", "true", "null", "[\"page\"]"}) {
+            assertMessage("{\"stepUpNotice\":" + bad + "}", "stepUpNotice must be \"page\"");
+        }
+    }
 }

@@ -227,6 +227,52 @@ class FactorChoiceIT extends LoginTestBase {
     }
 
     @Test
+    void withStepUpNoticeMessageTheOtpFormCarriesTheWarningAndTheCodeEndsTheLoginInChromium() throws Exception {
+        BreachApi.Reply r = fx.api.putJson("/config", "{\"stepUpNotice\":\"message\",\"noticeText\":{\"en\":\"Questions? <b>Call</b> 1234.\"}}");
+        assertEquals(200, r.status(), r.body());
+        incident("leak", "{}");
+        fx.flag("leak", "carol");
+        ChromeDriver chrome = chromium();
+        try {
+            chrome.get(oauth.loginForm().build());
+            on(chrome).submitPassword("carol");
+            assertTrue(on(chrome).onPage("otp"), "Keycloak's own OTP form: " + on(chrome).pageText());
+            String text = on(chrome).pageText();
+            assertTrue(text.contains("Your account was exposed in a third-party data leak (Vendor leak leak)"), "the warning names the incident: " + text);
+            assertTrue(text.contains("We never ask for your password, one-time codes or recovery codes"), "and the first phishing rule: " + text);
+            assertTrue(text.contains("Questions? <b>Call</b> 1234."), "the realm's notice text, as text: " + text);
+            screenshot(chrome, "step-up-message-en");
+            // a wrong code: Keycloak's own error takes the message area, and the flag stays as it was
+            on(chrome).submitOtp("000000".equals(Totp.code(Totp.keyOfImported(EnforcementRealm.CAROL_OTP_SECRET), 0)) ? "111111" : "000000");
+            assertTrue(on(chrome).onPage("otp"), on(chrome).pageText());
+            assertTrue(on(chrome).pageText().contains("Invalid authenticator code"), on(chrome).pageText());
+            assertEquals("FLAGGED", fx.flagOf("leak", "carol").get("state").asText());
+            on(chrome).submitOtp(Totp.code(Totp.keyOfImported(EnforcementRealm.CAROL_OTP_SECRET), 0));
+            assertFalse(on(chrome).onPage("breach-notice"), "no notice page: " + on(chrome).pageText());
+            String code = codeOf(chrome.getCurrentUrl());
+            assertNotNull(code, "the code ends the login: " + chrome.getCurrentUrl());
+            assertEquals("REMEDIATED", fx.flagOf("leak", "carol").get("state").asText(), "the code remediated the flag");
+            AccessTokenResponse t = oauth.doAccessTokenRequest(code);
+            assertEquals(200, t.getStatusCode(), t.getError() + " " + t.getErrorDescription());
+
+            // flagged again while signed in (a policy that keeps sessions): the SSO cookie skips the realm's own forms, so the
+            // step-up's own OTP page carries it
+            incident("second", "{\"revokeSessions\":false}");
+            fx.flag("second", "carol");
+            chrome.get(oauth.loginForm().build());
+            assertTrue(on(chrome).onPage("otp"), "the step-up's OTP form: " + on(chrome).pageText());
+            text = on(chrome).pageText();
+            assertTrue(text.contains("third-party data leak (Vendor leak second)"), "the warning names the new incident: " + text);
+            on(chrome).submitOtp(Totp.code(Totp.keyOfImported(EnforcementRealm.CAROL_OTP_SECRET), 1));
+            assertFalse(on(chrome).onPage("breach-notice"), "no notice page: " + on(chrome).pageText());
+            assertNotNull(codeOf(chrome.getCurrentUrl()), "the code ends the login: " + chrome.getCurrentUrl());
+            assertEquals("REMEDIATED", fx.flagOf("second", "carol").get("state").asText());
+        } finally {
+            chrome.quit();
+        }
+    }
+
+    @Test
     void passkeyEnrolsInChromiumWithAVirtualAuthenticator() throws Exception {
         incident("leak", PASSKEY_AND_APP);
         fx.flag("leak", "bob");

@@ -116,6 +116,8 @@ async function renderConfig(ctx, el) {
     const graceSkips = textField(t('policy.graceSkips'), {type: 'number', min: '0', max: '100', value: String(c.grace.skips), id: 'br-config-grace-skips'});
     const enforcement = selectField(t('config.enforcement'), [['enforce', t('policy.enforcement.enforce')], ['report-only', t('policy.enforcement.reportOnly')]],
         c.enforcement, {id: 'br-config-enforcement'});
+    const stepUpNotice = selectField(t('config.stepUpNotice'), [['page', t('config.stepUpNotice.page')], ['message', t('config.stepUpNotice.message')]],
+        c.stepUpNotice || 'page', {id: 'br-config-step-up-notice'});
     const reminders = checkbox(t('config.reminders'), c.remindersEnabled, {id: 'br-config-reminders'});
     const nudges = checkbox(t('config.mfaNudges'), c.hygiene.mfaNudges, {id: 'br-config-nudges'});
     const everyDays = textField(t('config.everyDays'), {type: 'number', min: '1', max: '365', value: String(c.hygiene.everyDays), id: 'br-config-every'});
@@ -148,7 +150,7 @@ async function renderConfig(ctx, el) {
     // an emptied number field is sent as null, which the API refuses with its reason (never a silent 0)
     const number = (f) => (f.input.value.trim() === '' ? null : Number(f.input.value));
     const form = h('form', {class: 'pf-v5-c-form', novalidate: true, id: 'br-config-form'},
-        factors.group, enrol.group, h('div', {class: 'br-row'}, graceDays.group, graceSkips.group), enforcement.group,
+        factors.group, enrol.group, h('div', {class: 'br-row'}, graceDays.group, graceSkips.group), enforcement.group, stepUpNotice.group,
         h('div', {class: 'pf-v5-c-form__group'}, h('div', {class: 'pf-v5-c-form__group-control'}, reminders.el, nudges.el)),
         h('div', {class: 'br-row'}, everyDays.group, passwordAge.group), roles.group, groups.group,
         h('h3', {class: 'pf-v5-c-title pf-m-md', id: 'br-config-signals'}, t('config.signals')),
@@ -184,6 +186,7 @@ async function renderConfig(ctx, el) {
             remindersEnabled: reminders.input.checked,
             hygiene: {mfaNudges: nudges.input.checked, everyDays: Number(everyDays.input.value), passwordAgeDays: Number(passwordAge.input.value)},
             enforcement: enforcement.select.value,
+            stepUpNotice: stepUpNotice.select.value,
             breakGlass: {roles: list(roles.input.value), groups: list(groups.input.value)},
             breachedPasswords: {checkAtLogin: pwLogin.input.checked, rangeApiUrl: pwRange.input.value.trim() || null,
                 offlineCorpus: pwOffline.input.checked, minCount: Number(pwMin.input.value), failClosed: pwClosed.input.checked},
