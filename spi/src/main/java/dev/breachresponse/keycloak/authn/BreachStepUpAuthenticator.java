@@ -228,41 +228,47 @@ final class BreachStepUpAuthenticator implements Authenticator {
      * With the realm's {@code stepUpNotice} "message" ({@link RealmSettings.StepUpNotice#MESSAGE}): hands the breach
      * notice to the next form of this login as Keycloak's forwarded info message
      * ({@code AuthenticationFlowContext#setForwardedInfoMessage}, kept on the authentication session until a form takes
-     * it), where every login theme's {@code template.ftl} shows messages: the realm's own OTP form when its flow asks
-     * for the code before the step-up ({@link BreachPasswordCheck} calls this right after the password), else the
-     * step-up's factor page. The incidents' titles and the realm's notice text are its parameters, which Keycloak
-     * HTML-escapes when it renders a message (a title reads as text, as on the notice page). Only for a user the step-up will ask for a factor they have, in a browser
-     * login; {@link #noticeTold} then tells whether a form took it. Does nothing otherwise.
+     * it), which every login theme's {@code template.ftl} shows in its message area: the realm's own OTP form when its
+     * flow asks for the code before the step-up ({@link BreachPasswordCheck} calls this right after the password), else
+     * the step-up's factor page. It is shown before the factor, so it names no incident and says nothing of the
+     * password (whoever holds only the password learns no more than that a second factor is asked); its one parameter
+     * is the realm's notice text, with {@code <} and {@code >} replaced ({@link #plain}): Keycloak fills message
+     * parameters in unescaped and the base theme renders a message through its sanitizer, which keeps links.
+     * Only for a user the step-up will ask for a factor they have, in a browser login; {@link #noticeTold} then tells
+     * whether a form took it. Otherwise forgets any earlier hand-over.
      */
     static void forwardNoticeMessage(AuthenticationFlowContext context, Decision d) {
         KeycloakSession session = context.getSession();
         RealmModel realm = context.getRealm();
         UserModel user = context.getUser();
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
         if (user == null || !d.enforced() || !d.requireMfa() || DIRECT_GRANT_PATH.equals(context.getFlowPath()) || isDirectGrant(session)
                 || Enforcement.settings(session, realm).stepUpNotice() != RealmSettings.StepUpNotice.MESSAGE
                 || (d.incidents().isEmpty() && !d.failedClosed()) || !enabled(realm, BreachNoticeActionFactory.ID)
                 || Factor.configured(user, d.factors()).isEmpty()) {
+            authSession.removeAuthNote(NOTE_TOLD);
             return;
         }
-        if (d.incidents().isEmpty()) {
-            // failed closed: which incidents is unknown
-            context.setForwardedInfoMessage("breachNoticeStepUp");
-        } else {
-            String titles = String.join(", ", d.incidents().stream().map(Incident::title).toList());
-            String extra = Enforcement.settings(session, realm).noticeTextFor(session.getContext().resolveLocale(user));
-            context.setForwardedInfoMessage(d.requirePasswordChange() ? "breachStepUpMessagePassword" : "breachStepUpMessage",
-                    titles, extra == null ? "" : extra);
-        }
-        context.getAuthenticationSession().setAuthNote(NOTE_TOLD, user.getId());
+        String extra = d.failedClosed() ? null : Enforcement.settings(session, realm).noticeTextFor(session.getContext().resolveLocale(user));
+        // failed closed: whether there is a flag at all is unknown, so only the request for a second factor
+        context.setForwardedInfoMessage(d.failedClosed() ? "breachNoticeStepUp" : "breachStepUpMessage", extra == null ? "" : plain(extra));
+        authSession.setAuthNote(NOTE_TOLD, user.getId());
+    }
+
+    /** {@code text} with {@code <} and {@code >} replaced by the single angle quotation marks: no markup in any theme. */
+    static String plain(String text) {
+        return text.replace('<', '\u2039').replace('>', '\u203a');
     }
 
     /**
-     * A form of this login showed this user the notice as a message ({@link #forwardNoticeMessage}): the note names
-     * them and Keycloak's forwarded message is gone (a form took it). A message no form took counts for nothing.
+     * A form of this login took the notice as a message for this user ({@link #forwardNoticeMessage}), the realm
+     * still tells it so, and Keycloak's forwarded message is gone. Taken is as close to "seen" as Keycloak tells: a
+     * response the browser never showed (a double submit) loses the message, once.
      */
     private static boolean noticeTold(AuthenticationFlowContext context) {
         return context.getUser().getId().equals(context.getAuthenticationSession().getAuthNote(NOTE_TOLD))
-                && context.getForwardedInfoMessage() == null;
+                && context.getForwardedInfoMessage() == null
+                && Enforcement.settings(context.getSession(), context.getRealm()).stepUpNotice() == RealmSettings.StepUpNotice.MESSAGE;
     }
 
     /**
@@ -317,7 +323,9 @@ final class BreachStepUpAuthenticator implements Authenticator {
             authSession.addRequiredAction(BreachVerifyActionFactory.ID);
         }
         List<Incident> incidents = d.incidents();
-        if (noticeTold(context) || (incidents.isEmpty() && !d.failedClosed()) || !enabled(context.getRealm(), BreachNoticeActionFactory.ID)) {
+        boolean told = noticeTold(context);
+        authSession.removeAuthNote(NOTE_TOLD);
+        if (told || (incidents.isEmpty() && !d.failedClosed()) || !enabled(context.getRealm(), BreachNoticeActionFactory.ID)) {
             // told already on the factor's page, nothing to tell, or the realm switched the notice off (its required action disabled)
             return null;
         }

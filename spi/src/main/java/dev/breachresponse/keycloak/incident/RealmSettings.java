@@ -23,7 +23,7 @@ public record RealmSettings(List<String> allowedFactors, Policy.Grace grace, Str
     /**
      * Where a flagged user who steps up with a factor they already have is told of the breach (docs/admin-guide.md).
      * {@code PAGE} (JSON {@code "page"}, the default): the breach notice, a page of its own shown once the factor
-     * passed, with a Continue button. {@code MESSAGE} ({@code "message"}): a message naming the incidents on the page
+     * passed, with a Continue button. {@code MESSAGE} ({@code "message"}): a short notice (no incident named: it is shown before the factor) on the page
      * that asks for the factor (the realm's own OTP form where its flow asks first, else the step-up's OTP, WebAuthn
      * or recovery-code page; Keycloak's forwarded info message), and the login goes on as soon as the factor passes:
      * one page and one request fewer. A user who enrols a factor sees the page either way, and so does one whom no

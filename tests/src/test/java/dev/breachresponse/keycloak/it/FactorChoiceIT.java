@@ -238,9 +238,11 @@ class FactorChoiceIT extends LoginTestBase {
             on(chrome).submitPassword("carol");
             assertTrue(on(chrome).onPage("otp"), "Keycloak's own OTP form: " + on(chrome).pageText());
             String text = on(chrome).pageText();
-            assertTrue(text.contains("Your account was exposed in a third-party data leak (Vendor leak leak)"), "the warning names the incident: " + text);
+            assertTrue(text.contains("Your account was exposed in a third-party data leak. For your protection, confirm it is you"), "the notice: " + text);
             assertTrue(text.contains("We never ask for your password, one-time codes or recovery codes"), "and the first phishing rule: " + text);
-            assertTrue(text.contains("Questions? <b>Call</b> 1234."), "the realm's notice text, as text: " + text);
+            assertTrue(text.contains("Questions? \u2039b\u203aCall\u2039/b\u203a 1234."), "the realm's notice text, without markup: " + text);
+            // shown before the factor, to whoever holds the password: no incident named
+            assertFalse(text.contains("Vendor leak"), text);
             screenshot(chrome, "step-up-message-en");
             // a wrong code: Keycloak's own error takes the message area, and the flag stays as it was
             on(chrome).submitOtp("000000".equals(Totp.code(Totp.keyOfImported(EnforcementRealm.CAROL_OTP_SECRET), 0)) ? "111111" : "000000");
@@ -262,7 +264,7 @@ class FactorChoiceIT extends LoginTestBase {
             chrome.get(oauth.loginForm().build());
             assertTrue(on(chrome).onPage("otp"), "the step-up's OTP form: " + on(chrome).pageText());
             text = on(chrome).pageText();
-            assertTrue(text.contains("third-party data leak (Vendor leak second)"), "the warning names the new incident: " + text);
+            assertTrue(text.contains("Your account was exposed in a third-party data leak."), "the step-up's page carries the notice: " + text);
             on(chrome).submitOtp(Totp.code(Totp.keyOfImported(EnforcementRealm.CAROL_OTP_SECRET), 1));
             assertFalse(on(chrome).onPage("breach-notice"), "no notice page: " + on(chrome).pageText());
             assertNotNull(codeOf(chrome.getCurrentUrl()), "the code ends the login: " + chrome.getCurrentUrl());

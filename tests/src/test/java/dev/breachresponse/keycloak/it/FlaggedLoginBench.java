@@ -170,7 +170,7 @@ class FlaggedLoginBench {
         t[2] = otpPage.nanos;
         clock = clock.step(server, 2, otpPage.requests);
         assertTrue(otpPage.body.contains("id=\"otp\""), realm + ": expected the OTP form, got " + otpPage.status + " " + otpPage.body);
-        assertEquals("message".equals(realm), otpPage.body.contains("third-party data leak (Leak)"),
+        assertEquals("message".equals(realm), otpPage.body.contains("third-party data leak. For your protection"),
                 realm + ": the notice as a message on the OTP form in the message realm only: " + otpPage.body);
         Timed after = http.send(post(action(otpPage, "kc-otp-login-form"), "otp=" + Totp.code(key, 0) + "&login=Sign+In"));
         after = http.follow(after);
