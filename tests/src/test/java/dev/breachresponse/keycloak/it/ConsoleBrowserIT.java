@@ -727,7 +727,7 @@ class ConsoleBrowserIT {
         assertEquals(200, api.putJson("/config", "{\"breachedPasswords\":{\"rangeApiUrl\":null,\"minCount\":5,\"failClosed\":true},"
                 + "\"userReports\":{\"securityEmails\":true,\"securityContact\":\"soc@example.test\",\"linkDays\":3},"
                 + "\"alerts\":{\"enabled\":true,\"contact\":\"ir@example.test\",\"digestHourUtc\":" + quietHour
-                + ",\"failedDeliveries\":4}}").status());
+                + ",\"failedDeliveries\":4},\"stepUpNotice\":\"message\"}").status());
         ChromeDriver chrome = signIn("manager", null);
         try {
             chrome.get(consoleUrl() + "#/realm");
@@ -743,6 +743,7 @@ class ConsoleBrowserIT {
             assertEquals("4", deliveries.getAttribute("value"));
             deliveries.clear();
             deliveries.sendKeys("7");
+            assertEquals("message", chrome.findElement(By.id("br-config-step-up-notice")).getAttribute("value"));
             chrome.findElement(By.id("br-config-save")).click();
             wait(chrome).until(ExpectedConditions.textToBePresentInElementLocated(By.id("br-config"), "The realm defaults are saved."));
             JsonNode saved = api.get("/config").json();
@@ -753,6 +754,7 @@ class ConsoleBrowserIT {
             assertEquals("{\"securityEmails\":true,\"securityContact\":\"cert@example.test\",\"linkDays\":3}", saved.get("userReports").toString());
             assertEquals("{\"enabled\":true,\"contact\":\"ir@example.test\",\"digest\":true,\"digestHourUtc\":" + quietHour + ",\"intervalMinutes\":60,"
                     + "\"userReportsPerHour\":3,\"enforcementGapsPerHour\":1,\"failedDeliveries\":7,\"failedJobsPerHour\":1}", saved.get("alerts").toString());
+            assertEquals("message", saved.get("stepUpNotice").asText(), "the notice setting survives the save");
             check(chrome, "realm-saved");
 
             // "send the digest now": this realm has no SMTP server, so the page says it failed and nothing counts as sent
