@@ -231,9 +231,10 @@ final class BreachStepUpAuthenticator implements Authenticator {
      * it), which every login theme's {@code template.ftl} shows in its message area: the realm's own OTP form when its
      * flow asks for the code before the step-up ({@link BreachPasswordCheck} calls this right after the password), else
      * the step-up's factor page. It is shown before the factor, so it names no incident and says nothing of the
-     * password (whoever holds only the password learns no more than that a second factor is asked); its one parameter
-     * is the realm's notice text, with {@code <} and {@code >} replaced ({@link #plain}): Keycloak fills message
-     * parameters in unescaped and the base theme renders a message through its sanitizer, which keeps links.
+     * password (whoever got past the first step, a password, an SSO cookie, an identity provider or a reset link, learns
+     * no more than that a second factor is asked); its one parameter
+     * is the realm's notice text, with {@code <}, {@code >} and {@code &} replaced ({@link #plain}): Keycloak fills
+     * message parameters in unescaped and the base theme renders a message through its sanitizer, which keeps links.
      * Only for a user the step-up will ask for a factor they have, in a browser login; {@link #noticeTold} then tells
      * whether a form took it. Otherwise forgets any earlier hand-over.
      */
@@ -255,9 +256,13 @@ final class BreachStepUpAuthenticator implements Authenticator {
         authSession.setAuthNote(NOTE_TOLD, user.getId());
     }
 
-    /** {@code text} with {@code <} and {@code >} replaced by the single angle quotation marks: no markup in any theme. */
+    /**
+     * {@code text} with {@code <}, {@code >} and {@code &} replaced by look-alikes (U+2039, U+203A, U+FF06): neither a
+     * tag nor an entity can form, so no markup reaches a theme whatever it does with a message (keycloak.v2 escapes it;
+     * the base theme's {@code kcSanitize} first decodes entities, then keeps the tags its policy allows, links among them).
+     */
     static String plain(String text) {
-        return text.replace('<', '\u2039').replace('>', '\u203a');
+        return text.replace('<', '\u2039').replace('>', '\u203a').replace('&', '\uff06');
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.RequiredActionProviderRepresentation;
 import org.keycloak.testframework.annotations.InjectRealm;
 import org.keycloak.testframework.annotations.KeycloakIntegrationTest;
@@ -269,6 +270,33 @@ class FactorChoiceIT extends LoginTestBase {
             assertFalse(on(chrome).onPage("breach-notice"), "no notice page: " + on(chrome).pageText());
             assertNotNull(codeOf(chrome.getCurrentUrl()), "the code ends the login: " + chrome.getCurrentUrl());
             assertEquals("REMEDIATED", fx.flagOf("second", "carol").get("state").asText());
+        } finally {
+            chrome.quit();
+        }
+    }
+
+    @Test
+    void theNoticeTextReachesTheBaseThemesSanitizerWithoutMarkupInChromium() throws Exception {
+        // the legacy keycloak theme renders a message through kcSanitize, which decodes entities and keeps links
+        RealmRepresentation rep = realm.admin().toRepresentation();
+        rep.setLoginTheme("keycloak");
+        realm.admin().update(rep);
+        BreachApi.Reply r = fx.api.putJson("/config", "{\"stepUpNotice\":\"message\",\"noticeText\":{\"en\":"
+                + "\"Help: <a id='raw' href='https://evil.example/'>raw</a> &lt;a id='entity' href='https://evil.example/'&gt;entity&lt;/a&gt;\"}}");
+        assertEquals(200, r.status(), r.body());
+        incident("leak", "{}");
+        fx.flag("leak", "carol");
+        ChromeDriver chrome = chromium();
+        try {
+            chrome.get(oauth.loginForm().build());
+            on(chrome).submitPassword("carol");
+            assertTrue(on(chrome).onPage("otp"), "Keycloak's own OTP form: " + on(chrome).pageText());
+            String text = on(chrome).pageText();
+            assertTrue(text.contains("Your account was exposed in a third-party data leak."), "the notice in the keycloak theme: " + text);
+            assertTrue(chrome.findElements(By.cssSelector("a[href*='evil.example']")).isEmpty(), "no link from the notice text: " + chrome.getPageSource());
+            assertTrue(text.contains("Help: \u2039a id='raw'"), "the text shown as text: " + text);
+            assertTrue(text.contains("\uff06lt;a id='entity'"), "an entity stays text: " + text);
+            screenshot(chrome, "step-up-message-keycloak-theme-en");
         } finally {
             chrome.quit();
         }
