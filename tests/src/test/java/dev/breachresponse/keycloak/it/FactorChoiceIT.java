@@ -227,9 +227,12 @@ class FactorChoiceIT extends LoginTestBase {
         }
     }
 
-    @Test
-    void withStepUpNoticeMessageTheOtpFormCarriesTheWarningAndTheCodeEndsTheLoginInChromium() throws Exception {
-        BreachApi.Reply r = fx.api.putJson("/config", "{\"stepUpNotice\":\"message\",\"noticeText\":{\"en\":\"Questions? <b>Call</b> 1234.\"}}");
+    /**
+     * The realm tells the notice as a message ({@code stepUpNotice} "message") with {@code noticeTextJson} (a JSON
+     * string), carol is flagged in "leak", and Chromium stands at the OTP form after her password.
+     */
+    ChromeDriver carolAtTheOtpFormWithTheNoticeAsAMessage(String noticeTextJson) throws Exception {
+        BreachApi.Reply r = fx.api.putJson("/config", "{\"stepUpNotice\":\"message\",\"noticeText\":{\"en\":" + noticeTextJson + "}}");
         assertEquals(200, r.status(), r.body());
         incident("leak", "{}");
         fx.flag("leak", "carol");
@@ -238,6 +241,17 @@ class FactorChoiceIT extends LoginTestBase {
             chrome.get(oauth.loginForm().build());
             on(chrome).submitPassword("carol");
             assertTrue(on(chrome).onPage("otp"), "Keycloak's own OTP form: " + on(chrome).pageText());
+            return chrome;
+        } catch (RuntimeException | AssertionError e) {
+            chrome.quit();
+            throw e;
+        }
+    }
+
+    @Test
+    void withStepUpNoticeMessageTheOtpFormCarriesTheWarningAndTheCodeEndsTheLoginInChromium() throws Exception {
+        ChromeDriver chrome = carolAtTheOtpFormWithTheNoticeAsAMessage("\"Questions? <b>Call</b> 1234.\"");
+        try {
             String text = on(chrome).pageText();
             assertTrue(text.contains("Your account was exposed in a third-party data leak. For your protection, confirm it is you"), "the notice: " + text);
             assertTrue(text.contains("We never ask for your password, one-time codes or recovery codes"), "and the first phishing rule: " + text);
@@ -281,16 +295,9 @@ class FactorChoiceIT extends LoginTestBase {
         RealmRepresentation rep = realm.admin().toRepresentation();
         rep.setLoginTheme("keycloak");
         realm.admin().update(rep);
-        BreachApi.Reply r = fx.api.putJson("/config", "{\"stepUpNotice\":\"message\",\"noticeText\":{\"en\":"
-                + "\"Help: <a id='raw' href='https://evil.example/'>raw</a> &lt;a id='entity' href='https://evil.example/'&gt;entity&lt;/a&gt;\"}}");
-        assertEquals(200, r.status(), r.body());
-        incident("leak", "{}");
-        fx.flag("leak", "carol");
-        ChromeDriver chrome = chromium();
+        ChromeDriver chrome = carolAtTheOtpFormWithTheNoticeAsAMessage(
+                "\"Help: <a id='raw' href='https://evil.example/'>raw</a> &lt;a id='entity' href='https://evil.example/'&gt;entity&lt;/a&gt;\"");
         try {
-            chrome.get(oauth.loginForm().build());
-            on(chrome).submitPassword("carol");
-            assertTrue(on(chrome).onPage("otp"), "Keycloak's own OTP form: " + on(chrome).pageText());
             String text = on(chrome).pageText();
             assertTrue(text.contains("Your account was exposed in a third-party data leak."), "the notice in the keycloak theme: " + text);
             assertTrue(chrome.findElements(By.cssSelector("a[href*='evil.example']")).isEmpty(), "no link from the notice text: " + chrome.getPageSource());
