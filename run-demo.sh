@@ -48,7 +48,8 @@ echo "==> Setting up login enforcement and flagging bob in the demo incident thr
 TOKEN=$(curl -fs -d grant_type=password -d client_id=admin-cli -d username=admin -d password=admin \
   "http://localhost:${PORT}/realms/master/protocol/openid-connect/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
 API="http://localhost:${PORT}/admin/realms/${REALM}/breach-response"
-curl -fs -o /dev/null -H "Authorization: Bearer $TOKEN" -X POST "$API/setup"
+SETUP=$(curl -fs -H "Authorization: Bearer $TOKEN" -X POST "$API/setup")
+CONSOLE=$(printf '%s' "$SETUP" | sed -n 's/.*"consoleUrl":"\([^"]*\)".*/\1/p')
 curl -fs -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -X POST "$API/incidents" \
   -d '{"id":"demo-vendor-leak","title":"Demo: analytics vendor leaked developer emails and locations","exposedData":["email","name","location"]}'
 curl -fs -o /dev/null -H "Authorization: Bearer $TOKEN" -X PUT "$API/incidents/demo-vendor-leak/flags/${BOB_ID}"
@@ -64,6 +65,7 @@ cat <<INFO
                                                              sign in at the account console to meet the
                                                              breach notice and the choice of a second factor
                     incident-admin / incident-admin-demo-password   may call the API (manage-users)
+  Incident console ${CONSOLE:-see POST ${API}/setup, consoleUrl}   incident-admin (its realm page needs view-realm)
   Incident API    ${API}/incidents
   Bob's flags     ${API}/users/${BOB_ID}/flags
 
