@@ -243,14 +243,15 @@ final class BreachStepUpAuthenticator implements Authenticator {
         RealmModel realm = context.getRealm();
         UserModel user = context.getUser();
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        RealmSettings settings = Enforcement.settings(session, realm);
         if (user == null || !d.enforced() || !d.requireMfa() || DIRECT_GRANT_PATH.equals(context.getFlowPath()) || isDirectGrant(session)
-                || Enforcement.settings(session, realm).stepUpNotice() != RealmSettings.StepUpNotice.MESSAGE
+                || settings.stepUpNotice() != RealmSettings.StepUpNotice.MESSAGE
                 || (d.incidents().isEmpty() && !d.failedClosed()) || !enabled(realm, BreachNoticeActionFactory.ID)
                 || Factor.configured(user, d.factors()).isEmpty()) {
             authSession.removeAuthNote(NOTE_TOLD);
             return;
         }
-        String extra = d.failedClosed() ? null : Enforcement.settings(session, realm).noticeTextFor(session.getContext().resolveLocale(user));
+        String extra = d.failedClosed() ? null : settings.noticeTextFor(session.getContext().resolveLocale(user));
         // failed closed: whether there is a flag at all is unknown, so only the request for a second factor
         context.setForwardedInfoMessage(d.failedClosed() ? "breachNoticeStepUp" : "breachStepUpMessage", extra == null ? "" : plain(extra));
         authSession.setAuthNote(NOTE_TOLD, user.getId());

@@ -115,7 +115,7 @@ public final class RealmSettingsCodec {
             stepUpNotice = sn.isTextual() ? RealmSettings.StepUpNotice.byKey(sn.textValue()) : null;
             if (stepUpNotice == null) {
                 throw new IllegalArgumentException("stepUpNotice must be \"page\" (the breach notice on a page of its own once the factor passed)"
-                        + " or \"message\" (a warning on the factor's own page)");
+                        + " or \"message\" (a message on the page that asks for the factor)");
             }
         }
         return new RealmSettings(p.allowedFactors(), p.grace(), enrol, notice, reminders, hygiene(given.get("hygiene")),
