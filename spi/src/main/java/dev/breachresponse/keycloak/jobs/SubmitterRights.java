@@ -5,6 +5,7 @@ import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.services.resources.admin.AdminAuth;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
@@ -44,6 +45,13 @@ public final class SubmitterRights {
         ClientModel client = admin.getServiceAccountClientLink() != null
                 ? adminsRealm.getClientById(admin.getServiceAccountClientLink())
                 : adminsRealm.getClientByClientId(Constants.ADMIN_CLI_CLIENT_ID);
+        if (client != null) {
+            // as the admin's own token: issued for that client (azp), with an id that names no lightweight token, so
+            // Keycloak's MgmtPermissions (AuthenticationManager.resolveLightweightAccessTokenRoles) keeps the roles
+            // above; without an azp it looked a client up by a null client id, uncached, on every evaluator built
+            token.issuedFor(client.getClientId());
+            token.id(KeycloakModelUtils.generateId());
+        }
         return AdminPermissions.evaluator(session, realm, new AdminAuth(adminsRealm, token, admin, client));
     }
 

@@ -148,10 +148,13 @@ final class FlagWriter {
             written = flagIds.keySet();
         }
         List<Object[]> history = new ArrayList<>(written.size());
-        List<WebhookQueue.Event> events = new ArrayList<>(written.size());
+        boolean announce = webhooks.anySubscribed(realmId, WebhookEvent.FLAG_CREATED);
+        List<WebhookQueue.Event> events = new ArrayList<>(announce ? written.size() : 0);
         for (String userId : written) {
             String flagId = flagIds.get(userId);
-            events.add(new WebhookQueue.Event(userId, event(realmId, incident.getIncidentKey(), flagId, userId, null, FlagState.INITIAL, actor, cause)));
+            if (announce) {
+                events.add(new WebhookQueue.Event(userId, event(realmId, incident.getIncidentKey(), flagId, userId, null, FlagState.INITIAL, actor, cause)));
+            }
             history.add(new Object[] {KeycloakModelUtils.generateId(), flagId, incident.getId(), FIRST_SEQ,
                     FlagHistoryEntry.Kind.TRANSITION.name(), null, FlagState.INITIAL.name(), now, by, cause});
         }
@@ -160,7 +163,9 @@ final class FlagWriter {
             s.doWork(c -> MultiRowInsert.insert(c, "BR_FLAG_HISTORY", HISTORY_COLUMNS, history));
             return null;
         });
-        webhooks.queueAll(realmId, WebhookEvent.FLAG_CREATED, events);
+        if (announce) {
+            webhooks.queueAll(realmId, WebhookEvent.FLAG_CREATED, events);
+        }
         return written;
     }
 
