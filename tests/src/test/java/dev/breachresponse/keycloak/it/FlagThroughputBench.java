@@ -62,7 +62,8 @@ class FlagThroughputBench {
 
     static KeycloakProcess kc;
     static final String REALM = "bench";
-    static final int CHUNK = Integer.getInteger("bench.chunk", 500);
+    /** Chunk size of the product (its server option) and of the floor alike: the product's default unless set. */
+    static final int CHUNK = Integer.getInteger("bench.chunk", dev.breachresponse.keycloak.jobs.JobSettings.DEFAULT_CHUNK_SIZE);
     static final int WARMUP = Integer.getInteger("bench.warmup", 5_000);
     /** Rounds of (product, floor) at 100,000 users, in alternating order. */
     static final int FLOOR_ROUNDS = Integer.getInteger("bench.floor.rounds", 2);
