@@ -84,7 +84,8 @@ public final class IncidentFlagsResource {
             }
             UserModel admin = ctx.auth().adminAuth().getUser();
             JobIntake.Accepted accepted = jobs.intake().accept(ctx.store().jobs(), ctx.realm(), incident, body, format, dry,
-                    csvColumn, key, Api.actor(ctx.auth()), ctx.auth().adminAuth().getRealm().getId(), admin.getId());
+                    csvColumn, key, Api.actor(ctx.auth()), ctx.auth().adminAuth().getRealm().getId(), admin.getId(),
+                    ctx.auth().adminAuth().getToken().getIssuedFor());
             Job job = accepted.job();
             ObjectNode json = Json.job(job, incident.key());
             if (!accepted.replay()) {

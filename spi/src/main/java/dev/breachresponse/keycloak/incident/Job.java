@@ -2,7 +2,11 @@ package dev.breachresponse.keycloak.incident;
 
 import java.util.List;
 
-/** Read-only view of a bulk flag job and its counts; {@code ignoredColumns}: CSV header columns no subject was read from. */
+/**
+ * Read-only view of a bulk flag job and its counts; {@code adminClientId}: the client the submitter's token was issued for
+ * (its {@code azp}; null for jobs accepted before it was kept); {@code ignoredColumns}: CSV header columns no subject was
+ * read from.
+ */
 public record Job(
         String id,
         String realmId,
@@ -15,6 +19,7 @@ public record Job(
         Actor createdBy,
         String adminRealmId,
         String adminUserId,
+        String adminClientId,
         Long startedAt,
         Long finishedAt,
         Counts counts,

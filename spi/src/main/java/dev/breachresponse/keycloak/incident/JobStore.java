@@ -13,7 +13,7 @@ public interface JobStore {
 
     /** A new job row, QUEUED, with no items yet; its request fingerprint comes with {@link #finishIntake}. */
     Job create(RealmModel realm, Incident incident, boolean dryRun, String idempotencyKey,
-               Actor actor, String adminRealmId, String adminUserId);
+               Actor actor, String adminRealmId, String adminUserId, String adminClientId);
 
     /**
      * Appends items (sequence numbers from {@code firstSeq}) as submitted, in one write; invalid subjects read as

@@ -84,7 +84,7 @@ final class ChunkProcessor {
         }
 
         // The worker has no HTTP request: re-check the submitter's rights per user, as the admin API would.
-        AdminPermissionEvaluator rights = SubmitterRights.evaluator(session, realm, adminRealm, admin);
+        AdminPermissionEvaluator rights = SubmitterRights.evaluator(session, realm, adminRealm, admin, job.adminClientId());
         if (!SubmitterRights.maySubmit(rights, realm)) {
             // decided from the submitter's roles, not from per-user outcomes: no enumeration oracle
             ended(session, job, now, JobState.FAILED, "the admin who submitted the job no longer has the right to manage users of this realm"
@@ -105,10 +105,18 @@ final class ChunkProcessor {
         Map<String, Target> users = new HashMap<>();
         for (JobItem item : open) {
             // users the submitter may not manage read as nobody before the identifiers are compared: no oracle
-            List<SubjectResolver.Found> each = found.get(item.seq()).stream()
-                    .map(f -> f.user() == null || manageAll || canManage(session, realm, rights, f.user()) ? f
-                            : new SubjectResolver.Found(SubjectResolver.Route.NOT_FOUND, null))
-                    .toList();
+            List<SubjectResolver.Found> each;
+            try {
+                each = found.get(item.seq()).stream()
+                        .map(f -> f.user() == null || manageAll || canManage(session, realm, rights, f.user()) ? f
+                                : new SubjectResolver.Found(SubjectResolver.Route.NOT_FOUND, null))
+                        .toList();
+            } catch (RightsUnevaluable e) {
+                // fail closed before anything of the chunk is written; the cause is logged, not the subject
+                LOG.warnf(e.getCause(), "Bulk flag job %s: the submitter's fine-grained admin permissions could not be evaluated by the worker", jobId);
+                ended(session, job, now, JobState.FAILED, RightsUnevaluable.MESSAGE);
+                return Result.DONE;
+            }
             SubjectResolver.Found f = SubjectResolver.combine(each);
             if (f.route() == SubjectResolver.Route.AMBIGUOUS) {
                 outcomes.add(outcome(item, ItemOutcome.AMBIGUOUS, null, "several users share this email; none flagged"));
@@ -181,10 +189,39 @@ final class ChunkProcessor {
         return Result.DONE;
     }
 
-    /** Per-user rights (fine-grained admin permissions): the evaluator needs Keycloak's model of the user. */
+    /**
+     * Per-user rights (fine-grained admin permissions): the evaluator needs Keycloak's model of the user.
+     *
+     * @throws RightsUnevaluable when a policy needs the HTTP request, which the worker does not have
+     */
     private static boolean canManage(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator rights, Target user) {
         UserModel model = user.model() != null ? user.model() : session.users().getUserById(realm, user.id());
-        return model != null && rights.users().canManage(model);
+        if (model == null) {
+            return false;
+        }
+        try {
+            return rights.users().canManage(model);
+        } catch (RuntimeException e) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                // a client policy reads the request's headers (Keycloak's DefaultEvaluationContext.getBaseAttributes)
+                if (c.getClass().getName().equals("jakarta.enterprise.context.ContextNotActiveException")) {
+                    throw new RightsUnevaluable(e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** A fine-grained admin permission's policy read the HTTP request (a client policy does); the worker has none. */
+    static final class RightsUnevaluable extends RuntimeException {
+
+        static final String MESSAGE = "the submitter's fine-grained admin permissions use a policy that reads the HTTP request"
+                + " (a client policy, for instance), which the job's worker cannot evaluate; the remaining subjects were not processed."
+                + " Give the submitter permissions whose policies name users, groups or roles";
+
+        RightsUnevaluable(RuntimeException cause) {
+            super(cause);
+        }
     }
 
     /** The detail of an item whose identifiers name different users: which identifiers named a user. */

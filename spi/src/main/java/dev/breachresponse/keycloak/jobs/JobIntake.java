@@ -51,10 +51,13 @@ public final class JobIntake {
      * @param dryRunParam the {@code dryRun} query parameter, or null
      * @param column      the {@code column} query parameter (CSV: the one header column to read), or null; part
      *                    of the request hash, so an idempotency key replayed with another column is refused
+     * @param adminClientId the client the submitter's token was issued for (its {@code azp}), kept with the job for the
+     *                    worker's re-check of the submitter's rights ({@code SubmitterRights}), or null
      * @throws BodyRejected when the body is refused as a whole
      */
     public Accepted accept(JobStore jobs, RealmModel realm, Incident incident, InputStream body, SubjectReader.Format format,
-                           Boolean dryRunParam, String column, String idempotencyKey, Actor actor, String adminRealmId, String adminUserId) {
+                           Boolean dryRunParam, String column, String idempotencyKey, Actor actor, String adminRealmId, String adminUserId,
+                           String adminClientId) {
         MessageDigest digest = sha256();
         // without a column the hash is what it was before ?column= existed; with one, length-prefixed so that no
         // column name can run into the body
@@ -77,7 +80,7 @@ public final class JobIntake {
 
         long t0 = System.nanoTime();
         long[] storing = {0};
-        Job job = jobs.create(realm, incident, Boolean.TRUE.equals(dryRunParam), idempotencyKey, actor, adminRealmId, adminUserId);
+        Job job = jobs.create(realm, incident, Boolean.TRUE.equals(dryRunParam), idempotencyKey, actor, adminRealmId, adminUserId, adminClientId);
         List<JobStore.NewItem> batch = new ArrayList<>(BATCH);
         int[] seq = {0};
         int[] invalid = {0};

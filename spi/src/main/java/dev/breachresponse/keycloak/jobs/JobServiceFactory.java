@@ -16,7 +16,7 @@ import dev.breachresponse.keycloak.support.KeycloakVersions;
  * Holds this node's bulk flag worker: starts it once Keycloak has migrated its database (and only on a supported
  * Keycloak), schedules its poll on Keycloak's timer, stops it with the server. The options stay where admins set
  * them since the bulk API exists: scope {@value #OPTIONS_SPI}/{@value #OPTIONS_PROVIDER}, e.g.
- * {@code --spi-admin-realm-restapi-extension--breach-response--chunk-size=500} ({@link JobSettings}).
+ * {@code --spi-admin-realm-restapi-extension--breach-response--chunk-size=1000} ({@link JobSettings}).
  */
 public final class JobServiceFactory implements ProviderFactory<JobService> {
 

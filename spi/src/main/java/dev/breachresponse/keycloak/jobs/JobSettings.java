@@ -22,7 +22,7 @@ public record JobSettings(int maxSubjects, long maxBodyBytes, int chunkSize, lon
      * Subjects per worker transaction. A thousand, as a stored page of the request holds ({@code ItemPages}), so a chunk
      * decodes one page; a chunk's fixed work (job lock, pages, rights check, commit and Keycloak's cache invalidations)
      * is spread over twice the users of the earlier 500 (issue 15: MariaDB 0.77 to 0.82 of the floor). A chunk holds the
-     * rows it writes locked until it commits, about 0.1 s on a 2-core machine; logins read flags without locks.
+     * rows it writes locked until it commits, 0.1-0.2 s on a 2-core machine; logins read flags without locks.
      */
     public static final int DEFAULT_CHUNK_SIZE = 1_000;
 

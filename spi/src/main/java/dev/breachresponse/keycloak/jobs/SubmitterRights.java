@@ -29,7 +29,14 @@ public final class SubmitterRights {
     private SubmitterRights() {
     }
 
-    static AdminPermissionEvaluator evaluator(KeycloakSession session, RealmModel realm, RealmModel adminsRealm, UserModel admin) {
+    /**
+     * @param clientId the client the submitter's token was issued for at intake (its {@code azp}), or null for a job
+     *                 accepted before it was kept: the token gets the same {@code azp}, which is what a fine-grained
+     *                 admin permission's client policy compares ({@code kc.client.id}) and what Keycloak's identity takes
+     *                 the client from; no other client is assumed
+     */
+    static AdminPermissionEvaluator evaluator(KeycloakSession session, RealmModel realm, RealmModel adminsRealm, UserModel admin,
+                                              String clientId) {
         AccessToken token = new AccessToken();
         token.subject(admin.getId());
         ClientModel adminClient = adminsRealm.getId().equals(realm.getId())
@@ -42,16 +49,18 @@ public final class SubmitterRights {
         AccessToken.Access realmAccess = new AccessToken.Access();
         adminsRealm.getRolesStream().filter(admin::hasRole).forEach(r -> realmAccess.addRole(r.getName()));
         token.setRealmAccess(realmAccess);
-        ClientModel client = admin.getServiceAccountClientLink() != null
-                ? adminsRealm.getClientById(admin.getServiceAccountClientLink())
-                : adminsRealm.getClientByClientId(Constants.ADMIN_CLI_CLIENT_ID);
-        if (client != null) {
-            // as the admin's own token: issued for that client (azp), with an id that names no lightweight token, so
-            // Keycloak's MgmtPermissions (AuthenticationManager.resolveLightweightAccessTokenRoles) keeps the roles
-            // above; without an azp it looked a client up by a null client id, uncached, on every evaluator built
-            token.issuedFor(client.getClientId());
+        ClientModel issuedTo = clientId == null ? null : adminsRealm.getClientByClientId(clientId);
+        if (clientId != null) {
+            // as at intake: the same azp, and an id that names no lightweight token, so Keycloak's MgmtPermissions
+            // (AuthenticationManager.resolveLightweightAccessTokenRoles) keeps the roles above; a token without an azp
+            // makes Keycloak look a client up by a null client id, uncached, on every evaluator built (once per chunk)
+            token.issuedFor(clientId);
             token.id(KeycloakModelUtils.generateId());
         }
+        ClientModel client = issuedTo != null ? issuedTo
+                : admin.getServiceAccountClientLink() != null
+                ? adminsRealm.getClientById(admin.getServiceAccountClientLink())
+                : adminsRealm.getClientByClientId(Constants.ADMIN_CLI_CLIENT_ID);
         return AdminPermissions.evaluator(session, realm, new AdminAuth(adminsRealm, token, admin, client));
     }
 

@@ -16,6 +16,7 @@ import org.keycloak.admin.client.resource.AuthorizationResource;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.representations.idm.authorization.ClientPolicyRepresentation;
 import org.keycloak.representations.idm.authorization.ScopePermissionRepresentation;
 import org.keycloak.representations.idm.authorization.UserPolicyRepresentation;
 import org.keycloak.testframework.annotations.InjectAdminClient;
@@ -103,5 +104,71 @@ class FineGrainedBulkFlagIT {
         } finally {
             admin.realm(realm).remove();
         }
+    }
+
+    /**
+     * A permission whose policy names a client (Keycloak reads the client from the request) cannot be evaluated by the
+     * worker, which runs outside any request: the job fails closed with a reason that says so, and flags nobody, even
+     * when it was submitted through the client the policy names.
+     */
+    @Test
+    void aClientPolicyTheWorkerCannotEvaluateFailsTheJobClosed() throws Exception {
+        String realm = Realms.newName("fgapclient");
+        String inReach = UUID.randomUUID().toString();
+        String limited = UUID.randomUUID().toString();
+        RealmRepresentation r = new RealmRepresentation();
+        r.setRealm(realm);
+        r.setEnabled(true);
+        r.setAdminPermissionsEnabled(true);
+        r.setUsers(new ArrayList<>(List.of(Realms.user(inReach, "reachable"), Realms.user(limited, "helpdesk"))));
+        ClientRepresentation tool = new ClientRepresentation();
+        tool.setClientId("helpdesk-tool");
+        tool.setEnabled(true);
+        tool.setPublicClient(true);
+        tool.setDirectAccessGrantsEnabled(true);
+        r.setClients(List.of(tool));
+        admin.realms().create(r);
+        try {
+            Realms.grant(admin, realm, limited, "query-users");
+            ClientRepresentation permClient = admin.realm(realm).clients().findByClientId("admin-permissions").get(0);
+            AuthorizationResource authz = admin.realm(realm).clients().get(permClient.getId()).authorization();
+            ClientPolicyRepresentation policy = new ClientPolicyRepresentation();
+            policy.setName("through-helpdesk-tool");
+            policy.addClient(admin.realm(realm).clients().findByClientId("helpdesk-tool").get(0).getId());
+            try (Response resp = authz.policies().client().create(policy)) {
+                assertEquals(201, resp.getStatus(), resp.readEntity(String.class));
+            }
+            ScopePermissionRepresentation permission = new ScopePermissionRepresentation();
+            permission.setName("helpdesk-tool-manages-reachable");
+            permission.setResourceType("Users");
+            permission.setResources(Set.of(inReach));
+            permission.setScopes(Set.of("view", "manage"));
+            permission.setPolicies(Set.of("through-helpdesk-tool"));
+            try (Response resp = authz.permissions().scope().create(permission)) {
+                assertEquals(201, resp.getStatus(), resp.readEntity(String.class));
+            }
+            BreachApi api = new BreachApi(urls.getBase(), realm, () -> admin.tokenManager().getAccessTokenString());
+            assertEquals(201, api.postJson("/incidents", "{\"id\":\"leak\",\"title\":\"t\",\"exposedData\":[\"email\"]}").status());
+
+            JsonNode through = submitThrough(realm, "helpdesk-tool");
+            assertEquals("FAILED", through.get("state").asText(), through.toString());
+            assertTrue(through.get("error").asText().contains("cannot evaluate"), through.toString());
+            assertEquals(0, through.at("/counts/flagged").asInt(), through.toString());
+            assertEquals(0, through.get("processed").asInt(), "nothing of the chunk written: " + through);
+            assertEquals(0, api.get("/users/" + inReach + "/flags").json().size(), "nobody flagged");
+        } finally {
+            admin.realm(realm).remove();
+        }
+    }
+
+    /** The helpdesk admin, logged in through {@code clientId}, submits a job for "reachable"; the job as it ended. */
+    private JsonNode submitThrough(String realm, String clientId) {
+        JsonNode t = Realms.passwordGrantThrough(urls.getBase(), realm, clientId, "helpdesk", Realms.PASSWORD);
+        assertEquals(200, t.get("_status").asInt(), t.toString());
+        String token = t.get("access_token").asText();
+        BreachApi helpdesk = new BreachApi(urls.getBase(), realm, () -> token);
+        BreachApi.Reply accepted = helpdesk.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"reachable\"}]}");
+        assertEquals(202, accepted.status(), accepted.toString());
+        return helpdesk.awaitJob(accepted.json().get("id").asText(), java.time.Duration.ofSeconds(30));
     }
 }

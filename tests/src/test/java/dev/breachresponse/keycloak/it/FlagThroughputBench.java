@@ -219,8 +219,8 @@ class FlagThroughputBench {
         assertEquals(202, rep.status(), rep.toString());
         double accepted = secs(s);
         JsonNode job = api.awaitJob(rep.json().get("id").asText(), Duration.ofHours(1), POLL);
-        double total = (finishedAt(job) - wall) / 1000.0;
         assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
+        double total = (finishedAt(job) - wall) / 1000.0;
         int done = job.at("/counts/flagged").asInt() + job.at("/counts/alreadyFlagged").asInt();
         assertEquals(count, done, job.toString());
         out("endpoint %s: %d users, accepted (all items stored) in %.2f s, finished in %.1f s = %.0f users/s; after the intake %.0f users/s"

@@ -115,6 +115,11 @@ public final class Realms {
         return tokenCall(baseUrl, realm, form);
     }
 
+    /** A password grant through {@code clientId} (a public client with direct access grants) instead of admin-cli. */
+    public static JsonNode passwordGrantThrough(String baseUrl, String realm, String clientId, String username, String password) {
+        return tokenCall(baseUrl, realm, Map.of("grant_type", "password", "client_id", clientId, "username", username, "password", password));
+    }
+
     public static JsonNode refresh(String baseUrl, String realm, String refreshToken) {
         return tokenCall(baseUrl, realm, Map.of("grant_type", "refresh_token", "client_id", "admin-cli", "refresh_token", refreshToken));
     }

@@ -36,6 +36,8 @@ public class JobEntity {
     String adminRealmId;
     @Column(name = "ADMIN_USER_ID", length = 255, nullable = false)
     String adminUserId;
+    @Column(name = "ADMIN_CLIENT_ID", length = 255)
+    String adminClientId;
     @Column(name = "STARTED_AT")
     Long startedAt;
     @Column(name = "FINISHED_AT")

@@ -58,7 +58,7 @@ final class JpaJobStore implements JobStore {
 
     @Override
     public Job create(RealmModel realm, Incident incident, boolean dryRun, String idempotencyKey,
-                      Actor actor, String adminRealmId, String adminUserId) {
+                      Actor actor, String adminRealmId, String adminUserId, String adminClientId) {
         JobEntity j = new JobEntity();
         j.id = KeycloakModelUtils.generateId();
         j.realmId = realm.getId();
@@ -70,6 +70,7 @@ final class JpaJobStore implements JobStore {
         j.createdBy = actor.asString();
         j.adminRealmId = adminRealmId;
         j.adminUserId = adminUserId;
+        j.adminClientId = adminClientId;
         em.persist(j);
         em.flush();
         return toJob(j);
@@ -479,7 +480,7 @@ final class JpaJobStore implements JobStore {
 
     static Job toJob(JobEntity j) {
         return new Job(j.id, j.realmId, new IncidentRowId(j.incidentId), JobState.valueOf(j.state), j.dryRun, j.idempotencyKey, j.requestHash,
-                j.createdAt, Actor.parse(j.createdBy), j.adminRealmId, j.adminUserId, j.startedAt, j.finishedAt,
+                j.createdAt, Actor.parse(j.createdBy), j.adminRealmId, j.adminUserId, j.adminClientId, j.startedAt, j.finishedAt,
                 new Job.Counts(j.submitted, j.flagged, j.alreadyFlagged, j.notFound, j.invalid, j.ambiguous, j.sessionsRevoked),
                 j.processed, j.error, j.ignoredColumns == null ? List.of() : List.of(j.ignoredColumns.split("\n")));
     }

@@ -168,7 +168,7 @@ final class WebhookQueue {
 
     /**
      * Whether an enabled endpoint of the realm takes {@code type}: callers that queue many events build them only then
-     * (a bulk chunk's 500 event bodies are work for nothing in a realm without webhooks).
+     * (a bulk chunk's event bodies, one per flag, are work for nothing in a realm without webhooks).
      */
     boolean anySubscribed(String realmId, WebhookEvent type) {
         return !subscribed(realmId, type).isEmpty();
