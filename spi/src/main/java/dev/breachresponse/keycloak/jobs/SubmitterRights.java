@@ -61,6 +61,12 @@ public final class SubmitterRights {
                 : admin.getServiceAccountClientLink() != null
                 ? adminsRealm.getClientById(admin.getServiceAccountClientLink())
                 : adminsRealm.getClientByClientId(Constants.ADMIN_CLI_CLIENT_ID);
+        if (client != null && session.getContext().getClient() == null) {
+            // Keycloak's check of a master-realm admin who lacks a role reads the session context's client
+            // (MgmtPermissions.hasOneAdminRole, AbstractOIDCProtocolMapper.getShouldUseLightweightToken): without one it
+            // threw, and the job failed after three tries without its reason. The worker's session is the chunk's own.
+            session.getContext().setClient(client);
+        }
         return AdminPermissions.evaluator(session, realm, new AdminAuth(adminsRealm, token, admin, client));
     }
 

@@ -75,6 +75,51 @@ class BulkFlagIT {
         admin.realm(realm).remove();
     }
 
+    /**
+     * A master-realm admin who holds manage-users on this realm through master's {@code <realm>-realm} client loses it
+     * while their job runs: the worker's next chunk fails the job with the reason (Keycloak's check of a master admin
+     * without the role reads the session context's client, which the worker sets as the admin's request would have it),
+     * and the user last in the list is not flagged.
+     */
+    @Test
+    void aMasterAdminWhoLosesTheRightsMidJobFailsItWithTheReason() {
+        String username = "ops-" + UUID.randomUUID();
+        UserRepresentation ops = Realms.user(UUID.randomUUID().toString(), username);
+        ops.setEmail(null);
+        String opsId;
+        try (Response created = admin.realm("master").users().create(ops)) {
+            assertEquals(201, created.getStatus());
+            String location = created.getLocation().toString();
+            opsId = location.substring(location.lastIndexOf('/') + 1);
+        }
+        try {
+            ClientRepresentation realmClient = admin.realm("master").clients().findByClientId(realm + "-realm").get(0);
+            var manageUsers = List.of(admin.realm("master").clients().get(realmClient.getId()).roles().get("manage-users").toRepresentation());
+            var mapping = admin.realm("master").users().get(opsId).roles().clientLevel(realmClient.getId());
+            mapping.add(manageUsers);
+            JsonNode t = Realms.passwordGrant(urls.getBase(), "master", username, Realms.PASSWORD, null);
+            assertEquals(200, t.get("_status").asInt(), t.toString());
+            String token = t.get("access_token").asText();
+            BreachApi asOps = new BreachApi(urls.getBase(), realm, () -> token);
+            StringBuilder nd = new StringBuilder();
+            for (int i = 0; i < 99_999; i++) {
+                nd.append("{\"email\":\"nobody-").append(i).append("@elsewhere.test\"}\n");
+            }
+            nd.append("{\"username\":\"dev0\"}\n");
+            BreachApi.Reply accepted = asOps.post("/incidents/leak/flags", "application/x-ndjson", nd.toString());
+            assertEquals(202, accepted.status(), accepted.toString());
+            mapping.remove(manageUsers);
+
+            JsonNode job = api.awaitJob(accepted.json().get("id").asText(), java.time.Duration.ofSeconds(120));
+            assertEquals("FAILED", job.get("state").asText(), job.toString());
+            assertTrue(job.get("error").asText().contains("no longer has the right to manage users"), job.toString());
+            assertTrue(job.get("processed").asInt() < 100_000, "stopped before the end: " + job);
+            assertEquals(0, api.get("/users/" + ids.get(0) + "/flags").json().size(), "dev0, last in the list, not flagged");
+        } finally {
+            admin.realm("master").users().get(opsId).remove();
+        }
+    }
+
     @Test
     void jsonWithMixedSubjectsDuplicatesUnknownsAndInvalids() {
         String body = "{\"subjects\":[{\"email\":\"DEV0@example.test\"},{\"username\":\"dev1\"},{\"id\":\"" + ids.get(2) + "\"},"
