@@ -63,15 +63,7 @@ class FineGrainedBulkFlagIT {
             try (Response resp = authz.policies().user().create(policy)) {
                 assertEquals(201, resp.getStatus());
             }
-            ScopePermissionRepresentation permission = new ScopePermissionRepresentation();
-            permission.setName("helpdesk-manages-reachable");
-            permission.setResourceType("Users");
-            permission.setResources(Set.of(inReach));
-            permission.setScopes(Set.of("view", "manage"));
-            permission.setPolicies(Set.of("helpdesk-is-helpdesk"));
-            try (Response resp = authz.permissions().scope().create(permission)) {
-                assertEquals(201, resp.getStatus(), resp.readEntity(String.class));
-            }
+            permit(authz, "helpdesk-manages-reachable", inReach, "helpdesk-is-helpdesk");
 
             BreachApi api = new BreachApi(urls.getBase(), realm, () -> admin.tokenManager().getAccessTokenString());
             assertEquals(201, api.postJson("/incidents", "{\"id\":\"leak\",\"title\":\"t\",\"exposedData\":[\"email\"]}").status());
@@ -138,15 +130,7 @@ class FineGrainedBulkFlagIT {
             try (Response resp = authz.policies().client().create(policy)) {
                 assertEquals(201, resp.getStatus(), resp.readEntity(String.class));
             }
-            ScopePermissionRepresentation permission = new ScopePermissionRepresentation();
-            permission.setName("helpdesk-tool-manages-reachable");
-            permission.setResourceType("Users");
-            permission.setResources(Set.of(inReach));
-            permission.setScopes(Set.of("view", "manage"));
-            permission.setPolicies(Set.of("through-helpdesk-tool"));
-            try (Response resp = authz.permissions().scope().create(permission)) {
-                assertEquals(201, resp.getStatus(), resp.readEntity(String.class));
-            }
+            permit(authz, "helpdesk-tool-manages-reachable", inReach, "through-helpdesk-tool");
             BreachApi api = new BreachApi(urls.getBase(), realm, () -> admin.tokenManager().getAccessTokenString());
             assertEquals(201, api.postJson("/incidents", "{\"id\":\"leak\",\"title\":\"t\",\"exposedData\":[\"email\"]}").status());
 
@@ -170,5 +154,18 @@ class FineGrainedBulkFlagIT {
         BreachApi.Reply accepted = helpdesk.postJson("/incidents/leak/flags", "{\"subjects\":[{\"username\":\"reachable\"}]}");
         assertEquals(202, accepted.status(), accepted.toString());
         return helpdesk.awaitJob(accepted.json().get("id").asText(), java.time.Duration.ofSeconds(30));
+    }
+
+    /** A scope permission to view and manage one user, granted by {@code policy}. */
+    private static void permit(AuthorizationResource authz, String name, String userId, String policy) {
+        ScopePermissionRepresentation permission = new ScopePermissionRepresentation();
+        permission.setName(name);
+        permission.setResourceType("Users");
+        permission.setResources(Set.of(userId));
+        permission.setScopes(Set.of("view", "manage"));
+        permission.setPolicies(Set.of(policy));
+        try (Response resp = authz.permissions().scope().create(permission)) {
+            assertEquals(201, resp.getStatus(), resp.readEntity(String.class));
+        }
     }
 }
