@@ -163,9 +163,7 @@ final class FlagWriter {
             s.doWork(c -> MultiRowInsert.insert(c, "BR_FLAG_HISTORY", HISTORY_COLUMNS, history));
             return null;
         });
-        if (announce) {
-            webhooks.queueAll(realmId, WebhookEvent.FLAG_CREATED, events);
-        }
+        webhooks.queueAll(realmId, WebhookEvent.FLAG_CREATED, events); // no events built: returns at once
         return written;
     }
 
